@@ -1,0 +1,99 @@
+"""Samverkan: a CRM for dialogue and stakeholder tracking in the Swedish public sector."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import configure
+
+#: Where Alembic's versions live, independent of the working directory.
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config → extensions → blueprints → errors → CLI → filters."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("SAMVERKAN_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    register_template_helpers(app)
+    register_headers(app)
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_prefix=count
+        )
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions of app.extensions to this app."""
+    from app import models  # noqa: F401  (every model registered before first use)
+    from app.auth.access import configure_login
+    from app.common.database import configure_sqlite, engine_options
+    from app.common.i18n import select_locale, select_timezone
+    from app.extensions import babel, csrf, db, login_manager, migrate
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    configure_login(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each domain's routes."""
+    from app.auth.routes import bp as auth_bp
+    from app.dashboard.routes import bp as dashboard_bp
+    from app.health import bp as health_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(health_bp)
+
+
+def register_errors(app: Flask) -> None:
+    """Swedish error pages; see app/errors.py."""
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    """`flask seed`, `flask users …`."""
+    from app.cli import register_commands
+
+    register_commands(app)
+
+
+def register_headers(app: Flask) -> None:
+    """Security headers on every response."""
+    from app.common.headers import register_headers as install
+
+    install(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals the templates use."""
+    from app.common.formatting import register_filters
+
+    register_filters(app)

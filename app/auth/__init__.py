@@ -1,0 +1,1 @@
+"""Accounts: users and their roles, login and logout, throttling, and user administration."""

@@ -1,0 +1,220 @@
+"""Accounts: authenticate, create and edit users, passwords and sessions.
+
+Plain functions: the acting user is passed in, nothing is committed here (the view or CLI
+command commits), and a broken rule raises an exception from this module.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.common.exceptions import DomainError, EditConflict
+from app.common.time import utcnow
+from app.extensions import db
+
+from .models import Role, User, new_session_token, normalise_email
+from .throttle import ThrottlePolicy, clear_failures, record_failure, retry_after
+
+#: Compared against when no account matches, so a wrong e-mail costs as much as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+class DuplicateEmail(DomainError):
+    """Another user already has this e-mail address."""
+
+
+class LastAdmin(DomainError):
+    """The change would leave no active administrator."""
+
+
+class WrongPassword(DomainError):
+    """The current password given was not the user's."""
+
+
+@dataclass
+class LoginThrottled(DomainError):
+    """Too many failures: the attempt was not checked."""
+
+    retry_after: timedelta
+
+    def __str__(self) -> str:
+        return f"retry after {self.retry_after}"
+
+
+def hash_password(password: str) -> str:
+    """Hash with scrypt (Werkzeug's parameters: N=2^15, r=8, p=1)."""
+    return generate_password_hash(password, method="scrypt")
+
+
+def generate_password() -> str:
+    """A random password for a new or reset account, to be shown once (about 96 bits)."""
+    return secrets.token_urlsafe(12)
+
+
+def password_problem(password: str, *, min_length: int) -> str | None:
+    """Why `password` is not acceptable, in the user's language, or None if it is."""
+    if len(password) < min_length:
+        return _("Lösenordet måste ha minst %(n)d tecken.", n=min_length)
+    if len(password) > 1024:
+        return _("Lösenordet får ha högst 1024 tecken.")
+    if password.strip() == "":
+        return _("Lösenordet får inte bestå av bara blanksteg.")
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    """Why `email` is not a usable address, in the user's language, or None if it is."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return _("Ange en giltig e-postadress, till exempel namn@kommun.se.")
+    return None
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The user with this e-mail address, whatever its case."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(
+    *, email: str, password: str, address: str, policy: ThrottlePolicy, now: datetime | None = None
+) -> User | None:
+    """Return the active user with these credentials, or None; raise LoginThrottled.
+
+    Every failure looks the same to the caller: unknown e-mail, wrong password and an
+    inactive account all return None after the same amount of hashing work.
+    """
+    now = now or utcnow()
+    email = normalise_email(email)
+    wait = retry_after(policy, email=email, address=address, now=now)
+    if wait > timedelta(0):
+        raise LoginThrottled(retry_after=wait)
+    user = find_user_by_email(email)
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not valid or not user.active:
+        record_failure(policy, email=email, address=address, now=now)
+        return None
+    clear_failures(email)
+    user.last_login_at = now
+    return user
+
+
+def _ensure_email_free(email: str, *, except_user: User | None = None) -> None:
+    existing = find_user_by_email(email)
+    if existing is not None and existing is not except_user:
+        raise DuplicateEmail(_("Det finns redan en användare med den e-postadressen."))
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    must_change_password: bool = False,
+    by: User | None,
+) -> User:
+    """Add an account. `by` is the admin creating it (None from the command line)."""
+    _ensure_email_free(email)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        must_change_password=must_change_password,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _active_admin_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
+    ) or 0
+
+
+def update_user(
+    user: User,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    active: bool,
+    expected_version: int,
+    by: User,
+) -> User:
+    """Change an account as an admin. Raises EditConflict if someone saved it in between.
+
+    Deactivating ends the user's sessions. The last active admin cannot be demoted or
+    deactivated, so the system always has someone who can manage users.
+    """
+    if user.version != expected_version:
+        raise EditConflict(current=user)
+    _ensure_email_free(email, except_user=user)
+    losing_admin = user.is_admin and user.active and (role is not Role.ADMIN or not active)
+    if losing_admin and _active_admin_count() <= 1:
+        raise LastAdmin(_("Det måste finnas minst en aktiv administratör."))
+    if user.active and not active:
+        end_sessions(user)
+    user.email = email
+    user.name = name.strip()
+    user.role = role
+    user.active = active
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str, *, must_change: bool = False) -> None:
+    """Give the user a new password and end all their sessions."""
+    user.password_hash = hash_password(password)
+    user.must_change_password = must_change
+    end_sessions(user)
+
+
+def reset_password(user: User, *, by: User) -> str:
+    """Set a generated password the user must change at next login; return it to show once."""
+    password = generate_password()
+    set_password(user, password, must_change=True)
+    return password
+
+
+def change_own_password(user: User, *, current: str, new: str) -> None:
+    """Change one's own password, proving knowledge of the current one."""
+    if not check_password_hash(user.password_hash, current):
+        raise WrongPassword(_("Det nuvarande lösenordet stämmer inte."))
+    set_password(user, new)
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Remember the user's language."""
+    user.locale = locale
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the user, on every device, by replacing the session token."""
+    user.session_token = new_session_token()
+
+
+def ensure_admin(*, email: str, name: str) -> tuple[User, str] | None:
+    """Create an admin with a generated password if there is no active admin.
+
+    Returns the new user and the password (to be printed once), or None if an active admin
+    already existed.
+    """
+    if _active_admin_count() > 0:
+        return None
+    password = generate_password()
+    existing = find_user_by_email(email)
+    if existing is not None:
+        existing.role, existing.active = Role.ADMIN, True
+        set_password(existing, password)
+        return existing, password
+    return create_user(email=email, name=name, role=Role.ADMIN, password=password, by=None), password

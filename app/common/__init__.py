@@ -1,0 +1,1 @@
+"""Domain-free helpers needed by two or more domains: time, database types and set-up."""

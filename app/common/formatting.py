@@ -1,0 +1,46 @@
+"""How dates and times look: YYYY-MM-DD and 24-hour times, in Europe/Stockholm."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import get_locale
+
+from app.common.time import to_local
+
+
+def format_date(value: date | datetime | None) -> str:
+    """`2026-11-23`; a datetime is first converted to Stockholm time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return value.isoformat()
+
+
+def format_datetime(value: datetime | None) -> str:
+    """`2026-11-23 14:05` in Stockholm time."""
+    if value is None:
+        return ""
+    return to_local(value).strftime("%Y-%m-%d %H:%M")
+
+
+def format_number(value: int | None) -> str:
+    """Thousands separated by a (narrow no-break) space, as Swedish does: `3 000`."""
+    if value is None:
+        return ""
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def current_locale() -> str:
+    """The language of the page being rendered (`sv` or `en`), for `<html lang>`."""
+    return str(get_locale() or "sv")
+
+
+def register_filters(app: Flask) -> None:
+    """Make the formatters available as Jinja filters, and the page language as a global."""
+    app.add_template_global(current_locale)
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_number, "number")

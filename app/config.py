@@ -1,0 +1,140 @@
+"""Configuration, layered: safe defaults → instance/config.py → environment → test_config.
+
+Every key is documented in README.md. Values are read at request time through
+`current_app.config`; nothing here is imported by other modules for its values.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+#: File in the instance folder that holds the generated secret key.
+SECRET_KEY_FILE = "secret_key"
+
+#: Environment variables read as they are (no prefix), for the usual twelve-factor names.
+PLAIN_ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "TRUSTED_HOSTS")
+
+TRUE_WORDS = {"1", "true", "yes", "on", "ja"}
+
+
+def default_config(instance_path: str) -> dict[str, Any]:
+    """Return the defaults: safe for production, convenient on a laptop."""
+    return {
+        "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "samverkan.db"),
+        # Behind a TLS proxy set SAMVERKAN_HTTPS=1: cookies become Secure and URLs https.
+        "HTTPS": False,
+        # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
+        "PROXY_COUNT": 0,
+        "TRUSTED_HOSTS": None,
+        # Sessions: a working day without activity, refreshed on each request.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "SESSION_COOKIE_NAME": "samverkan_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_NAME": "samverkan_remember",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # CSRF tokens live as long as the session does.
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Login throttling (see app/auth/throttle.py).
+        "LOGIN_THROTTLE_WINDOW": timedelta(minutes=15),
+        "LOGIN_THROTTLE_ACCOUNT_LIMIT": 5,
+        "LOGIN_THROTTLE_ADDRESS_LIMIT": 20,
+        "LOGIN_THROTTLE_MAX_DELAY": timedelta(minutes=15),
+        "PASSWORD_MIN_LENGTH": 12,
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "LANGUAGES": ("sv", "en"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "SQLALCHEMY_RECORD_QUERIES": False,
+    }
+
+
+def env_value(raw: str) -> Any:
+    """Turn an environment string into a bool or int where it plainly is one."""
+    lowered = raw.strip().lower()
+    if lowered in TRUE_WORDS:
+        return True
+    if lowered in {"0", "false", "no", "off", "nej"}:
+        return False
+    if lowered.isdigit():
+        return int(lowered)
+    return raw
+
+
+def environment_config(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Read DATABASE_URL, SECRET_KEY, TRUSTED_HOSTS and every SAMVERKAN_* variable."""
+    config: dict[str, Any] = {}
+    for key in PLAIN_ENV_KEYS:
+        if environ.get(key):
+            config[key] = environ[key]
+    for key, raw in environ.items():
+        if key.startswith("SAMVERKAN_") and key != "SAMVERKAN_PASSWORD":
+            name = key.removeprefix("SAMVERKAN_")
+            if name in {"INSTANCE_PATH", "ADMIN_EMAIL", "ADMIN_NAME"}:
+                continue  # read by the factory or the CLI, not configuration
+            config[name] = env_value(raw)
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Point PostgreSQL URLs at psycopg 3, whatever spelling the operator used."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Read the generated secret key from the instance folder, creating it (0600) if absent.
+
+    Several gunicorn workers may start at once: the file is created exclusively, and a worker
+    that loses the race reads what the winner wrote.
+    """
+    path = Path(instance_path) / SECRET_KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise RuntimeError(f"{path} is empty; delete it to generate a new secret key") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Apply the layers to `app.config` and derive the settings that follow from them."""
+    app.config.from_mapping(default_config(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(environment_config(os.environ))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    config = app.config
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = load_secret_key(app.instance_path)
+    if config["HTTPS"]:
+        config.update(
+            SESSION_COOKIE_SECURE=True,
+            REMEMBER_COOKIE_SECURE=True,
+            PREFERRED_URL_SCHEME="https",
+        )
+    hosts = config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]

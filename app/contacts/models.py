@@ -1,0 +1,116 @@
+"""Contacts and their affiliations with organisations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.common.db_types import UTCDateTime
+from app.common.time import local_today, utcnow
+from app.extensions import db
+from app.organisations.models import Organisation
+
+
+class Contact(db.Model):
+    """A person the team is in dialogue with."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    emails: Mapped[list[ContactEmail]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactEmail.position"
+    )
+    phones: Mapped[list[ContactPhone]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactPhone.position"
+    )
+    affiliations: Mapped[list[Affiliation]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_contacts_last_name_first_name", "last_name", "first_name"),)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def __repr__(self) -> str:
+        return f"<Contact {self.full_name}>"
+
+
+class ContactEmail(db.Model):
+    """One e-mail address of a contact, stored normalised (lower-cased) for matching."""
+
+    __tablename__ = "contact_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(254), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    contact: Mapped[Contact] = relationship(back_populates="emails")
+
+    __table_args__ = (Index("ix_contact_emails_contact_id", "contact_id"),)
+
+
+class ContactPhone(db.Model):
+    """One phone number of a contact, in E.164 form (+46…)."""
+
+    __tablename__ = "contact_phones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(50), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    contact: Mapped[Contact] = relationship(back_populates="phones")
+
+    __table_args__ = (Index("ix_contact_phones_contact_id", "contact_id"),)
+
+
+class Affiliation(db.Model):
+    """A contact's role or title at an organisation from one date to another.
+
+    A person who changes jobs gets a new affiliation and the old one is ended, never edited
+    away, so the history of who was where stays visible.
+    """
+
+    __tablename__ = "affiliations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT")
+    )
+    title: Mapped[str] = mapped_column(String(200), default="")
+    started_on: Mapped[date | None]
+    ended_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    contact: Mapped[Contact] = relationship(back_populates="affiliations")
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "ended_on IS NULL OR started_on IS NULL OR ended_on >= started_on",
+            name="period_in_order",
+        ),
+        Index("ix_affiliations_contact_id", "contact_id"),
+        Index("ix_affiliations_organisation_id", "organisation_id"),
+    )
+
+    def is_current(self, on: date | None = None) -> bool:
+        """True if the affiliation holds on the given day (default: today in Stockholm)."""
+        day = on or local_today()
+        started = self.started_on is None or self.started_on <= day
+        return started and (self.ended_on is None or self.ended_on >= day)

@@ -1,0 +1,1 @@
+"""The start page: what the team needs to see first. Owns no tables."""

@@ -1,0 +1,68 @@
+"""Error pages in the user's language: 400, 403, 404, 405, 409, 429, 500.
+
+A 500 rolls the session back so a half-done change is never committed by a later request.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+MESSAGES = {
+    400: (_l("Felaktig begäran"), _l("Begäran kunde inte behandlas.")),
+    403: (_l("Åtkomst nekad"), _l("Du har inte behörighet att göra det här.")),
+    404: (_l("Sidan finns inte"), _l("Sidan du söker finns inte, eller så har den flyttats.")),
+    405: (_l("Metoden är inte tillåten"), _l("Sidan kan inte nås på det sättet.")),
+    409: (
+        _l("Krock mellan ändringar"),
+        _l("Någon annan har ändrat uppgifterna samtidigt som du. Ladda om sidan och försök igen."),
+    ),
+    429: (_l("För många försök"), _l("Vänta en stund och försök igen.")),
+    500: (
+        _l("Något gick fel"),
+        _l("Ett oväntat fel inträffade. Ingenting sparades. Försök igen om en stund."),
+    ),
+}
+CSRF_MESSAGE = _l(
+    "Formuläret hade gått ut eller saknade sin säkerhetskod. Gå tillbaka, ladda om sidan och "
+    "skicka igen."
+)
+
+
+def render_error(code: int, message: str | None = None):
+    """The error page for `code`, with the standard or a specific message."""
+    title, default_message = MESSAGES.get(code, MESSAGES[500])
+    return (
+        render_template("errors/error.html", code=code, title=title, message=message or default_message),
+        code,
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError):
+        return render_error(400, str(CSRF_MESSAGE))
+
+    @app.errorhandler(StaleDataError)
+    def stale_data(_error: StaleDataError):
+        db.session.rollback()
+        return render_error(409)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in MESSAGES:
+            return render_error(error.code)
+        return error
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error: %s", error)
+        return render_error(500)

@@ -1,0 +1,178 @@
+"""Load the reference registry from app/data: counties, municipalities, county boards,
+regions, SKR and the state agencies.
+
+Idempotent: each seeded organisation carries a `reference_key`, and a re-run finds it by that
+key. What the reference data owns (kind, codes, county) is kept in line with it; descriptive
+fields (name, short name, organisation number, website) are written when the organisation is
+created and afterwards only filled in where empty, so a user's edits are never overwritten.
+Notes, units, contacts and archiving are the users' alone.
+
+Gotland: the municipality (0980) holds the regional responsibilities and is called Region
+Gotland; there is no separate regional council (see app/data/README.md). It is loaded once,
+as a municipality marked `also_region`.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+
+from .models import County, Organisation, OrganisationKind
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+#: Counties whose region is one of their municipalities: länskod → kommunkod.
+MUNICIPALITY_AS_REGION = {"09": "0980"}
+
+#: The short name marking SKR among the rows of agencies.csv.
+SKR_SHORT_NAME = "SKR"
+
+#: Fields the reference data owns and a re-run brings back in line.
+OWNED_FIELDS = ("kind", "municipality_code", "county_code", "also_region")
+#: Fields written on creation and later only filled where empty.
+DESCRIPTIVE_FIELDS = ("name", "short_name", "org_number", "website")
+
+
+@dataclass
+class SeedReport:
+    """What a run of the seed did."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of a UTF-8 CSV as dicts; codes stay text (leading zeros matter)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def reference_organisations(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
+    """Every organisation of the reference data as field values, keyed by `reference_key`."""
+    counties = read_csv(data_dir / "counties_extended.csv")
+    municipalities = read_csv(data_dir / "municipalities_extended.csv")
+    agencies = read_csv(data_dir / "agencies.csv")
+    region_names = {c["code"]: c["region_name"] for c in counties}
+    gotland_like = {kommun: lan for lan, kommun in MUNICIPALITY_AS_REGION.items()}
+
+    rows: list[dict[str, Any]] = []
+    for m in municipalities:
+        regional = m["code"] in gotland_like
+        rows.append(
+            {
+                "reference_key": f"kommun:{m['code']}",
+                "kind": OrganisationKind.KOMMUN,
+                "name": region_names[m["county_code"]] if regional else m["official_name"],
+                "short_name": m["name"],
+                "municipality_code": m["code"],
+                "county_code": m["county_code"],
+                "also_region": regional,
+            }
+        )
+    for c in counties:
+        rows.append(
+            {
+                "reference_key": f"lansstyrelse:{c['code']}",
+                "kind": OrganisationKind.LANSSTYRELSE,
+                "name": c["county_board_name"],
+                "short_name": c["county_board_short_name"],
+                "county_code": c["code"],
+                "website": c["county_board_website"] or None,
+            }
+        )
+        if c["code"] not in MUNICIPALITY_AS_REGION:
+            rows.append(
+                {
+                    "reference_key": f"region:{c['code']}",
+                    "kind": OrganisationKind.REGION,
+                    "name": c["region_name"],
+                    "county_code": c["code"],
+                }
+            )
+    for a in agencies:
+        is_skr = a["short_name"] == SKR_SHORT_NAME
+        rows.append(
+            {
+                "reference_key": f"{'skr' if is_skr else 'myndighet'}:{a['org_number']}",
+                "kind": OrganisationKind.SKR if is_skr else OrganisationKind.MYNDIGHET,
+                "name": a["name"],
+                "short_name": a["short_name"] if a["short_name"] != a["name"] else None,
+                "org_number": a["org_number"],
+                "website": a["website"] or None,
+            }
+        )
+    return rows
+
+
+def seed_counties(report: SeedReport, data_dir: Path) -> None:
+    """Create or update the 21 counties; they are reference data only."""
+    existing = {c.code: c for c in db.session.scalars(select(County))}
+    for row in read_csv(data_dir / "counties_extended.csv"):
+        values = {
+            "name": row["name"],
+            "short_name": row["short_name"],
+            "letter": row["letter"],
+        }
+        county = existing.get(row["code"])
+        if county is None:
+            db.session.add(County(code=row["code"], **values))
+            report.created.append(row["name"])
+            continue
+        changed = [k for k, v in values.items() if getattr(county, k) != v]
+        for key in changed:
+            setattr(county, key, values[key])
+        if changed:
+            report.updated.append(f"{row['name']} ({', '.join(changed)})")
+        else:
+            report.unchanged += 1
+    db.session.flush()
+
+
+def seed_organisations(report: SeedReport, data_dir: Path) -> None:
+    """Create or update the reference organisations (see the module docstring)."""
+    existing = {
+        o.reference_key: o
+        for o in db.session.scalars(select(Organisation).where(Organisation.reference_key.is_not(None)))
+    }
+    for row in reference_organisations(data_dir):
+        organisation = existing.get(row["reference_key"])
+        if organisation is None:
+            values = {"also_region": False, **row}
+            db.session.add(Organisation(**values))
+            report.created.append(row["name"])
+            continue
+        changed = []
+        for key in OWNED_FIELDS:
+            wanted = row.get(key, False if key == "also_region" else None)
+            if getattr(organisation, key) != wanted:
+                setattr(organisation, key, wanted)
+                changed.append(key)
+        for key in DESCRIPTIVE_FIELDS:
+            wanted = row.get(key)
+            if wanted and not getattr(organisation, key):
+                setattr(organisation, key, wanted)
+                changed.append(key)
+        if changed:
+            report.updated.append(f"{organisation.name} ({', '.join(changed)})")
+        else:
+            report.unchanged += 1
+    db.session.flush()
+
+
+def seed_reference_data(data_dir: Path = DATA_DIR) -> SeedReport:
+    """Load counties and organisations; return what was created and updated."""
+    report = SeedReport()
+    seed_counties(report, data_dir)
+    seed_organisations(report, data_dir)
+    return report
