@@ -5,7 +5,7 @@ A 500 rolls the session back so a half-done change is never committed by a later
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -35,12 +35,22 @@ CSRF_MESSAGE = _l(
 
 
 def render_error(code: int, message: str | None = None):
-    """The error page for `code`, with the standard or a specific message."""
+    """The error page for `code`, with the standard or a specific message.
+
+    If the page itself cannot be rendered (an untrusted Host header leaves no URL adapter,
+    an unreachable database breaks the layout), a plain-text page says the same.
+    """
     title, default_message = MESSAGES.get(code, MESSAGES[500])
-    return (
-        render_template("errors/error.html", code=code, title=title, message=message or default_message),
-        code,
-    )
+    try:
+        page = render_template(
+            "errors/error.html", code=code, title=title, message=message or default_message
+        )
+    except Exception:  # noqa: BLE001 - the fallback must catch whatever broke the page
+        db.session.rollback()
+        return Response(
+            f"{title}\n\n{message or default_message}\n", code, mimetype="text/plain"
+        )
+    return page, code
 
 
 def register_error_handlers(app: Flask) -> None:

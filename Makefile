@@ -1,0 +1,57 @@
+# Samverkan: the commands README.md shows. `make run` and `make test` do all set-up themselves.
+
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.PHONY: run setup test lint translations extract-messages clean
+
+## run: install, migrate, load reference data, make sure an admin exists, serve on HOST:PORT
+run: setup
+	@echo "Samverkan: http://$(HOST):$(PORT)/"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## setup: everything `run` does before serving (also used by the tests of first start)
+setup: $(VENV)/.runtime translations
+	$(FLASK) db upgrade
+	$(FLASK) seed
+	$(FLASK) users ensure-admin
+
+## test: the whole suite; on PostgreSQL when TEST_DATABASE_URL is set
+test: $(VENV)/.dev translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lint: static checks
+lint: $(VENV)/.dev
+	$(BIN)/ruff check app tests wsgi.py migrations
+
+translations: $(COMPILED)
+
+%.mo: %.po $(VENV)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy --statistics -i $< -o $@
+
+## extract-messages: refresh the catalogs after changing user-visible strings
+extract-messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract --no-wrap --sort-by-file -F babel.cfg -k _l -o app/translations/messages.pot app
+	$(BIN)/pybabel update --no-wrap -i app/translations/messages.pot -d app/translations
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PIP) install -r requirements-dev.txt
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache $(COMPILED)

@@ -1,0 +1,168 @@
+"""Fixtures: an app on a fresh database per test, a client, and login helpers.
+
+SQLite (default): a new database file per test.
+PostgreSQL (TEST_DATABASE_URL set): each xdist worker gets its own schema in that database,
+created at start, emptied after every test and dropped at the end, so the database is left
+as it was found.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db
+
+from .factories import DEFAULT_PASSWORD
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the developer's environment and instance folder out of the tests."""
+    for key in list(os.environ):
+        if key in {"DATABASE_URL", "SECRET_KEY", "TRUSTED_HOSTS"} or key.startswith("SAMVERKAN_"):
+            del os.environ[key]
+    os.environ["SAMVERKAN_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="samverkan-instance-")
+
+
+def postgres_options(schema: str) -> dict[str, Any]:
+    """Engine options that put every connection in `schema`."""
+    return {"connect_args": {"options": f"-csearch_path={schema}"}}
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(worker_id: str) -> Iterator[str | None]:
+    """A private schema for this worker on PostgreSQL; None on SQLite."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    schema = f"test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(TEST_DATABASE_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    app = create_app(
+        {
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+            "SQLALCHEMY_ENGINE_OPTIONS": postgres_options(schema),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    try:
+        yield schema
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def database_config(tmp_path: Any, schema: str | None, name: str = "test.db") -> dict[str, Any]:
+    """SQLALCHEMY settings for a test database (a file under tmp_path, or the schema)."""
+    if schema is None:
+        return {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}",
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
+        }
+    return {
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+        "SQLALCHEMY_ENGINE_OPTIONS": postgres_options(schema),
+    }
+
+
+def truncate_all() -> None:
+    """Empty every table (PostgreSQL, between tests)."""
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config(tmp_path: Any, postgres_schema: str | None) -> dict[str, Any]:
+    """The test_config for create_app; tests may change it before using `app`."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        **database_config(tmp_path, postgres_schema),
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], postgres_schema: str | None) -> Iterator[Flask]:
+    """An app on an empty database with the full schema. No app context is pushed."""
+    application = create_app(app_config)
+    with application.app_context():
+        if postgres_schema is None:
+            db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        if postgres_schema is not None:
+            truncate_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An app context for tests that call services directly."""
+    with app.app_context():
+        yield app
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def seeded(app: Flask) -> Flask:
+    """The app with the reference registry loaded."""
+    from app.organisations.reference import seed_reference_data
+
+    with app.app_context():
+        seed_reference_data()
+        db.session.commit()
+    return app
+
+
+def login(client: FlaskClient, email: str, password: str = DEFAULT_PASSWORD, **extra: Any):
+    """Log in through the form; returns the response."""
+    return client.post("/logga-in", data={"email": email, "password": password, **extra})
+
+
+@pytest.fixture
+def users(app: Flask) -> dict[str, str]:
+    """One user per role; maps role name to e-mail address."""
+    from app.auth.models import Role
+
+    from .factories import make_user
+
+    with app.app_context():
+        emails = {role.value: make_user(role=role).email for role in Role}
+        db.session.commit()
+    return emails
+
+
+@pytest.fixture
+def as_role(client: FlaskClient, users: dict[str, str]):
+    """`as_role("reader")` logs the client in with that role and returns the client."""
+
+    def log_in_as(role: str) -> FlaskClient:
+        response = login(client, users[role])
+        assert response.status_code == 302, response.text
+        return client
+
+    return log_in_as
