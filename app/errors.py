@@ -74,5 +74,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
+        propagate = app.config["PROPAGATE_EXCEPTIONS"]
+        if propagate is None:
+            propagate = app.testing or app.debug
+        if propagate:
+            raise error
         app.logger.exception("Unhandled error: %s", error)
         return render_error(500)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import EqualTo
 
 from app.common.forms import max_length, problem_validator, required
@@ -13,15 +21,16 @@ from app.common.forms import max_length, problem_validator, required
 from .models import ROLE_LABELS, Role
 from .services import email_problem, password_problem
 
-LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
+#: Each language named in itself, as language pickers do.
+LANGUAGE_CHOICES = [SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
 
 
 def _password_check(password: str) -> str | None:
     return password_problem(password, min_length=current_app.config["PASSWORD_MIN_LENGTH"])
 
 
-def _role_choices() -> list[tuple[str, str]]:
-    return [(role.value, str(ROLE_LABELS[role])) for role in Role]
+def _role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role.value, str(ROLE_LABELS[role])) for role in Role]
 
 
 class LoginForm(FlaskForm):
