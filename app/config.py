@@ -50,6 +50,7 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "LOGIN_THROTTLE_ADDRESS_LIMIT": 20,
         "LOGIN_THROTTLE_MAX_DELAY": timedelta(minutes=15),
         "PASSWORD_MIN_LENGTH": 12,
+        "PASSWORD_HASH_METHOD": "scrypt",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ("sv", "en"),

@@ -95,6 +95,8 @@ def app_config(tmp_path: Any, postgres_schema: str | None) -> dict[str, Any]:
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
+        # Cheap hashing keeps the suite fast; test_password_hash_default checks production's.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         **database_config(tmp_path, postgres_schema),
     }
 

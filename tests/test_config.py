@@ -105,3 +105,11 @@ def test_secret_key_is_not_in_the_code():
 
     source = "\n".join(p.read_text() for p in Path("app").rglob("*.py"))
     assert "SECRET_KEY\"] = \"" not in source and "SECRET_KEY = " not in source
+
+
+def test_password_hash_default_is_full_strength_scrypt(instance):
+    from app.auth.services import hash_password
+
+    app = create_app()
+    with app.app_context():
+        assert hash_password("korrekt-häst-batteri").startswith("scrypt:32768:8:1$")

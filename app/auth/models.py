@@ -71,7 +71,10 @@ class User(UserMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    # The version counts edits of what admins edit (e-mail, name, role, active), so logging
+    # in or changing one's password never turns an admin's open form into a conflict. The
+    # ORM still checks it in every UPDATE's WHERE clause; services bump it (see update_user).
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @validates("email")
     def _normalise_email(self, _key: str, value: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -49,8 +50,9 @@ class LoginThrottled(DomainError):
 
 
 def hash_password(password: str) -> str:
-    """Hash with scrypt (Werkzeug's parameters: N=2^15, r=8, p=1)."""
-    return generate_password_hash(password, method="scrypt")
+    """Hash with PASSWORD_HASH_METHOD: scrypt with Werkzeug's parameters (N=2^15, r=8, p=1)
+    unless configured otherwise (the test suite uses a cheaper cost)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def generate_password() -> str:
@@ -168,6 +170,7 @@ def update_user(
     user.name = name.strip()
     user.role = role
     user.active = active
+    user.version += 1
     db.session.flush()
     return user
 

@@ -1,0 +1,107 @@
+"""The access rules, walked over every route in the URL map."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from app.auth.access import is_safe_next
+from app.common.database import SAFE_METHODS
+
+from ..conftest import login
+
+PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static"}
+#: The writes a reader may make: all about their own account.
+READER_WRITES = {"auth.logout", "auth.change_password", "auth.change_language"}
+
+
+URL_MAP = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).url_map
+#: Example values for URL arguments; id 1 exists (the first user the fixtures create).
+EXAMPLE_VALUES = {"filename": "css/samverkan.css"}
+
+
+def example_path(rule) -> str:
+    values = {name: EXAMPLE_VALUES.get(name, 1) for name in rule.arguments}
+    return URL_MAP.bind("localhost").build(rule.endpoint, values)
+
+
+RULES = list(URL_MAP.iter_rules())
+GET_RULES = [r for r in RULES if "GET" in r.methods]
+WRITE_RULES = [(r, m) for r in RULES for m in sorted(r.methods - SAFE_METHODS)]
+
+
+@pytest.mark.parametrize("rule", GET_RULES, ids=lambda r: r.endpoint)
+def test_anonymous_get(client, rule):
+    response = client.get(example_path(rule))
+    response.close()
+    if rule.endpoint in PUBLIC_ENDPOINTS:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/logga-in")
+
+
+@pytest.mark.parametrize(
+    ("rule", "method"),
+    [(r, m) for r, m in WRITE_RULES if r.endpoint not in PUBLIC_ENDPOINTS],
+    ids=lambda x: getattr(x, "endpoint", x),
+)
+def test_anonymous_write_is_sent_to_login(client, rule, method):
+    response = client.open(example_path(rule), method=method)
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(("rule", "method"), WRITE_RULES, ids=lambda x: getattr(x, "endpoint", x))
+def test_reader_writes_are_refused(as_role, rule, method):
+    client = as_role("reader")
+    response = client.open(example_path(rule), method=method, data={})
+    if rule.endpoint in READER_WRITES or rule.endpoint in PUBLIC_ENDPOINTS:
+        assert response.status_code != 403
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("rule", GET_RULES, ids=lambda r: r.endpoint)
+def test_reader_sees_every_non_admin_page(as_role, rule):
+    response = as_role("reader").get(example_path(rule))
+    response.close()
+    if rule.endpoint.startswith("auth.") and rule.rule.startswith("/admin"):
+        assert response.status_code == 403
+    elif rule.endpoint == "auth.login":
+        assert response.status_code == 302  # already logged in: on to the start page
+    else:
+        assert response.status_code == 200
+
+
+def test_reader_finds_no_edit_controls_on_start_page(as_role):
+    page = as_role("reader").get("/").text
+    assert "/admin/" not in page
+
+
+def test_csrf_is_enforced_when_not_testing(app_config, app, users):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    response = login(client, users["admin"])
+    assert response.status_code == 400
+    assert "säkerhetskod" in response.text
+    # With the token from the form, the same login works.
+    page = client.get("/logga-in").text
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert login(client, users["admin"], csrf_token=token).status_code == 302
+    # And a logged-in form post without the token is refused too.
+    assert client.post("/logga-ut").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "target", ["/", "/konto", "/a/b?c=d"],
+)
+def test_safe_next_accepts_local_paths(target):
+    assert is_safe_next(target)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [None, "", "http://x.se/", "//x.se", "/\\x.se", "\\x.se", "x.se", "/\tx", "javascript:1"],
+)
+def test_safe_next_refuses_everything_else(target):
+    assert not is_safe_next(target)

@@ -1,0 +1,157 @@
+"""User administration: only admins, duplicate e-mail as a form error, conflicts shown,
+deactivation, password reset, and never losing the last admin."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.auth import services
+from app.auth.models import Role, User
+from app.extensions import db
+
+from ..conftest import login
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), [("admin", 200), ("coordinator", 403), ("reader", 403)]
+)
+@pytest.mark.parametrize("path", ["/admin/anvandare", "/admin/anvandare/ny", "/admin/anvandare/1"])
+def test_only_admins_reach_user_admin(as_role, role, expected, path):
+    assert as_role(role).get(path).status_code == expected
+
+
+@pytest.mark.parametrize("role", ["coordinator", "reader"])
+def test_non_admins_cannot_post_to_user_admin(as_role, role, app):
+    client = as_role(role)
+    data = {"email": "ny@example.se", "name": "Ny", "role": "admin"}
+    assert client.post("/admin/anvandare/ny", data=data).status_code == 403
+    assert client.post("/admin/anvandare/1", data={**data, "version": "1"}).status_code == 403
+    assert client.post("/admin/anvandare/1/aterstall-losenord").status_code == 403
+    with app.app_context():
+        assert services.find_user_by_email("ny@example.se") is None
+
+
+def test_admin_creates_user_who_must_change_the_shown_password(as_role, app):
+    admin = as_role("admin")
+    response = admin.post(
+        "/admin/anvandare/ny", data={"email": "Karin@Kommun.se", "name": "Karin Ek", "role": "reader"}
+    )
+    assert response.status_code == 200
+    password = re.search(r"<code>([^<]+)</code>", response.text).group(1)
+    assert response.headers["Cache-Control"] == "no-store"
+
+    newcomer = app.test_client()
+    assert login(newcomer, "karin@kommun.se", password).status_code == 302
+    # Until she picks her own password, every page sends her to the password form.
+    assert newcomer.get("/").headers["Location"] == "/konto/losenord"
+    newcomer.post(
+        "/konto/losenord",
+        data={"current_password": password, "new_password": "karins-egna-lösenord",
+              "confirm": "karins-egna-lösenord"},
+    )
+    assert newcomer.get("/").status_code == 200
+    with app.app_context():
+        user = services.find_user_by_email("karin@kommun.se")
+        assert user.role is Role.READER and not user.must_change_password
+
+
+def test_duplicate_email_is_a_form_error(as_role, users):
+    response = as_role("admin").post(
+        "/admin/anvandare/ny",
+        data={"email": users["reader"].upper(), "name": "Dubblett", "role": "reader"},
+    )
+    assert response.status_code == 200
+    assert "Det finns redan en användare med den e-postadressen." in response.text
+    assert 'aria-invalid="true"' in response.text
+
+
+def test_invalid_email_is_a_form_error(as_role):
+    response = as_role("admin").post(
+        "/admin/anvandare/ny", data={"email": "inte-en-adress", "name": "X", "role": "reader"}
+    )
+    assert "Ange en giltig e-postadress" in response.text
+
+
+def user_id(app, email):
+    with app.app_context():
+        return services.find_user_by_email(email).id
+
+
+def test_admin_edits_and_deactivates_a_user(as_role, app, users):
+    admin = as_role("admin")
+    target = user_id(app, users["coordinator"])
+    page = admin.get(f"/admin/anvandare/{target}")
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page.text).group(1)
+    response = admin.post(
+        f"/admin/anvandare/{target}",
+        data={"email": users["coordinator"], "name": "Nytt Namn", "role": "reader", "version": version},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.get(User, target)
+        assert (user.name, user.role, user.active) == ("Nytt Namn", Role.READER, False)
+
+
+def test_concurrent_edit_is_shown_not_overwritten(as_role, app, users):
+    admin = as_role("admin")
+    target = user_id(app, users["coordinator"])
+    stale = {"email": users["coordinator"], "name": "Först", "role": "coordinator",
+             "active": "y", "version": "1"}
+    assert admin.post(f"/admin/anvandare/{target}", data=stale).status_code == 302
+    second = admin.post(f"/admin/anvandare/{target}", data={**stale, "name": "Sedan"})
+    assert second.status_code == 409
+    assert "Någon annan har ändrat användaren" in second.text
+    assert "Först" in second.text and 'value="Sedan"' in second.text
+    with app.app_context():
+        assert db.session.get(User, target).name == "Först"
+    # Saving again from the conflict page, knowingly, goes through.
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', second.text).group(1)
+    third = admin.post(f"/admin/anvandare/{target}", data={**stale, "name": "Sedan", "version": version})
+    assert third.status_code == 302
+
+
+def test_logging_in_is_not_an_edit_conflict(as_role, app, users):
+    admin = as_role("admin")
+    target = user_id(app, users["coordinator"])
+    page = admin.get(f"/admin/anvandare/{target}")
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page.text).group(1)
+    login(app.test_client(), users["coordinator"])  # updates last login and session token
+    response = admin.post(
+        f"/admin/anvandare/{target}",
+        data={"email": users["coordinator"], "name": "Nytt", "role": "coordinator",
+              "active": "y", "version": version},
+    )
+    assert response.status_code == 302
+
+
+def test_last_admin_cannot_be_demoted_or_deactivated(as_role, app, users):
+    admin = as_role("admin")
+    me = user_id(app, users["admin"])
+    response = admin.post(
+        f"/admin/anvandare/{me}",
+        data={"email": users["admin"], "name": "Admin", "role": "reader", "version": "1"},
+    )
+    assert "Det måste finnas minst en aktiv administratör." in response.text
+    with app.app_context():
+        assert db.session.get(User, me).role is Role.ADMIN
+
+
+def test_reset_password_ends_sessions_and_forces_change(as_role, app, users):
+    victim = app.test_client()
+    login(victim, users["coordinator"])
+    admin = as_role("admin")
+    target = user_id(app, users["coordinator"])
+    response = admin.post(f"/admin/anvandare/{target}/aterstall-losenord")
+    password = re.search(r"<code>([^<]+)</code>", response.text).group(1)
+    assert victim.get("/konto").status_code == 302
+    fresh = app.test_client()
+    login(fresh, users["coordinator"], password)
+    assert fresh.get("/").headers["Location"] == "/konto/losenord"
+
+
+def test_user_list_shows_everyone(as_role, users):
+    page = as_role("admin").get("/admin/anvandare").text
+    for email in users.values():
+        assert email in page
