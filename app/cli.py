@@ -10,6 +10,7 @@ import os
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from app.auth import services as auth_services
@@ -28,6 +29,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command()
+@with_appcontext
 def seed() -> None:
     """Load or refresh the reference registry (idempotent; never overwrites user edits)."""
     report = seed_reference_data()
@@ -42,7 +44,7 @@ def seed() -> None:
     )
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def users() -> None:
     """Manage user accounts."""
 
