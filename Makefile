@@ -32,6 +32,7 @@ test: $(VENV)/.dev translations
 ## lint: static checks
 lint: $(VENV)/.dev
 	$(BIN)/ruff check app tests wsgi.py migrations
+	$(BIN)/ruff format --check app tests wsgi.py migrations/env.py
 
 translations: $(COMPILED)
 

@@ -111,8 +111,12 @@ def set_password(email: str) -> None:
 
 
 @users.command("ensure-admin")
-@click.option("--email", envvar="SAMVERKAN_ADMIN_EMAIL", default=DEFAULT_ADMIN_EMAIL, show_default=True)
-@click.option("--name", envvar="SAMVERKAN_ADMIN_NAME", default=DEFAULT_ADMIN_NAME, show_default=True)
+@click.option(
+    "--email", envvar="SAMVERKAN_ADMIN_EMAIL", default=DEFAULT_ADMIN_EMAIL, show_default=True
+)
+@click.option(
+    "--name", envvar="SAMVERKAN_ADMIN_NAME", default=DEFAULT_ADMIN_NAME, show_default=True
+)
 def ensure_admin(email: str, name: str) -> None:
     """Create an admin with a generated password if no active admin exists (used by make run)."""
     created = auth_services.ensure_admin(email=email, name=name)

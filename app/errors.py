@@ -45,11 +45,9 @@ def render_error(code: int, message: str | None = None):
         page = render_template(
             "errors/error.html", code=code, title=title, message=message or default_message
         )
-    except Exception:  # noqa: BLE001 - the fallback must catch whatever broke the page
+    except Exception:
         db.session.rollback()
-        return Response(
-            f"{title}\n\n{message or default_message}\n", code, mimetype="text/plain"
-        )
+        return Response(f"{title}\n\n{message or default_message}\n", code, mimetype="text/plain")
     return page, code
 
 

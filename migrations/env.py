@@ -37,10 +37,10 @@ def run_migrations_offline():
 
 def skip_empty_autogenerate(context_, revision, directives):
     """Do not write a revision file when autogenerate finds no change."""
-    if getattr(config.cmd_opts, "autogenerate", False):
-        if directives[0].upgrade_ops.is_empty():
-            directives[:] = []
-            logger.info("No changes in schema detected.")
+    autogenerate = getattr(config.cmd_opts, "autogenerate", False)
+    if autogenerate and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        logger.info("No changes in schema detected.")
 
 
 def set_sqlite_foreign_keys(connection, enabled: bool) -> None:

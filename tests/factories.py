@@ -14,8 +14,12 @@ _sequence = itertools.count(1)
 
 
 def make_user(
-    *, email: str | None = None, name: str | None = None, role: Role = Role.COORDINATOR,
-    password: str = DEFAULT_PASSWORD, active: bool = True,
+    *,
+    email: str | None = None,
+    name: str | None = None,
+    role: Role = Role.COORDINATOR,
+    password: str = DEFAULT_PASSWORD,
+    active: bool = True,
 ) -> User:
     number = next(_sequence)
     user = auth_services.create_user(

@@ -104,7 +104,7 @@ def test_secret_key_is_not_in_the_code():
     from pathlib import Path
 
     source = "\n".join(p.read_text() for p in Path("app").rglob("*.py"))
-    assert "SECRET_KEY\"] = \"" not in source and "SECRET_KEY = " not in source
+    assert 'SECRET_KEY"] = "' not in source and "SECRET_KEY = " not in source
 
 
 def test_password_hash_default_is_full_strength_scrypt(instance):

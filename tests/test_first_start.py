@@ -22,13 +22,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def make_setup(instance: Path) -> subprocess.CompletedProcess[str]:
     env = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "SECRET_KEY"} and not key.startswith("SAMVERKAN_")
     }
     env["SAMVERKAN_INSTANCE_PATH"] = str(instance)
     return subprocess.run(
-        ["make", "--no-print-directory", "setup"], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=300,
+        ["make", "--no-print-directory", "setup"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -52,7 +57,10 @@ def test_make_setup_on_a_fresh_machine(tmp_path):
     assert key_file.read_text() == key
 
     # The printed password logs in, and the start page shows the registry.
-    os.environ["SAMVERKAN_INSTANCE_PATH"], previous = str(instance), os.environ["SAMVERKAN_INSTANCE_PATH"]
+    os.environ["SAMVERKAN_INSTANCE_PATH"], previous = (
+        str(instance),
+        os.environ["SAMVERKAN_INSTANCE_PATH"],
+    )
     try:
         app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
     finally:

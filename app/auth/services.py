@@ -138,9 +138,12 @@ def create_user(
 
 
 def _active_admin_count() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
+        )
+        or 0
+    )
 
 
 def update_user(
@@ -220,4 +223,6 @@ def ensure_admin(*, email: str, name: str) -> tuple[User, str] | None:
         existing.role, existing.active = Role.ADMIN, True
         set_password(existing, password)
         return existing, password
-    return create_user(email=email, name=name, role=Role.ADMIN, password=password, by=None), password
+    return create_user(
+        email=email, name=name, role=Role.ADMIN, password=password, by=None
+    ), password

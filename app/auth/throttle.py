@@ -80,4 +80,3 @@ def record_failure(policy: ThrottlePolicy, *, email: str, address: str, now: dat
 def clear_failures(email: str) -> None:
     """Forget the failures for an e-mail address after its owner has logged in."""
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
-

@@ -58,9 +58,7 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql(
-            "BEGIN" if is_read_only_request() else "BEGIN IMMEDIATE"
-        )
+        connection.exec_driver_sql("BEGIN" if is_read_only_request() else "BEGIN IMMEDIATE")
 
 
 def is_read_only_request() -> bool:

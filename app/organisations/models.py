@@ -101,9 +101,7 @@ class Organisation(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     county: Mapped[County | None] = relationship()
-    parent: Mapped[Organisation | None] = relationship(
-        remote_side=[id], back_populates="units"
-    )
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="units")
     units: Mapped[list[Organisation]] = relationship(back_populates="parent")
 
     __mapper_args__ = {"version_id_col": version}

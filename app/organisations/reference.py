@@ -143,7 +143,9 @@ def seed_organisations(report: SeedReport, data_dir: Path) -> None:
     """Create or update the reference organisations (see the module docstring)."""
     existing = {
         o.reference_key: o
-        for o in db.session.scalars(select(Organisation).where(Organisation.reference_key.is_not(None)))
+        for o in db.session.scalars(
+            select(Organisation).where(Organisation.reference_key.is_not(None))
+        )
     }
     for row in reference_organisations(data_dir):
         organisation = existing.get(row["reference_key"])

@@ -35,9 +35,11 @@ def registry_overview() -> RegistryOverview:
         .where(Organisation.archived_at.is_(None), Organisation.parent_id.is_(None))
         .group_by(kind)
     ).all()
-    by_kind = {k: 0 for k in OrganisationKind}
+    by_kind = dict.fromkeys(OrganisationKind, 0)
     also_regions = 0
     for row_kind, count, regional in rows:
         by_kind[row_kind] = count
         also_regions += regional or 0
-    return RegistryOverview(by_kind=by_kind, regions=by_kind[OrganisationKind.REGION] + also_regions)
+    return RegistryOverview(
+        by_kind=by_kind, regions=by_kind[OrganisationKind.REGION] + also_regions
+    )

@@ -93,7 +93,8 @@ def test_csrf_is_enforced_when_not_testing(app_config, app, users):
 
 
 @pytest.mark.parametrize(
-    "target", ["/", "/konto", "/a/b?c=d"],
+    "target",
+    ["/", "/konto", "/a/b?c=d"],
 )
 def test_safe_next_accepts_local_paths(target):
     assert is_safe_next(target)

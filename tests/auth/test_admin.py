@@ -36,7 +36,8 @@ def test_non_admins_cannot_post_to_user_admin(as_role, role, app):
 def test_admin_creates_user_who_must_change_the_shown_password(as_role, app):
     admin = as_role("admin")
     response = admin.post(
-        "/admin/anvandare/ny", data={"email": "Karin@Kommun.se", "name": "Karin Ek", "role": "reader"}
+        "/admin/anvandare/ny",
+        data={"email": "Karin@Kommun.se", "name": "Karin Ek", "role": "reader"},
     )
     assert response.status_code == 200
     password = re.search(r"<code>([^<]+)</code>", response.text).group(1)
@@ -48,8 +49,11 @@ def test_admin_creates_user_who_must_change_the_shown_password(as_role, app):
     assert newcomer.get("/").headers["Location"] == "/konto/losenord"
     newcomer.post(
         "/konto/losenord",
-        data={"current_password": password, "new_password": "karins-egna-lösenord",
-              "confirm": "karins-egna-lösenord"},
+        data={
+            "current_password": password,
+            "new_password": "karins-egna-lösenord",
+            "confirm": "karins-egna-lösenord",
+        },
     )
     assert newcomer.get("/").status_code == 200
     with app.app_context():
@@ -86,7 +90,12 @@ def test_admin_edits_and_deactivates_a_user(as_role, app, users):
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page.text).group(1)
     response = admin.post(
         f"/admin/anvandare/{target}",
-        data={"email": users["coordinator"], "name": "Nytt Namn", "role": "reader", "version": version},
+        data={
+            "email": users["coordinator"],
+            "name": "Nytt Namn",
+            "role": "reader",
+            "version": version,
+        },
     )
     assert response.status_code == 302
     with app.app_context():
@@ -97,8 +106,13 @@ def test_admin_edits_and_deactivates_a_user(as_role, app, users):
 def test_concurrent_edit_is_shown_not_overwritten(as_role, app, users):
     admin = as_role("admin")
     target = user_id(app, users["coordinator"])
-    stale = {"email": users["coordinator"], "name": "Först", "role": "coordinator",
-             "active": "y", "version": "1"}
+    stale = {
+        "email": users["coordinator"],
+        "name": "Först",
+        "role": "coordinator",
+        "active": "y",
+        "version": "1",
+    }
     assert admin.post(f"/admin/anvandare/{target}", data=stale).status_code == 302
     second = admin.post(f"/admin/anvandare/{target}", data={**stale, "name": "Sedan"})
     assert second.status_code == 409
@@ -108,7 +122,9 @@ def test_concurrent_edit_is_shown_not_overwritten(as_role, app, users):
         assert db.session.get(User, target).name == "Först"
     # Saving again from the conflict page, knowingly, goes through.
     version = re.search(r'name="version" type="hidden" value="(\d+)"', second.text).group(1)
-    third = admin.post(f"/admin/anvandare/{target}", data={**stale, "name": "Sedan", "version": version})
+    third = admin.post(
+        f"/admin/anvandare/{target}", data={**stale, "name": "Sedan", "version": version}
+    )
     assert third.status_code == 302
 
 
@@ -120,8 +136,13 @@ def test_logging_in_is_not_an_edit_conflict(as_role, app, users):
     login(app.test_client(), users["coordinator"])  # updates last login and session token
     response = admin.post(
         f"/admin/anvandare/{target}",
-        data={"email": users["coordinator"], "name": "Nytt", "role": "coordinator",
-              "active": "y", "version": version},
+        data={
+            "email": users["coordinator"],
+            "name": "Nytt",
+            "role": "coordinator",
+            "active": "y",
+            "version": version,
+        },
     )
     assert response.status_code == 302
 

@@ -88,7 +88,8 @@ def test_unknown_and_wrong_password_look_identical(client, alice):
 )
 def test_next_is_followed_only_within_the_site(client, alice, target, expected):
     response = client.post(
-        "/logga-in", query_string={"next": target},
+        "/logga-in",
+        query_string={"next": target},
         data={"email": alice, "password": DEFAULT_PASSWORD},
     )
     assert response.status_code == 302
@@ -139,8 +140,13 @@ def test_deactivation_ends_sessions(app, client, alice):
         admin = make_user(role=Role.ADMIN)
         user = services.find_user_by_email(alice)
         services.update_user(
-            user, email=user.email, name=user.name, role=user.role, active=False,
-            expected_version=user.version, by=admin,
+            user,
+            email=user.email,
+            name=user.name,
+            role=user.role,
+            active=False,
+            expected_version=user.version,
+            by=admin,
         )
         db.session.commit()
     assert client.get("/konto").status_code == 302
@@ -152,8 +158,11 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, alice):
     login(other, alice)
     response = this.post(
         "/konto/losenord",
-        data={"current_password": DEFAULT_PASSWORD, "new_password": "ett-nytt-långt-lösenord",
-              "confirm": "ett-nytt-långt-lösenord"},
+        data={
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "ett-nytt-långt-lösenord",
+            "confirm": "ett-nytt-långt-lösenord",
+        },
     )
     assert response.status_code == 302
     assert this.get("/konto").status_code == 200
@@ -174,8 +183,11 @@ def test_password_change_errors_are_shown_on_their_fields(as_role):
     assert 'aria-invalid="true"' in response.text
     response = client.post(
         "/konto/losenord",
-        data={"current_password": "fel-lösenord-här", "new_password": "ett-nytt-långt-lösenord",
-              "confirm": "ett-nytt-långt-lösenord"},
+        data={
+            "current_password": "fel-lösenord-här",
+            "new_password": "ett-nytt-långt-lösenord",
+            "confirm": "ett-nytt-långt-lösenord",
+        },
     )
     assert "Det nuvarande lösenordet stämmer inte." in response.text
 
@@ -186,15 +198,20 @@ class TestThrottling:
     @pytest.fixture
     def policy(self):
         return ThrottlePolicy(
-            window=timedelta(minutes=15), account_limit=5, address_limit=20,
+            window=timedelta(minutes=15),
+            account_limit=5,
+            address_limit=20,
             max_delay=timedelta(minutes=15),
         )
 
     def fail(self, policy, email, address, now, times=1):
         for _ in range(times):
-            assert services.authenticate(
-                email=email, password="fel-fel-fel-fel", address=address, policy=policy, now=now
-            ) is None
+            assert (
+                services.authenticate(
+                    email=email, password="fel-fel-fel-fel", address=address, policy=policy, now=now
+                )
+                is None
+            )
 
     def test_account_is_throttled_after_limit_and_recovers(self, ctx, policy):
         make_user(email="alice@example.se")
@@ -202,14 +219,20 @@ class TestThrottling:
         self.fail(policy, "alice@example.se", "10.0.0.1", now, times=5)
         with pytest.raises(services.LoginThrottled) as throttled:
             services.authenticate(
-                email="alice@example.se", password=DEFAULT_PASSWORD, address="10.0.0.2",
-                policy=policy, now=now + timedelta(seconds=10),
+                email="alice@example.se",
+                password=DEFAULT_PASSWORD,
+                address="10.0.0.2",
+                policy=policy,
+                now=now + timedelta(seconds=10),
             )
         assert timedelta(0) < throttled.value.retry_after <= timedelta(seconds=30)
         # Once the delay has passed the right password works, and clears the failures.
         user = services.authenticate(
-            email="alice@example.se", password=DEFAULT_PASSWORD, address="10.0.0.2",
-            policy=policy, now=now + timedelta(seconds=31),
+            email="alice@example.se",
+            password=DEFAULT_PASSWORD,
+            address="10.0.0.2",
+            policy=policy,
+            now=now + timedelta(seconds=31),
         )
         assert user is not None
         assert db.session.scalar(db.select(db.func.count()).select_from(LoginFailure)) == 0
@@ -233,10 +256,16 @@ class TestThrottling:
         # Thirty guesses took the attacker most of an hour instead of seconds.
         assert moment - start > timedelta(minutes=55)
         later = moment + policy.max_delay
-        assert services.authenticate(
-            email="alice@example.se", password=DEFAULT_PASSWORD, address="10.0.0.2",
-            policy=policy, now=later,
-        ) is not None
+        assert (
+            services.authenticate(
+                email="alice@example.se",
+                password=DEFAULT_PASSWORD,
+                address="10.0.0.2",
+                policy=policy,
+                now=later,
+            )
+            is not None
+        )
 
     def test_address_is_throttled_across_accounts(self, ctx, policy):
         now = utcnow()
@@ -244,21 +273,33 @@ class TestThrottling:
             self.fail(policy, f"guess{number}@example.se", "6.6.6.6", now)
         with pytest.raises(services.LoginThrottled):
             services.authenticate(
-                email="new@example.se", password="x", address="6.6.6.6", policy=policy,
+                email="new@example.se",
+                password="x",
+                address="6.6.6.6",
+                policy=policy,
                 now=now + timedelta(seconds=1),
             )
         # Another address is not affected.
-        assert services.authenticate(
-            email="new@example.se", password="x", address="10.0.0.9", policy=policy,
-            now=now + timedelta(seconds=1),
-        ) is None
+        assert (
+            services.authenticate(
+                email="new@example.se",
+                password="x",
+                address="10.0.0.9",
+                policy=policy,
+                now=now + timedelta(seconds=1),
+            )
+            is None
+        )
 
     def test_unknown_accounts_are_throttled_like_known_ones(self, ctx, policy):
         now = utcnow()
         self.fail(policy, "nobody@example.se", "10.0.0.1", now, times=5)
         with pytest.raises(services.LoginThrottled):
             services.authenticate(
-                email="nobody@example.se", password="x", address="10.0.0.3", policy=policy,
+                email="nobody@example.se",
+                password="x",
+                address="10.0.0.3",
+                policy=policy,
                 now=now + timedelta(seconds=1),
             )
 

@@ -41,10 +41,15 @@ def test_counts(registry):
 
 
 def test_agencies_are_the_five_named(registry):
-    names = set(db.session.scalars(select(Organisation.name).where(Organisation.kind == K.MYNDIGHET)))
+    names = set(
+        db.session.scalars(select(Organisation.name).where(Organisation.kind == K.MYNDIGHET))
+    )
     assert names == {
-        "Migrationsverket", "Arbetsförmedlingen", "Polismyndigheten",
-        "Försäkringskassan", "Kriminalvården",
+        "Migrationsverket",
+        "Arbetsförmedlingen",
+        "Polismyndigheten",
+        "Försäkringskassan",
+        "Kriminalvården",
     }
     skr = db.session.scalar(select(Organisation).where(Organisation.kind == K.SKR))
     assert (skr.name, skr.org_number) == ("Sveriges Kommuner och Regioner", "222000-0315")
@@ -62,7 +67,11 @@ def test_gotland_is_one_organisation_both_municipality_and_region(registry):
 
 
 def test_codes_are_unique_text_with_leading_zeros(registry):
-    codes = list(db.session.scalars(select(Organisation.municipality_code).where(Organisation.kind == K.KOMMUN)))
+    codes = list(
+        db.session.scalars(
+            select(Organisation.municipality_code).where(Organisation.kind == K.KOMMUN)
+        )
+    )
     assert len(codes) == len(set(codes)) == 290
     assert all(len(code) == 4 and code.isdigit() for code in codes)
     assert "0114" in codes  # Upplands Väsby keeps its leading zero
@@ -75,7 +84,9 @@ def test_every_municipality_is_in_its_county(registry):
         expected = {row["code"]: row["county_code"] for row in csv.DictReader(handle)}
     actual = dict(
         db.session.execute(
-            select(Organisation.municipality_code, Organisation.county_code).where(Organisation.kind == K.KOMMUN)
+            select(Organisation.municipality_code, Organisation.county_code).where(
+                Organisation.kind == K.KOMMUN
+            )
         ).all()
     )
     assert actual == expected
@@ -87,7 +98,9 @@ def test_every_municipality_is_in_its_county(registry):
 
 def test_every_county_has_one_board_and_one_region(registry):
     for kind in (K.LANSSTYRELSE,):
-        counties = list(db.session.scalars(select(Organisation.county_code).where(Organisation.kind == kind)))
+        counties = list(
+            db.session.scalars(select(Organisation.county_code).where(Organisation.kind == kind))
+        )
         assert sorted(counties) == sorted(set(counties)) and len(counties) == 21
     regions = [o.county_code for o in db.session.scalars(select(Organisation)) if o.is_region]
     assert len(regions) == len(set(regions)) == 21
@@ -106,7 +119,9 @@ def test_rerun_keeps_user_edits_and_additions(registry):
     malmo.website = "https://malmo.se"
     unit = Organisation(name="Socialtjänsten", kind=K.KOMMUN, parent=malmo, county_code="12")
     person = Contact(first_name="Sara", last_name="Lind")
-    db.session.add_all([unit, person, Affiliation(contact=person, organisation=malmo, title="Enhetschef")])
+    db.session.add_all(
+        [unit, person, Affiliation(contact=person, organisation=malmo, title="Enhetschef")]
+    )
     db.session.commit()
 
     report = seed_reference_data()
@@ -115,14 +130,18 @@ def test_rerun_keeps_user_edits_and_additions(registry):
     db.session.expire_all()
     malmo = db.session.get(Organisation, malmo.id)
     assert (malmo.name, malmo.notes, malmo.website) == (
-        "Malmö stad", "Kontakt via socialtjänsten.", "https://malmo.se"
+        "Malmö stad",
+        "Kontakt via socialtjänsten.",
+        "https://malmo.se",
     )
     assert [u.name for u in malmo.units] == ["Socialtjänsten"]
     assert db.session.scalar(select(func.count()).select_from(Affiliation)) == 1
 
 
 def test_rerun_restores_reference_owned_fields_and_fills_blanks(registry):
-    vaxholm = db.session.scalar(select(Organisation).where(Organisation.municipality_code == "0187"))
+    vaxholm = db.session.scalar(
+        select(Organisation).where(Organisation.municipality_code == "0187")
+    )
     vaxholm.county_code = "03"  # wrong county
     vaxholm.short_name = None
     db.session.commit()
@@ -133,5 +152,5 @@ def test_rerun_restores_reference_owned_fields_and_fills_blanks(registry):
 
 
 def test_seed_reads_its_own_copy_of_the_data():
-    assert DATA_DIR == Path("app/data").resolve()
+    assert Path("app/data").resolve() == DATA_DIR
     assert (DATA_DIR / "README.md").exists()
