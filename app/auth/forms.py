@@ -65,6 +65,6 @@ class UserForm(FlaskForm):
         validators=[required(), max_length(254), problem_validator(email_problem)],
     )
     name = StringField(_l("Namn"), validators=[required(), max_length(200)])
-    role = SelectField(_l("Roll"), choices=_role_choices, coerce=Role)
+    role = SelectField(_l("Roll"), choices=_role_choices, coerce=Role, default=Role.COORDINATOR)
     active = BooleanField(_l("Aktiv"), default=True)
     version = HiddenField()

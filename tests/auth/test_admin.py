@@ -61,6 +61,11 @@ def test_admin_creates_user_who_must_change_the_shown_password(as_role, app):
         assert user.role is Role.READER and not user.must_change_password
 
 
+def test_new_user_form_defaults_to_coordinator(as_role):
+    page = as_role("admin").get("/admin/anvandare/ny").text
+    assert '<option selected value="coordinator">Samordnare</option>' in page
+
+
 def test_duplicate_email_is_a_form_error(as_role, users):
     response = as_role("admin").post(
         "/admin/anvandare/ny",
