@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
 
 #: File in the instance folder that holds the generated secret key.
 SECRET_KEY_FILE = "secret_key"
@@ -22,6 +24,10 @@ SECRET_KEY_FILE = "secret_key"
 PLAIN_ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "TRUSTED_HOSTS")
 
 TRUE_WORDS = {"1", "true", "yes", "on", "ja"}
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is unusable; the message is meant for an operator and names the setting."""
 
 
 def default_config(instance_path: str) -> dict[str, Any]:
@@ -128,6 +134,14 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        make_url(config["SQLALCHEMY_DATABASE_URI"])
+    except ArgumentError:
+        # The value is not echoed: it may hold a password.
+        raise ConfigurationError(
+            "DATABASE_URL is not a database URL; expected for example "
+            "postgresql://user:password@host/samverkan or sqlite:////path/to/samverkan.db"
+        ) from None
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = load_secret_key(app.instance_path)
     if config["HTTPS"]:

@@ -103,18 +103,30 @@ def test_naive_datetimes_are_refused(ctx):
         db.session.flush()
 
 
-def test_unreachable_database_at_start_gives_a_clear_message(tmp_path):
-    result = subprocess.run(
+def start_wsgi(database_url: str, instance: object) -> subprocess.CompletedProcess[str]:
+    """Import wsgi.py (what gunicorn and `flask --app wsgi` do) with this DATABASE_URL."""
+    return subprocess.run(
         [sys.executable, "-c", "import wsgi"],
         env={
             "PATH": "/usr/bin:/bin",
-            "DATABASE_URL": "postgresql://samverkan:hemligt@127.0.0.1:9/samverkan",
-            "SAMVERKAN_INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": database_url,
+            "SAMVERKAN_INSTANCE_PATH": str(instance),
         },
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_malformed_database_url_gives_a_clear_message(tmp_path):
+    result = start_wsgi("inte-en-url:hemligt", tmp_path)
+    assert result.returncode == 1
+    assert "DATABASE_URL is not a database URL" in result.stderr
+    assert "Traceback" not in result.stderr and "hemligt" not in result.stderr
+
+
+def test_unreachable_database_at_start_gives_a_clear_message(tmp_path):
+    result = start_wsgi("postgresql://samverkan:hemligt@127.0.0.1:9/samverkan", tmp_path)
     assert result.returncode == 1
     assert "DATABASE_URL=postgresql+psycopg://samverkan:***@127.0.0.1:9/samverkan" in result.stderr
     assert "Traceback" not in result.stderr
