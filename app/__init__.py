@@ -63,12 +63,16 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount each domain's routes."""
     from app.auth.routes import bp as auth_bp
+    from app.contacts.routes import bp as contacts_bp
     from app.dashboard.routes import bp as dashboard_bp
     from app.health import bp as health_bp
+    from app.organisations.routes import bp as organisations_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(contacts_bp)
 
 
 def register_errors(app: Flask) -> None:
@@ -94,6 +98,9 @@ def register_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the templates use."""
+    from app.audit.services import action_label, describe_value
     from app.common.formatting import register_filters
 
     register_filters(app)
+    app.add_template_global(action_label)
+    app.add_template_global(describe_value)

@@ -1,5 +1,13 @@
 """Imports every domain's models, so Alembic and `flask shell` see the whole schema."""
 
+from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import LoginFailure, User  # noqa: F401
-from app.contacts.models import Affiliation, Contact, ContactEmail, ContactPhone  # noqa: F401
-from app.organisations.models import County, Organisation  # noqa: F401
+from app.contacts.models import (  # noqa: F401
+    Affiliation,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Tag,
+    contact_tags,
+)
+from app.organisations.models import County, EngagementChange, Organisation  # noqa: F401

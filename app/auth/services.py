@@ -10,7 +10,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -18,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.common.exceptions import DomainError, EditConflict
 from app.common.time import utcnow
+from app.common import validation
 from app.extensions import db
 
 from .models import Role, User, new_session_token, normalise_email
@@ -73,10 +73,11 @@ def password_problem(password: str, *, min_length: int) -> str | None:
 
 def email_problem(email: str) -> str | None:
     """Why `email` is not a usable address, in the user's language, or None if it is."""
+    message = _("Ange en giltig e-postadress, till exempel namn@kommun.se.")
     try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError:
-        return _("Ange en giltig e-postadress, till exempel namn@kommun.se.")
+        validation.normalise_email(email, message=message)
+    except validation.InvalidValue:
+        return message
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import DateTime, Enum, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -48,3 +48,9 @@ def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+def sort_key_type(length: int = 200) -> String:
+    """A column for `app.common.text.sort_key` values: compared byte-wise on both databases
+    (SQLite's default BINARY collation; COLLATE "C" on PostgreSQL, whatever its locale)."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")

@@ -8,6 +8,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from app.common.time import to_local
+from app.common.validation import display_phone
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -44,3 +45,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(display_phone, "phone")

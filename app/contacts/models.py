@@ -4,13 +4,36 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import Column, CheckConstraint, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.common.db_types import UTCDateTime
+from app.common.db_types import UTCDateTime, sort_key_type
+from app.common.text import fold, sort_key
 from app.common.time import local_today, utcnow
 from app.extensions import db
 from app.organisations.models import Organisation
+
+
+contact_tags = Table(
+    "contact_tags",
+    db.metadata,
+    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_contact_tags_tag_id", "tag_id"),
+)
+
+
+class Tag(db.Model):
+    """A free label on contacts ("nätverk", "referensgrupp"); names are unique when folded."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.name}>"
 
 
 class Contact(db.Model):
@@ -22,10 +45,14 @@ class Contact(db.Model):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Maintained by `index()`: folded names and addresses for search, a Swedish sort key.
+    search_text: Mapped[str] = mapped_column(String(600), default="")
+    sort_name: Mapped[str] = mapped_column(sort_key_type(), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
+    tags: Mapped[list[Tag]] = relationship(secondary=contact_tags, order_by=Tag.key)
     emails: Mapped[list[ContactEmail]] = relationship(
         back_populates="contact", cascade="all, delete-orphan", order_by="ContactEmail.position"
     )
@@ -36,12 +63,25 @@ class Contact(db.Model):
         back_populates="contact", cascade="all, delete-orphan"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    # Counts edits (services bump it), checked in every UPDATE's WHERE clause.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
     __table_args__ = (Index("ix_contacts_last_name_first_name", "last_name", "first_name"),)
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def index(self) -> None:
+        """Refresh `search_text` and `sort_name` (last name first) from names and addresses."""
+        parts = [self.first_name, self.last_name, *(e.address for e in self.emails)]
+        self.search_text = fold(" ".join(p for p in parts if p))[:600]
+        self.sort_name = sort_key(f"{self.last_name} {self.first_name}")[:200]
+
+    def current_affiliations(self, on: date | None = None) -> list[Affiliation]:
+        return [a for a in self.affiliations if a.is_current(on)]
+
+    def former_affiliations(self, on: date | None = None) -> list[Affiliation]:
+        return [a for a in self.affiliations if not a.is_current(on)]
 
     def __repr__(self) -> str:
         return f"<Contact {self.full_name}>"

@@ -9,9 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.common.db_types import UTCDateTime, enum_column
+from app.common.db_types import UTCDateTime, enum_column, sort_key_type
+from app.common.text import fold, sort_key
 from app.common.time import utcnow
 from app.extensions import db
+
+from .stages import Stage
 
 
 class OrganisationKind(enum.StrEnum):
@@ -94,6 +97,13 @@ class Organisation(db.Model):
     website: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str] = mapped_column(Text, default="")
     also_region: Mapped[bool] = mapped_column(default=False)
+    # The lägesbild: set for municipalities only.
+    engagement_stage: Mapped[Stage | None] = mapped_column(enum_column(Stage, "engagement_stage"))
+    opportunities: Mapped[str] = mapped_column(Text, default="")
+    challenges: Mapped[str] = mapped_column(Text, default="")
+    # Maintained by `index()`: folded text for search, and a Swedish sort key.
+    search_text: Mapped[str] = mapped_column(String(600), default="")
+    sort_name: Mapped[str] = mapped_column(sort_key_type(), default="", index=True)
     reference_key: Mapped[str | None] = mapped_column(String(40), unique=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -103,9 +113,38 @@ class Organisation(db.Model):
     county: Mapped[County | None] = relationship()
     parent: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="units")
     units: Mapped[list[Organisation]] = relationship(back_populates="parent")
+    engagement_changes: Mapped[list[EngagementChange]] = relationship(
+        back_populates="organisation",
+        cascade="all, delete-orphan",
+        order_by="EngagementChange.changed_at.desc()",
+    )
 
-    __mapper_args__ = {"version_id_col": version}
+    # Counts edits of the editable fields (services bump it); stage changes, archiving and
+    # re-indexing do not, so they never turn someone's open edit form into a conflict.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
     __table_args__ = (Index("ix_organisations_kind_name", "kind", "name"),)
+
+    def index(self) -> None:
+        """Refresh `search_text` and `sort_name` from the names and codes.
+
+        A unit is also found by its parent's name ("socialtjänsten malmö").
+        """
+        parts = [self.name, self.short_name, self.municipality_code, self.org_number]
+        if self.parent is not None:
+            parts += [self.parent.name, self.parent.short_name]
+        self.search_text = fold(" ".join(p for p in parts if p))[:600]
+        self.sort_name = sort_key(self.name)[:200]
+
+    @property
+    def display_name(self) -> str:
+        """The name, with the parent's for a unit: "Socialtjänsten, Malmö stad"."""
+        if self.parent is not None:
+            return f"{self.name}, {self.parent.name}"
+        return self.name
+
+    @property
+    def is_municipality(self) -> bool:
+        return self.kind is OrganisationKind.KOMMUN and self.parent_id is None
 
     @property
     def archived(self) -> bool:
@@ -118,3 +157,26 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.kind.value} {self.name}>"
+
+
+class EngagementChange(db.Model):
+    """One change of a municipality's engagement stage, with the comment and the
+    opportunities and challenges as they were then. The history behind the lägesbild."""
+
+    __tablename__ = "engagement_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, "stage"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    opportunities: Mapped[str] = mapped_column(Text, default="")
+    challenges: Mapped[str] = mapped_column(Text, default="")
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_by_name: Mapped[str] = mapped_column(String(200), default="")
+
+    organisation: Mapped[Organisation] = relationship(back_populates="engagement_changes")
+
+    __table_args__ = (
+        Index("ix_engagement_changes_organisation_id_changed_at", "organisation_id", "changed_at"),
+    )

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from app.extensions import db
 
 from .models import County, Organisation, OrganisationKind
+from .stages import INITIAL_STAGE
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -150,8 +151,11 @@ def seed_organisations(report: SeedReport, data_dir: Path) -> None:
     for row in reference_organisations(data_dir):
         organisation = existing.get(row["reference_key"])
         if organisation is None:
-            values = {"also_region": False, **row}
-            db.session.add(Organisation(**values))
+            organisation = Organisation(**{"also_region": False, **row})
+            if organisation.kind is OrganisationKind.KOMMUN:
+                organisation.engagement_stage = INITIAL_STAGE
+            organisation.index()
+            db.session.add(organisation)
             report.created.append(row["name"])
             continue
         changed = []
@@ -166,6 +170,7 @@ def seed_organisations(report: SeedReport, data_dir: Path) -> None:
                 setattr(organisation, key, wanted)
                 changed.append(key)
         if changed:
+            organisation.index()
             report.updated.append(f"{organisation.name} ({', '.join(changed)})")
         else:
             report.unchanged += 1

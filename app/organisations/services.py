@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, func, select
+from flask_babel import gettext as _
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import selectinload
 
+from app.audit.services import Action, Actor, diff, record, snapshot
+from app.common.exceptions import DomainError, EditConflict
+from app.common.references import is_referred_to
+from app.common.text import like_pattern, search_terms
+from app.common.time import utcnow
 from app.extensions import db
 
-from .models import Organisation, OrganisationKind
+from .models import County, EngagementChange, Organisation, OrganisationKind
+from .stages import Stage
+
+#: Fields a user edits on an organisation, recorded in the history when they change.
+EDITABLE_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "county_code",
+    "parent_id",
+    "org_number",
+    "website",
+    "notes",
+)
+#: Fields of seeded organisations that the reference data owns; users cannot change them.
+REFERENCE_FIELDS = ("kind", "county_code", "parent_id")
+
+
+class InvalidOrganisation(DomainError):
+    """A value or combination the registry does not accept."""
 
 
 @dataclass(frozen=True)
@@ -27,11 +55,7 @@ def registry_overview() -> RegistryOverview:
     """Count the registry's organisations by kind in one statement (units not counted)."""
     kind = Organisation.kind
     rows = db.session.execute(
-        select(
-            kind,
-            func.count(),
-            func.sum(case((Organisation.also_region, 1), else_=0)),
-        )
+        select(kind, func.count(), func.sum(case((Organisation.also_region, 1), else_=0)))
         .where(Organisation.archived_at.is_(None), Organisation.parent_id.is_(None))
         .group_by(kind)
     ).all()
@@ -40,6 +64,224 @@ def registry_overview() -> RegistryOverview:
     for row_kind, count, regional in rows:
         by_kind[row_kind] = count
         also_regions += regional or 0
-    return RegistryOverview(
-        by_kind=by_kind, regions=by_kind[OrganisationKind.REGION] + also_regions
+    regions = by_kind[OrganisationKind.REGION] + also_regions
+    return RegistryOverview(by_kind=by_kind, regions=regions)
+
+
+def normalise_org_number(value: str | None) -> str | None:
+    """A Swedish organisation number as NNNNNN-NNNN, checked with its Luhn check digit."""
+    if not value or not value.strip():
+        return None
+    digits = re.sub(r"[\s-]", "", value.strip())
+    if len(digits) == 12 and digits.startswith(("16", "19", "20")):
+        digits = digits[2:]  # the century prefix some registers add
+    if not (digits.isdigit() and len(digits) == 10 and luhn_valid(digits)):
+        raise InvalidOrganisation(
+            _("Organisationsnumret ska ha tio siffror, till exempel 212000-1355.")
+        )
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn (mod 10) check used by Swedish personal and organisation numbers."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        number = int(char) * (2 if index % 2 else 1)
+        total += number - 9 if number > 9 else number
+    return total % 10 == 0
+
+
+# --- Listing ---------------------------------------------------------------------------------
+
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "namn": (Organisation.sort_name,),
+    "typ": (Organisation.kind, Organisation.sort_name),
+    "lan": (Organisation.county_code, Organisation.sort_name),
+    "kod": (Organisation.municipality_code, Organisation.sort_name),
+    "steg": (Organisation.engagement_stage, Organisation.sort_name),
+}
+
+
+@dataclass
+class OrganisationFilter:
+    """What the organisation list is narrowed to and ordered by."""
+
+    q: str = ""
+    kind: OrganisationKind | None = None
+    county: str | None = None
+    stage: Stage | None = None
+    archived: bool = False
+    sort: str = "namn"
+    descending: bool = False
+
+
+def organisation_query(filters: OrganisationFilter) -> Select[tuple[Organisation]]:
+    """The SELECT behind the list, filtered and sorted in SQL (paginate it, or export it)."""
+    query = select(Organisation).options(
+        selectinload(Organisation.county), selectinload(Organisation.parent)
     )
+    for term in search_terms(filters.q):
+        query = query.where(Organisation.search_text.like(like_pattern(term), escape="\\"))
+    if filters.kind is not None:
+        query = query.where(Organisation.kind == filters.kind)
+    if filters.county:
+        query = query.where(Organisation.county_code == filters.county)
+    if filters.stage is not None:
+        query = query.where(Organisation.engagement_stage == filters.stage)
+    if not filters.archived:
+        query = query.where(Organisation.archived_at.is_(None))
+    columns = SORTS.get(filters.sort, SORTS["namn"])
+    ordering = [c.desc() if filters.descending else c.asc() for c in columns]
+    return query.order_by(*ordering, Organisation.id)
+
+
+def counties() -> list[County]:
+    """The 21 counties in code order."""
+    return list(db.session.scalars(select(County).order_by(County.code)))
+
+
+def organisation_choices() -> list[Organisation]:
+    """Active organisations for pickers, in Swedish order (units after their names)."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .options(selectinload(Organisation.parent))
+            .where(Organisation.archived_at.is_(None))
+            .order_by(Organisation.sort_name, Organisation.id)
+        )
+    )
+
+
+# --- Changes ---------------------------------------------------------------------------------
+
+
+def _check_parent(organisation: Organisation | None, parent_id: int | None) -> Organisation | None:
+    if parent_id is None:
+        return None
+    parent = db.session.get(Organisation, parent_id)
+    if parent is None:
+        raise InvalidOrganisation(_("Den överordnade organisationen finns inte."))
+    walker: Organisation | None = parent
+    while walker is not None:
+        if organisation is not None and walker.id == organisation.id:
+            raise InvalidOrganisation(_("En organisation kan inte ligga under sig själv."))
+        walker = walker.parent
+    return parent
+
+
+def create_organisation(*, values: dict[str, Any], by: Actor) -> Organisation:
+    """Add an organisation or a unit (values as in EDITABLE_FIELDS)."""
+    parent = _check_parent(None, values.get("parent_id"))
+    organisation = Organisation(**{k: values.get(k) for k in EDITABLE_FIELDS})
+    organisation.notes = organisation.notes or ""
+    organisation.parent = parent
+    if parent is not None and not organisation.county_code:
+        organisation.county_code = parent.county_code
+    organisation.index()
+    db.session.add(organisation)
+    db.session.flush()
+    record(
+        entity=organisation,
+        action=Action.CREATE,
+        by=by,
+        changes=diff({}, snapshot(organisation, EDITABLE_FIELDS)),
+    )
+    return organisation
+
+
+def update_organisation(
+    organisation: Organisation, *, values: dict[str, Any], expected_version: int, by: Actor
+) -> Organisation:
+    """Save edits; raise EditConflict if someone saved in between. Seeded organisations keep
+    their kind, county and place in the hierarchy."""
+    if organisation.version != expected_version:
+        raise EditConflict(current=organisation)
+    before = snapshot(organisation, EDITABLE_FIELDS)
+    fields = EDITABLE_FIELDS
+    if organisation.reference_key:
+        fields = tuple(f for f in EDITABLE_FIELDS if f not in REFERENCE_FIELDS)
+    if "parent_id" in fields:
+        organisation.parent = _check_parent(organisation, values.get("parent_id"))
+    for name in fields:
+        if name != "parent_id":
+            setattr(organisation, name, values.get(name))
+    organisation.notes = organisation.notes or ""
+    organisation.index()
+    for unit in organisation.units:
+        unit.index()
+    changes = diff(before, snapshot(organisation, EDITABLE_FIELDS))
+    if changes:
+        organisation.version += 1
+        db.session.flush()
+        record(entity=organisation, action=Action.UPDATE, by=by, changes=changes)
+    return organisation
+
+
+def is_deletable(organisation: Organisation) -> bool:
+    """Only a user-created organisation that nothing refers to may be deleted."""
+    return not organisation.reference_key and not is_referred_to(organisation)
+
+
+def archive_organisation(organisation: Organisation, *, by: Actor) -> None:
+    """Hide the organisation from lists and pickers; its history stays."""
+    if organisation.archived_at is None:
+        organisation.archived_at = utcnow()
+        record(entity=organisation, action=Action.ARCHIVE, by=by)
+
+
+def restore_organisation(organisation: Organisation, *, by: Actor) -> None:
+    """Bring an archived organisation back."""
+    if organisation.archived_at is not None:
+        organisation.archived_at = None
+        record(entity=organisation, action=Action.RESTORE, by=by)
+
+
+def delete_organisation(organisation: Organisation, *, by: Actor) -> None:
+    """Remove an organisation nothing refers to; otherwise it must be archived instead."""
+    if not is_deletable(organisation):
+        raise InvalidOrganisation(
+            _("Organisationen används och kan inte tas bort. Arkivera den i stället.")
+        )
+    record(entity=organisation, action=Action.DELETE, by=by, note=organisation.name)
+    db.session.delete(organisation)
+
+
+def change_engagement(
+    organisation: Organisation,
+    *,
+    stage: Stage,
+    comment: str,
+    opportunities: str,
+    challenges: str,
+    by: Actor,
+) -> EngagementChange:
+    """Record a municipality's new stage (or new opportunities and challenges)."""
+    if not organisation.is_municipality:
+        raise InvalidOrganisation(_("Engagemangssteg finns bara för kommuner."))
+    before = snapshot(organisation, ("engagement_stage", "opportunities", "challenges"))
+    organisation.engagement_stage = stage
+    organisation.opportunities = opportunities.strip()
+    organisation.challenges = challenges.strip()
+    change = EngagementChange(
+        organisation=organisation,
+        stage=stage,
+        comment=comment.strip(),
+        opportunities=organisation.opportunities,
+        challenges=organisation.challenges,
+        changed_by_id=by.id,
+        changed_by_name=by.name,
+    )
+    db.session.add(change)
+    db.session.flush()
+    changes = diff(before, snapshot(organisation, ("engagement_stage", "opportunities", "challenges")))
+    record(entity=organisation, action=Action.STAGE, by=by, changes=changes, note=comment.strip())
+    return change
+
+
+def search_organisations(query: str, *, limit: int = 20) -> list[Organisation]:
+    """Active organisations whose names or codes contain every word of `query`."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    return list(db.session.scalars(organisation_query(OrganisationFilter(q=query)).limit(limit)))

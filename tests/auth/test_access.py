@@ -26,6 +26,23 @@ def example_path(rule) -> str:
 
 
 RULES = list(URL_MAP.iter_rules())
+
+
+@pytest.fixture(autouse=True)
+def example_rows(seeded):
+    """Rows with id 1 for every URL argument: a municipality (the first seeded organisation),
+    a contact and its affiliation."""
+    from app.contacts.services import ContactValues, create_contact
+    from app.extensions import db
+    from app.organisations.models import Organisation
+
+    with seeded.app_context():
+        create_contact(
+            values=ContactValues(first_name="Exempel", last_name="Person"),
+            organisation=db.session.get(Organisation, 1),
+            by=None,
+        )
+        db.session.commit()
 GET_RULES = [r for r in RULES if "GET" in r.methods]
 WRITE_RULES = [(r, m) for r in RULES for m in sorted(r.methods - SAFE_METHODS)]
 

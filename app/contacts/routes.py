@@ -1,0 +1,263 @@
+"""Contact pages: list, detail, create, edit, affiliations and changing organisation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.audit.services import history
+from app.common.exceptions import EditConflict
+from app.common.forms import conflicting_fields
+from app.common.validation import display_phone
+from app.extensions import db
+from app.organisations.forms import county_choices, kind_choices, organisation_choices
+from app.organisations.models import Organisation
+from app.organisations.services import counties
+from app.organisations.services import organisation_choices as active_organisations
+
+from . import services
+from .forms import (
+    AffiliationForm,
+    ChangeOrganisationForm,
+    ContactFilterForm,
+    ContactForm,
+    EndAffiliationForm,
+    NewContactForm,
+)
+from .models import Affiliation, Contact
+
+bp = Blueprint("contacts", __name__, url_prefix="/kontakter")
+
+PER_PAGE = 50
+
+FIELD_LABELS = {
+    "first_name": _l("Förnamn"),
+    "last_name": _l("Efternamn"),
+    "notes": _l("Anteckningar"),
+    "emails": _l("E-postadresser"),
+    "phones": _l("Telefonnummer"),
+    "tags": _l("Taggar"),
+    "affiliation": _l("Roll"),
+}
+
+
+def load_contact(contact_id: int) -> Contact:
+    """The contact with everything its page shows, in a fixed number of statements."""
+    return db.session.scalar(
+        select(Contact)
+        .options(
+            selectinload(Contact.emails),
+            selectinload(Contact.phones),
+            selectinload(Contact.tags),
+            selectinload(Contact.affiliations)
+            .selectinload(Affiliation.organisation)
+            .selectinload(Organisation.parent),
+        )
+        .where(Contact.id == contact_id)
+    ) or abort(404)
+
+
+def organisation_picker(form_field, blank: str) -> None:
+    form_field.choices = organisation_choices(active_organisations(), blank=blank)
+
+
+def chosen_organisation(organisation_id: int | None) -> Organisation | None:
+    if not organisation_id:
+        return None
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(400)
+    return organisation
+
+
+@bp.get("/")
+def index():
+    form = ContactFilterForm(request.args)
+    organisation_picker(form.organisation, blank=_("Alla organisationer"))
+    form.typ.choices = kind_choices(blank=_("Alla typer"))
+    form.lan.choices = county_choices(counties(), blank=_("Alla län"))
+    try:
+        status = services.Status(form.status.data)
+    except ValueError:
+        status = services.Status.ALL
+    filters = services.ContactFilter(
+        q=form.q.data or "",
+        organisation_id=form.organisation.data,
+        kind=form.typ.data,
+        county=form.lan.data or None,
+        tag=form.tagg.data or None,
+        status=status,
+        sort=request.args.get("sort", "namn"),
+        descending=request.args.get("ordning") == "fallande",
+    )
+    page = db.paginate(
+        services.contact_query(filters),
+        page=request.args.get("sida", 1, type=int),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "contacts/index.html", form=form, page=page, filters=filters, tags=services.all_tags()
+    )
+
+
+@bp.get("/<int:contact_id>")
+def detail(contact_id: int):
+    contact = load_contact(contact_id)
+    add_form = AffiliationForm()
+    organisation_picker(add_form.organisation_id, blank=_("Välj organisation"))
+    return render_template(
+        "contacts/detail.html",
+        contact=contact,
+        current_affiliations=contact.current_affiliations(),
+        former_affiliations=sorted(
+            contact.former_affiliations(),
+            key=lambda a: a.ended_on.isoformat() if a.ended_on else "",
+            reverse=True,
+        ),
+        add_form=add_form,
+        end_form=EndAffiliationForm(),
+        events=history(contact),
+        labels=FIELD_LABELS,
+    )
+
+
+def form_values(contact: Contact) -> dict[str, str]:
+    """A contact as its edit form shows it: addresses and numbers one per line."""
+    return {
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "emails": "\n".join(e.address for e in contact.emails),
+        "phones": "\n".join(display_phone(p.number) for p in contact.phones),
+        "tags": ", ".join(t.name for t in contact.tags),
+        "notes": contact.notes,
+    }
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+def create():
+    form = NewContactForm()
+    organisation_picker(form.organisation_id, blank=_("Ingen organisation"))
+    if request.method == "GET" and request.args.get("organisation", type=int):
+        form.organisation_id.data = request.args.get("organisation", type=int)
+    if form.validate_on_submit():
+        try:
+            contact = services.create_contact(
+                values=form.contact_values(),
+                organisation=chosen_organisation(form.organisation_id.data),
+                title=form.title.data or "",
+                started_on=form.started_on.data,
+                by=current_user,
+            )
+        except services.InvalidContact as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s är skapad.", name=contact.full_name), "success")
+            return redirect(url_for(".detail", contact_id=contact.id))
+    return render_template("contacts/form.html", form=form, contact=None, tags=services.all_tags())
+
+
+@bp.route("/<int:contact_id>/redigera", methods=["GET", "POST"])
+def edit(contact_id: int):
+    contact = load_contact(contact_id)
+    form = ContactForm(data=form_values(contact) | {"version": contact.version})
+    conflict_rows = None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.update_contact(
+                contact,
+                values=form.contact_values(),
+                expected_version=int(form.version.data or 0),
+                by=current_user,
+            )
+        except EditConflict as conflict:
+            conflict_rows = conflicting_fields(form, form_values(conflict.current))
+            form.version.data = conflict.current.version
+        except services.InvalidContact as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Ändringarna är sparade."), "success")
+            return redirect(url_for(".detail", contact_id=contact.id))
+    status = 409 if conflict_rows is not None else 200
+    return render_template(
+        "contacts/form.html",
+        form=form,
+        contact=contact,
+        conflict_rows=conflict_rows,
+        tags=services.all_tags(),
+    ), status
+
+
+@bp.post("/<int:contact_id>/roller")
+def add_affiliation(contact_id: int):
+    contact = load_contact(contact_id)
+    form = AffiliationForm()
+    organisation_picker(form.organisation_id, blank=_("Välj organisation"))
+    if form.validate_on_submit():
+        try:
+            services.add_affiliation(
+                contact,
+                organisation=chosen_organisation(form.organisation_id.data),
+                title=form.title.data or "",
+                started_on=form.started_on.data,
+                ended_on=form.ended_on.data,
+                by=current_user,
+            )
+        except services.InvalidContact as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Rollen är tillagd."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(str(e) for e in errors), "error")
+    return redirect(url_for(".detail", contact_id=contact.id))
+
+
+@bp.post("/<int:contact_id>/roller/<int:affiliation_id>/avsluta")
+def end_affiliation(contact_id: int, affiliation_id: int):
+    contact = load_contact(contact_id)
+    affiliation = next((a for a in contact.affiliations if a.id == affiliation_id), None)
+    if affiliation is None:
+        abort(404)
+    form = EndAffiliationForm()
+    if form.validate_on_submit():
+        try:
+            services.end_affiliation(affiliation, ended_on=form.ended_on.data, by=current_user)
+        except services.InvalidContact as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Rollen är avslutad."), "success")
+    else:
+        flash(_("Ange sista dag som ÅÅÅÅ-MM-DD."), "error")
+    return redirect(url_for(".detail", contact_id=contact.id))
+
+
+@bp.route("/<int:contact_id>/byter-organisation", methods=["GET", "POST"])
+def change_organisation(contact_id: int):
+    contact = load_contact(contact_id)
+    form = ChangeOrganisationForm()
+    organisation_picker(form.organisation_id, blank=_("Välj organisation"))
+    if form.validate_on_submit():
+        try:
+            services.change_organisation(
+                contact,
+                organisation=chosen_organisation(form.organisation_id.data),
+                title=form.title.data or "",
+                starts_on=form.starts_on.data,
+                by=current_user,
+            )
+        except services.InvalidContact as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s har bytt organisation.", name=contact.full_name), "success")
+            return redirect(url_for(".detail", contact_id=contact.id))
+    return render_template("contacts/change_organisation.html", form=form, contact=contact)

@@ -1,0 +1,330 @@
+"""Contacts: create and edit people, their addresses, tags and affiliations; list and search."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.audit.services import Action, Actor, diff, record, snapshot
+from app.common.exceptions import DomainError, EditConflict
+from app.common.text import fold, like_pattern, search_terms
+from app.common.time import local_today
+from app.common.validation import InvalidValue, normalise_email, normalise_phone
+from app.extensions import db
+from app.organisations.models import Organisation, OrganisationKind
+
+from .models import Affiliation, Contact, ContactEmail, ContactPhone, Tag, contact_tags
+
+#: What the history records for a contact, beyond the lists of addresses and tags.
+CONTACT_FIELDS = ("first_name", "last_name", "notes")
+MAX_TAG_LENGTH = 60
+
+
+class InvalidContact(DomainError):
+    """A value the directory does not accept; the message says which and why."""
+
+
+@dataclass
+class ContactValues:
+    """A contact as a form or an import gives it: text already stripped."""
+
+    first_name: str
+    last_name: str
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    notes: str = ""
+
+
+def email_message() -> str:
+    return _("Ange en giltig e-postadress, till exempel namn@kommun.se.")
+
+
+def phone_message() -> str:
+    return _("Ange ett giltigt telefonnummer, till exempel 070-123 45 67 eller +46 8 123 456 78.")
+
+
+def clean_emails(values: list[str]) -> list[str]:
+    """Normalised, de-duplicated e-mail addresses in the given order; InvalidContact names
+    the first bad one."""
+    cleaned: list[str] = []
+    for value in values:
+        if not value.strip():
+            continue
+        try:
+            address = normalise_email(value, message=email_message())
+        except InvalidValue as error:
+            raise InvalidContact(f"{value.strip()}: {error}") from None
+        if address not in cleaned:
+            cleaned.append(address)
+    return cleaned
+
+
+def clean_phones(values: list[str]) -> list[str]:
+    """Phone numbers in E.164 form, de-duplicated; InvalidContact names the first bad one."""
+    cleaned: list[str] = []
+    for value in values:
+        if not value.strip():
+            continue
+        try:
+            number = normalise_phone(value, message=phone_message())
+        except InvalidValue as error:
+            raise InvalidContact(f"{value.strip()}: {error}") from None
+        if number not in cleaned:
+            cleaned.append(number)
+    return cleaned
+
+
+def split_tags(text: str) -> list[str]:
+    """Tag names from comma- or semicolon-separated text, without empty or repeated ones."""
+    names: list[str] = []
+    keys: set[str] = set()
+    for part in text.replace(";", ",").split(","):
+        name = " ".join(part.split())[:MAX_TAG_LENGTH]
+        if name and fold(name) not in keys:
+            keys.add(fold(name))
+            names.append(name)
+    return names
+
+
+def tags_named(names: list[str]) -> list[Tag]:
+    """The tags with these names, created where missing (matched case- and accent-blind)."""
+    keys = {fold(name): name for name in names}
+    if not keys:
+        return []
+    existing = {t.key: t for t in db.session.scalars(select(Tag).where(Tag.key.in_(keys)))}
+    tags = []
+    for key, name in keys.items():
+        tag = existing.get(key)
+        if tag is None:
+            tag = Tag(name=name, key=key)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def all_tags() -> list[Tag]:
+    """Every tag, for suggestions."""
+    return list(db.session.scalars(select(Tag).order_by(Tag.key)))
+
+
+def contact_snapshot(contact: Contact) -> dict[str, Any]:
+    """The recorded state of a contact: fields, addresses and tags."""
+    state = snapshot(contact, CONTACT_FIELDS)
+    state["emails"] = [e.address for e in contact.emails]
+    state["phones"] = [p.number for p in contact.phones]
+    state["tags"] = sorted(t.name for t in contact.tags)
+    return state
+
+
+def _apply(contact: Contact, values: ContactValues) -> None:
+    if not values.first_name.strip() and not values.last_name.strip():
+        raise InvalidContact(_("Ange för- eller efternamn."))
+    contact.first_name = values.first_name.strip()
+    contact.last_name = values.last_name.strip()
+    contact.notes = values.notes.strip()
+    emails = clean_emails(values.emails)
+    phones = clean_phones(values.phones)
+    if [e.address for e in contact.emails] != emails:
+        contact.emails = [ContactEmail(address=a, position=i) for i, a in enumerate(emails)]
+    if [p.number for p in contact.phones] != phones:
+        contact.phones = [ContactPhone(number=n, position=i) for i, n in enumerate(phones)]
+    contact.tags = tags_named(values.tags)
+    contact.index()
+
+
+def create_contact(
+    *,
+    values: ContactValues,
+    by: Actor | None,
+    organisation: Organisation | None = None,
+    title: str = "",
+    started_on: date | None = None,
+    note: str = "",
+) -> Contact:
+    """Add a contact, optionally with a first affiliation."""
+    contact = Contact()
+    _apply(contact, values)
+    db.session.add(contact)
+    if organisation is not None:
+        contact.affiliations.append(
+            Affiliation(organisation=organisation, title=title.strip(), started_on=started_on)
+        )
+    elif title.strip():
+        raise InvalidContact(_("Välj organisation för rollen eller titeln."))
+    db.session.flush()
+    changes = diff({}, contact_snapshot(contact))
+    if organisation is not None:
+        changes["affiliation"] = [None, f"{organisation.display_name}: {title.strip()}".strip()]
+    record(entity=contact, action=Action.CREATE, by=by, changes=changes, note=note)
+    return contact
+
+
+def update_contact(
+    contact: Contact, *, values: ContactValues, expected_version: int, by: Actor | None,
+    action: Action = Action.UPDATE, note: str = "",
+) -> dict[str, list[Any]]:
+    """Save edits; raise EditConflict if someone saved in between. Returns the changes."""
+    if contact.version != expected_version:
+        raise EditConflict(current=contact)
+    before = contact_snapshot(contact)
+    _apply(contact, values)
+    changes = diff(before, contact_snapshot(contact))
+    if changes:
+        contact.version += 1
+        db.session.flush()
+        record(entity=contact, action=action, by=by, changes=changes, note=note)
+    return changes
+
+
+def _describe(affiliation: Affiliation) -> str:
+    period = f"{affiliation.started_on or ''}–{affiliation.ended_on or ''}"
+    parts = [affiliation.organisation.display_name, affiliation.title, period]
+    return ", ".join(p for p in parts if p and p != "–")
+
+
+def add_affiliation(
+    contact: Contact,
+    *,
+    organisation: Organisation,
+    title: str,
+    started_on: date | None,
+    ended_on: date | None = None,
+    by: Actor,
+) -> Affiliation:
+    """Record a role at an organisation (current, or past when it has an end date)."""
+    if started_on and ended_on and ended_on < started_on:
+        raise InvalidContact(_("Slutdatum kan inte vara före startdatum."))
+    affiliation = Affiliation(
+        contact=contact,
+        organisation=organisation,
+        title=title.strip(),
+        started_on=started_on,
+        ended_on=ended_on,
+    )
+    db.session.add(affiliation)
+    db.session.flush()
+    record(entity=contact, action=Action.UPDATE, by=by, changes={"affiliation": [None, _describe(affiliation)]})
+    return affiliation
+
+
+def end_affiliation(affiliation: Affiliation, *, ended_on: date, by: Actor) -> None:
+    """End a role on a date (the last day in it)."""
+    if affiliation.started_on and ended_on < affiliation.started_on:
+        raise InvalidContact(_("Slutdatum kan inte vara före startdatum."))
+    before = _describe(affiliation)
+    affiliation.ended_on = ended_on
+    record(
+        entity=affiliation.contact,
+        action=Action.UPDATE,
+        by=by,
+        changes={"affiliation": [before, _describe(affiliation)]},
+    )
+
+
+def change_organisation(
+    contact: Contact, *, organisation: Organisation, title: str, starts_on: date, by: Actor
+) -> Affiliation:
+    """"Byter organisation": end every current role the day before `starts_on` and start the
+    new one. The old roles stay as history."""
+    for affiliation in contact.current_affiliations(starts_on):
+        last_day = starts_on - timedelta(days=1)
+        if affiliation.started_on and last_day < affiliation.started_on:
+            last_day = affiliation.started_on
+        end_affiliation(affiliation, ended_on=last_day, by=by)
+    return add_affiliation(
+        contact, organisation=organisation, title=title, started_on=starts_on, by=by
+    )
+
+
+# --- Listing ---------------------------------------------------------------------------------
+
+
+class Status(enum.StrEnum):
+    CURRENT = "nuvarande"
+    FORMER = "tidigare"
+    ALL = "alla"
+
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "namn": (Contact.sort_name,),
+    "andrad": (Contact.updated_at,),
+}
+
+
+@dataclass
+class ContactFilter:
+    q: str = ""
+    organisation_id: int | None = None
+    kind: OrganisationKind | None = None
+    county: str | None = None
+    tag: str | None = None
+    status: Status = Status.ALL
+    sort: str = "namn"
+    descending: bool = False
+
+
+def current_condition(today: date) -> Any:
+    """SQL: the affiliation holds today."""
+    return and_(
+        or_(Affiliation.started_on.is_(None), Affiliation.started_on <= today),
+        or_(Affiliation.ended_on.is_(None), Affiliation.ended_on >= today),
+    )
+
+
+def contact_query(filters: ContactFilter, *, today: date | None = None) -> Select[tuple[Contact]]:
+    """The SELECT behind the contact list, filtered and sorted in SQL, loading what the list
+    shows in a fixed number of statements."""
+    today = today or local_today()
+    query = select(Contact).options(
+        selectinload(Contact.emails),
+        selectinload(Contact.phones),
+        selectinload(Contact.tags),
+        selectinload(Contact.affiliations).selectinload(Affiliation.organisation),
+    )
+    for term in search_terms(filters.q):
+        query = query.where(Contact.search_text.like(like_pattern(term), escape="\\"))
+
+    affiliation_conditions = [Affiliation.contact_id == Contact.id]
+    if filters.status is Status.CURRENT:
+        affiliation_conditions.append(current_condition(today))
+    if filters.organisation_id:
+        affiliation_conditions.append(Affiliation.organisation_id == filters.organisation_id)
+    if filters.kind is not None or filters.county:
+        organisation = select(Organisation.id).where(Organisation.id == Affiliation.organisation_id)
+        if filters.kind is not None:
+            organisation = organisation.where(Organisation.kind == filters.kind)
+        if filters.county:
+            organisation = organisation.where(Organisation.county_code == filters.county)
+        affiliation_conditions.append(organisation.exists())
+    if len(affiliation_conditions) > 1 or filters.status is Status.CURRENT:
+        query = query.where(exists().where(*affiliation_conditions))
+    if filters.status is Status.FORMER:
+        query = query.where(
+            exists().where(Affiliation.contact_id == Contact.id),
+            ~exists().where(Affiliation.contact_id == Contact.id, current_condition(today)),
+        )
+    if filters.tag:
+        query = query.where(
+            exists().where(
+                contact_tags.c.contact_id == Contact.id,
+                contact_tags.c.tag_id == Tag.id,
+                Tag.key == fold(filters.tag),
+            )
+        )
+    columns = SORTS.get(filters.sort, SORTS["namn"])
+    ordering = [c.desc() if filters.descending else c.asc() for c in columns]
+    return query.order_by(*ordering, Contact.id)
+
+
+def search_contacts(query: str, *, limit: int = 20) -> list[Contact]:
+    """Contacts whose names or e-mail addresses contain every word of `query`."""
+    if not search_terms(query):
+        return []
+    return list(db.session.scalars(contact_query(ContactFilter(q=query)).limit(limit)))

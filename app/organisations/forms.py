@@ -1,0 +1,111 @@
+"""Forms for organisations: create/edit, engagement stage, and the list's filters."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Optional
+
+from app.common.forms import FilterForm, max_length, normalising_validator, required, strip
+from app.common.validation import normalise_url
+
+from .models import KIND_LABELS, County, Organisation, OrganisationKind
+from .services import normalise_org_number
+from .stages import STAGE_LABELS, Stage
+
+WEBSITE_MESSAGE = _l("Ange en webbadress som börjar med http:// eller https://.")
+
+
+def _website(value: str) -> str:
+    return normalise_url(value, message=str(WEBSITE_MESSAGE))
+
+
+def kind_choices(blank: str | None = None) -> list[SelectChoice]:
+    choices = [SelectChoice(kind.value, str(KIND_LABELS[kind])) for kind in OrganisationKind]
+    return [SelectChoice("", blank), *choices] if blank is not None else choices
+
+
+def stage_choices(blank: str | None = None) -> list[SelectChoice]:
+    choices = [SelectChoice(stage.value, str(STAGE_LABELS[stage])) for stage in Stage]
+    return [SelectChoice("", blank), *choices] if blank is not None else choices
+
+
+def county_choices(counties: list[County], blank: str) -> list[SelectChoice]:
+    return [SelectChoice("", blank)] + [SelectChoice(c.code, c.name) for c in counties]
+
+
+def organisation_choices(organisations: list[Organisation], blank: str) -> list[SelectChoice]:
+    return [SelectChoice("", blank)] + [
+        SelectChoice(str(o.id), o.display_name) for o in organisations
+    ]
+
+
+def optional_int(value: str | int | None) -> int | None:
+    return int(value) if value not in (None, "", "None") else None
+
+
+def optional_kind(value: str | OrganisationKind | None) -> OrganisationKind | None:
+    return OrganisationKind(value) if value else None
+
+
+def optional_stage(value: str | Stage | None) -> Stage | None:
+    return Stage(value) if value else None
+
+
+class OrganisationForm(FlaskForm):
+    """Create or edit an organisation. The view fills the choices and removes the fields a
+    seeded organisation does not let users change."""
+
+    name = StringField(_l("Namn"), filters=[strip], validators=[required(), max_length(200)])
+    short_name = StringField(
+        _l("Kortnamn"), filters=[strip], validators=[Optional(), max_length(100)]
+    )
+    kind = SelectField(_l("Typ"), coerce=OrganisationKind, choices=kind_choices)
+    parent_id = SelectField(_l("Ingår i"), coerce=optional_int, validate_choice=False)
+    county_code = SelectField(_l("Län"), validate_choice=True)
+    org_number = StringField(
+        _l("Organisationsnummer"),
+        filters=[strip],
+        validators=[Optional(), normalising_validator(normalise_org_number)],
+    )
+    website = StringField(
+        _l("Webbplats"),
+        filters=[strip],
+        validators=[Optional(), max_length(500), normalising_validator(_website)],
+    )
+    notes = TextAreaField(_l("Anteckningar"), filters=[strip], validators=[max_length(20000)])
+    version = HiddenField()
+
+    def values(self) -> dict:
+        """The submitted values, keyed as the service expects."""
+        names = ("name", "short_name", "kind", "parent_id", "county_code", "org_number", "website")
+        data = {name: self[name].data or None for name in names if name in self}
+        data["notes"] = self.notes.data or ""
+        return data
+
+
+class EngagementForm(FlaskForm):
+    stage = SelectField(_l("Steg"), coerce=Stage, choices=stage_choices)
+    comment = TextAreaField(
+        _l("Kommentar till ändringen"), filters=[strip], validators=[max_length(2000)]
+    )
+    opportunities = TextAreaField(
+        _l("Möjligheter"), filters=[strip], validators=[max_length(10000)]
+    )
+    challenges = TextAreaField(_l("Utmaningar"), filters=[strip], validators=[max_length(10000)])
+
+
+class OrganisationFilterForm(FilterForm):
+    q = StringField(_l("Sök"), filters=[strip])
+    typ = SelectField(_l("Typ"), coerce=optional_kind, validate_choice=False)
+    lan = SelectField(_l("Län"), validate_choice=False)
+    steg = SelectField(_l("Engagemangssteg"), coerce=optional_stage, validate_choice=False)
+    arkiverade = BooleanField(_l("Visa arkiverade"))

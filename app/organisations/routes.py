@@ -1,0 +1,242 @@
+"""Organisation pages: list, detail, create, edit, archive, delete, engagement stage."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.audit.services import history
+from app.common.exceptions import DomainError, EditConflict
+from app.common.forms import conflicting_fields
+from app.contacts.models import Affiliation
+from app.extensions import db
+
+from . import services
+from .forms import (
+    EngagementForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    county_choices,
+    kind_choices,
+    organisation_choices,
+    stage_choices,
+)
+from .models import KIND_LABELS, Organisation, OrganisationKind
+from .stages import STAGE_LABELS, Stage
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisationer")
+
+PER_PAGE = 50
+
+FIELD_LABELS = {
+    "name": _l("Namn"),
+    "short_name": _l("Kortnamn"),
+    "kind": _l("Typ"),
+    "county_code": _l("Län"),
+    "parent_id": _l("Ingår i"),
+    "org_number": _l("Organisationsnummer"),
+    "website": _l("Webbplats"),
+    "notes": _l("Anteckningar"),
+    "engagement_stage": _l("Engagemangssteg"),
+    "opportunities": _l("Möjligheter"),
+    "challenges": _l("Utmaningar"),
+}
+
+
+def value_labels() -> dict:
+    """Readable labels for coded values in the history."""
+    return {
+        "kind": {k.value: str(v) for k, v in KIND_LABELS.items()},
+        "engagement_stage": {k.value: str(v) for k, v in STAGE_LABELS.items()},
+    }
+
+
+def filters_from(form: OrganisationFilterForm) -> services.OrganisationFilter:
+    return services.OrganisationFilter(
+        q=form.q.data or "",
+        kind=form.typ.data,
+        county=form.lan.data or None,
+        stage=form.steg.data,
+        archived=form.arkiverade.data,
+        sort=request.args.get("sort", "namn"),
+        descending=request.args.get("ordning") == "fallande",
+    )
+
+
+@bp.get("/")
+def index():
+    form = OrganisationFilterForm(request.args)
+    form.typ.choices = kind_choices(blank=_("Alla typer"))
+    form.lan.choices = county_choices(services.counties(), blank=_("Alla län"))
+    form.steg.choices = stage_choices(blank=_("Alla steg"))
+    filters = filters_from(form)
+    page = db.paginate(
+        services.organisation_query(filters),
+        page=request.args.get("sida", 1, type=int),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template("organisations/index.html", form=form, page=page, filters=filters)
+
+
+@bp.get("/<int:organisation_id>")
+def detail(organisation_id: int):
+    organisation = db.session.scalar(
+        select(Organisation)
+        .options(
+            selectinload(Organisation.county),
+            selectinload(Organisation.parent),
+            selectinload(Organisation.units),
+            selectinload(Organisation.engagement_changes),
+        )
+        .where(Organisation.id == organisation_id)
+    ) or abort(404)
+    affiliations = list(
+        db.session.scalars(
+            select(Affiliation)
+            .options(selectinload(Affiliation.contact))
+            .where(Affiliation.organisation_id == organisation.id)
+            .order_by(Affiliation.started_on.desc(), Affiliation.id.desc())
+        )
+    )
+    current = [a for a in affiliations if a.is_current()]
+    former = [a for a in affiliations if not a.is_current()]
+    return render_template(
+        "organisations/detail.html",
+        organisation=organisation,
+        current_affiliations=sorted(current, key=lambda a: a.contact.sort_name),
+        former_affiliations=former,
+        events=history(organisation),
+        labels=FIELD_LABELS,
+        values=value_labels(),
+        deletable=services.is_deletable(organisation),
+    )
+
+
+def prepare_form(form: OrganisationForm, organisation: Organisation | None) -> None:
+    """Fill the pickers; seeded organisations keep kind, county and parent fixed."""
+    if organisation is not None and organisation.reference_key:
+        for name in services.REFERENCE_FIELDS:
+            delattr(form, name)
+        return
+    form.county_code.choices = county_choices(services.counties(), blank=_("Inget län"))
+    candidates = [o for o in services.organisation_choices() if o is not organisation]
+    form.parent_id.choices = organisation_choices(candidates, blank=_("Ingen (fristående)"))
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+def create():
+    parent = db.session.get(Organisation, request.args.get("parent", type=int) or 0)
+    form = OrganisationForm()
+    if request.method == "GET":
+        form.kind.data = parent.kind if parent else OrganisationKind.CIVILSAMHALLE
+        form.parent_id.data = parent.id if parent else None
+        form.county_code.data = parent.county_code if parent else ""
+    prepare_form(form, None)
+    if form.validate_on_submit():
+        try:
+            organisation = services.create_organisation(values=form.values(), by=current_user)
+        except DomainError as error:
+            form.parent_id.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("%(name)s är skapad.", name=organisation.name), "success")
+            return redirect(url_for(".detail", organisation_id=organisation.id))
+    return render_template("organisations/form.html", form=form, organisation=None, parent=parent)
+
+
+@bp.route("/<int:organisation_id>/redigera", methods=["GET", "POST"])
+def edit(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    form = OrganisationForm(obj=organisation)
+    prepare_form(form, organisation)
+    conflict_rows = None
+    if request.method == "GET":
+        form.version.data = organisation.version
+    elif form.validate_on_submit():
+        try:
+            services.update_organisation(
+                organisation,
+                values=form.values(),
+                expected_version=int(form.version.data or 0),
+                by=current_user,
+            )
+        except EditConflict as conflict:
+            saved = {name: getattr(conflict.current, name) for name in services.EDITABLE_FIELDS}
+            conflict_rows = conflicting_fields(form, saved)
+            form.version.data = conflict.current.version
+        except services.InvalidOrganisation as error:
+            form.parent_id.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Ändringarna är sparade."), "success")
+            return redirect(url_for(".detail", organisation_id=organisation.id))
+    status = 409 if conflict_rows is not None else 200
+    return render_template(
+        "organisations/form.html",
+        form=form,
+        organisation=organisation,
+        parent=None,
+        conflict_rows=conflict_rows,
+    ), status
+
+
+@bp.post("/<int:organisation_id>/arkivera")
+def archive(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    services.archive_organisation(organisation, by=current_user)
+    db.session.commit()
+    flash(_("%(name)s är arkiverad.", name=organisation.name), "success")
+    return redirect(url_for(".detail", organisation_id=organisation.id))
+
+
+@bp.post("/<int:organisation_id>/aterstall")
+def restore(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    services.restore_organisation(organisation, by=current_user)
+    db.session.commit()
+    flash(_("%(name)s är återställd.", name=organisation.name), "success")
+    return redirect(url_for(".detail", organisation_id=organisation.id))
+
+
+@bp.post("/<int:organisation_id>/ta-bort")
+def delete(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    name = organisation.name
+    try:
+        services.delete_organisation(organisation, by=current_user)
+    except services.InvalidOrganisation as error:
+        flash(str(error), "error")
+        return redirect(url_for(".detail", organisation_id=organisation.id))
+    db.session.commit()
+    flash(_("%(name)s är borttagen.", name=name), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/<int:organisation_id>/engagemang", methods=["GET", "POST"])
+def engagement(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    if not organisation.is_municipality:
+        abort(404)
+    form = EngagementForm(obj=organisation if request.method == "GET" else None)
+    if request.method == "GET":
+        form.stage.data = organisation.engagement_stage
+    if form.validate_on_submit():
+        services.change_engagement(
+            organisation,
+            stage=form.stage.data,
+            comment=form.comment.data or "",
+            opportunities=form.opportunities.data or "",
+            challenges=form.challenges.data or "",
+            by=current_user,
+        )
+        db.session.commit()
+        flash(_("Engagemangssteget är sparat."), "success")
+        return redirect(url_for(".detail", organisation_id=organisation.id))
+    return render_template(
+        "organisations/engagement.html", form=form, organisation=organisation, stages=Stage
+    )
