@@ -1,7 +1,7 @@
 """The application object for gunicorn (`gunicorn wsgi:app`) and the CLI (`flask --app wsgi`).
 
-If the configuration is unusable or the database cannot be reached at start, this says so in one line naming DATABASE_URL
-and exits, instead of a worker dying with a traceback on the first request.
+If the configuration is unusable or the database cannot be reached at start, this says so
+in one line naming DATABASE_URL and exits, instead of a worker dying with a traceback.
 """
 
 import sys

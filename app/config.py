@@ -52,8 +52,9 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         # Login throttling (see app/auth/throttle.py).
         "LOGIN_THROTTLE_WINDOW": timedelta(minutes=15),
-        "LOGIN_THROTTLE_ACCOUNT_LIMIT": 5,
-        "LOGIN_THROTTLE_ADDRESS_LIMIT": 20,
+        "LOGIN_THROTTLE_PAIR_LIMIT": 5,
+        "LOGIN_THROTTLE_ACCOUNT_LIMIT": 20,
+        "LOGIN_THROTTLE_ADDRESS_LIMIT": 30,
         "LOGIN_THROTTLE_MAX_DELAY": timedelta(minutes=15),
         "PASSWORD_MIN_LENGTH": 12,
         "PASSWORD_HASH_METHOD": "scrypt",

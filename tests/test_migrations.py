@@ -88,14 +88,16 @@ def test_directory_migration_indexes_existing_rows(empty_database):
             )
             connection.execute(
                 text(
-                    "INSERT INTO contact_emails (contact_id, address, position) VALUES (1, 'asa@orebro.se', 0)"
+                    "INSERT INTO contact_emails (contact_id, address, position)"
+                    " VALUES (1, 'asa@orebro.se', 0)"
                 )
             )
         upgrade()
         with db.engine.connect() as connection:
             rows = connection.execute(
                 text(
-                    "SELECT id, search_text, sort_name, engagement_stage FROM organisations ORDER BY id"
+                    "SELECT id, search_text, sort_name, engagement_stage"
+                    " FROM organisations ORDER BY id"
                 )
             ).all()
             contact = connection.execute(text("SELECT search_text, sort_name FROM contacts")).one()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,13 +15,16 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo
 
-from app.common.forms import max_length, problem_validator, required
+from app.common.forms import Form, max_length, problem_validator, required
 
 from .models import ROLE_LABELS, Role
 from .services import email_problem, password_problem
 
 #: Each language named in itself, as language pickers do.
-LANGUAGE_CHOICES = [SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
+LANGUAGE_CHOICES = [
+    SelectChoice("sv", "Svenska", render_kw={"lang": "sv"}),
+    SelectChoice("en", "English", render_kw={"lang": "en"}),
+]
 
 
 def _password_check(password: str) -> str | None:
@@ -33,13 +35,13 @@ def _role_choices() -> list[SelectChoice]:
     return [SelectChoice(role.value, str(ROLE_LABELS[role])) for role in Role]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-postadress"), validators=[required(), max_length(254)])
     password = PasswordField(_l("Lösenord"), validators=[required(), max_length(1024)])
     remember = BooleanField(_l("Kom ihåg mig på den här datorn"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Nuvarande lösenord"), validators=[required()])
     new_password = PasswordField(
         _l("Nytt lösenord"), validators=[required(), problem_validator(_password_check)]
@@ -53,11 +55,11 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(_l("Språk"), choices=LANGUAGE_CHOICES)
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """Create or edit a user. New users get a generated password shown once."""
 
     email = EmailField(

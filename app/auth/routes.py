@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from app.common.exceptions import DomainError, EditConflict
+from app.common.forms import submitted_version
 from app.extensions import db
 
 from . import services
@@ -55,6 +66,9 @@ def login():
         else:
             db.session.commit()
             if user is not None:
+                # A permanent session expires PERMANENT_SESSION_LIFETIME after the last
+                # request (Flask re-signs it on each one), not at a fixed time after login.
+                session.permanent = True
                 login_user(user, remember=form.remember.data)
                 return redirect(target or url_for("dashboard.index"))
             flash(_("Fel e-postadress eller lösenord."), "error")
@@ -94,8 +108,10 @@ def change_password():
             form.current_password.errors.append(str(error))
         else:
             db.session.commit()
-            # The old token is gone: sign this browser in again under the new one.
-            login_user(current_user._get_current_object())
+            # The old token is gone: sign this browser in again under the new one, keeping
+            # "remember me" if this browser had it.
+            remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Ditt lösenord är bytt. Du har loggats ut på alla andra enheter."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)
@@ -145,7 +161,7 @@ def create():
 @role_required(Role.ADMIN)
 def edit(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = UserForm(obj=user)
+    form = UserForm(obj=user if request.method == "GET" else None)
     conflict = None
     if form.validate_on_submit():
         try:
@@ -155,7 +171,7 @@ def edit(user_id: int):
                 name=form.name.data,
                 role=form.role.data,
                 active=form.active.data,
-                expected_version=int(form.version.data or 0),
+                expected_version=submitted_version(form.version),
                 by=current_user,
             )
         except EditConflict as error:

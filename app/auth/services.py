@@ -6,25 +6,29 @@ command commits), and a broken rule raises an exception from this module.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.common import validation
 from app.common.exceptions import DomainError, EditConflict
 from app.common.time import utcnow
-from app.common import validation
 from app.extensions import db
 
 from .models import Role, User, new_session_token, normalise_email
-from .throttle import ThrottlePolicy, clear_failures, record_failure, retry_after
-
-#: Compared against when no account matches, so a wrong e-mail costs as much as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+from .throttle import (
+    ThrottlePolicy,
+    clear_failures,
+    lock_attempts,
+    record_failure,
+    retry_after,
+)
 
 
 class DuplicateEmail(DomainError):
@@ -47,6 +51,13 @@ class LoginThrottled(DomainError):
 
     def __str__(self) -> str:
         return f"retry after {self.retry_after}"
+
+
+@functools.cache
+def dummy_hash(method: str) -> str:
+    """Checked when no account matches, so an unknown e-mail costs as much as a wrong
+    password (made with the configured method, so the cost is the same)."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def hash_password(password: str) -> str:
@@ -75,10 +86,10 @@ def email_problem(email: str) -> str | None:
     """Why `email` is not a usable address, in the user's language, or None if it is."""
     message = _("Ange en giltig e-postadress, till exempel namn@kommun.se.")
     try:
-        validation.normalise_email(email, message=message)
+        address = validation.normalise_email(email, message=message)
     except validation.InvalidValue:
         return message
-    return None
+    return message if len(address) > 254 else None
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -96,11 +107,13 @@ def authenticate(
     """
     now = now or utcnow()
     email = normalise_email(email)
+    lock_attempts(email, address)
     wait = retry_after(policy, email=email, address=address, now=now)
     if wait > timedelta(0):
         raise LoginThrottled(retry_after=wait)
     user = find_user_by_email(email)
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    fallback = dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    valid = check_password_hash(user.password_hash if user else fallback, password)
     if user is None or not valid or not user.active:
         record_failure(policy, email=email, address=address, now=now)
         return None
@@ -138,13 +151,13 @@ def create_user(
     return user
 
 
-def _active_admin_count() -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
-        )
-        or 0
-    )
+def _active_admin_count(*, lock: bool = False) -> int:
+    """How many active admins there are. With `lock`, their rows stay locked until commit
+    (PostgreSQL), so two admins demoting each other at once cannot leave none."""
+    query = select(User.id).where(User.role == Role.ADMIN, User.active)
+    if lock:
+        query = query.with_for_update()
+    return len(db.session.scalars(query).all())
 
 
 def update_user(
@@ -166,7 +179,7 @@ def update_user(
         raise EditConflict(current=user)
     _ensure_email_free(email, except_user=user)
     losing_admin = user.is_admin and user.active and (role is not Role.ADMIN or not active)
-    if losing_admin and _active_admin_count() <= 1:
+    if losing_admin and _active_admin_count(lock=True) <= 1:
         raise LastAdmin(_("Det måste finnas minst en aktiv administratör."))
     if user.active and not active:
         end_sessions(user)

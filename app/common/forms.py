@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form
+from wtforms import Field
+from wtforms import Form as WTForm
 from wtforms.validators import DataRequired, Length, ValidationError
+
+#: Characters no form field has a use for (tab, newline and carriage return are kept). NUL in
+#: particular is refused by PostgreSQL and would turn a typo into a server error.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def remove_control_characters(value: Any) -> Any:
+    """A WTForms filter: drop control characters from text."""
+    return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """The base of every form in the app: control characters are removed from all input."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+            filters = [remove_control_characters, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, **{**options, "filters": filters})
+
+
+def submitted_version(field: Field) -> int:
+    """The record version the user's form was made from; -1 (always a conflict) when the
+    field was not submitted or is not a number, so nothing is overwritten unseen."""
+    raw = (field.raw_data or [""])[0]
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return -1
 
 
 def required() -> DataRequired:
@@ -21,10 +51,10 @@ def max_length(limit: int) -> Length:
     return Length(max=limit, message=_l("Högst %(max)d tecken.", max=limit))
 
 
-def problem_validator(check: Callable[[str], str | None]) -> Callable[[Form, Field], None]:
+def problem_validator(check: Callable[[str], str | None]) -> Callable[[WTForm, Field], None]:
     """A WTForms validator from a service function returning a problem message or None."""
 
-    def validate(_form: Form, field: Field) -> None:
+    def validate(_form: WTForm, field: Field) -> None:
         if field.data:
             problem = check(field.data)
             if problem:
@@ -38,11 +68,11 @@ def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def normalising_validator(normalise: Callable[[str], Any]) -> Callable[[Form, Field], None]:
+def normalising_validator(normalise: Callable[[str], Any]) -> Callable[[WTForm, Field], None]:
     """A validator that replaces the field's data with `normalise(data)`, turning the
     ValueError subclasses our normalisers raise into a form error with their message."""
 
-    def validate(_form: Form, field: Field) -> None:
+    def validate(_form: WTForm, field: Field) -> None:
         if field.data:
             try:
                 field.data = normalise(field.data)
@@ -52,7 +82,7 @@ def normalising_validator(normalise: Callable[[str], Any]) -> Callable[[Form, Fi
     return validate
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """A GET form for list filters: read from the query string, no CSRF token."""
 
     class Meta:

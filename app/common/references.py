@@ -16,9 +16,9 @@ def referring_columns(table_name: str) -> list[Any]:
     for table in db.metadata.tables.values():
         for foreign_key in table.foreign_keys:
             target = foreign_key.column
-            if target.table.name == table_name and target.name == "id":
-                if (foreign_key.ondelete or "").upper() != "CASCADE":
-                    columns.append(foreign_key.parent)
+            owned = (foreign_key.ondelete or "").upper() == "CASCADE"
+            if target.table.name == table_name and target.name == "id" and not owned:
+                columns.append(foreign_key.parent)
     return columns
 
 

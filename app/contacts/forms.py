@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from app.common.forms import FilterForm, max_length, required, strip
+from app.common.forms import FilterForm, Form, max_length, required, strip
 from app.common.time import local_today
 from app.organisations.forms import optional_int, optional_kind
 
 from .services import ContactValues, Status, split_tags
+
 
 def date_field(label, **kwargs) -> DateField:
     return DateField(
@@ -24,10 +24,14 @@ def date_field(label, **kwargs) -> DateField:
 
 def lines(text: str | None) -> list[str]:
     """Non-empty lines of a text area (one address or number per line; commas work too)."""
-    return [p.strip() for p in (text or "").replace(",", "\n").replace(";", "\n").splitlines() if p.strip()]
+    return [
+        p.strip()
+        for p in (text or "").replace(",", "\n").replace(";", "\n").splitlines()
+        if p.strip()
+    ]
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     first_name = StringField(_l("Förnamn"), filters=[strip], validators=[max_length(100)])
     last_name = StringField(_l("Efternamn"), filters=[strip], validators=[max_length(100)])
     emails = TextAreaField(_l("E-postadresser"), validators=[max_length(2000)])
@@ -53,7 +57,7 @@ class NewContactForm(ContactForm):
     started_on = date_field(_l("Sedan"))
 
 
-class AffiliationForm(FlaskForm):
+class AffiliationForm(Form):
     organisation_id = SelectField(
         _l("Organisation"), coerce=optional_int, validate_choice=False, validators=[required()]
     )
@@ -62,7 +66,7 @@ class AffiliationForm(FlaskForm):
     ended_on = date_field(_l("Till och med"))
 
 
-class ChangeOrganisationForm(FlaskForm):
+class ChangeOrganisationForm(Form):
     organisation_id = SelectField(
         _l("Ny organisation"), coerce=optional_int, validate_choice=False, validators=[required()]
     )
@@ -72,7 +76,7 @@ class ChangeOrganisationForm(FlaskForm):
     )
 
 
-class EndAffiliationForm(FlaskForm):
+class EndAffiliationForm(Form):
     ended_on = DateField(
         _l("Sista dag"), format="%Y-%m-%d", default=local_today, validators=[required()]
     )
@@ -93,4 +97,3 @@ class ContactFilterForm(FilterForm):
     lan = SelectField(_l("Län"), validate_choice=False)
     tagg = StringField(_l("Tagg"), filters=[strip])
     status = SelectField(_l("Roll"), choices=status_choices, validate_choice=False)
-

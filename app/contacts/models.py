@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, CheckConstraint, ForeignKey, Index, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.db_types import UTCDateTime, sort_key_type
@@ -12,7 +12,6 @@ from app.common.text import fold, sort_key
 from app.common.time import local_today, utcnow
 from app.extensions import db
 from app.organisations.models import Organisation
-
 
 contact_tags = Table(
     "contact_tags",

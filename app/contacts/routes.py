@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import history
 from app.common.exceptions import EditConflict
-from app.common.forms import conflicting_fields
+from app.common.forms import conflicting_fields, submitted_version
 from app.common.validation import display_phone
 from app.extensions import db
 from app.organisations.forms import county_choices, kind_choices, organisation_choices
@@ -165,14 +165,18 @@ def create():
 @bp.route("/<int:contact_id>/redigera", methods=["GET", "POST"])
 def edit(contact_id: int):
     contact = load_contact(contact_id)
-    form = ContactForm(data=form_values(contact) | {"version": contact.version})
+    form = ContactForm(
+        data=form_values(contact) | {"version": contact.version}
+        if request.method == "GET"
+        else None
+    )
     conflict_rows = None
     if request.method == "POST" and form.validate_on_submit():
         try:
             services.update_contact(
                 contact,
                 values=form.contact_values(),
-                expected_version=int(form.version.data or 0),
+                expected_version=submitted_version(form.version),
                 by=current_user,
             )
         except EditConflict as conflict:

@@ -167,8 +167,13 @@ def create_contact(
 
 
 def update_contact(
-    contact: Contact, *, values: ContactValues, expected_version: int, by: Actor | None,
-    action: Action = Action.UPDATE, note: str = "",
+    contact: Contact,
+    *,
+    values: ContactValues,
+    expected_version: int,
+    by: Actor | None,
+    action: Action = Action.UPDATE,
+    note: str = "",
 ) -> dict[str, list[Any]]:
     """Save edits; raise EditConflict if someone saved in between. Returns the changes."""
     if contact.version != expected_version:
@@ -210,7 +215,12 @@ def add_affiliation(
     )
     db.session.add(affiliation)
     db.session.flush()
-    record(entity=contact, action=Action.UPDATE, by=by, changes={"affiliation": [None, _describe(affiliation)]})
+    record(
+        entity=contact,
+        action=Action.UPDATE,
+        by=by,
+        changes={"affiliation": [None, _describe(affiliation)]},
+    )
     return affiliation
 
 
@@ -231,7 +241,7 @@ def end_affiliation(affiliation: Affiliation, *, ended_on: date, by: Actor) -> N
 def change_organisation(
     contact: Contact, *, organisation: Organisation, title: str, starts_on: date, by: Actor
 ) -> Affiliation:
-    """"Byter organisation": end every current role the day before `starts_on` and start the
+    """ "Byter organisation": end every current role the day before `starts_on` and start the
     new one. The old roles stay as history."""
     for affiliation in contact.current_affiliations(starts_on):
         last_day = starts_on - timedelta(days=1)

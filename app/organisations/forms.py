@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from app.common.forms import FilterForm, max_length, normalising_validator, required, strip
+from app.common.forms import FilterForm, Form, max_length, normalising_validator, required, strip
 from app.common.validation import normalise_url
 
 from .models import KIND_LABELS, County, Organisation, OrganisationKind
@@ -60,7 +59,7 @@ def optional_stage(value: str | Stage | None) -> Stage | None:
     return Stage(value) if value else None
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     """Create or edit an organisation. The view fills the choices and removes the fields a
     seeded organisation does not let users change."""
 
@@ -92,7 +91,7 @@ class OrganisationForm(FlaskForm):
         return data
 
 
-class EngagementForm(FlaskForm):
+class EngagementForm(Form):
     stage = SelectField(_l("Steg"), coerce=Stage, choices=stage_choices)
     comment = TextAreaField(
         _l("Kommentar till ändringen"), filters=[strip], validators=[max_length(2000)]

@@ -3,9 +3,9 @@ regions, SKR and the state agencies.
 
 Idempotent: each seeded organisation carries a `reference_key`, and a re-run finds it by that
 key. What the reference data owns (kind, codes, county) is kept in line with it; descriptive
-fields (name, short name, organisation number, website) are written when the organisation is
-created and afterwards only filled in where empty, so a user's edits are never overwritten.
-Notes, units, contacts and archiving are the users' alone.
+fields (name, short name, organisation number, website) are written only when the
+organisation is created, so a user's edits, including emptying a field, are never undone.
+Notes, units, contacts, engagement and archiving are the users' alone.
 
 Gotland: the municipality (0980) holds the regional responsibilities and is called Region
 Gotland; there is no separate regional council (see app/data/README.md). It is loaded once,
@@ -34,10 +34,9 @@ MUNICIPALITY_AS_REGION = {"09": "0980"}
 #: The short name marking SKR among the rows of agencies.csv.
 SKR_SHORT_NAME = "SKR"
 
-#: Fields the reference data owns and a re-run brings back in line.
+#: Fields the reference data owns and a re-run brings back in line; the rest of a row is
+#: written only when the organisation is created.
 OWNED_FIELDS = ("kind", "municipality_code", "county_code", "also_region")
-#: Fields written on creation and later only filled where empty.
-DESCRIPTIVE_FIELDS = ("name", "short_name", "org_number", "website")
 
 
 @dataclass
@@ -162,11 +161,6 @@ def seed_organisations(report: SeedReport, data_dir: Path) -> None:
         for key in OWNED_FIELDS:
             wanted = row.get(key, False if key == "also_region" else None)
             if getattr(organisation, key) != wanted:
-                setattr(organisation, key, wanted)
-                changed.append(key)
-        for key in DESCRIPTIVE_FIELDS:
-            wanted = row.get(key)
-            if wanted and not getattr(organisation, key):
                 setattr(organisation, key, wanted)
                 changed.append(key)
         if changed:

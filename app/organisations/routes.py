@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import history
 from app.common.exceptions import DomainError, EditConflict
-from app.common.forms import conflicting_fields
+from app.common.forms import conflicting_fields, submitted_version
 from app.contacts.models import Affiliation
 from app.extensions import db
 
@@ -152,7 +152,7 @@ def create():
 @bp.route("/<int:organisation_id>/redigera", methods=["GET", "POST"])
 def edit(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
-    form = OrganisationForm(obj=organisation)
+    form = OrganisationForm(obj=organisation if request.method == "GET" else None)
     prepare_form(form, organisation)
     conflict_rows = None
     if request.method == "GET":
@@ -162,7 +162,7 @@ def edit(organisation_id: int):
             services.update_organisation(
                 organisation,
                 values=form.values(),
-                expected_version=int(form.version.data or 0),
+                expected_version=submitted_version(form.version),
                 by=current_user,
             )
         except EditConflict as conflict:

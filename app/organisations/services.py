@@ -31,6 +31,8 @@ EDITABLE_FIELDS = (
     "website",
     "notes",
 )
+#: The lägesbild fields of a municipality, recorded when its engagement changes.
+ENGAGEMENT_FIELDS = ("engagement_stage", "opportunities", "challenges")
 #: Fields of seeded organisations that the reference data owns; users cannot change them.
 REFERENCE_FIELDS = ("kind", "county_code", "parent_id")
 
@@ -259,7 +261,7 @@ def change_engagement(
     """Record a municipality's new stage (or new opportunities and challenges)."""
     if not organisation.is_municipality:
         raise InvalidOrganisation(_("Engagemangssteg finns bara för kommuner."))
-    before = snapshot(organisation, ("engagement_stage", "opportunities", "challenges"))
+    before = snapshot(organisation, ENGAGEMENT_FIELDS)
     organisation.engagement_stage = stage
     organisation.opportunities = opportunities.strip()
     organisation.challenges = challenges.strip()
@@ -274,7 +276,9 @@ def change_engagement(
     )
     db.session.add(change)
     db.session.flush()
-    changes = diff(before, snapshot(organisation, ("engagement_stage", "opportunities", "challenges")))
+    changes = diff(
+        before, snapshot(organisation, ("engagement_stage", "opportunities", "challenges"))
+    )
     record(entity=organisation, action=Action.STAGE, by=by, changes=changes, note=comment.strip())
     return change
 

@@ -4,6 +4,7 @@ deactivation, password reset, and never losing the last admin."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 
@@ -12,6 +13,7 @@ from app.auth.models import Role, User
 from app.extensions import db
 
 from ..conftest import login
+from ..factories import make_user
 
 
 @pytest.mark.parametrize(
@@ -181,3 +183,125 @@ def test_user_list_shows_everyone(as_role, users):
     page = as_role("admin").get("/admin/anvandare").text
     for email in users.values():
         assert email in page
+
+
+def test_missing_or_garbled_version_is_a_conflict_not_an_overwrite(as_role, app, users):
+    admin = as_role("admin")
+    target = user_id(app, users["coordinator"])
+    data = {"email": users["coordinator"], "name": "Utan version", "role": "coordinator"}
+    for extra in ({}, {"version": "abc"}):
+        response = admin.post(f"/admin/anvandare/{target}", data={**data, **extra})
+        assert response.status_code == 409
+    with app.app_context():
+        assert db.session.get(User, target).name != "Utan version"
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, monkeypatch):
+    """Each request pauses right after counting the admins. Without the row lock both would
+    count two and both demote; with it, the second count waits for the first commit."""
+    with app.app_context():
+        first, second = make_user(role=Role.ADMIN), make_user(role=Role.ADMIN)
+        db.session.commit()
+        pair = [(first.id, second.id), (second.id, first.id)]
+    barrier = threading.Barrier(2)
+    after_count = threading.Barrier(2, timeout=1)
+    count = services._active_admin_count
+
+    def count_then_pause(**kwargs):
+        result = count(**kwargs)
+        try:
+            after_count.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other request is waiting for our lock: go on alone
+        return result
+
+    monkeypatch.setattr(services, "_active_admin_count", count_then_pause)
+    outcomes: list[str] = []
+
+    def demote(actor_id: int, target_id: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            actor, target = db.session.get(User, actor_id), db.session.get(User, target_id)
+            try:
+                services.update_user(
+                    target,
+                    email=target.email,
+                    name=target.name,
+                    role=Role.READER,
+                    active=True,
+                    expected_version=target.version,
+                    by=actor,
+                )
+                db.session.commit()
+                outcomes.append("demoted")
+            except services.LastAdmin:
+                db.session.rollback()
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=demote, args=ids) for ids in pair]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["demoted", "refused"]
+    with app.app_context():
+        admins = db.session.scalars(db.select(User).where(User.role == Role.ADMIN)).all()
+        assert len(admins) == 1
+
+
+def test_concurrent_commit_is_caught_by_the_version_check(app):
+    """Two sessions load the same user; the second UPDATE matches no row and is refused."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    with app.app_context():
+        admin = make_user(role=Role.ADMIN)
+        target = make_user()
+        db.session.commit()
+        ids = (admin.id, target.id)
+    with app.app_context():
+        admin, stale = db.session.get(User, ids[0]), db.session.get(User, ids[1])
+        db.session().expire_on_commit = False  # keep the stale values in memory
+        db.session.commit()  # this request has read the form's data; its transaction ends
+        with app.app_context():  # another request saves first
+            fresh = db.session.get(User, ids[1])
+            services.update_user(
+                fresh,
+                email=fresh.email,
+                name="Först",
+                role=fresh.role,
+                active=True,
+                expected_version=fresh.version,
+                by=db.session.get(User, ids[0]),
+            )
+            db.session.commit()
+        with pytest.raises(StaleDataError):
+            services.update_user(
+                stale,
+                email=stale.email,
+                name="Sedan",
+                role=stale.role,
+                active=True,
+                expected_version=stale.version,
+                by=admin,
+            )
+        db.session.rollback()
+
+
+def test_stale_data_error_becomes_a_conflict_page(app, as_role):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.post("/krock")
+    def clash():
+        raise StaleDataError("UPDATE matched 0 rows")
+
+    response = as_role("admin").post("/krock")
+    assert response.status_code == 409
+    assert "Krock mellan ändringar" in response.text
+
+
+def test_deactivation_hint_is_shown_and_tied_to_the_checkbox(as_role, app, users):
+    page = as_role("admin").get(f"/admin/anvandare/{user_id(app, users['reader'])}").text
+    assert 'aria-describedby="active-hint"' in page
+    assert 'id="active-hint"' in page

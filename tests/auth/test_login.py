@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -193,14 +194,15 @@ def test_password_change_errors_are_shown_on_their_fields(as_role):
 
 
 class TestThrottling:
-    """Per account and per address, in the database, bounded in time."""
+    """Per pair, per account and per address, in the database, bounded in time."""
 
     @pytest.fixture
     def policy(self):
         return ThrottlePolicy(
             window=timedelta(minutes=15),
-            account_limit=5,
-            address_limit=20,
+            pair_limit=5,
+            account_limit=20,
+            address_limit=30,
             max_delay=timedelta(minutes=15),
         )
 
@@ -213,27 +215,20 @@ class TestThrottling:
                 is None
             )
 
-    def test_account_is_throttled_after_limit_and_recovers(self, ctx, policy):
+    def attempt(self, policy, email, address, now, password=DEFAULT_PASSWORD):
+        return services.authenticate(
+            email=email, password=password, address=address, policy=policy, now=now
+        )
+
+    def test_pair_is_throttled_after_limit_and_recovers(self, ctx, policy):
         make_user(email="alice@example.se")
         now = utcnow()
         self.fail(policy, "alice@example.se", "10.0.0.1", now, times=5)
         with pytest.raises(services.LoginThrottled) as throttled:
-            services.authenticate(
-                email="alice@example.se",
-                password=DEFAULT_PASSWORD,
-                address="10.0.0.2",
-                policy=policy,
-                now=now + timedelta(seconds=10),
-            )
+            self.attempt(policy, "alice@example.se", "10.0.0.1", now + timedelta(seconds=10))
         assert timedelta(0) < throttled.value.retry_after <= timedelta(seconds=30)
         # Once the delay has passed the right password works, and clears the failures.
-        user = services.authenticate(
-            email="alice@example.se",
-            password=DEFAULT_PASSWORD,
-            address="10.0.0.2",
-            policy=policy,
-            now=now + timedelta(seconds=31),
-        )
+        user = self.attempt(policy, "alice@example.se", "10.0.0.1", now + timedelta(seconds=31))
         assert user is not None
         assert db.session.scalar(db.select(db.func.count()).select_from(LoginFailure)) == 0
 
@@ -242,72 +237,91 @@ class TestThrottling:
         assert delays[0] == timedelta(0)
         assert delays[1:4] == [timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=2)]
         assert max(delays) == timedelta(minutes=15)
+        assert policy.delay_after(10_000, 5) == timedelta(minutes=15)
 
-    def test_nobody_is_locked_out_longer_than_the_cap(self, ctx, policy):
-        """An attacker guessing as often as allowed for hours still cannot keep the owner
-        out for longer than the maximum delay after their last guess."""
+    def test_attacker_at_one_address_never_locks_the_colleague_out(self, ctx, policy):
+        """An attacker guessing as fast as allowed for a whole day slows only themselves:
+        the owner, at another address, gets in every time."""
         make_user(email="alice@example.se")
         start = moment = utcnow()
-        for _ in range(30):
-            moment += retry_after(policy, email="alice@example.se", address="6.6.6.6", now=moment)
-            self.fail(policy, "alice@example.se", "6.6.6.6", moment)
-        wait = retry_after(policy, email="alice@example.se", address="10.0.0.2", now=moment)
-        assert timedelta(0) < wait <= policy.max_delay
-        # Thirty guesses took the attacker most of an hour instead of seconds.
-        assert moment - start > timedelta(minutes=55)
-        later = moment + policy.max_delay
-        assert (
-            services.authenticate(
-                email="alice@example.se",
-                password=DEFAULT_PASSWORD,
-                address="10.0.0.2",
-                policy=policy,
-                now=later,
-            )
-            is not None
-        )
+        refused_owner = 0
+        for _ in range(24 * 6):  # a day, the owner trying every ten minutes
+            for _guess in range(10):
+                wait = retry_after(policy, email="alice@example.se", address="6.6.6.6", now=moment)
+                if wait > timedelta(0):
+                    break
+                self.fail(policy, "alice@example.se", "6.6.6.6", moment)
+            try:
+                self.attempt(policy, "alice@example.se", "10.0.0.2", moment)
+            except services.LoginThrottled:
+                refused_owner += 1
+            moment += timedelta(minutes=10)
+        guesses = db.session.scalar(db.select(db.func.count()).select_from(LoginFailure))
+        assert refused_owner == 0
+        assert moment - start == timedelta(hours=24)
+        assert guesses <= 60  # failures within the last window only; the rest aged out
+
+    def test_account_limit_catches_distributed_guessing_but_is_bounded(self, ctx, policy):
+        make_user(email="alice@example.se")
+        now = utcnow()
+        for number in range(20):
+            self.fail(policy, "alice@example.se", f"10.1.0.{number}", now)
+        with pytest.raises(services.LoginThrottled):
+            self.attempt(policy, "alice@example.se", "10.0.0.2", now + timedelta(seconds=1))
+        later = now + policy.max_delay + timedelta(seconds=1)
+        assert self.attempt(policy, "alice@example.se", "10.0.0.2", later) is not None
 
     def test_address_is_throttled_across_accounts(self, ctx, policy):
         now = utcnow()
-        for number in range(20):
+        for number in range(30):
             self.fail(policy, f"guess{number}@example.se", "6.6.6.6", now)
         with pytest.raises(services.LoginThrottled):
-            services.authenticate(
-                email="new@example.se",
-                password="x",
-                address="6.6.6.6",
-                policy=policy,
-                now=now + timedelta(seconds=1),
-            )
+            self.attempt(policy, "new@example.se", "6.6.6.6", now + timedelta(seconds=1), "x")
         # Another address is not affected.
-        assert (
-            services.authenticate(
-                email="new@example.se",
-                password="x",
-                address="10.0.0.9",
-                policy=policy,
-                now=now + timedelta(seconds=1),
-            )
-            is None
-        )
+        assert self.attempt(policy, "new@example.se", "10.0.0.9", now, "x") is None
 
     def test_unknown_accounts_are_throttled_like_known_ones(self, ctx, policy):
         now = utcnow()
         self.fail(policy, "nobody@example.se", "10.0.0.1", now, times=5)
         with pytest.raises(services.LoginThrottled):
-            services.authenticate(
-                email="nobody@example.se",
-                password="x",
-                address="10.0.0.3",
-                policy=policy,
-                now=now + timedelta(seconds=1),
-            )
+            self.attempt(policy, "nobody@example.se", "10.0.0.1", now + timedelta(seconds=1), "x")
 
     def test_old_failures_are_forgotten(self, ctx, policy):
         now = utcnow()
         self.fail(policy, "a@example.se", "1.1.1.1", now - timedelta(hours=1), times=3)
         self.fail(policy, "a@example.se", "1.1.1.1", now)
         assert db.session.scalar(db.select(db.func.count()).select_from(LoginFailure)) == 1
+
+    def test_overlong_email_is_a_plain_failure(self, ctx, policy):
+        assert self.attempt(policy, "İ" * 250 + "@example.se", "1.1.1.1", utcnow(), "x") is None
+
+    def test_parallel_guesses_are_counted_one_by_one(self, app, policy):
+        """Thirty guesses at once: only the first five are checked, on both databases."""
+        with app.app_context():
+            make_user(email="alice@example.se")
+            db.session.commit()
+        now = utcnow()
+        outcomes: list[str] = []
+        barrier = threading.Barrier(10)
+
+        def guess() -> None:
+            with app.app_context():
+                barrier.wait()
+                for _ in range(3):
+                    try:
+                        self.attempt(policy, "alice@example.se", "6.6.6.6", now, "fel-fel-fel")
+                        outcomes.append("checked")
+                    except services.LoginThrottled:
+                        outcomes.append("throttled")
+                    db.session.commit()
+
+        threads = [threading.Thread(target=guess) for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert outcomes.count("checked") == 5
+        assert outcomes.count("throttled") == 25
 
     def test_throttled_login_page_says_so_with_429(self, client, app):
         with app.app_context():
@@ -322,3 +336,39 @@ class TestThrottling:
             # The throttled attempt was neither checked nor counted.
             assert db.session.scalar(db.select(db.func.count()).select_from(LoginFailure)) == 5
             assert db.session.scalar(db.select(User.last_login_at)) is None
+
+
+def test_session_slides_with_activity_and_expires_when_idle(app, alice):
+    from flask.sessions import SecureCookieSessionInterface
+
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=2)
+    client = app.test_client()
+    login(client, alice)
+    cookie = client.get_cookie("samverkan_session")
+    assert cookie.expires is not None  # a permanent session, re-issued on each request
+    serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert serializer.loads(cookie.value)["_permanent"] is True
+    assert app.config["SESSION_REFRESH_EACH_REQUEST"] is True
+
+
+def test_remember_me_survives_own_password_change(app, alice):
+    client = app.test_client()
+    login(client, alice, remember="y")
+    client.post(
+        "/konto/losenord",
+        data={
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "ett-nytt-långt-lösenord",
+            "confirm": "ett-nytt-långt-lösenord",
+        },
+    )
+    # A browser restart drops the session cookie; the remember cookie must still work.
+    client.delete_cookie("samverkan_session")
+    assert client.get("/konto").status_code == 200
+
+
+def test_control_characters_never_reach_the_database(app, client, alice):
+    response = login(client, "alice@example.se\x00", DEFAULT_PASSWORD)
+    assert response.status_code == 302  # the NUL was dropped, not passed to the database
+    bad = app.test_client()
+    assert login(bad, "x\x00y@example.se", "fel").status_code == 401

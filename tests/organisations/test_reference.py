@@ -117,6 +117,12 @@ def test_rerun_keeps_user_edits_and_additions(registry):
     malmo.name = "Malmö stad"
     malmo.notes = "Kontakt via socialtjänsten."
     malmo.website = "https://malmo.se"
+    board = db.session.scalar(
+        select(Organisation).where(Organisation.reference_key == "lansstyrelse:12")
+    )
+    assert board.website  # the reference data gives county boards a website ...
+    board.website = None  # ... which a user may remove
+    board.short_name = "Lst Skåne"
     unit = Organisation(name="Socialtjänsten", kind=K.KOMMUN, parent=malmo, county_code="12")
     person = Contact(first_name="Sara", last_name="Lind")
     db.session.add_all(
@@ -135,20 +141,24 @@ def test_rerun_keeps_user_edits_and_additions(registry):
         "https://malmo.se",
     )
     assert [u.name for u in malmo.units] == ["Socialtjänsten"]
+    board = db.session.scalar(
+        select(Organisation).where(Organisation.reference_key == "lansstyrelse:12")
+    )
+    assert (board.website, board.short_name) == (None, "Lst Skåne")
     assert db.session.scalar(select(func.count()).select_from(Affiliation)) == 1
 
 
-def test_rerun_restores_reference_owned_fields_and_fills_blanks(registry):
+def test_rerun_restores_reference_owned_fields_only(registry):
     vaxholm = db.session.scalar(
         select(Organisation).where(Organisation.municipality_code == "0187")
     )
-    vaxholm.county_code = "03"  # wrong county
-    vaxholm.short_name = None
+    vaxholm.county_code = "03"  # wrong county: the reference data owns it
+    vaxholm.short_name = None  # emptied by a user: stays empty
     db.session.commit()
     report = seed_reference_data()
     db.session.commit()
     assert len(report.updated) == 1 and "county_code" in report.updated[0]
-    assert vaxholm.county_code == "01" and vaxholm.short_name == "Vaxholm"
+    assert vaxholm.county_code == "01" and vaxholm.short_name is None
 
 
 def test_seed_reads_its_own_copy_of_the_data():
