@@ -67,12 +67,14 @@ def register_blueprints(app: Flask) -> None:
     from app.dashboard.routes import bp as dashboard_bp
     from app.health import bp as health_bp
     from app.organisations.routes import bp as organisations_bp
+    from app.search.routes import bp as search_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(contacts_bp)
+    app.register_blueprint(search_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -74,7 +74,7 @@ def chosen_organisation(organisation_id: int | None) -> Organisation | None:
     return organisation
 
 
-@bp.get("/")
+@bp.get("")
 def index():
     form = ContactFilterForm(request.args)
     organisation_picker(form.organisation, blank=_("Alla organisationer"))

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import history
+from app.auth.access import public
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import conflicting_fields, submitted_version
 from app.contacts.models import Affiliation
@@ -67,7 +77,21 @@ def filters_from(form: OrganisationFilterForm) -> services.OrganisationFilter:
     )
 
 
-@bp.get("/")
+@bp.get("/steg.css")
+@public
+def stage_styles():
+    """Stage colours as CSS, generated from the one definition in stages.py (the CSP allows
+    no inline styles, and the colours must not be written twice)."""
+    rules = [
+        f".stage--{stage.value} .stage__swatch {{ background: {stage.colour}; }}" for stage in Stage
+    ]
+    response = make_response("\n".join(rules) + "\n")
+    response.mimetype = "text/css"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("")
 def index():
     form = OrganisationFilterForm(request.args)
     form.typ.choices = kind_choices(blank=_("Alla typer"))

@@ -10,7 +10,7 @@ from app.common.database import SAFE_METHODS
 
 from ..conftest import login
 
-PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static", "organisations.stage_styles"}
 #: The writes a reader may make: all about their own account.
 READER_WRITES = {"auth.logout", "auth.change_password", "auth.change_language"}
 

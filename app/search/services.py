@@ -1,0 +1,39 @@
+"""Search across the directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.common.text import search_terms
+from app.contacts.models import Contact
+from app.contacts.services import search_contacts
+from app.organisations.models import Organisation
+from app.organisations.services import search_organisations
+
+#: Results per kind on the search page; the lists behind "Visa alla" show the rest.
+LIMIT = 20
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    organisations: list[Organisation]
+    contacts: list[Contact]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.organisations or self.contacts)
+
+
+def search_everything(query: str) -> SearchResults:
+    """Organisations and contacts matching every word of `query`, each in Swedish order.
+
+    Matching folds case and diacritics on both sides, so "ÖREBRO" and "orebro" find Örebro.
+    """
+    if not search_terms(query):
+        return SearchResults(query=query, organisations=[], contacts=[])
+    return SearchResults(
+        query=query,
+        organisations=search_organisations(query, limit=LIMIT),
+        contacts=search_contacts(query, limit=LIMIT),
+    )

@@ -1,0 +1,105 @@
+"""The header search: folding on both databases, Swedish order, units found by parent."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.contacts.services import ContactValues, create_contact
+from app.extensions import db
+from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.services import create_organisation
+from app.search.services import search_everything
+
+
+@pytest.fixture
+def registry(seeded):
+    with seeded.app_context():
+        malmo = db.session.scalar(
+            db.select(Organisation).where(Organisation.municipality_code == "1280")
+        )
+        create_organisation(
+            values={"name": "Socialtjänsten", "kind": OrganisationKind.KOMMUN, "parent_id": malmo.id},
+            by=None,
+        )
+        create_contact(
+            values=ContactValues(first_name="Åsa", last_name="Öberg", emails=["asa@malmo.se"]),
+            organisation=malmo,
+            by=None,
+        )
+        db.session.commit()
+        yield seeded
+
+
+def names(results):
+    return [o.name for o in results.organisations]
+
+
+@pytest.mark.parametrize("query", ["Örebro", "ÖREBRO", "örebro", "orebro", "OREBRO"])
+def test_case_and_diacritics_are_folded(registry, query):
+    assert "Örebro kommun" in names(search_everything(query))
+
+
+@pytest.mark.parametrize("query", ["malmo", "Malmö", "MALMÖ"])
+def test_missing_diacritics_still_find(registry, query):
+    assert "Malmö kommun" in names(search_everything(query))
+
+
+def test_are_finds_are_kommun(registry):
+    assert "Åre kommun" in names(search_everything("Åre"))
+    assert "Åre kommun" in names(search_everything("are kommun"))
+
+
+def test_socialtjansten_in_malmo_is_found_from_the_header_box(registry, client, as_role):
+    results = search_everything("socialtjänsten i Malmö")
+    assert [o.display_name for o in results.organisations] == ["Socialtjänsten, Malmö kommun"]
+    page = as_role("reader").get("/sok", query_string={"q": "socialtjänsten i Malmö"}).text
+    assert "Socialtjänsten, Malmö kommun" in page
+
+
+def test_contacts_found_by_name_and_email(registry):
+    assert [c.full_name for c in search_everything("asa oberg").contacts] == ["Åsa Öberg"]
+    assert [c.full_name for c in search_everything("ÖBERG").contacts] == ["Åsa Öberg"]
+    assert [c.full_name for c in search_everything("asa@malmo").contacts] == ["Åsa Öberg"]
+
+
+def test_search_by_code_and_org_number(registry):
+    assert names(search_everything("1880")) == ["Örebro kommun"]
+    assert names(search_everything("202100-2163")) == ["Migrationsverket"]
+
+
+def test_results_are_in_swedish_order_on_this_database(registry):
+    """The database sorts by the stored key, whatever its own collation would do."""
+    from app.common.text import sort_key
+    from app.organisations.services import OrganisationFilter, organisation_query
+
+    query = organisation_query(OrganisationFilter(kind=OrganisationKind.KOMMUN))
+    ordered = [o.name for o in db.session.scalars(query) if o.parent_id is None]
+    assert len(ordered) == 290
+    assert ordered == sorted(ordered, key=sort_key)
+    assert ordered.index("Ystads kommun") < ordered.index("Åmåls kommun")
+    assert ordered.index("Åre kommun") < ordered.index("Älmhults kommun")
+    assert ordered.index("Älvsbyns kommun") < ordered.index("Ödeshögs kommun")
+    assert ordered[-1] == "Övertorneå kommun"
+
+
+def test_swedish_order_in_the_organisation_list(registry, as_role):
+    page = as_role("reader").get("/organisationer", query_string={"typ": "kommun", "sida": 6}).text
+    # The last page of 290 municipalities ends with Ö, after Å and Ä.
+    assert page.index("Älvsbyns kommun") < page.index("Örebro kommun") < page.index("Övertorneå kommun")
+    assert page.index("Åre kommun") < page.index("Älvsbyns kommun")
+
+
+def test_wildcards_are_literal(registry):
+    assert search_everything("%").empty
+    assert search_everything("_").empty
+
+
+def test_empty_query_finds_nothing(registry, as_role):
+    assert search_everything("   ").empty
+    assert as_role("reader").get("/sok").status_code == 200
+
+
+def test_header_has_the_search_box_with_shortcut(as_role):
+    page = as_role("reader").get("/").text
+    assert 'id="header-search"' in page and 'aria-keyshortcuts="/"' in page
+    assert "/static/js/samverkan.js" in page
