@@ -47,6 +47,10 @@ def organisation_choices(organisations: list[Organisation], blank: str) -> list[
     ]
 
 
+def optional_text(value: str | None) -> str | None:
+    return value or None
+
+
 def optional_int(value: str | int | None) -> int | None:
     return int(value) if value not in (None, "", "None") else None
 
@@ -69,7 +73,7 @@ class OrganisationForm(Form):
     )
     kind = SelectField(_l("Typ"), coerce=OrganisationKind, choices=kind_choices)
     parent_id = SelectField(_l("Ingår i"), coerce=optional_int, validate_choice=False)
-    county_code = SelectField(_l("Län"), validate_choice=True)
+    county_code = SelectField(_l("Län"), coerce=optional_text, validate_choice=False)
     org_number = StringField(
         _l("Organisationsnummer"),
         filters=[strip],

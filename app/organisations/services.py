@@ -15,6 +15,7 @@ from app.common.exceptions import DomainError, EditConflict
 from app.common.references import is_referred_to
 from app.common.text import like_pattern, search_terms
 from app.common.time import utcnow
+from app.common.validation import InvalidValue
 from app.extensions import db
 
 from .models import County, EngagementChange, Organisation, OrganisationKind
@@ -78,9 +79,7 @@ def normalise_org_number(value: str | None) -> str | None:
     if len(digits) == 12 and digits.startswith(("16", "19", "20")):
         digits = digits[2:]  # the century prefix some registers add
     if not (digits.isdigit() and len(digits) == 10 and luhn_valid(digits)):
-        raise InvalidOrganisation(
-            _("Organisationsnumret ska ha tio siffror, till exempel 212000-1355.")
-        )
+        raise InvalidValue(_("Organisationsnumret ska ha tio siffror, till exempel 212000-1355."))
     return f"{digits[:6]}-{digits[6:]}"
 
 
@@ -172,8 +171,14 @@ def _check_parent(organisation: Organisation | None, parent_id: int | None) -> O
     return parent
 
 
-def create_organisation(*, values: dict[str, Any], by: Actor) -> Organisation:
+def _check_county(code: str | None) -> None:
+    if code and db.session.get(County, code) is None:
+        raise InvalidOrganisation(_("Länet finns inte."))
+
+
+def create_organisation(*, values: dict[str, Any], by: Actor | None) -> Organisation:
     """Add an organisation or a unit (values as in EDITABLE_FIELDS)."""
+    _check_county(values.get("county_code"))
     parent = _check_parent(None, values.get("parent_id"))
     organisation = Organisation(**{k: values.get(k) for k in EDITABLE_FIELDS})
     organisation.notes = organisation.notes or ""
@@ -204,6 +209,7 @@ def update_organisation(
     if organisation.reference_key:
         fields = tuple(f for f in EDITABLE_FIELDS if f not in REFERENCE_FIELDS)
     if "parent_id" in fields:
+        _check_county(values.get("county_code"))
         organisation.parent = _check_parent(organisation, values.get("parent_id"))
     for name in fields:
         if name != "parent_id":

@@ -28,7 +28,14 @@ def test_fold(text, folded):
 def test_swedish_sort_order():
     names = ["Örebro", "Zinkgruvan", "Älmhult", "Åre", "Aneby", "Östra Göinge", "Ödeshög", "Avesta"]
     assert sorted(names, key=sort_key) == [
-        "Aneby", "Avesta", "Zinkgruvan", "Åre", "Älmhult", "Ödeshög", "Örebro", "Östra Göinge",
+        "Aneby",
+        "Avesta",
+        "Zinkgruvan",
+        "Åre",
+        "Älmhult",
+        "Ödeshög",
+        "Örebro",
+        "Östra Göinge",
     ]
 
 

@@ -18,7 +18,11 @@ def registry(seeded):
             db.select(Organisation).where(Organisation.municipality_code == "1280")
         )
         create_organisation(
-            values={"name": "Socialtjänsten", "kind": OrganisationKind.KOMMUN, "parent_id": malmo.id},
+            values={
+                "name": "Socialtjänsten",
+                "kind": OrganisationKind.KOMMUN,
+                "parent_id": malmo.id,
+            },
             by=None,
         )
         create_contact(
@@ -85,7 +89,11 @@ def test_results_are_in_swedish_order_on_this_database(registry):
 def test_swedish_order_in_the_organisation_list(registry, as_role):
     page = as_role("reader").get("/organisationer", query_string={"typ": "kommun", "sida": 6}).text
     # The last page of 290 municipalities ends with Ö, after Å and Ä.
-    assert page.index("Älvsbyns kommun") < page.index("Örebro kommun") < page.index("Övertorneå kommun")
+    assert (
+        page.index("Älvsbyns kommun")
+        < page.index("Örebro kommun")
+        < page.index("Övertorneå kommun")
+    )
     assert page.index("Åre kommun") < page.index("Älvsbyns kommun")
 
 
