@@ -90,7 +90,7 @@ class TestList:
         for size in (10, 200):
             client.get("/organisationer")  # warm-up: user loaded the same way each time
             with count_statements() as counter:
-                page = client.get(f"/organisationer?typ=civilsamhalle&sida=1&q=forening")
+                page = client.get("/organisationer?typ=civilsamhalle&sida=1&q=forening")
             counts.append(counter.count)
             assert page.status_code == 200
         small = None

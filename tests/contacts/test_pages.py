@@ -1,0 +1,285 @@
+"""Contact pages: create with validated addresses, tags, filters, affiliations over time,
+"byter organisation", conflicts, history and statement counts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.common.time import local_today
+from app.contacts.models import Affiliation, Contact
+from app.contacts.services import ContactValues, create_contact
+from app.extensions import db
+from app.organisations.models import Organisation
+
+
+@pytest.fixture
+def coordinator(seeded, as_role):
+    return as_role("coordinator")
+
+
+def org(app, code: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Organisation.id).filter_by(municipality_code=code))
+
+
+def contact_named(app, last_name: str) -> Contact:
+    with app.app_context():
+        contact = db.session.scalar(select(Contact).filter_by(last_name=last_name))
+        db.session.expunge_all()
+        return contact
+
+
+def names_on(page: str) -> list[str]:
+    return re.findall(r'<td><a href="/kontakter/\d+">([^<]*)</a>', page)
+
+
+def test_create_normalises_addresses_and_numbers(coordinator, app):
+    response = coordinator.post(
+        "/kontakter/ny",
+        data={
+            "first_name": "Åsa",
+            "last_name": "Öberg",
+            "emails": "Asa.Oberg@Malmo.SE\nasa.oberg@malmo.se\nasa@privat.se",
+            "phones": "070-123 45 67\n+47 22 12 34 56",
+            "tags": "Socialtjänst, nätverk ,socialtjänst",
+            "organisation_id": str(org(app, "1280")),
+            "title": "Socialsekreterare",
+            "started_on": "2025-09-01",
+        },
+    )
+    assert response.status_code == 302
+    page = coordinator.get(response.headers["Location"]).text
+    assert "asa.oberg@malmo.se" in page and "asa@privat.se" in page
+    assert (
+        "070-123 45 67" in page and "+47 22 12 34 56" in page and 'href="tel:+46701234567"' in page
+    )
+    assert page.count('class="tag"') == 2
+    assert "Socialsekreterare" in page and "Malmö kommun" in page
+    with app.app_context():
+        contact = db.session.scalar(select(Contact).filter_by(last_name="Öberg"))
+        assert [e.address for e in contact.emails] == ["asa.oberg@malmo.se", "asa@privat.se"]
+        assert [p.number for p in contact.phones] == ["+46701234567", "+4722123456"]
+        assert contact.affiliations[0].started_on == date(2025, 9, 1)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("emails", "inte-en-adress", "Ange en giltig e-postadress"),
+        ("phones", "12", "Ange ett giltigt telefonnummer"),
+        ("started_on", "2025-13-45", "datum"),
+    ],
+)
+def test_bad_input_is_named_and_nothing_is_saved(coordinator, app, field, value, message):
+    data = {
+        "first_name": "Bo",
+        "last_name": "Fel",
+        "organisation_id": str(org(app, "1280")),
+        field: value,
+    }
+    response = coordinator.post("/kontakter/ny", data=data)
+    assert response.status_code == 200
+    assert message in response.text
+    assert 'value="Bo"' in response.text  # the user's input is kept
+    with app.app_context():
+        assert db.session.scalar(select(Contact).filter_by(last_name="Fel")) is None
+
+
+def test_a_name_is_required(coordinator):
+    response = coordinator.post("/kontakter/ny", data={"first_name": "", "last_name": ""})
+    assert "Ange för- eller efternamn." in response.text
+
+
+def test_change_organisation_keeps_the_old_role_as_history(coordinator, app):
+    with app.app_context():
+        malmo = db.session.scalar(select(Organisation).filter_by(municipality_code="1280"))
+        contact = create_contact(
+            values=ContactValues(first_name="Per", last_name="Ek"),
+            organisation=malmo,
+            title="Socialchef",
+            started_on=date(2024, 1, 1),
+            by=None,
+        )
+        db.session.commit()
+        contact_id = contact.id
+    starts = local_today()
+    response = coordinator.post(
+        f"/kontakter/{contact_id}/byter-organisation",
+        data={
+            "organisation_id": str(org(app, "1880")),
+            "title": "Enhetschef",
+            "starts_on": starts.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    page = coordinator.get(f"/kontakter/{contact_id}").text
+    assert "Tidigare roller" in page and "Socialchef" in page and "Enhetschef, " in page
+    with app.app_context():
+        roles = db.session.scalars(
+            select(Affiliation).filter_by(contact_id=contact_id).order_by(Affiliation.id)
+        ).all()
+        assert roles[0].ended_on == starts - timedelta(days=1)
+        assert roles[1].started_on == starts and roles[1].ended_on is None
+        assert [r.is_current() for r in roles] == [False, True]
+    # The old organisation lists him as a former contact.
+    malmo_page = coordinator.get(f"/organisationer/{org(app, '1280')}").text
+    assert "Tidigare kontakter" in malmo_page and "Per Ek" in malmo_page
+
+
+def test_end_and_add_affiliation(coordinator, app):
+    with app.app_context():
+        contact = create_contact(values=ContactValues(first_name="Li", last_name="Wu"), by=None)
+        db.session.commit()
+        contact_id = contact.id
+    added = coordinator.post(
+        f"/kontakter/{contact_id}/roller",
+        data={
+            "organisation_id": str(org(app, "1280")),
+            "title": "Samordnare",
+            "started_on": "2025-01-01",
+        },
+    )
+    assert added.status_code == 302
+    with app.app_context():
+        role = db.session.scalar(select(Affiliation).filter_by(contact_id=contact_id))
+        role_id = role.id
+    bad = coordinator.post(
+        f"/kontakter/{contact_id}/roller/{role_id}/avsluta", data={"ended_on": "2024-01-01"}
+    )
+    assert bad.status_code == 302
+    assert (
+        "Slutdatum kan inte vara före startdatum."
+        in coordinator.get(f"/kontakter/{contact_id}").text
+    )
+    coordinator.post(
+        f"/kontakter/{contact_id}/roller/{role_id}/avsluta", data={"ended_on": "2025-06-30"}
+    )
+    with app.app_context():
+        assert db.session.get(Affiliation, role_id).ended_on == date(2025, 6, 30)
+    assert (
+        coordinator.post(
+            f"/kontakter/{contact_id}/roller/999/avsluta", data={"ended_on": "2025-06-30"}
+        ).status_code
+        == 404
+    )
+
+
+def test_edit_conflict_and_history(coordinator, app):
+    with app.app_context():
+        contact = create_contact(
+            values=ContactValues(first_name="Ida", last_name="Berg", emails=["ida@x.se"]), by=None
+        )
+        db.session.commit()
+        contact_id = contact.id
+    base = {
+        "first_name": "Ida",
+        "last_name": "Berg",
+        "emails": "ida@x.se",
+        "phones": "",
+        "tags": "",
+        "notes": "",
+        "version": "1",
+    }
+    assert (
+        coordinator.post(
+            f"/kontakter/{contact_id}/redigera", data={**base, "last_name": "Berglund"}
+        ).status_code
+        == 302
+    )
+    second = coordinator.post(
+        f"/kontakter/{contact_id}/redigera", data={**base, "notes": "Ringer på fredagar"}
+    )
+    assert second.status_code == 409
+    assert "Berglund" in second.text and "Ringer på fredagar" in second.text
+    page = coordinator.get(f"/kontakter/{contact_id}").text
+    assert "Berglund" in page and "Berg" in page and "Historik" in page
+    with app.app_context():
+        contact = db.session.get(Contact, contact_id)
+        assert contact.notes == "" and contact.version == 2
+
+
+class TestList:
+    @pytest.fixture
+    def people(self, seeded, app):
+        with app.app_context():
+            malmo = db.session.scalar(select(Organisation).filter_by(municipality_code="1280"))
+            board = db.session.scalar(
+                select(Organisation).filter_by(reference_key="lansstyrelse:01")
+            )
+            create_contact(
+                values=ContactValues(first_name="Anna", last_name="Ärlig", tags=["nätverk"]),
+                organisation=malmo,
+                by=None,
+            )
+            create_contact(
+                values=ContactValues(first_name="Bo", last_name="Zetterberg"),
+                organisation=board,
+                by=None,
+            )
+            former = create_contact(
+                values=ContactValues(first_name="Cia", last_name="Andersson"),
+                organisation=malmo,
+                by=None,
+            )
+            former.affiliations[0].started_on = date(2020, 1, 1)
+            former.affiliations[0].ended_on = date(2021, 1, 1)
+            create_contact(values=ContactValues(first_name="Dan", last_name="Åberg"), by=None)
+            db.session.commit()
+        return seeded
+
+    def test_swedish_order(self, people, coordinator):
+        assert names_on(coordinator.get("/kontakter").text) == [
+            "Andersson, Cia",
+            "Zetterberg, Bo",
+            "Åberg, Dan",
+            "Ärlig, Anna",
+        ]
+
+    def test_filters(self, people, coordinator, app):
+        malmo = org(app, "1280")
+        assert names_on(coordinator.get(f"/kontakter?organisation={malmo}").text) == [
+            "Andersson, Cia",
+            "Ärlig, Anna",
+        ]
+        assert names_on(
+            coordinator.get(f"/kontakter?organisation={malmo}&status=nuvarande").text
+        ) == ["Ärlig, Anna"]
+        assert names_on(coordinator.get("/kontakter?status=tidigare").text) == ["Andersson, Cia"]
+        assert names_on(coordinator.get("/kontakter?typ=lansstyrelse").text) == ["Zetterberg, Bo"]
+        assert names_on(coordinator.get("/kontakter?lan=01").text) == ["Zetterberg, Bo"]
+        assert names_on(coordinator.get("/kontakter?tagg=NATVERK").text) == ["Ärlig, Anna"]
+        assert names_on(coordinator.get("/kontakter?q=ARLIG").text) == ["Ärlig, Anna"]
+
+    def test_statement_count_is_the_same_for_10_and_200_rows(
+        self, seeded, app, as_role, count_statements
+    ):
+        client = as_role("reader")
+        with app.app_context():
+            malmo = db.session.scalar(select(Organisation).filter_by(municipality_code="1280"))
+            for number in range(200):
+                create_contact(
+                    values=ContactValues(
+                        first_name=f"Person{number:03}",
+                        last_name="Test",
+                        emails=[f"p{number}@malmo.se"],
+                        phones=["070-123 45 67"],
+                        tags=["nätverk", f"grupp{number % 5}"],
+                    ),
+                    organisation=malmo,
+                    title="Handläggare",
+                    by=None,
+                )
+            db.session.commit()
+        client.get("/kontakter")
+        counts = []
+        for query in ("q=person00", "q=test"):  # 10 rows, then 50 of 200
+            with count_statements() as counter:
+                page = client.get(f"/kontakter?{query}")
+            assert page.status_code == 200
+            counts.append(counter.count)
+        assert "10 träffar" in client.get("/kontakter?q=person00").text
+        assert counts[0] == counts[1] <= 12
