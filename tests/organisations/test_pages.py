@@ -74,7 +74,9 @@ class TestList:
         assert "Gamla föreningen" not in coordinator.get("/organisationer?q=gamla").text
         assert "Gamla föreningen" in coordinator.get("/organisationer?q=gamla&arkiverade=y").text
 
-    def test_statement_count_is_the_same_for_10_and_200_rows(self, app, as_role, count_statements):
+    def test_statement_count_is_the_same_for_10_and_200_rows(
+        self, seeded, app, as_role, count_statements
+    ):
         client = as_role("reader")
         with app.app_context():
             for number in range(210):
