@@ -10,8 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import history
+from app.common.downloads import CSV, XLSX, attachment
 from app.common.exceptions import EditConflict
 from app.common.forms import conflicting_fields, submitted_version
+from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
+from app.common.time import local_today
 from app.common.validation import display_phone
 from app.extensions import db
 from app.organisations.forms import county_choices, kind_choices, organisation_choices
@@ -20,6 +23,7 @@ from app.organisations.services import counties
 from app.organisations.services import organisation_choices as active_organisations
 
 from . import services
+from .exports import contact_card, contact_header, contact_rows
 from .forms import (
     AffiliationForm,
     ChangeOrganisationForm,
@@ -29,6 +33,7 @@ from .forms import (
     NewContactForm,
 )
 from .models import Affiliation, Contact
+from .vcard import vcard
 
 bp = Blueprint("contacts", __name__, url_prefix="/kontakter")
 
@@ -74,8 +79,8 @@ def chosen_organisation(organisation_id: int | None) -> Organisation | None:
     return organisation
 
 
-@bp.get("")
-def index():
+def list_filters() -> tuple[ContactFilterForm, services.ContactFilter]:
+    """The list's filter form from the query string, and the filters it means."""
     form = ContactFilterForm(request.args)
     organisation_picker(form.organisation, blank=_("Alla organisationer"))
     form.typ.choices = kind_choices(blank=_("Alla typer"))
@@ -94,6 +99,12 @@ def index():
         sort=request.args.get("sort", "namn"),
         descending=request.args.get("ordning") == "fallande",
     )
+    return form, filters
+
+
+@bp.get("")
+def index():
+    form, filters = list_filters()
     page = db.paginate(
         services.contact_query(filters),
         page=request.args.get("sida", 1, type=int),
@@ -103,6 +114,28 @@ def index():
     return render_template(
         "contacts/index.html", form=form, page=page, filters=filters, tags=services.all_tags()
     )
+
+
+@bp.get("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """The filtered list, every row, as CSV or XLSX."""
+    _form, filters = list_filters()
+    contacts = db.session.scalars(services.contact_query(filters)).all()
+    header, rows = contact_header(), contact_rows(contacts)
+    filename = export_filename(_("kontakter"), local_today(), fmt)
+    if fmt == "csv":
+        return attachment(csv_bytes(header, rows), filename=filename, mimetype=CSV)
+    sheet = Sheet(title=_("Kontakter"), header=header, rows=rows)
+    return attachment(xlsx_bytes([sheet]), filename=filename, mimetype=XLSX)
+
+
+@bp.get("/<int:contact_id>.vcf")
+def vcard_download(contact_id: int):
+    """The contact as a vCard, to save in Outlook, Apple or Google contacts."""
+    contact = load_contact(contact_id)
+    text = vcard(contact_card(contact, site=request.host))
+    filename = f"{contact.full_name or contact.id}.vcf"
+    return attachment(text.encode("utf-8"), filename=filename, mimetype="text/vcard; charset=utf-8")
 
 
 @bp.get("/<int:contact_id>")

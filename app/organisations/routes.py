@@ -20,12 +20,16 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import history
 from app.auth.access import public
+from app.common.downloads import CSV, XLSX, attachment
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import conflicting_fields, submitted_version
+from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
+from app.common.time import local_today
 from app.contacts.models import Affiliation
 from app.extensions import db
 
 from . import services
+from .exports import organisation_header, organisation_rows
 from .forms import (
     EngagementForm,
     OrganisationFilterForm,
@@ -91,13 +95,18 @@ def stage_styles():
     return response
 
 
-@bp.get("")
-def index():
+def list_filters() -> tuple[OrganisationFilterForm, services.OrganisationFilter]:
+    """The list's filter form from the query string, and the filters it means."""
     form = OrganisationFilterForm(request.args)
     form.typ.choices = kind_choices(blank=_("Alla typer"))
     form.lan.choices = county_choices(services.counties(), blank=_("Alla län"))
     form.steg.choices = stage_choices(blank=_("Alla steg"))
-    filters = filters_from(form)
+    return form, filters_from(form)
+
+
+@bp.get("")
+def index():
+    form, filters = list_filters()
     page = db.paginate(
         services.organisation_query(filters),
         page=request.args.get("sida", 1, type=int),
@@ -105,6 +114,19 @@ def index():
         error_out=False,
     )
     return render_template("organisations/index.html", form=form, page=page, filters=filters)
+
+
+@bp.get("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """The filtered list, every row, as CSV or XLSX."""
+    _form, filters = list_filters()
+    organisations = db.session.scalars(services.organisation_query(filters)).all()
+    header, rows = organisation_header(), organisation_rows(organisations)
+    filename = export_filename(_("organisationer"), local_today(), fmt)
+    if fmt == "csv":
+        return attachment(csv_bytes(header, rows), filename=filename, mimetype=CSV)
+    sheet = Sheet(title=_("Organisationer"), header=header, rows=rows)
+    return attachment(xlsx_bytes([sheet]), filename=filename, mimetype=XLSX)
 
 
 @bp.get("/<int:organisation_id>")

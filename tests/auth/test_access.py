@@ -17,7 +17,7 @@ READER_WRITES = {"auth.logout", "auth.change_password", "auth.change_language"}
 
 URL_MAP = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).url_map
 #: Example values for URL arguments; id 1 exists (the first user the fixtures create).
-EXAMPLE_VALUES = {"filename": "css/samverkan.css"}
+EXAMPLE_VALUES = {"filename": "css/samverkan.css", "fmt": "csv"}
 
 
 def example_path(rule) -> str:

@@ -1,0 +1,21 @@
+"""File downloads: the response for an export or a card."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response
+
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(data: bytes, *, filename: str, mimetype: str) -> Response:
+    """Send `data` as a file to save; never cached (exports hold personal data)."""
+    response = Response(data, mimetype=mimetype)
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

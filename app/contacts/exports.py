@@ -1,0 +1,70 @@
+"""Contacts as spreadsheet rows and as vCards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from flask_babel import gettext as _
+
+from app.common.spreadsheets import Value
+from app.common.time import to_local
+from app.common.validation import display_phone
+
+from .models import Contact
+from .vcard import Card
+
+
+def contact_header() -> list[str]:
+    return [
+        _("Efternamn"),
+        _("Förnamn"),
+        _("Roll eller titel"),
+        _("Organisation"),
+        _("E-post"),
+        _("Telefon"),
+        _("Taggar"),
+        _("Tidigare roller"),
+        _("Senast ändrad"),
+    ]
+
+
+def contact_rows(contacts: Sequence[Contact]) -> Iterator[list[Value]]:
+    """One row per contact: current roles joined, addresses as shown in the app."""
+    for contact in contacts:
+        current = contact.current_affiliations()
+        former = contact.former_affiliations()
+        yield [
+            contact.last_name,
+            contact.first_name,
+            "; ".join(a.title for a in current if a.title),
+            "; ".join(a.organisation.display_name for a in current),
+            ", ".join(e.address for e in contact.emails),
+            ", ".join(display_phone(p.number) for p in contact.phones),
+            ", ".join(t.name for t in contact.tags),
+            "; ".join(
+                ", ".join(p for p in (a.title, a.organisation.display_name) if p) for a in former
+            ),
+            to_local(contact.updated_at).replace(tzinfo=None),
+        ]
+
+
+def contact_card(contact: Contact, *, site: str) -> Card:
+    """The contact's vCard: the first current role gives organisation and title."""
+    current = contact.current_affiliations()
+    first = current[0] if current else None
+    organisation = unit = ""
+    if first is not None:
+        parent = first.organisation.parent
+        organisation = parent.name if parent else first.organisation.name
+        unit = first.organisation.name if parent else ""
+    return Card(
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        organisation=organisation,
+        unit=unit,
+        title=first.title if first else "",
+        emails=[e.address for e in contact.emails],
+        phones=[p.number for p in contact.phones],
+        revised=contact.updated_at,
+        uid=f"contact-{contact.id}@{site}",
+    )
