@@ -56,6 +56,10 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "LOGIN_THROTTLE_ACCOUNT_LIMIT": 20,
         "LOGIN_THROTTLE_ADDRESS_LIMIT": 30,
         "LOGIN_THROTTLE_MAX_DELAY": timedelta(minutes=15),
+        # Uploads: a request may not exceed MAX_CONTENT_LENGTH; imports have their own limits.
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+        "IMPORT_MAX_ROWS": 10_000,
         "PASSWORD_MIN_LENGTH": 12,
         "PASSWORD_HASH_METHOD": "scrypt",
         "BABEL_DEFAULT_LOCALE": "sv",

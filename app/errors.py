@@ -18,6 +18,10 @@ MESSAGES = {
     403: (_l("Åtkomst nekad"), _l("Du har inte behörighet att göra det här.")),
     404: (_l("Sidan finns inte"), _l("Sidan du söker finns inte, eller så har den flyttats.")),
     405: (_l("Metoden är inte tillåten"), _l("Sidan kan inte nås på det sättet.")),
+    413: (
+        _l("Filen är för stor"),
+        _l("Det du skickade är större än vad Samverkan tar emot. Försök med en mindre fil."),
+    ),
     409: (
         _l("Krock mellan ändringar"),
         _l("Någon annan har ändrat uppgifterna samtidigt som du. Ladda om sidan och försök igen."),

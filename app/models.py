@@ -7,6 +7,8 @@ from app.contacts.models import (  # noqa: F401
     Contact,
     ContactEmail,
     ContactPhone,
+    ImportBatch,
+    ImportItem,
     Tag,
     contact_tags,
 )

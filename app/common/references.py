@@ -9,15 +9,19 @@ from sqlalchemy import exists, or_, select
 
 from app.extensions import db
 
+#: Foreign keys that do not keep a row alive: owned children go with it (CASCADE), and weak
+#: links such as provenance or history forget it (SET NULL).
+WEAK_LINKS = {"CASCADE", "SET NULL"}
+
 
 def referring_columns(table_name: str) -> list[Any]:
-    """Columns that refer to `table_name.id`, except owned children (ON DELETE CASCADE)."""
+    """Columns that refer to `table_name.id` and would keep a row from being deleted."""
     columns = []
     for table in db.metadata.tables.values():
         for foreign_key in table.foreign_keys:
             target = foreign_key.column
-            owned = (foreign_key.ondelete or "").upper() == "CASCADE"
-            if target.table.name == table_name and target.name == "id" and not owned:
+            weak = (foreign_key.ondelete or "").upper() in WEAK_LINKS
+            if target.table.name == table_name and target.name == "id" and not weak:
                 columns.append(foreign_key.parent)
     return columns
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.db_types import UTCDateTime, sort_key_type
@@ -153,3 +154,58 @@ class Affiliation(db.Model):
         day = on or local_today()
         started = self.started_on is None or self.started_on <= day
         return started and (self.ended_on is None or self.ended_on >= day)
+
+
+class ImportBatch(db.Model):
+    """One uploaded contact file, from draft (uploaded, mapped, previewed) to committed or
+    reverted. The parsed rows are kept here, so every step works on any worker."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    header: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rows: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    mapping: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_name: Mapped[str] = mapped_column(String(200), default="")
+    committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reverted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The newest audit event when the import was committed: later events on its contacts
+    #: mean they have been changed since, and the import can no longer be reverted.
+    last_event_id: Mapped[int | None]
+
+    items: Mapped[list[ImportItem]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan", order_by="ImportItem.row_number"
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'committed', 'reverted')", name="status"),
+    )
+
+
+class ImportItem(db.Model):
+    """One contact an import created or updated, with what it looked like before."""
+
+    __tablename__ = "import_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    row_number: Mapped[int]
+    action: Mapped[str] = mapped_column(String(10))
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    affiliation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("affiliations.id", ondelete="SET NULL")
+    )
+
+    batch: Mapped[ImportBatch] = relationship(back_populates="items")
+
+    __table_args__ = (
+        Index("ix_import_items_batch_id", "batch_id"),
+        Index("ix_import_items_contact_id", "contact_id"),
+        CheckConstraint("action IN ('created', 'updated')", name="action"),
+    )

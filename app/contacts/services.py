@@ -147,6 +147,7 @@ def create_contact(
     title: str = "",
     started_on: date | None = None,
     note: str = "",
+    action: Action = Action.CREATE,
 ) -> Contact:
     """Add a contact, optionally with a first affiliation."""
     contact = Contact()
@@ -162,7 +163,7 @@ def create_contact(
     changes = diff({}, contact_snapshot(contact))
     if organisation is not None:
         changes["affiliation"] = [None, f"{organisation.display_name}: {title.strip()}".strip()]
-    record(entity=contact, action=Action.CREATE, by=by, changes=changes, note=note)
+    record(entity=contact, action=action, by=by, changes=changes, note=note)
     return contact
 
 

@@ -31,6 +31,10 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: Counties whose region is one of their municipalities: länskod → kommunkod.
 MUNICIPALITY_AS_REGION = {"09": "0980"}
 
+#: Old municipality codes that may still appear in people's spreadsheets: old → current.
+#: Heby moved from Västmanland (1917) to Uppsala län (0331) in 2007.
+RENUMBERED_MUNICIPALITIES = {"1917": "0331"}
+
 #: The short name marking SKR among the rows of agencies.csv.
 SKR_SHORT_NAME = "SKR"
 

@@ -29,9 +29,11 @@ RULES = list(URL_MAP.iter_rules())
 
 
 @pytest.fixture(autouse=True)
-def example_rows(seeded):
+def example_rows(seeded, users):
     """Rows with id 1 for every URL argument: a municipality (the first seeded organisation),
-    a contact and its affiliation."""
+    a contact and its affiliation, a draft import."""
+    from app.auth.models import User
+    from app.contacts.importer import start_import
     from app.contacts.services import ContactValues, create_contact
     from app.extensions import db
     from app.organisations.models import Organisation
@@ -41,6 +43,12 @@ def example_rows(seeded):
             values=ContactValues(first_name="Exempel", last_name="Person"),
             organisation=db.session.get(Organisation, 1),
             by=None,
+        )
+        start_import(
+            filename="kontakter.csv",
+            header=["Förnamn", "Efternamn"],
+            rows=[["Ny", "Person"]],
+            by=db.session.get(User, 1),
         )
         db.session.commit()
 

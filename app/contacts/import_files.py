@@ -1,0 +1,167 @@
+"""Reading contact files the way people actually have them. Pure: bytes in, rows out.
+
+CSV in UTF-8 (with or without BOM) or Windows-1252 (Excel's "CSV" on Swedish Windows),
+separated by semicolons, commas or tabs; or an Excel workbook (first sheet). Every cell
+comes back as stripped text: dates as YYYY-MM-DD, whole numbers without ".0".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+XLSX_MAGIC = b"PK\x03\x04"
+SEPARATORS = (";", ",", "\t")
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read as a table; the message says why, for the user."""
+
+
+@dataclass
+class Table:
+    """A file as a header row and data rows, all text. Row numbers count from the header (1)."""
+
+    header: list[str]
+    rows: list[list[str]]
+    encoding: str
+    separator: str
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (BOM or not) first, else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        raise UnreadableFile(
+            _(
+                "Filen har en teckenkodning som inte går att läsa. "
+                "Spara den som UTF-8 eller från Excel."
+            )
+        ) from None
+
+
+def sniff_separator(first_line: str) -> str:
+    """The separator used most in the header line outside quotes (semicolon wins ties)."""
+    counts = dict.fromkeys(SEPARATORS, 0)
+    quoted = False
+    for char in first_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(SEPARATORS, key=lambda sep: counts[sep])
+    return best if counts[best] else ";"
+
+
+def looks_binary(text: str) -> bool:
+    """True for content that is not text (control characters other than tab and newlines)."""
+    sample = text[:4096]
+    bad = sum(1 for char in sample if ord(char) < 32 and char not in "\t\r\n")
+    return "\x00" in sample or bad > len(sample) // 100
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a user would see."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat()
+            if value.time() == datetime.min.time()
+            else value.isoformat(" ", "minutes")
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def trim(rows: list[list[str]]) -> list[list[str]]:
+    """Drop empty rows at the end and blank-pad rows to the same width."""
+    while rows and not any(rows[-1]):
+        rows.pop()
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+def read_csv(data: bytes, *, max_rows: int) -> Table:
+    text, encoding = decode(data)
+    if looks_binary(text):
+        raise UnreadableFile(_("Filen verkar inte vara en textfil (CSV) eller en Excel-fil."))
+    first_line = text.split("\n", 1)[0]
+    separator = sniff_separator(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append([cell.strip() for cell in row])
+            if len(rows) > max_rows + 1:
+                raise UnreadableFile(too_many_rows(max_rows))
+    except csv.Error as error:
+        raise UnreadableFile(
+            _("Filen kunde inte tolkas som CSV: %(error)s", error=str(error))
+        ) from None
+    return table_from(rows, encoding=encoding, separator=separator)
+
+
+def read_xlsx(data: bytes, *, max_rows: int) -> Table:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise UnreadableFile(
+            _("Excel-filen kunde inte öppnas. Spara den igen som .xlsx.")
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows: list[list[str]] = []
+        for values in sheet.iter_rows(values_only=True):
+            rows.append([cell_text(v) for v in values])
+            if len(rows) > max_rows + 1:
+                raise UnreadableFile(too_many_rows(max_rows))
+    finally:
+        workbook.close()
+    return table_from(rows, encoding="xlsx", separator="")
+
+
+def too_many_rows(max_rows: int) -> str:
+    return _("Filen har fler än %(n)d rader. Dela upp den i flera filer.", n=max_rows)
+
+
+def table_from(rows: list[list[str]], *, encoding: str, separator: str) -> Table:
+    rows = trim(rows)
+    if not rows or not any(rows[0]):
+        raise UnreadableFile(_("Filen är tom eller saknar rubrikrad."))
+    header, data = rows[0], rows[1:]
+    if not data:
+        raise UnreadableFile(_("Filen har en rubrikrad men inga rader med kontakter."))
+    return Table(header=header, rows=data, encoding=encoding, separator=separator)
+
+
+def read_table(data: bytes, *, filename: str, max_bytes: int, max_rows: int) -> Table:
+    """Read an uploaded file; raise UnreadableFile with a message for anything unusable."""
+    if not data:
+        raise UnreadableFile(_("Filen är tom."))
+    if len(data) > max_bytes:
+        raise UnreadableFile(
+            _("Filen är för stor (högst %(n)d MB).", n=max(1, max_bytes // 1_000_000))
+        )
+    if data.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
+        return read_xlsx(data, max_rows=max_rows)
+    if filename.lower().endswith(".xls"):
+        raise UnreadableFile(_("Gamla Excel-filer (.xls) stöds inte. Spara som .xlsx eller CSV."))
+    return read_csv(data, max_rows=max_rows)

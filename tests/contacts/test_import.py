@@ -1,0 +1,440 @@
+"""Contact import: reading files, guessing columns, planning rows, committing all or
+nothing, reverting, and the pages from upload to revert."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from app.contacts import importer
+from app.contacts.import_files import UnreadableFile, read_table
+from app.contacts.models import Contact, ImportBatch
+from app.contacts.services import ContactValues, create_contact, update_contact
+from app.extensions import db
+from app.organisations.models import Organisation
+
+HEADER = ["Förnamn", "Efternamn", "E-post", "Telefon", "Kommunkod", "Titel"]
+ROWS = [
+    ["Åsa", "Öberg", "asa@malmo.se", "070-123 45 67", "1280", "Socialsekreterare"],
+    ["Per", "Ek", "per@orebro.se", "019-21 10 00", "1880", "Enhetschef"],
+]
+
+
+def as_csv(rows, *, separator=";", encoding="utf-8", bom=False) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    data = buffer.getvalue().encode(encoding)
+    return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def as_xlsx(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def read(data: bytes, filename="kontakter.csv", **limits):
+    return read_table(
+        data,
+        filename=filename,
+        max_bytes=limits.get("max_bytes", 5_000_000),
+        max_rows=limits.get("max_rows", 10_000),
+    )
+
+
+class TestReading:
+    @pytest.mark.parametrize(
+        ("data", "encoding", "separator"),
+        [
+            (as_csv([HEADER, *ROWS], bom=True), "utf-8-sig", ";"),
+            (as_csv([HEADER, *ROWS], separator=","), "utf-8", ","),
+            (as_csv([HEADER, *ROWS], encoding="cp1252"), "cp1252", ";"),
+            (as_csv([HEADER, *ROWS], separator="\t"), "utf-8", "\t"),
+        ],
+        ids=["utf8-bom-semicolon", "utf8-comma", "windows1252-semicolon", "tab"],
+    )
+    def test_every_encoding_and_separator_reads_the_same(self, data, encoding, separator):
+        table = read(data)
+        assert (table.header, table.rows) == (HEADER, ROWS)
+        assert (table.encoding, table.separator) == (encoding, separator)
+
+    def test_xlsx_with_numbers_and_dates(self):
+        table = read(
+            as_xlsx(
+                [[*HEADER, "Från"], ["Åsa", "Öberg", None, None, 114, "Chef", date(2025, 9, 1)]]
+            ),
+            "k.xlsx",
+        )
+        assert table.rows == [["Åsa", "Öberg", "", "", "114", "Chef", "2025-09-01"]]
+
+    def test_quoted_separators_stay_in_the_cell(self):
+        table = read(b'Namn;Anteckningar\r\n"Berg, Anna";"a; b"\r\n')
+        assert table.rows == [["Berg, Anna", "a; b"]]
+
+    @pytest.mark.parametrize(
+        ("data", "filename", "message"),
+        [
+            (b"", "x.csv", "Filen är tom."),
+            (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "bild.csv", "inte vara en textfil"),
+            (b"PK\x03\x04garbage", "x.xlsx", "Excel-filen kunde inte öppnas"),
+            (b"\xd0\xcf\x11\xe0", "gammal.xls", "Gamla Excel-filer"),
+            ("Förnamn;Efternamn\r\n".encode(), "x.csv", "inga rader"),
+            (b"\r\n\r\n", "x.csv", "tom eller saknar rubrikrad"),
+        ],
+    )
+    def test_unusable_files_say_why(self, app, data, filename, message):
+        with app.test_request_context(), pytest.raises(UnreadableFile, match=message):
+            read(data, filename)
+
+    def test_limits(self, app):
+        with app.test_request_context():
+            with pytest.raises(UnreadableFile, match="för stor"):
+                read(as_csv([HEADER, *ROWS]), max_bytes=10)
+            with pytest.raises(UnreadableFile, match="fler än 1 rader"):
+                read(as_csv([HEADER, *ROWS]), max_rows=1)
+
+
+class TestMapping:
+    def test_swedish_headers(self):
+        assert importer.guess_mapping(HEADER) == {
+            "first_name": 0,
+            "last_name": 1,
+            "email": 2,
+            "phone": 3,
+            "municipality_code": 4,
+            "title": 5,
+        }
+
+    def test_english_headers_and_a_single_name_column(self):
+        mapping = importer.guess_mapping(
+            ["Name", "E-mail address", "Mobile phone", "Organization", "Job title", "Notes"]
+        )
+        assert mapping == {
+            "full_name": 0,
+            "email": 1,
+            "phone": 2,
+            "organisation": 3,
+            "title": 4,
+            "notes": 5,
+        }
+
+    def test_each_column_used_once(self):
+        mapping = importer.guess_mapping(["Namn", "Kommun", "Kommunkod", "Org.nr"])
+        assert mapping == {
+            "full_name": 0,
+            "organisation": 1,
+            "municipality_code": 2,
+            "org_number": 3,
+        }
+
+
+@pytest.fixture
+def registry(seeded):
+    with seeded.app_context():
+        yield seeded
+
+
+def plan(rows, header=HEADER):
+    return importer.plan_import(rows, importer.guess_mapping(header))
+
+
+def by_number(result):
+    return {row.number: row for row in result.rows}
+
+
+class TestPlanning:
+    def test_each_bad_row_is_named_with_its_reason(self, registry):
+        rows = [
+            ROWS[0],
+            ["Bo", "Fel", "inte-en-adress", "", "1280", ""],
+            ["Cia", "Tel", "", "12", "1280", ""],
+            ["Dan", "Okänd", "", "", "9999", ""],
+            ["", "", "x@y.se", "", "", ""],
+            ["Eva", "Dubblett", "asa@malmo.se", "", "", ""],
+            ["", "", "", "", "", ""],
+        ]
+        result = by_number(plan(rows))
+        assert result[2].action == "create"
+        assert result[3].action == "error" and "Ange en giltig e-postadress" in result[3].reasons[0]
+        assert result[4].action == "error" and "telefonnummer" in result[4].reasons[0]
+        assert result[5].action == "error" and result[5].reasons == ["Okänd kommunkod: 9999"]
+        assert result[6].action == "error" and "Namn saknas" in result[6].reasons
+        assert result[7].action == "error" and result[7].reasons == ["Samma e-postadress som rad 2"]
+        assert result[8].action == "skip"
+        assert (
+            db.session.scalar(select(func.count()).select_from(Contact)) == 0
+        )  # planning writes nothing
+
+    def test_organisations_by_code_number_and_name(self, registry):
+        header = ["Namn", "Organisation", "Kommunkod", "Organisationsnummer"]
+        rows = [
+            ["A A", "", "1917", ""],  # Heby's old code
+            ["B B", "", "114", ""],  # leading zero lost in Excel
+            ["C C", "", "", "2021002163"],
+            ["D D", "Malmö", "", ""],
+            ["E E", "malmo stad", "", ""],
+            ["F F", "Länsstyrelsen i Skåne län", "", ""],
+            ["G G", "Ingen sådan", "", ""],
+        ]
+        result = by_number(plan(rows, header))
+        names = {o.id: o.name for o in db.session.scalars(select(Organisation))}
+        assert names[result[2].organisation_id] == "Heby kommun"
+        assert names[result[3].organisation_id] == "Upplands Väsby kommun"
+        assert names[result[4].organisation_id] == "Migrationsverket"
+        assert names[result[5].organisation_id] == "Malmö kommun"
+        assert names[result[6].organisation_id] == "Malmö kommun"
+        assert names[result[7].organisation_id] == "Länsstyrelsen i Skåne län"
+        assert result[8].reasons == ["Okänd organisation: Ingen sådan"]
+
+    def test_existing_contacts_are_matched_by_email_then_name(self, registry):
+        malmo = db.session.scalar(select(Organisation).filter_by(municipality_code="1280"))
+        by_email = create_contact(
+            values=ContactValues(first_name="Åsa", last_name="Öberg", emails=["asa@malmo.se"]),
+            by=None,
+        )
+        by_name = create_contact(
+            values=ContactValues(first_name="Per", last_name="Ek"),
+            organisation=malmo,
+            title="Enhetschef",
+            by=None,
+        )
+        db.session.commit()
+        # One file would flag the repeated address; each row is planned on its own here.
+        nothing_new = plan([["Åsa", "Öberg", "ASA@malmo.se", "", "", ""]]).rows[0]
+        assert (nothing_new.action, nothing_new.contact_id) == ("skip", by_email.id)
+        more = plan(
+            [["Åsa", "Öberg", "asa@malmo.se", "070-123 45 67", "1280", "Socialsekreterare"]]
+        ).rows[0]
+        assert (more.action, more.contact_id) == ("update", by_email.id)
+        assert "ny roll" in more.reasons[0] and "nytt telefonnummer" in more.reasons[0]
+        same_name = plan([["Per", "Ek", "", "", "1280", "Enhetschef"]]).rows[0]
+        assert (same_name.action, same_name.contact_id) == ("skip", by_name.id)
+        new_address = plan([["per", "ek", "per@malmo.se", "", "1280", ""]]).rows[0]
+        assert (new_address.action, new_address.contact_id) == ("update", by_name.id)
+
+
+def start(rows, header=HEADER, filename="kontakter.csv"):
+    from app.auth.models import Role, User
+
+    from ..factories import make_user
+
+    user = db.session.scalar(select(User)) or make_user(role=Role.COORDINATOR)
+    return importer.start_import(filename=filename, header=header, rows=rows, by=user), user
+
+
+class TestCommitAndRevert:
+    def test_commit_creates_updates_and_records_items(self, registry):
+        existing = create_contact(
+            values=ContactValues(first_name="Åsa", last_name="Öberg", emails=["asa@malmo.se"]),
+            by=None,
+        )
+        db.session.commit()
+        batch, user = start(ROWS)
+        preview = importer.plan_import(batch.rows, batch.mapping)
+        importer.commit_import(batch, expected=preview.fingerprint, skip_errors=False, by=user)
+        db.session.commit()
+        assert batch.status == "committed" and batch.counts == {
+            "create": 1,
+            "update": 1,
+            "skip": 0,
+            "error": 0,
+        }
+        db.session.refresh(existing)
+        assert [p.number for p in existing.phones] == ["+46701234567"]
+        assert existing.current_affiliations()[0].title == "Socialsekreterare"
+        assert {i.action for i in batch.items} == {"created", "updated"}
+
+    def test_errors_block_the_commit_unless_skipped(self, registry):
+        batch, user = start([ROWS[0], ["Bo", "Fel", "inte-en-adress", "", "", ""]])
+        fingerprint = importer.plan_import(batch.rows, batch.mapping).fingerprint
+        with pytest.raises(importer.ImportNotPossible, match="Rätta raderna"):
+            importer.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
+        importer.commit_import(batch, expected=fingerprint, skip_errors=True, by=user)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Contact)) == 1
+
+    def test_a_changed_registry_stops_the_commit(self, registry):
+        batch, user = start(ROWS)
+        fingerprint = importer.plan_import(batch.rows, batch.mapping).fingerprint
+        create_contact(
+            values=ContactValues(first_name="Per", last_name="Ek", emails=["per@orebro.se"]),
+            by=None,
+        )
+        with pytest.raises(importer.ImportNotPossible, match="ändrats sedan förhandsgranskningen"):
+            importer.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
+
+    def test_all_or_nothing_on_a_failure_mid_file(self, registry, monkeypatch):
+        rows = [[f"Person{i}", "Test", f"p{i}@x.se", "", "1280", ""] for i in range(10)]
+        batch, user = start(rows)
+        db.session.commit()
+        fingerprint = importer.plan_import(batch.rows, batch.mapping).fingerprint
+        real_create, calls = importer.create_contact, []
+
+        def failing_create(**kwargs):
+            calls.append(1)
+            if len(calls) == 6:
+                raise RuntimeError("disk full")
+            return real_create(**kwargs)
+
+        monkeypatch.setattr(importer, "create_contact", failing_create)
+        with pytest.raises(RuntimeError):
+            importer.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Contact)) == 0
+        assert db.session.get(ImportBatch, batch.id).status == "draft"
+
+    def test_revert_restores_everything(self, registry):
+        existing = create_contact(
+            values=ContactValues(
+                first_name="Åsa", last_name="Öberg", emails=["asa@malmo.se"], tags=["gammal"]
+            ),
+            by=None,
+        )
+        db.session.commit()
+        batch, user = start([ROWS[0] + ["ny"], ROWS[1]], header=[*HEADER, "Taggar"])
+        importer.commit_import(
+            batch,
+            expected=importer.plan_import(batch.rows, batch.mapping).fingerprint,
+            skip_errors=False,
+            by=user,
+        )
+        db.session.commit()
+        importer.revert_import(batch, by=user)
+        db.session.commit()
+        assert batch.status == "reverted"
+        assert [c.last_name for c in db.session.scalars(select(Contact))] == ["Öberg"]
+        db.session.refresh(existing)
+        assert [t.name for t in existing.tags] == ["gammal"]
+        assert existing.phones == [] and existing.affiliations == []
+
+    def test_revert_is_refused_once_a_contact_has_changed(self, registry):
+        batch, user = start(ROWS)
+        importer.commit_import(
+            batch,
+            expected=importer.plan_import(batch.rows, batch.mapping).fingerprint,
+            skip_errors=False,
+            by=user,
+        )
+        db.session.commit()
+        per = db.session.scalar(select(Contact).filter_by(last_name="Ek"))
+        update_contact(
+            per,
+            values=ContactValues(first_name="Per", last_name="Ekström", emails=["per@orebro.se"]),
+            expected_version=per.version,
+            by=user,
+        )
+        db.session.commit()
+        assert importer.changed_since(batch) == ["Per Ekström"]
+        with pytest.raises(importer.ImportNotPossible, match="Per Ekström"):
+            importer.revert_import(batch, by=user)
+
+    def test_formulas_are_stored_as_text(self, registry):
+        batch, user = start(
+            [["=1+1", "+Elak", "", "", "", "@SUM(A1)"]],
+            header=["Förnamn", "Efternamn", "E-post", "Telefon", "Kommunkod", "Anteckningar"],
+        )
+        importer.commit_import(
+            batch,
+            expected=importer.plan_import(batch.rows, batch.mapping).fingerprint,
+            skip_errors=False,
+            by=user,
+        )
+        db.session.commit()
+        contact = db.session.scalar(select(Contact))
+        assert (contact.first_name, contact.last_name, contact.notes) == (
+            "=1+1",
+            "+Elak",
+            "@SUM(A1)",
+        )
+
+
+def test_the_whole_flow_with_a_500_row_excel_file(seeded, as_role, app):
+    """Upload 500 rows with three bad ones, see them named, skip them, import, revert."""
+    client = as_role("coordinator")
+    rows = [["Förnamn", "Efternamn", "E-postadress", "Mobil", "Kommun", "Befattning"]]
+    for number in range(500):
+        rows.append(
+            [
+                f"Person{number}",
+                "Testsson",
+                f"person{number}@kommun.se",
+                "070-123 45 67",
+                "Malmö",
+                "Handläggare",
+            ]
+        )
+    rows[101][2] = "trasig@"  # row 102 in the file
+    rows[251][3] = "123"  # row 252
+    rows[401][4] = "Atlantis"  # row 402
+    upload = client.post(
+        "/kontakter/import", data={"file": (io.BytesIO(as_xlsx(rows)), "kontakter.xlsx")}
+    )
+    assert upload.status_code == 302
+    mapping_page = client.get(upload.headers["Location"])
+    assert '<option selected value="2">E-postadress' in mapping_page.text
+    preview_url = upload.headers["Location"].replace("/kolumner", "")
+    mapping = {
+        "first_name": "0",
+        "last_name": "1",
+        "email": "2",
+        "phone": "3",
+        "organisation": "4",
+        "title": "5",
+    }
+    assert client.post(upload.headers["Location"], data=mapping).headers["Location"] == preview_url
+    preview = client.get(preview_url).text
+    assert "497" in preview and "3" in preview
+    errors = client.get(preview_url + "?visa=error").text
+    assert re.findall(r'import-row--error">\s*<td>(\d+)</td>', errors) == ["102", "252", "402"]
+    assert "Okänd organisation: Atlantis" in errors
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Contact)) == 0
+    fingerprint = re.search(r'name="fingerprint" type="hidden" value="([^"]*)"', preview).group(1)
+    batch_id = int(preview_url.rsplit("/", 1)[1])
+    refused = client.post(
+        f"/kontakter/import/{batch_id}/bekrafta", data={"fingerprint": fingerprint}
+    )
+    assert "Rätta raderna med fel" in client.get(refused.headers["Location"]).text
+    done = client.post(
+        f"/kontakter/import/{batch_id}/bekrafta",
+        data={"fingerprint": fingerprint, "skip_errors": "y"},
+    )
+    result = client.get(done.headers["Location"]).text
+    assert "497 nya och 0 uppdaterade" in result
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Contact)) == 497
+    client.post(f"/kontakter/import/{batch_id}/angra")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Contact)) == 0
+    assert "Ångrad" in client.get("/kontakter/import").text
+
+
+def test_upload_errors_are_shown_on_the_form(seeded, as_role):
+    client = as_role("coordinator")
+    response = client.post("/kontakter/import", data={"file": (io.BytesIO(b""), "tom.csv")})
+    assert response.status_code == 200
+    assert "Välj en fil att importera." in response.text or "Filen är tom." in response.text
+    binary = client.post(
+        "/kontakter/import", data={"file": (io.BytesIO(b"\x00\x01\x02" * 100), "x.csv")}
+    )
+    assert "inte vara en textfil" in binary.text
+
+
+def test_readers_cannot_import(seeded, as_role):
+    client = as_role("reader")
+    assert client.get("/kontakter/import").status_code == 200
+    assert (
+        client.post(
+            "/kontakter/import", data={"file": (io.BytesIO(b"a;b\r\n1;2\r\n"), "x.csv")}
+        ).status_code
+        == 403
+    )
