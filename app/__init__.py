@@ -63,7 +63,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount each domain's routes."""
     from app.auth.routes import bp as auth_bp
-    from app.contacts import import_routes  # noqa: F401  (adds the import views to contacts)
+    from app.contacts import duplicate_routes, import_routes  # noqa: F401  (more contact views)
     from app.contacts.routes import bp as contacts_bp
     from app.dashboard.routes import bp as dashboard_bp
     from app.health import bp as health_bp

@@ -7,6 +7,7 @@ from app.contacts.models import (  # noqa: F401
     Contact,
     ContactEmail,
     ContactPhone,
+    DuplicateDismissal,
     ImportBatch,
     ImportItem,
     Tag,

@@ -209,3 +209,23 @@ class ImportItem(db.Model):
         Index("ix_import_items_contact_id", "contact_id"),
         CheckConstraint("action IN ('created', 'updated')", name="action"),
     )
+
+
+class DuplicateDismissal(db.Model):
+    """A pair of contacts a user has judged not to be the same person (lower id first)."""
+
+    __tablename__ = "duplicate_dismissals"
+
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    dismissed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    dismissed_by_name: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (
+        CheckConstraint("contact_id < other_id", name="ordered"),
+        Index("ix_duplicate_dismissals_other_id", "other_id"),
+    )

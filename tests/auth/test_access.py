@@ -17,7 +17,7 @@ READER_WRITES = {"auth.logout", "auth.change_password", "auth.change_language"}
 
 URL_MAP = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).url_map
 #: Example values for URL arguments; id 1 exists (the first user the fixtures create).
-EXAMPLE_VALUES = {"filename": "css/samverkan.css", "fmt": "csv"}
+EXAMPLE_VALUES = {"filename": "css/samverkan.css", "fmt": "csv", "second_id": 2}
 
 
 def example_path(rule) -> str:
@@ -44,6 +44,7 @@ def example_rows(seeded, users):
             organisation=db.session.get(Organisation, 1),
             by=None,
         )
+        create_contact(values=ContactValues(first_name="Andra", last_name="Person"), by=None)
         start_import(
             filename="kontakter.csv",
             header=["Förnamn", "Efternamn"],
