@@ -81,8 +81,8 @@ def merge(first_id: int, second_id: int):
         else None
     )
     form.survivor.choices = [
-        SelectChoice(first.id, first.full_name + f" (nr {first.id})"),
-        SelectChoice(second.id, second.full_name + f" (nr {second.id})"),
+        SelectChoice(c.id, _("%(name)s (nr %(id)d)", name=c.full_name, id=c.id))
+        for c in (first, second)
     ]
     form.first_name.choices = _choices(first.first_name, second.first_name)
     form.last_name.choices = _choices(first.last_name, second.last_name)

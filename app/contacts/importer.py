@@ -246,7 +246,14 @@ class OrganisationIndex:
         return [key] + [key.removesuffix(s) for s in cls.SUFFIXES if key.endswith(s)]
 
     def find(self, *, code: str, number: str, name: str) -> tuple[int | None, str | None]:
-        """The organisation's id, or None with the reason it was not found."""
+        """The organisation's id, or None with the reason it was not found. A code or an
+        organisation number typed in the organisation column is understood as such."""
+        digits = re.sub(r"[\s-]", "", name)
+        if not code and not number and digits.isdigit():
+            if len(digits) <= 4:
+                code = name
+            elif len(digits) in (10, 12):
+                number = name
         if code:
             normalised = normalise_municipality_code(code)
             if normalised in self.by_code:
