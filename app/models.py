@@ -14,3 +14,15 @@ from app.contacts.models import (  # noqa: F401
     contact_tags,
 )
 from app.organisations.models import County, EngagementChange, Organisation  # noqa: F401
+from app.followups.models import FollowUp  # noqa: F401
+from app.meetings.models import (  # noqa: F401
+    Meeting,
+    MeetingPerspective,
+    TargetGroup,
+    Topic,
+    meeting_contacts,
+    meeting_organisations,
+    meeting_target_groups,
+    meeting_team,
+    meeting_topics,
+)

@@ -1,0 +1,79 @@
+"""Follow-ups (action items)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.common.db_types import UTCDateTime, enum_column
+from app.common.time import utcnow
+from app.contacts.models import Contact
+from app.extensions import db
+from app.meetings.models import Meeting
+from app.organisations.models import Organisation
+
+
+class FollowUpStatus(enum.StrEnum):
+    OPEN = "oppen"
+    DONE = "klar"
+    CANCELLED = "avbruten"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    FollowUpStatus.OPEN: _l("Öppen"),
+    FollowUpStatus.DONE: _l("Klar"),
+    FollowUpStatus.CANCELLED: _l("Avbruten"),
+}
+
+
+class FollowUp(db.Model):
+    """Something promised: an owner in the team, a due date (a Stockholm date), and what it
+    concerns (a meeting, an organisation, a contact)."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    due_on: Mapped[date]
+    status: Mapped[FollowUpStatus] = mapped_column(
+        enum_column(FollowUpStatus, "status"), default=FollowUpStatus.OPEN
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    completed_on: Mapped[date | None]
+    completion_note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    meeting: Mapped[Meeting | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    contact: Mapped[Contact | None] = relationship()
+
+    # Counts edits (services bump it); checked in every UPDATE's WHERE clause.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    __table_args__ = (Index("ix_follow_ups_status_due_on", "status", "due_on"),)
+
+    def is_overdue(self, today: date) -> bool:
+        """Open and due before today (a Stockholm date): due today is not yet overdue."""
+        return self.status is FollowUpStatus.OPEN and self.due_on < today

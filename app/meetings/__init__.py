@@ -1,0 +1,1 @@
+"""Meetings and conversations: when, with whom, about what, and what came of them."""

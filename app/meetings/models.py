@@ -1,0 +1,212 @@
+"""Meetings, their participants, topics, target groups and consequence perspectives."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.common.db_types import UTCDateTime, enum_column
+from app.common.text import fold
+from app.common.time import to_local, utcnow
+from app.contacts.models import Contact
+from app.extensions import db
+from app.organisations.models import Organisation
+
+
+class MeetingKind(enum.StrEnum):
+    IN_PERSON = "fysiskt"
+    DIGITAL = "digitalt"
+    PHONE = "telefon"
+    CONFERENCE = "konferens"
+    STUDY_VISIT = "studiebesok"
+    WRITTEN = "skriftlig"
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS[self])
+
+
+KIND_LABELS = {
+    MeetingKind.IN_PERSON: _l("Fysiskt möte"),
+    MeetingKind.DIGITAL: _l("Digitalt möte"),
+    MeetingKind.PHONE: _l("Telefonsamtal"),
+    MeetingKind.CONFERENCE: _l("Konferens eller seminarium"),
+    MeetingKind.STUDY_VISIT: _l("Studiebesök"),
+    MeetingKind.WRITTEN: _l("Skriftlig kontakt"),
+}
+
+
+class MeetingStatus(enum.StrEnum):
+    PLANNED = "planerat"
+    HELD = "genomfort"
+    CANCELLED = "installt"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    MeetingStatus.PLANNED: _l("Planerat"),
+    MeetingStatus.HELD: _l("Genomfört"),
+    MeetingStatus.CANCELLED: _l("Inställt"),
+}
+
+
+class Perspective(enum.StrEnum):
+    """The consequence perspectives the team must account for."""
+
+    CHILD_RIGHTS = "barnratt"
+    DISABILITY = "funktionshinder"
+    GENDER_EQUALITY = "jamstalldhet"
+
+    @property
+    def label(self) -> str:
+        return str(PERSPECTIVE_LABELS[self])
+
+
+PERSPECTIVE_LABELS = {
+    Perspective.CHILD_RIGHTS: _l("Barnrättsperspektiv"),
+    Perspective.DISABILITY: _l("Funktionshinderperspektiv"),
+    Perspective.GENDER_EQUALITY: _l("Jämställdhetsperspektiv"),
+}
+
+meeting_organisations = Table(
+    "meeting_organisations",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="RESTRICT"), primary_key=True),
+    Index("ix_meeting_organisations_organisation_id", "organisation_id"),
+)
+meeting_contacts = Table(
+    "meeting_contacts",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_meeting_contacts_contact_id", "contact_id"),
+)
+meeting_team = Table(
+    "meeting_team",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_meeting_team_user_id", "user_id"),
+)
+meeting_topics = Table(
+    "meeting_topics",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_meeting_topics_topic_id", "topic_id"),
+)
+meeting_target_groups = Table(
+    "meeting_target_groups",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("target_group_id", ForeignKey("target_groups.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_meeting_target_groups_target_group_id", "target_group_id"),
+)
+
+
+class Topic(db.Model):
+    """A free topic label ("återvandringsbidrag"), unique when folded."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class TargetGroup(db.Model):
+    """A target group the team identifies ("ensamkommande unga vuxna"), unique when folded."""
+
+    __tablename__ = "target_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class Meeting(db.Model):
+    """A meeting or conversation. Times are stored in UTC; an all-day meeting spans whole
+    Stockholm days, from `starts_at` (local midnight) to `ends_at` (the midnight after)."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind, "kind"))
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_column(MeetingStatus, "status"), default=MeetingStatus.PLANNED
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    all_day: Mapped[bool] = mapped_column(default=False)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    online_link: Mapped[str] = mapped_column(String(1000), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    responsible_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    search_text: Mapped[str] = mapped_column(String(600), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    responsible: Mapped[User] = relationship(foreign_keys=[responsible_id])
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=meeting_organisations, order_by=Organisation.sort_name
+    )
+    contacts: Mapped[list[Contact]] = relationship(secondary=meeting_contacts, order_by=Contact.sort_name)
+    team: Mapped[list[User]] = relationship(secondary=meeting_team, order_by=User.name)
+    topics: Mapped[list[Topic]] = relationship(secondary=meeting_topics, order_by=Topic.key)
+    target_groups: Mapped[list[TargetGroup]] = relationship(
+        secondary=meeting_target_groups, order_by=TargetGroup.key
+    )
+    perspectives: Mapped[list[MeetingPerspective]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingPerspective.perspective"
+    )
+
+    # Counts edits (services bump it); checked in every UPDATE's WHERE clause.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    __table_args__ = (Index("ix_meetings_status_starts_at", "status", "starts_at"),)
+
+    def index(self) -> None:
+        """Refresh `search_text` from the title, place and organisation names."""
+        parts = [self.title, self.place, *(o.name for o in self.organisations)]
+        self.search_text = fold(" ".join(p for p in parts if p))[:600]
+
+    @property
+    def local_start(self) -> datetime:
+        return to_local(self.starts_at)
+
+    @property
+    def local_end(self) -> datetime:
+        return to_local(self.ends_at)
+
+    @property
+    def last_day(self) -> date:
+        """The last Stockholm day the meeting touches: an end at midnight (always so for
+        all-day meetings, whose end is exclusive) belongs to the day before."""
+        start, end = self.local_start, self.local_end
+        if (end.hour, end.minute) == (0, 0) and end.date() > start.date():
+            return end.date() - timedelta(days=1)
+        return end.date()
+
+
+class MeetingPerspective(db.Model):
+    """Whether a consequence perspective was considered at a meeting, with a short note."""
+
+    __tablename__ = "meeting_perspectives"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    perspective: Mapped[Perspective] = mapped_column(enum_column(Perspective, "perspective"), primary_key=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="perspectives")
