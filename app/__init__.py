@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from app.contacts.routes import bp as contacts_bp
     from app.dashboard.routes import bp as dashboard_bp
     from app.health import bp as health_bp
+    from app.meetings.routes import bp as meetings_bp
     from app.organisations.routes import bp as organisations_bp
     from app.search.routes import bp as search_bp
 
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(contacts_bp)
+    app.register_blueprint(meetings_bp)
     app.register_blueprint(search_bp)
 
 

@@ -13,7 +13,6 @@ from app.contacts.models import (  # noqa: F401
     Tag,
     contact_tags,
 )
-from app.organisations.models import County, EngagementChange, Organisation  # noqa: F401
 from app.followups.models import FollowUp  # noqa: F401
 from app.meetings.models import (  # noqa: F401
     Meeting,
@@ -26,3 +25,4 @@ from app.meetings.models import (  # noqa: F401
     meeting_team,
     meeting_topics,
 )
+from app.organisations.models import County, EngagementChange, Organisation  # noqa: F401

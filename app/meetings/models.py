@@ -80,7 +80,9 @@ meeting_organisations = Table(
     "meeting_organisations",
     db.metadata,
     Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
-    Column("organisation_id", ForeignKey("organisations.id", ondelete="RESTRICT"), primary_key=True),
+    Column(
+        "organisation_id", ForeignKey("organisations.id", ondelete="RESTRICT"), primary_key=True
+    ),
     Index("ix_meeting_organisations_organisation_id", "organisation_id"),
 )
 meeting_contacts = Table(
@@ -153,7 +155,9 @@ class Meeting(db.Model):
     agenda: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(Text, default="")
-    responsible_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    responsible_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
     search_text: Mapped[str] = mapped_column(String(600), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -163,14 +167,18 @@ class Meeting(db.Model):
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=meeting_organisations, order_by=Organisation.sort_name
     )
-    contacts: Mapped[list[Contact]] = relationship(secondary=meeting_contacts, order_by=Contact.sort_name)
+    contacts: Mapped[list[Contact]] = relationship(
+        secondary=meeting_contacts, order_by=Contact.sort_name
+    )
     team: Mapped[list[User]] = relationship(secondary=meeting_team, order_by=User.name)
     topics: Mapped[list[Topic]] = relationship(secondary=meeting_topics, order_by=Topic.key)
     target_groups: Mapped[list[TargetGroup]] = relationship(
         secondary=meeting_target_groups, order_by=TargetGroup.key
     )
     perspectives: Mapped[list[MeetingPerspective]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingPerspective.perspective"
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by="MeetingPerspective.perspective",
     )
 
     # Counts edits (services bump it); checked in every UPDATE's WHERE clause.
@@ -205,8 +213,12 @@ class MeetingPerspective(db.Model):
 
     __tablename__ = "meeting_perspectives"
 
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
-    perspective: Mapped[Perspective] = mapped_column(enum_column(Perspective, "perspective"), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    perspective: Mapped[Perspective] = mapped_column(
+        enum_column(Perspective, "perspective"), primary_key=True
+    )
     note: Mapped[str] = mapped_column(String(500), default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="perspectives")

@@ -45,6 +45,25 @@ def example_rows(seeded, users):
             by=None,
         )
         create_contact(values=ContactValues(first_name="Andra", last_name="Person"), by=None)
+        from datetime import UTC, datetime
+
+        from app.meetings.models import MeetingKind, MeetingStatus
+        from app.meetings.services import MeetingValues, schedule_meeting
+
+        schedule_meeting(
+            values=MeetingValues(
+                title="Exempelmöte",
+                kind=MeetingKind.DIGITAL,
+                status=MeetingStatus.HELD,
+                starts_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
+                ends_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
+                all_day=False,
+                responsible_id=1,
+                organisation_ids=[1],
+                contact_ids=[1],
+            ),
+            by=None,
+        )
         start_import(
             filename="kontakter.csv",
             header=["Förnamn", "Efternamn"],

@@ -1,0 +1,392 @@
+"""Meetings: their times, scheduling and editing with history, and the list query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import selectinload
+
+from app.audit.services import Action, Actor, diff, plain, record
+from app.auth.models import User
+from app.common.exceptions import DomainError, EditConflict
+from app.common.text import fold, like_pattern, search_terms
+from app.common.time import (
+    AmbiguousLocalTime,
+    NonexistentLocalTime,
+    local_midnight,
+    local_to_utc,
+    local_today,
+)
+from app.contacts.models import Affiliation, Contact
+from app.contacts.services import current_condition
+from app.extensions import db
+from app.organisations.models import Organisation, OrganisationKind
+
+from .models import (
+    Meeting,
+    MeetingKind,
+    MeetingPerspective,
+    MeetingStatus,
+    Perspective,
+    TargetGroup,
+    Topic,
+    meeting_contacts,
+    meeting_organisations,
+    meeting_team,
+    meeting_topics,
+)
+
+FIELDS = (
+    "title",
+    "kind",
+    "status",
+    "starts_at",
+    "ends_at",
+    "all_day",
+    "place",
+    "online_link",
+    "agenda",
+    "notes",
+    "outcome",
+    "responsible_id",
+)
+#: Meetings may be logged back to the assignment's start and planned a few years ahead.
+EARLIEST = date(2000, 1, 1)
+LATEST_YEARS_AHEAD = 10
+
+
+class InvalidMeeting(DomainError):
+    """A value or combination a meeting cannot have; the message says which."""
+
+
+class AskFold(DomainError):
+    """The start or end time occurs twice (autumn DST change): the user must choose."""
+
+    def __init__(self, which: str, error: AmbiguousLocalTime) -> None:
+        super().__init__(which)
+        self.which, self.summer, self.winter = which, error.summer, error.winter
+
+
+@dataclass
+class MeetingTimes:
+    """What the user typed: a day, clock times, or an all-day span."""
+
+    day: date
+    start: time | None = None
+    end: time | None = None
+    end_day: date | None = None
+    all_day: bool = False
+    start_fold: int | None = None
+    end_fold: int | None = None
+
+
+def resolve_times(times: MeetingTimes, *, today: date) -> tuple[datetime, datetime]:
+    """The UTC start and end of a meeting typed in Stockholm time.
+
+    All-day: from the first day's midnight to the midnight after the last day (exclusive).
+    Raises InvalidMeeting for a time that does not exist (spring gap), an end before the
+    start or a date out of range, and AskFold when a time occurs twice (autumn overlap).
+    """
+    end_day = times.end_day or times.day
+    for day in (times.day, end_day):
+        if not EARLIEST <= day <= today.replace(year=today.year + LATEST_YEARS_AHEAD):
+            raise InvalidMeeting(_("Datumet %(day)s är orimligt.", day=day.isoformat()))
+    if times.all_day:
+        if end_day < times.day:
+            raise InvalidMeeting(_("Slutdagen kan inte vara före startdagen."))
+        return local_midnight(times.day), local_midnight(end_day + timedelta(days=1))
+    if times.start is None or times.end is None:
+        raise InvalidMeeting(_("Ange start- och sluttid, eller markera heldag."))
+    moments = []
+    for which, day, clock, chosen in (
+        ("start", times.day, times.start, times.start_fold),
+        ("end", end_day, times.end, times.end_fold),
+    ):
+        try:
+            moments.append(local_to_utc(day, clock, fold=chosen))
+        except NonexistentLocalTime:
+            raise InvalidMeeting(
+                _(
+                    "%(day)s %(time)s finns inte: klockan ställs fram en timme den natten. "
+                    "Välj en tid före 02:00 eller från 03:00.",
+                    day=day.isoformat(),
+                    time=clock.strftime("%H:%M"),
+                )
+            ) from None
+        except AmbiguousLocalTime as error:
+            raise AskFold(which, error) from None
+    starts_at, ends_at = moments
+    if ends_at <= starts_at:
+        raise InvalidMeeting(_("Mötet måste sluta efter att det börjar."))
+    return starts_at, ends_at
+
+
+@dataclass
+class MeetingValues:
+    title: str
+    kind: MeetingKind
+    status: MeetingStatus
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    responsible_id: int
+    organisation_ids: list[int]
+    contact_ids: list[int] = field(default_factory=list)
+    team_ids: list[int] = field(default_factory=list)
+    place: str = ""
+    online_link: str = ""
+    agenda: str = ""
+    notes: str = ""
+    outcome: str = ""
+    topics: list[str] = field(default_factory=list)
+    target_groups: list[str] = field(default_factory=list)
+    perspectives: dict[Perspective, str] = field(default_factory=dict)
+
+
+def _labels(model: type, names: list[str]) -> list[Any]:
+    """Topics or target groups with these names, created where missing (folded match)."""
+    keys = {fold(n): n.strip() for n in names if n.strip()}
+    if not keys:
+        return []
+    existing = {t.key: t for t in db.session.scalars(select(model).where(model.key.in_(keys)))}
+    found = []
+    for key, name in keys.items():
+        item = existing.get(key) or model(name=name[:120], key=key[:120])
+        db.session.add(item)
+        found.append(item)
+    return found
+
+
+def snapshot(meeting: Meeting) -> dict[str, Any]:
+    """The recorded state of a meeting, lists as readable names."""
+    state = {name: plain(getattr(meeting, name)) for name in FIELDS}
+    state["organisations"] = [o.name for o in meeting.organisations]
+    state["contacts"] = [c.full_name for c in meeting.contacts]
+    state["team"] = [u.name for u in meeting.team]
+    state["topics"] = [t.name for t in meeting.topics]
+    state["target_groups"] = [t.name for t in meeting.target_groups]
+    state["perspectives"] = [
+        f"{p.perspective.label}: {p.note}".rstrip(": ") for p in meeting.perspectives
+    ]
+    return state
+
+
+def _active_user(user_id: int, message: str) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        raise InvalidMeeting(message)
+    return user
+
+
+def _apply(meeting: Meeting, values: MeetingValues) -> None:
+    if not values.title.strip():
+        raise InvalidMeeting(_("Ange en rubrik."))
+    if not values.organisation_ids:
+        raise InvalidMeeting(_("Välj minst en organisation."))
+    if values.ends_at <= values.starts_at:
+        raise InvalidMeeting(_("Mötet måste sluta efter att det börjar."))
+    responsible = _active_user(
+        values.responsible_id, _("Den ansvariga måste vara en aktiv användare.")
+    )
+    organisations = list(
+        db.session.scalars(select(Organisation).where(Organisation.id.in_(values.organisation_ids)))
+    )
+    if len(organisations) != len(set(values.organisation_ids)):
+        raise InvalidMeeting(_("En vald organisation finns inte."))
+    contacts = list(db.session.scalars(select(Contact).where(Contact.id.in_(values.contact_ids))))
+    team = [
+        _active_user(i, _("Deltagare i teamet måste vara aktiva användare."))
+        for i in dict.fromkeys(values.team_ids)
+    ]
+    if responsible not in team:
+        team.append(responsible)
+    meeting.title = values.title.strip()
+    meeting.kind, meeting.status = values.kind, values.status
+    meeting.starts_at, meeting.ends_at, meeting.all_day = (
+        values.starts_at,
+        values.ends_at,
+        values.all_day,
+    )
+    meeting.place, meeting.online_link = values.place.strip(), values.online_link.strip()
+    meeting.agenda, meeting.notes = values.agenda.strip(), values.notes.strip()
+    meeting.outcome = values.outcome.strip()
+    meeting.responsible_id = responsible.id
+    meeting.responsible = responsible
+    meeting.organisations, meeting.contacts, meeting.team = organisations, contacts, team
+    meeting.topics = _labels(Topic, values.topics)
+    meeting.target_groups = _labels(TargetGroup, values.target_groups)
+    wanted = {p: note.strip()[:500] for p, note in values.perspectives.items()}
+    kept = [p for p in meeting.perspectives if p.perspective in wanted]
+    for item in kept:
+        item.note = wanted.pop(item.perspective)
+    meeting.perspectives = kept + [
+        MeetingPerspective(perspective=p, note=n) for p, n in wanted.items()
+    ]
+    meeting.index()
+
+
+def schedule_meeting(*, values: MeetingValues, by: Actor) -> Meeting:
+    """Add a meeting (planned or already held)."""
+    meeting = Meeting()
+    _apply(meeting, values)
+    db.session.add(meeting)
+    db.session.flush()
+    record(entity=meeting, action=Action.CREATE, by=by, changes=diff({}, snapshot(meeting)))
+    return meeting
+
+
+def update_meeting(
+    meeting: Meeting, *, values: MeetingValues, expected_version: int, by: Actor
+) -> dict[str, list[Any]]:
+    """Save edits; EditConflict if someone saved in between. Returns the changes."""
+    if meeting.version != expected_version:
+        raise EditConflict(current=meeting)
+    before = snapshot(meeting)
+    _apply(meeting, values)
+    changes = diff(before, snapshot(meeting))
+    if changes:
+        meeting.version += 1
+        db.session.flush()
+        record(entity=meeting, action=Action.UPDATE, by=by, changes=changes)
+    return changes
+
+
+def load_meeting(meeting_id: int) -> Meeting | None:
+    """A meeting with everything its page shows, in a fixed number of statements."""
+    return db.session.scalar(
+        select(Meeting)
+        .options(
+            selectinload(Meeting.organisations),
+            selectinload(Meeting.contacts),
+            selectinload(Meeting.team),
+            selectinload(Meeting.responsible),
+            selectinload(Meeting.topics),
+            selectinload(Meeting.target_groups),
+            selectinload(Meeting.perspectives),
+        )
+        .where(Meeting.id == meeting_id)
+    )
+
+
+def contact_choices(organisation_ids: list[int], selected_ids: list[int]) -> list[Contact]:
+    """Contacts with a current role at the chosen organisations (or their units), and those
+    already chosen, in Swedish order."""
+
+    units = select(Organisation.id).where(Organisation.parent_id.in_(organisation_ids))
+    at_organisations = exists().where(
+        Affiliation.contact_id == Contact.id,
+        Affiliation.organisation_id.in_(organisation_ids) | Affiliation.organisation_id.in_(units),
+        current_condition(local_today()),
+    )
+    query = (
+        select(Contact)
+        .options(selectinload(Contact.affiliations).selectinload(Affiliation.organisation))
+        .where(at_organisations | Contact.id.in_(selected_ids or [0]))
+    )
+    return list(db.session.scalars(query.order_by(Contact.sort_name).limit(500)))
+
+
+def active_users() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
+
+
+def topic_suggestions() -> list[str]:
+    return list(db.session.scalars(select(Topic.name).order_by(Topic.key)))
+
+
+def target_group_suggestions() -> list[str]:
+    return list(db.session.scalars(select(TargetGroup.name).order_by(TargetGroup.key)))
+
+
+# --- Listing ---------------------------------------------------------------------------------
+
+
+@dataclass
+class MeetingFilter:
+    q: str = ""
+    start: date | None = None
+    end: date | None = None  # inclusive
+    kind: MeetingKind | None = None
+    status: MeetingStatus | None = None
+    organisation_kind: OrganisationKind | None = None
+    county: str | None = None
+    user_id: int | None = None
+    topic: str | None = None
+    perspective: Perspective | None = None
+    organisation_id: int | None = None
+    contact_id: int | None = None
+    descending: bool = True
+
+
+def meeting_query(filters: MeetingFilter) -> Select[tuple[Meeting]]:
+    """The SELECT behind the meeting list and timelines, newest first by default."""
+    query = select(Meeting).options(
+        selectinload(Meeting.organisations), selectinload(Meeting.responsible)
+    )
+    for term in search_terms(filters.q):
+        query = query.where(Meeting.search_text.like(like_pattern(term), escape="\\"))
+    if filters.start:
+        query = query.where(Meeting.ends_at > local_midnight(filters.start))
+    if filters.end:
+        query = query.where(Meeting.starts_at < local_midnight(filters.end + timedelta(days=1)))
+    if filters.kind:
+        query = query.where(Meeting.kind == filters.kind)
+    if filters.status:
+        query = query.where(Meeting.status == filters.status)
+    if filters.organisation_kind or filters.county or filters.organisation_id:
+        organisation = select(Organisation.id).where(
+            Organisation.id == meeting_organisations.c.organisation_id,
+            meeting_organisations.c.meeting_id == Meeting.id,
+        )
+        if filters.organisation_kind:
+            organisation = organisation.where(Organisation.kind == filters.organisation_kind)
+        if filters.county:
+            organisation = organisation.where(Organisation.county_code == filters.county)
+        if filters.organisation_id:
+            organisation = organisation.where(
+                (Organisation.id == filters.organisation_id)
+                | (Organisation.parent_id == filters.organisation_id)
+            )
+        query = query.where(organisation.exists())
+    if filters.user_id:
+        query = query.where(
+            (Meeting.responsible_id == filters.user_id)
+            | exists().where(
+                meeting_team.c.meeting_id == Meeting.id, meeting_team.c.user_id == filters.user_id
+            )
+        )
+    if filters.contact_id:
+        query = query.where(
+            exists().where(
+                meeting_contacts.c.meeting_id == Meeting.id,
+                meeting_contacts.c.contact_id == filters.contact_id,
+            )
+        )
+    if filters.topic:
+        query = query.where(
+            exists().where(
+                meeting_topics.c.meeting_id == Meeting.id,
+                meeting_topics.c.topic_id == Topic.id,
+                Topic.key == fold(filters.topic),
+            )
+        )
+    if filters.perspective:
+        query = query.where(
+            exists().where(
+                MeetingPerspective.meeting_id == Meeting.id,
+                MeetingPerspective.perspective == filters.perspective,
+            )
+        )
+    order = Meeting.starts_at.desc() if filters.descending else Meeting.starts_at.asc()
+    return query.order_by(order, Meeting.id.desc())
+
+
+def search_meetings(query: str, *, limit: int = 20) -> list[Meeting]:
+    """Meetings whose title, place or organisations contain every word of `query`."""
+    if not search_terms(query):
+        return []
+    return list(db.session.scalars(meeting_query(MeetingFilter(q=query)).limit(limit)))
