@@ -291,9 +291,8 @@ def test_merging_contacts_keeps_one_participation(world, app):
     with app.app_context():
         make_meetings(world, 1)
         meeting = db.session.scalar(select(Meeting))
-        meeting.contacts = list(meeting.contacts) + [
-            db.session.get(type(meeting.contacts[0]), world["bo"])
-        ]
+        bo = db.session.get(type(meeting.contacts[0]), world["bo"])
+        meeting.contacts = [*meeting.contacts, bo]
         db.session.commit()
         from app.contacts.models import Contact
 
