@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from app.contacts import duplicate_routes, import_routes  # noqa: F401  (more contact views)
     from app.contacts.routes import bp as contacts_bp
     from app.dashboard.routes import bp as dashboard_bp
+    from app.followups.routes import bp as followups_bp
     from app.health import bp as health_bp
     from app.meetings.routes import bp as meetings_bp
     from app.organisations.routes import bp as organisations_bp
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(contacts_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(followups_bp)
     app.register_blueprint(search_bp)
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field
+from wtforms import Field, FieldList, FormField
 from wtforms import Form as WTForm
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 #: Characters no form field has a use for (tab, newline and carriage return are kept). NUL in
 #: particular is refused by PostgreSQL and would turn a typo into a server error.
@@ -27,6 +27,9 @@ class Form(FlaskForm):
 
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+            if issubclass(unbound_field.field_class, FieldList | FormField):
+                # Containers take no filters; the fields inside them get this one.
+                return unbound_field.bind(form=form, **options)
             filters = [remove_control_characters, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, **{**options, "filters": filters})
 
@@ -44,6 +47,12 @@ def submitted_version(field: Field) -> int:
 def required() -> DataRequired:
     """The field must be filled in."""
     return DataRequired(message=_l("Fältet måste fyllas i."))
+
+
+def input_required() -> InputRequired:
+    """Something must be typed; unlike `required()` it keeps a parse error such as an
+    impossible date, so the user learns what is wrong rather than that the field is empty."""
+    return InputRequired(message=_l("Fältet måste fyllas i."))
 
 
 def max_length(limit: int) -> Length:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from app.common.forms import FilterForm, Form, max_length, required, strip
+from app.common.forms import FilterForm, Form, input_required, max_length, required, strip
 from app.common.time import local_today
 from app.organisations.forms import optional_int, optional_kind
 
@@ -72,13 +72,13 @@ class ChangeOrganisationForm(Form):
     )
     title = StringField(_l("Roll eller titel"), filters=[strip], validators=[max_length(200)])
     starts_on = DateField(
-        _l("Börjar"), format="%Y-%m-%d", default=local_today, validators=[required()]
+        _l("Börjar"), format="%Y-%m-%d", default=local_today, validators=[input_required()]
     )
 
 
 class EndAffiliationForm(Form):
     ended_on = DateField(
-        _l("Sista dag"), format="%Y-%m-%d", default=local_today, validators=[required()]
+        _l("Sista dag"), format="%Y-%m-%d", default=local_today, validators=[input_required()]
     )
 
 

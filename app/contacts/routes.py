@@ -13,6 +13,7 @@ from app.audit.services import history
 from app.common.downloads import CSV, XLSX, attachment
 from app.common.exceptions import EditConflict
 from app.common.forms import conflicting_fields, submitted_version
+from app.common.sections import sections_for
 from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
 from app.common.time import local_today
 from app.common.validation import display_phone
@@ -155,6 +156,7 @@ def detail(contact_id: int):
         add_form=add_form,
         end_form=EndAffiliationForm(),
         events=history(contact),
+        sections=sections_for("contact", contact),
         labels=FIELD_LABELS,
     )
 

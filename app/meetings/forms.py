@@ -17,7 +17,15 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from app.common.forms import FilterForm, Form, max_length, normalising_validator, required, strip
+from app.common.forms import (
+    FilterForm,
+    Form,
+    input_required,
+    max_length,
+    normalising_validator,
+    required,
+    strip,
+)
 from app.common.validation import normalise_url
 from app.organisations.forms import optional_int, optional_kind
 
@@ -70,7 +78,7 @@ class MeetingForm(Form):
     title = StringField(_l("Rubrik"), filters=[strip], validators=[required(), max_length(200)])
     kind = SelectField(_l("Typ av möte"), coerce=MeetingKind, choices=kind_choices)
     status = SelectField(_l("Status"), coerce=MeetingStatus, choices=status_choices)
-    day = DateField(_l("Datum"), format="%Y-%m-%d", validators=[required()])
+    day = DateField(_l("Datum"), format="%Y-%m-%d", validators=[input_required()])
     start = TimeField(_l("Börjar"), validators=[Optional()])
     end = TimeField(_l("Slutar"), validators=[Optional()])
     all_day = BooleanField(_l("Heldag"))

@@ -8,16 +8,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import func
 from wtforms import SelectChoice
 
 from app.audit.services import history
 from app.common.exceptions import EditConflict
 from app.common.forms import conflicting_fields, submitted_version
+from app.common.sections import Section, provides, sections_for
 from app.common.time import local_today, to_local, utcnow
+from app.contacts.models import Contact
 from app.contacts.services import split_tags
 from app.extensions import db
 from app.organisations.forms import county_choices, organisation_choices
 from app.organisations.forms import kind_choices as organisation_kind_choices
+from app.organisations.models import Organisation
 from app.organisations.services import counties
 from app.organisations.services import organisation_choices as active_organisations
 
@@ -257,6 +261,7 @@ def detail(meeting_id: int):
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
+        sections=sections_for("meeting", meeting),
         events=history(meeting),
         labels=FIELD_LABELS,
         values=value_labels(),
@@ -293,3 +298,46 @@ def index():
         error_out=False,
     )
     return render_template("meetings/index.html", form=form, page=page)
+
+
+def meeting_section(filters: services.MeetingFilter, title: str, new_url: str) -> Section:
+    """A record's meetings, newest first, one page (paginated with ?moten=N)."""
+    page = db.paginate(
+        services.meeting_query(filters),
+        page=request.args.get("moten", 1, type=int),
+        per_page=10,
+        error_out=False,
+    )
+    last_held = db.session.scalar(
+        services.meeting_query(
+            services.MeetingFilter(
+                organisation_id=filters.organisation_id,
+                contact_id=filters.contact_id,
+                status=MeetingStatus.HELD,
+            )
+        )
+        .with_only_columns(func.max(Meeting.starts_at))
+        .order_by(None)
+    )
+    return Section(
+        "meetings/_section.html",
+        {"page": page, "title": title, "new_url": new_url, "last_held": last_held},
+    )
+
+
+@provides("organisation", order=10)
+def organisation_meetings(organisation: Organisation) -> Section:
+    return meeting_section(
+        services.MeetingFilter(organisation_id=organisation.id),
+        _("Möten"),
+        url_for("meetings.create", organisation=organisation.id),
+    )
+
+
+@provides("contact", order=10)
+def contact_meetings(contact: Contact) -> Section:
+    return meeting_section(
+        services.MeetingFilter(contact_id=contact.id),
+        _("Möten"),
+        url_for("meetings.create", kontakt=contact.id),
+    )

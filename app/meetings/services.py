@@ -255,6 +255,22 @@ def update_meeting(
     return changes
 
 
+def record_outcome(
+    meeting: Meeting, *, outcome: str, notes: str, expected_version: int, by: Actor
+) -> None:
+    """After the meeting: mark it held and keep its outcome and notes."""
+    if meeting.version != expected_version:
+        raise EditConflict(current=meeting)
+    before = snapshot(meeting)
+    meeting.status = MeetingStatus.HELD
+    meeting.outcome, meeting.notes = outcome.strip(), notes.strip()
+    changes = diff(before, snapshot(meeting))
+    if changes:
+        meeting.version += 1
+        db.session.flush()
+        record(entity=meeting, action=Action.UPDATE, by=by, changes=changes)
+
+
 def load_meeting(meeting_id: int) -> Meeting | None:
     """A meeting with everything its page shows, in a fixed number of statements."""
     return db.session.scalar(

@@ -23,6 +23,7 @@ from app.auth.access import public
 from app.common.downloads import CSV, XLSX, attachment
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import conflicting_fields, submitted_version
+from app.common.sections import sections_for
 from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
 from app.common.time import local_today
 from app.contacts.models import Affiliation
@@ -157,6 +158,7 @@ def detail(organisation_id: int):
         current_affiliations=sorted(current, key=lambda a: a.contact.sort_name),
         former_affiliations=former,
         events=history(organisation),
+        sections=sections_for("organisation", organisation),
         labels=FIELD_LABELS,
         values=value_labels(),
         deletable=services.is_deletable(organisation),

@@ -45,7 +45,7 @@ def example_rows(seeded, users):
             by=None,
         )
         create_contact(values=ContactValues(first_name="Andra", last_name="Person"), by=None)
-        from datetime import UTC, datetime
+        from datetime import UTC, date, datetime
 
         from app.meetings.models import MeetingKind, MeetingStatus
         from app.meetings.services import MeetingValues, schedule_meeting
@@ -63,6 +63,15 @@ def example_rows(seeded, users):
                 contact_ids=[1],
             ),
             by=None,
+        )
+        from app.followups.services import FollowUpValues, create_follow_up
+
+        create_follow_up(
+            values=FollowUpValues(
+                title="Skicka material", owner_id=1, due_on=date(2026, 12, 1), meeting_id=1
+            ),
+            by=None,
+            today=date(2026, 11, 23),
         )
         start_import(
             filename="kontakter.csv",

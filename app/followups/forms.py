@@ -1,0 +1,63 @@
+"""Forms for follow-ups, completing one, reassigning, and the after-meeting form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Optional
+
+from app.common.forms import Form, input_required, max_length, required, strip
+from app.organisations.forms import optional_int
+
+
+class FollowUpForm(Form):
+    title = StringField(
+        _l("Vad ska göras"), filters=[strip], validators=[required(), max_length(200)]
+    )
+    description = TextAreaField(_l("Beskrivning"), filters=[strip], validators=[max_length(10000)])
+    owner = SelectField(
+        _l("Ansvarig"), coerce=optional_int, validate_choice=False, validators=[required()]
+    )
+    due_on = DateField(_l("Senast"), format="%Y-%m-%d", validators=[input_required()])
+    organisation = SelectField(
+        _l("Gäller organisation"), coerce=optional_int, validate_choice=False
+    )
+    contact = SelectField(_l("Gäller kontakt"), coerce=optional_int, validate_choice=False)
+    meeting = HiddenField()
+    version = HiddenField()
+
+
+class CompleteForm(Form):
+    note = StringField(_l("Kommentar (valfri)"), filters=[strip], validators=[max_length(2000)])
+
+
+class ReassignForm(Form):
+    owner = SelectField(
+        _l("Ny ansvarig"), coerce=optional_int, validate_choice=False, validators=[required()]
+    )
+
+
+class NewFollowUpRow(Form):
+    """One row of the after-meeting form; an empty title means no follow-up."""
+
+    class Meta:
+        csrf = False
+
+    title = StringField(_l("Uppföljning"), filters=[strip], validators=[max_length(200)])
+    owner = SelectField(_l("Ansvarig"), coerce=optional_int, validate_choice=False)
+    due_on = DateField(_l("Senast"), format="%Y-%m-%d", validators=[Optional()])
+
+
+class AfterMeetingForm(Form):
+    outcome = TextAreaField(_l("Resultat"), filters=[strip], validators=[max_length(20000)])
+    notes = TextAreaField(_l("Anteckningar"), filters=[strip], validators=[max_length(50000)])
+    follow_ups = FieldList(FormField(NewFollowUpRow), min_entries=3, max_entries=10)
+    version = HiddenField()

@@ -1,0 +1,184 @@
+"""Follow-ups: create, edit, complete, reassign; and the lists (mine, team, overdue, week).
+
+Due dates are Stockholm dates; "overdue" means open with a due date before today in
+Stockholm, so a follow-up due today turns overdue at local midnight, not UTC midnight.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from app.audit.services import Action, Actor, diff, record, snapshot
+from app.auth.models import User
+from app.common.exceptions import DomainError, EditConflict
+from app.common.time import week_bounds
+from app.extensions import db
+
+from .models import FollowUp, FollowUpStatus
+
+FIELDS = (
+    "title",
+    "description",
+    "owner_id",
+    "due_on",
+    "status",
+    "meeting_id",
+    "organisation_id",
+    "contact_id",
+    "completed_on",
+    "completion_note",
+)
+EARLIEST = date(2000, 1, 1)
+YEARS_AHEAD = 10
+
+
+class InvalidFollowUp(DomainError):
+    """A value a follow-up cannot have; the message says which."""
+
+
+@dataclass
+class FollowUpValues:
+    title: str
+    owner_id: int
+    due_on: date
+    description: str = ""
+    meeting_id: int | None = None
+    organisation_id: int | None = None
+    contact_id: int | None = None
+
+
+def _check_owner(owner_id: int) -> None:
+    owner = db.session.get(User, owner_id)
+    if owner is None or not owner.active:
+        raise InvalidFollowUp(_("Ansvarig måste vara en aktiv användare."))
+
+
+def _check(values: FollowUpValues, *, today: date) -> None:
+    if not values.title.strip():
+        raise InvalidFollowUp(_("Ange vad som ska göras."))
+    if not EARLIEST <= values.due_on <= today.replace(year=today.year + YEARS_AHEAD):
+        raise InvalidFollowUp(_("Datumet %(day)s är orimligt.", day=values.due_on.isoformat()))
+    _check_owner(values.owner_id)
+
+
+def _apply(follow_up: FollowUp, values: FollowUpValues) -> None:
+    follow_up.title = values.title.strip()
+    follow_up.description = values.description.strip()
+    follow_up.owner_id = values.owner_id
+    follow_up.due_on = values.due_on
+    follow_up.meeting_id = values.meeting_id
+    follow_up.organisation_id = values.organisation_id
+    follow_up.contact_id = values.contact_id
+
+
+def create_follow_up(*, values: FollowUpValues, by: Actor | None, today: date) -> FollowUp:
+    """Add an open follow-up."""
+    _check(values, today=today)
+    follow_up = FollowUp(created_by_id=by.id if by else None)
+    _apply(follow_up, values)
+    db.session.add(follow_up)
+    db.session.flush()
+    changes = diff({}, snapshot(follow_up, FIELDS))
+    record(entity=follow_up, action=Action.CREATE, by=by, changes=changes)
+    return follow_up
+
+
+def _save(follow_up: FollowUp, before: dict[str, Any], *, by: Actor | None) -> None:
+    changes = diff(before, snapshot(follow_up, FIELDS))
+    if changes:
+        follow_up.version += 1
+        db.session.flush()
+        record(entity=follow_up, action=Action.UPDATE, by=by, changes=changes)
+
+
+def update_follow_up(
+    follow_up: FollowUp, *, values: FollowUpValues, expected_version: int, by: Actor, today: date
+) -> None:
+    """Save edits; EditConflict if someone saved in between."""
+    if follow_up.version != expected_version:
+        raise EditConflict(current=follow_up)
+    _check(values, today=today)
+    before = snapshot(follow_up, FIELDS)
+    _apply(follow_up, values)
+    _save(follow_up, before, by=by)
+
+
+def complete_follow_up(follow_up: FollowUp, *, note: str, by: Actor, today: date) -> None:
+    """Mark done today (a Stockholm date), with an optional note."""
+    before = snapshot(follow_up, FIELDS)
+    follow_up.status = FollowUpStatus.DONE
+    follow_up.completed_on = today
+    follow_up.completion_note = note.strip()
+    _save(follow_up, before, by=by)
+
+
+def reopen_follow_up(follow_up: FollowUp, *, by: Actor) -> None:
+    """Open a completed or cancelled follow-up again."""
+    before = snapshot(follow_up, FIELDS)
+    follow_up.status = FollowUpStatus.OPEN
+    follow_up.completed_on = None
+    _save(follow_up, before, by=by)
+
+
+def reassign_follow_up(follow_up: FollowUp, *, owner_id: int, by: Actor) -> None:
+    """Give the follow-up to another active team member."""
+    _check_owner(owner_id)
+    before = snapshot(follow_up, FIELDS)
+    follow_up.owner_id = owner_id
+    _save(follow_up, before, by=by)
+
+
+class View(enum.StrEnum):
+    MINE = "mina"
+    TEAM = "teamets"
+    OVERDUE = "forsenade"
+    WEEK = "veckan"
+    DONE = "klara"
+
+
+@dataclass
+class FollowUpFilter:
+    view: View = View.MINE
+    user_id: int | None = None
+    meeting_id: int | None = None
+    organisation_id: int | None = None
+    contact_id: int | None = None
+
+
+def follow_up_query(filters: FollowUpFilter, *, today: date) -> Select[tuple[FollowUp]]:
+    """The SELECT behind the follow-up lists, loading what they show."""
+    query = select(FollowUp).options(
+        selectinload(FollowUp.owner),
+        selectinload(FollowUp.meeting),
+        selectinload(FollowUp.organisation),
+        selectinload(FollowUp.contact),
+    )
+    is_open = FollowUp.status == FollowUpStatus.OPEN
+    if filters.view is View.MINE:
+        query = query.where(is_open, FollowUp.owner_id == filters.user_id)
+    elif filters.view is View.TEAM:
+        query = query.where(is_open)
+    elif filters.view is View.OVERDUE:
+        query = query.where(is_open, FollowUp.due_on < today)
+    elif filters.view is View.WEEK:
+        monday, next_monday = week_bounds(today)
+        query = query.where(is_open, FollowUp.due_on >= monday, FollowUp.due_on < next_monday)
+    elif filters.view is View.DONE:
+        query = query.where(FollowUp.status != FollowUpStatus.OPEN)
+    for column, value in (
+        (FollowUp.meeting_id, filters.meeting_id),
+        (FollowUp.organisation_id, filters.organisation_id),
+        (FollowUp.contact_id, filters.contact_id),
+    ):
+        if value:
+            query = query.where(column == value)
+    if filters.view is View.DONE:
+        return query.order_by(FollowUp.completed_on.desc(), FollowUp.id.desc())
+    return query.order_by(FollowUp.due_on, FollowUp.id)
