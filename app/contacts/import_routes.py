@@ -16,7 +16,7 @@ from app.common.forms import Form
 from app.common.time import utcnow
 from app.extensions import db
 
-from . import importer
+from . import import_commit, importer
 from .import_files import UnreadableFile, read_table
 from .models import ImportBatch
 from .routes import bp
@@ -82,7 +82,7 @@ def import_upload():
                     ImportBatch.created_at < utcnow() - DRAFT_LIFETIME,
                 )
             )
-            batch = importer.start_import(
+            batch = import_commit.start_import(
                 filename=upload.filename or "import",
                 header=table.header,
                 rows=table.rows,
@@ -91,7 +91,7 @@ def import_upload():
             db.session.commit()
             return redirect(url_for(".import_mapping", batch_id=batch.id))
     return render_template(
-        "contacts/import/upload.html", form=form, imports=importer.recent_imports()
+        "contacts/import/upload.html", form=form, imports=import_commit.recent_imports()
     )
 
 
@@ -122,7 +122,7 @@ def import_preview(batch_id: int):
         return render_template(
             "contacts/import/result.html",
             batch=batch,
-            touched=importer.changed_since(batch) if batch.status == "committed" else [],
+            touched=import_commit.changed_since(batch) if batch.status == "committed" else [],
         )
     plan = importer.plan_import(batch.rows, batch.mapping)
     shown = request.args.get("visa")
@@ -140,7 +140,7 @@ def import_confirm(batch_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        plan = importer.commit_import(
+        plan = import_commit.commit_import(
             batch,
             expected=form.fingerprint.data or "",
             skip_errors=form.skip_errors.data,
@@ -166,7 +166,7 @@ def import_confirm(batch_id: int):
 def import_revert(batch_id: int):
     batch = db.get_or_404(ImportBatch, batch_id)
     try:
-        importer.revert_import(batch, by=current_user)
+        import_commit.revert_import(batch, by=current_user)
     except importer.ImportNotPossible as error:
         db.session.rollback()
         flash(str(error), "error")

@@ -33,7 +33,7 @@ def example_rows(seeded, users):
     """Rows with id 1 for every URL argument: a municipality (the first seeded organisation),
     a contact and its affiliation, a draft import."""
     from app.auth.models import User
-    from app.contacts.importer import start_import
+    from app.contacts.import_commit import start_import
     from app.contacts.services import ContactValues, create_contact
     from app.extensions import db
     from app.organisations.models import Organisation

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from app.contacts import importer
+from app.contacts import import_commit, importer
 from app.contacts.import_files import UnreadableFile, read_table
 from app.contacts.models import Contact, ImportBatch
 from app.contacts.services import ContactValues, create_contact, update_contact
@@ -232,7 +232,7 @@ def start(rows, header=HEADER, filename="kontakter.csv"):
     from ..factories import make_user
 
     user = db.session.scalar(select(User)) or make_user(role=Role.COORDINATOR)
-    return importer.start_import(filename=filename, header=header, rows=rows, by=user), user
+    return import_commit.start_import(filename=filename, header=header, rows=rows, by=user), user
 
 
 class TestCommitAndRevert:
@@ -244,7 +244,7 @@ class TestCommitAndRevert:
         db.session.commit()
         batch, user = start(ROWS)
         preview = importer.plan_import(batch.rows, batch.mapping)
-        importer.commit_import(batch, expected=preview.fingerprint, skip_errors=False, by=user)
+        import_commit.commit_import(batch, expected=preview.fingerprint, skip_errors=False, by=user)
         db.session.commit()
         assert batch.status == "committed" and batch.counts == {
             "create": 1,
@@ -261,8 +261,8 @@ class TestCommitAndRevert:
         batch, user = start([ROWS[0], ["Bo", "Fel", "inte-en-adress", "", "", ""]])
         fingerprint = importer.plan_import(batch.rows, batch.mapping).fingerprint
         with pytest.raises(importer.ImportNotPossible, match="Rätta raderna"):
-            importer.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
-        importer.commit_import(batch, expected=fingerprint, skip_errors=True, by=user)
+            import_commit.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
+        import_commit.commit_import(batch, expected=fingerprint, skip_errors=True, by=user)
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(Contact)) == 1
 
@@ -274,14 +274,14 @@ class TestCommitAndRevert:
             by=None,
         )
         with pytest.raises(importer.ImportNotPossible, match="ändrats sedan förhandsgranskningen"):
-            importer.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
+            import_commit.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
 
     def test_all_or_nothing_on_a_failure_mid_file(self, registry, monkeypatch):
         rows = [[f"Person{i}", "Test", f"p{i}@x.se", "", "1280", ""] for i in range(10)]
         batch, user = start(rows)
         db.session.commit()
         fingerprint = importer.plan_import(batch.rows, batch.mapping).fingerprint
-        real_create, calls = importer.create_contact, []
+        real_create, calls = import_commit.create_contact, []
 
         def failing_create(**kwargs):
             calls.append(1)
@@ -289,9 +289,9 @@ class TestCommitAndRevert:
                 raise RuntimeError("disk full")
             return real_create(**kwargs)
 
-        monkeypatch.setattr(importer, "create_contact", failing_create)
+        monkeypatch.setattr(import_commit, "create_contact", failing_create)
         with pytest.raises(RuntimeError):
-            importer.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
+            import_commit.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(Contact)) == 0
         assert db.session.get(ImportBatch, batch.id).status == "draft"
@@ -305,14 +305,14 @@ class TestCommitAndRevert:
         )
         db.session.commit()
         batch, user = start([ROWS[0] + ["ny"], ROWS[1]], header=[*HEADER, "Taggar"])
-        importer.commit_import(
+        import_commit.commit_import(
             batch,
             expected=importer.plan_import(batch.rows, batch.mapping).fingerprint,
             skip_errors=False,
             by=user,
         )
         db.session.commit()
-        importer.revert_import(batch, by=user)
+        import_commit.revert_import(batch, by=user)
         db.session.commit()
         assert batch.status == "reverted"
         assert [c.last_name for c in db.session.scalars(select(Contact))] == ["Öberg"]
@@ -322,7 +322,7 @@ class TestCommitAndRevert:
 
     def test_revert_is_refused_once_a_contact_has_changed(self, registry):
         batch, user = start(ROWS)
-        importer.commit_import(
+        import_commit.commit_import(
             batch,
             expected=importer.plan_import(batch.rows, batch.mapping).fingerprint,
             skip_errors=False,
@@ -337,16 +337,16 @@ class TestCommitAndRevert:
             by=user,
         )
         db.session.commit()
-        assert importer.changed_since(batch) == ["Per Ekström"]
+        assert import_commit.changed_since(batch) == ["Per Ekström"]
         with pytest.raises(importer.ImportNotPossible, match="Per Ekström"):
-            importer.revert_import(batch, by=user)
+            import_commit.revert_import(batch, by=user)
 
     def test_formulas_are_stored_as_text(self, registry):
         batch, user = start(
             [["=1+1", "+Elak", "", "", "", "@SUM(A1)"]],
             header=["Förnamn", "Efternamn", "E-post", "Telefon", "Kommunkod", "Anteckningar"],
         )
-        importer.commit_import(
+        import_commit.commit_import(
             batch,
             expected=importer.plan_import(batch.rows, batch.mapping).fingerprint,
             skip_errors=False,
