@@ -25,7 +25,7 @@ from app.organisations.models import Organisation
 from app.organisations.services import counties
 from app.organisations.services import organisation_choices as active_organisations
 
-from . import services
+from . import queries, services
 from .forms import MeetingFilterForm, MeetingForm, kind_choices, perspective_choices, status_choices
 from .models import KIND_LABELS, STATUS_LABELS, Meeting, MeetingKind, MeetingStatus
 
@@ -279,7 +279,7 @@ def index():
         SelectChoice(u.id, u.name) for u in services.active_users()
     ]
     form.perspektiv.choices = perspective_choices(blank=_("Alla"))
-    filters = services.MeetingFilter(
+    filters = queries.MeetingFilter(
         q=form.q.data or "",
         start=form.fran.data,
         end=form.till.data,
@@ -292,7 +292,7 @@ def index():
         perspective=form.perspektiv.data,
     )
     page = db.paginate(
-        services.meeting_query(filters),
+        queries.meeting_query(filters),
         page=request.args.get("sida", 1, type=int),
         per_page=PER_PAGE,
         error_out=False,
@@ -300,17 +300,17 @@ def index():
     return render_template("meetings/index.html", form=form, page=page)
 
 
-def meeting_section(filters: services.MeetingFilter, title: str, new_url: str) -> Section:
+def meeting_section(filters: queries.MeetingFilter, title: str, new_url: str) -> Section:
     """A record's meetings, newest first, one page (paginated with ?moten=N)."""
     page = db.paginate(
-        services.meeting_query(filters),
+        queries.meeting_query(filters),
         page=request.args.get("moten", 1, type=int),
         per_page=10,
         error_out=False,
     )
     last_held = db.session.scalar(
-        services.meeting_query(
-            services.MeetingFilter(
+        queries.meeting_query(
+            queries.MeetingFilter(
                 organisation_id=filters.organisation_id,
                 contact_id=filters.contact_id,
                 status=MeetingStatus.HELD,
@@ -328,7 +328,7 @@ def meeting_section(filters: services.MeetingFilter, title: str, new_url: str) -
 @provides("organisation", order=10)
 def organisation_meetings(organisation: Organisation) -> Section:
     return meeting_section(
-        services.MeetingFilter(organisation_id=organisation.id),
+        queries.MeetingFilter(organisation_id=organisation.id),
         _("Möten"),
         url_for("meetings.create", organisation=organisation.id),
     )
@@ -337,7 +337,7 @@ def organisation_meetings(organisation: Organisation) -> Section:
 @provides("contact", order=10)
 def contact_meetings(contact: Contact) -> Section:
     return meeting_section(
-        services.MeetingFilter(contact_id=contact.id),
+        queries.MeetingFilter(contact_id=contact.id),
         _("Möten"),
         url_for("meetings.create", kontakt=contact.id),
     )

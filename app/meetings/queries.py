@@ -1,0 +1,114 @@
+"""Meeting lists: the filtered, newest-first query behind the list, timelines and search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import selectinload
+
+from app.common.text import fold, like_pattern, search_terms
+from app.common.time import local_midnight
+from app.extensions import db
+from app.organisations.models import Organisation, OrganisationKind
+
+from .models import (
+    Meeting,
+    MeetingKind,
+    MeetingPerspective,
+    MeetingStatus,
+    Perspective,
+    Topic,
+    meeting_contacts,
+    meeting_organisations,
+    meeting_team,
+    meeting_topics,
+)
+
+
+@dataclass
+class MeetingFilter:
+    q: str = ""
+    start: date | None = None
+    end: date | None = None  # inclusive
+    kind: MeetingKind | None = None
+    status: MeetingStatus | None = None
+    organisation_kind: OrganisationKind | None = None
+    county: str | None = None
+    user_id: int | None = None
+    topic: str | None = None
+    perspective: Perspective | None = None
+    organisation_id: int | None = None
+    contact_id: int | None = None
+    descending: bool = True
+
+
+def meeting_query(filters: MeetingFilter) -> Select[tuple[Meeting]]:
+    """The SELECT behind the meeting list and timelines, newest first by default."""
+    query = select(Meeting).options(
+        selectinload(Meeting.organisations), selectinload(Meeting.responsible)
+    )
+    for term in search_terms(filters.q):
+        query = query.where(Meeting.search_text.like(like_pattern(term), escape="\\"))
+    if filters.start:
+        query = query.where(Meeting.ends_at > local_midnight(filters.start))
+    if filters.end:
+        query = query.where(Meeting.starts_at < local_midnight(filters.end + timedelta(days=1)))
+    if filters.kind:
+        query = query.where(Meeting.kind == filters.kind)
+    if filters.status:
+        query = query.where(Meeting.status == filters.status)
+    if filters.organisation_kind or filters.county or filters.organisation_id:
+        organisation = select(Organisation.id).where(
+            Organisation.id == meeting_organisations.c.organisation_id,
+            meeting_organisations.c.meeting_id == Meeting.id,
+        )
+        if filters.organisation_kind:
+            organisation = organisation.where(Organisation.kind == filters.organisation_kind)
+        if filters.county:
+            organisation = organisation.where(Organisation.county_code == filters.county)
+        if filters.organisation_id:
+            organisation = organisation.where(
+                (Organisation.id == filters.organisation_id)
+                | (Organisation.parent_id == filters.organisation_id)
+            )
+        query = query.where(organisation.exists())
+    if filters.user_id:
+        query = query.where(
+            (Meeting.responsible_id == filters.user_id)
+            | exists().where(
+                meeting_team.c.meeting_id == Meeting.id, meeting_team.c.user_id == filters.user_id
+            )
+        )
+    if filters.contact_id:
+        query = query.where(
+            exists().where(
+                meeting_contacts.c.meeting_id == Meeting.id,
+                meeting_contacts.c.contact_id == filters.contact_id,
+            )
+        )
+    if filters.topic:
+        query = query.where(
+            exists().where(
+                meeting_topics.c.meeting_id == Meeting.id,
+                meeting_topics.c.topic_id == Topic.id,
+                Topic.key == fold(filters.topic),
+            )
+        )
+    if filters.perspective:
+        query = query.where(
+            exists().where(
+                MeetingPerspective.meeting_id == Meeting.id,
+                MeetingPerspective.perspective == filters.perspective,
+            )
+        )
+    order = Meeting.starts_at.desc() if filters.descending else Meeting.starts_at.asc()
+    return query.order_by(order, Meeting.id.desc())
+
+
+def search_meetings(query: str, *, limit: int = 20) -> list[Meeting]:
+    """Meetings whose title, place or organisations contain every word of `query`."""
+    if not search_terms(query):
+        return []
+    return list(db.session.scalars(meeting_query(MeetingFilter(q=query)).limit(limit)))
