@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import Action, Actor, diff, record, snapshot
 from app.common.exceptions import DomainError, EditConflict
+from app.common.labels import labels_named
 from app.common.text import fold, like_pattern, search_terms
 from app.common.time import local_today
 from app.common.validation import InvalidValue, normalise_email, normalise_phone
@@ -93,22 +94,6 @@ def split_tags(text: str) -> list[str]:
     return names
 
 
-def tags_named(names: list[str]) -> list[Tag]:
-    """The tags with these names, created where missing (matched case- and accent-blind)."""
-    keys = {fold(name): name for name in names}
-    if not keys:
-        return []
-    existing = {t.key: t for t in db.session.scalars(select(Tag).where(Tag.key.in_(keys)))}
-    tags = []
-    for key, name in keys.items():
-        tag = existing.get(key)
-        if tag is None:
-            tag = Tag(name=name, key=key)
-            db.session.add(tag)
-        tags.append(tag)
-    return tags
-
-
 def all_tags() -> list[Tag]:
     """Every tag, for suggestions."""
     return list(db.session.scalars(select(Tag).order_by(Tag.key)))
@@ -135,7 +120,7 @@ def _apply(contact: Contact, values: ContactValues) -> None:
         contact.emails = [ContactEmail(address=a, position=i) for i, a in enumerate(emails)]
     if [p.number for p in contact.phones] != phones:
         contact.phones = [ContactPhone(number=n, position=i) for i, n in enumerate(phones)]
-    contact.tags = tags_named(values.tags)
+    contact.tags = labels_named(Tag, values.tags)
     contact.index()
 
 

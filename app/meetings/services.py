@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.services import Action, Actor, diff, plain, record
 from app.auth.models import User
 from app.common.exceptions import DomainError, EditConflict
-from app.common.text import fold
+from app.common.labels import labels_named
 from app.common.time import (
     AmbiguousLocalTime,
     NonexistentLocalTime,
@@ -143,20 +143,6 @@ class MeetingValues:
     perspectives: dict[Perspective, str] = field(default_factory=dict)
 
 
-def _labels(model: type, names: list[str]) -> list[Any]:
-    """Topics or target groups with these names, created where missing (folded match)."""
-    keys = {fold(n): n.strip() for n in names if n.strip()}
-    if not keys:
-        return []
-    existing = {t.key: t for t in db.session.scalars(select(model).where(model.key.in_(keys)))}
-    found = []
-    for key, name in keys.items():
-        item = existing.get(key) or model(name=name[:120], key=key[:120])
-        db.session.add(item)
-        found.append(item)
-    return found
-
-
 def snapshot(meeting: Meeting) -> dict[str, Any]:
     """The recorded state of a meeting, lists as readable names."""
     state = {name: plain(getattr(meeting, name)) for name in FIELDS}
@@ -213,8 +199,8 @@ def _apply(meeting: Meeting, values: MeetingValues) -> None:
     meeting.responsible_id = responsible.id
     meeting.responsible = responsible
     meeting.organisations, meeting.contacts, meeting.team = organisations, contacts, team
-    meeting.topics = _labels(Topic, values.topics)
-    meeting.target_groups = _labels(TargetGroup, values.target_groups)
+    meeting.topics = labels_named(Topic, values.topics)
+    meeting.target_groups = labels_named(TargetGroup, values.target_groups)
     wanted = {p: note.strip()[:500] for p, note in values.perspectives.items()}
     kept = [p for p in meeting.perspectives if p.perspective in wanted]
     for item in kept:
