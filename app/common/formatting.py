@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
+from flask_babel import format_date as babel_format_date
 from flask_babel import get_locale
 
 from app.common.time import to_local
@@ -27,6 +28,11 @@ def format_datetime(value: datetime | None) -> str:
     return to_local(value).strftime("%Y-%m-%d %H:%M")
 
 
+def format_day(value: date) -> str:
+    """The weekday and date in the page's language: `måndag 23 november`."""
+    return babel_format_date(value, "EEEE d MMMM")
+
+
 def format_number(value: int | None) -> str:
     """Thousands separated by a (narrow no-break) space, as Swedish does: `3 000`."""
     if value is None:
@@ -45,4 +51,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_day, "day")
     app.add_template_filter(display_phone, "phone")

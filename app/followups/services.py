@@ -13,13 +13,14 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.audit.services import Action, Actor, diff, record, snapshot
 from app.auth.models import User
 from app.common.exceptions import DomainError, EditConflict
 from app.common.time import week_bounds
 from app.extensions import db
+from app.organisations.models import Organisation
 
 from .models import FollowUp, FollowUpStatus
 
@@ -135,6 +136,15 @@ def reassign_follow_up(follow_up: FollowUp, *, owner_id: int, by: Actor) -> None
     _save(follow_up, before, by=by)
 
 
+#: What a follow-up row shows, all many-to-one: joined into the list's one statement.
+LIST_OPTIONS = (
+    joinedload(FollowUp.owner),
+    joinedload(FollowUp.meeting),
+    joinedload(FollowUp.organisation).joinedload(Organisation.parent),
+    joinedload(FollowUp.contact),
+)
+
+
 class View(enum.StrEnum):
     MINE = "mina"
     TEAM = "teamets"
@@ -154,12 +164,7 @@ class FollowUpFilter:
 
 def follow_up_query(filters: FollowUpFilter, *, today: date) -> Select[tuple[FollowUp]]:
     """The SELECT behind the follow-up lists, loading what they show."""
-    query = select(FollowUp).options(
-        selectinload(FollowUp.owner),
-        selectinload(FollowUp.meeting),
-        selectinload(FollowUp.organisation),
-        selectinload(FollowUp.contact),
-    )
+    query = select(FollowUp).options(*LIST_OPTIONS)
     is_open = FollowUp.status == FollowUpStatus.OPEN
     if filters.view is View.MINE:
         query = query.where(is_open, FollowUp.owner_id == filters.user_id)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.common.text import fold, like_pattern, search_terms
 from app.common.time import local_midnight
@@ -47,7 +47,8 @@ class MeetingFilter:
 def meeting_query(filters: MeetingFilter) -> Select[tuple[Meeting]]:
     """The SELECT behind the meeting list and timelines, newest first by default."""
     query = select(Meeting).options(
-        selectinload(Meeting.organisations), selectinload(Meeting.responsible)
+        selectinload(Meeting.organisations).joinedload(Organisation.parent),
+        joinedload(Meeting.responsible),
     )
     for term in search_terms(filters.q):
         query = query.where(Meeting.search_text.like(like_pattern(term), escape="\\"))

@@ -1,2 +1,2 @@
-"""The header search: one box finding organisations and contacts (meetings once they exist).
+"""The header search: one box finding organisations, contacts and meetings.
 Owns no tables; each domain answers for its own records."""

@@ -111,3 +111,44 @@ def test_header_has_the_search_box_with_shortcut(as_role):
     page = as_role("reader").get("/").text
     assert 'id="header-search"' in page and 'aria-keyshortcuts="/"' in page
     assert "/static/js/samverkan.js" in page
+
+
+def test_meetings_are_found_by_title_place_and_organisation(registry, as_role, count_statements):
+    from datetime import UTC, datetime
+
+    from app.meetings.models import MeetingKind, MeetingStatus
+    from app.meetings.services import MeetingValues, schedule_meeting
+
+    with registry.app_context():
+        malmo = db.session.scalar(
+            db.select(Organisation).where(Organisation.municipality_code == "1280")
+        )
+        for title, place in [("Återvandring och rutiner", "Stadshuset"), ("Länsträff", "")]:
+            schedule_meeting(
+                values=MeetingValues(
+                    title=title,
+                    kind=MeetingKind.IN_PERSON,
+                    status=MeetingStatus.HELD,
+                    starts_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
+                    ends_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
+                    all_day=False,
+                    responsible_id=1,
+                    organisation_ids=[malmo.id],
+                    place=place,
+                ),
+                by=None,
+            )
+        db.session.commit()
+        assert [m.title for m in search_everything("ATERVANDRING").meetings] == [
+            "Återvandring och rutiner"
+        ]
+        assert [m.title for m in search_everything("stadshuset").meetings] == [
+            "Återvandring och rutiner"
+        ]
+        assert len(search_everything("malmö").meetings) == 2
+    client = as_role("reader")
+    client.get("/sok?q=malmo")
+    with count_statements() as counter:
+        page = client.get("/sok", query_string={"q": "återvandring"}).text
+    assert '<h2 id="meeting-results">Möten</h2>' in page and "Återvandring och rutiner" in page
+    assert counter.count <= 12
