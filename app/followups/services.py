@@ -179,11 +179,19 @@ def follow_up_query(filters: FollowUpFilter, *, today: date) -> Select[tuple[Fol
         query = query.where(FollowUp.status != FollowUpStatus.OPEN)
     for column, value in (
         (FollowUp.meeting_id, filters.meeting_id),
-        (FollowUp.organisation_id, filters.organisation_id),
         (FollowUp.contact_id, filters.contact_id),
     ):
         if value:
             query = query.where(column == value)
+    if filters.organisation_id:  # the organisation or one of its units
+        query = query.where(
+            FollowUp.organisation_id.in_(
+                select(Organisation.id).where(
+                    (Organisation.id == filters.organisation_id)
+                    | (Organisation.parent_id == filters.organisation_id)
+                )
+            )
+        )
     if filters.view is View.DONE:
         return query.order_by(FollowUp.completed_on.desc(), FollowUp.id.desc())
     return query.order_by(FollowUp.due_on, FollowUp.id)

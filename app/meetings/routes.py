@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,6 +37,7 @@ from app.organisations.services import organisation_choices as active_organisati
 from . import queries, services
 from .forms import MeetingFilterForm, MeetingForm, kind_choices, perspective_choices, status_choices
 from .models import KIND_LABELS, STATUS_LABELS, Meeting, MeetingKind, MeetingStatus
+from .participants import find_participants
 
 bp = Blueprint("meetings", __name__, url_prefix="/moten")
 
@@ -253,6 +263,21 @@ def edit(meeting_id: int):
         topics=services.topic_suggestions(),
         target_groups=services.target_group_suggestions(),
     ), status
+
+
+@bp.get("/deltagare")
+def participants():
+    """JSON for the participant picker: contacts at the chosen organisations matching `q`."""
+    organisation_ids = request.args.getlist("organisation", type=int)[:50]
+    found = find_participants(organisation_ids, request.args.get("q", "")[:100])
+    response = jsonify(
+        results=[
+            {"id": p.id, "name": p.name, "detail": p.detail, "at_chosen": p.at_chosen}
+            for p in found
+        ]
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/<int:meeting_id>")

@@ -309,3 +309,33 @@ def test_merging_contacts_keeps_one_participation(world, app):
         db.session.commit()
         rows = db.session.execute(select(meeting_contacts)).all()
         assert [(r.meeting_id, r.contact_id) for r in rows] == [(meeting.id, world["anna"])]
+
+
+def test_participant_search_offers_the_chosen_organisations_contacts_first(
+    world, as_role, app, count_statements
+):
+    with app.app_context():
+        lund = db.session.scalar(select(Organisation).filter_by(municipality_code="1281"))
+        create_contact(
+            values=ContactValues(first_name="Anders", last_name="Al"), organisation=lund, by=None
+        )
+        db.session.commit()
+    client = as_role("coordinator")
+    url = f"/moten/deltagare?organisation={world['malmo']}"
+    everyone = client.get(url).json["results"]
+    assert [(r["name"], r["at_chosen"]) for r in everyone] == [("Anna Ek", True), ("Bo Ek", True)]
+    assert everyone[0]["detail"] == "Malmö kommun"
+    # Typing narrows; people elsewhere follow when their name matches.
+    found = client.get(url + "&q=an").json["results"]
+    assert [(r["name"], r["at_chosen"]) for r in found] == [
+        ("Anna Ek", True),
+        ("Anders Al", False),
+    ]
+    assert client.get("/moten/deltagare?q=ANDERS").json["results"][0]["detail"] == "Lunds kommun"
+    assert client.get("/moten/deltagare").json["results"] == []
+    assert client.get("/moten/deltagare?organisation=x&q=%25").json["results"] == []
+    with count_statements() as counter:
+        client.get(url + "&q=e")
+    assert counter.count <= 6
+    page = client.get(f"/moten/ny?organisation={world['malmo']}").text
+    assert 'data-picker-url="/moten/deltagare"' in page and "js/picker.js" in page

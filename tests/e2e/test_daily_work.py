@@ -1,0 +1,90 @@
+"""A coordinator's day in the browser: log a meeting with Malmö's social services from the
+start page with two contacts and two follow-ups, see them on the start page and Malmö's
+page, complete one, and see the coverage figure move."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from app.common.time import local_today
+
+from .conftest import screenshot
+
+
+def municipalities_reached(page) -> int:
+    page.goto("/")
+    stat = page.locator(".stat", has_text="kommuner nådda").locator(".stat__value")
+    return int(re.match(r"\s*(\d+)", stat.inner_text()).group(1))
+
+
+def test_log_a_meeting_with_malmo_from_the_start_page(new_page):
+    page = new_page("coordinator")
+    before = municipalities_reached(page)
+    screenshot(page, "start-before")
+    started = time.monotonic()
+
+    page.get_by_role("main").get_by_role("link", name="Logga möte").click()
+    page.get_by_label("Rubrik").fill("Dialog med socialtjänsten i Malmö")
+    # Search-as-you-type for the organisation, then its contacts.
+    organisations = page.get_by_role("combobox", name="Organisationer")
+    organisations.fill("socialtj malmo")
+    page.locator(".picker__options:visible").get_by_role(
+        "option", name=re.compile("Socialtjänsten, Malmö kommun")
+    ).click()
+    expect(page.locator(".picker__chip", has_text="Socialtjänsten, Malmö kommun")).to_be_visible()
+    contacts = page.get_by_role("combobox", name="Deltagande kontakter")
+    contacts.click()
+    offered = page.locator(".picker__options:visible").get_by_role("option")
+    expect(offered).to_have_count(3)  # the social services' people, before typing
+    offered.filter(has_text="Sara Lindqvist").click()
+    contacts.fill("johan")
+    contacts.press("Enter")  # the first match is highlighted
+    expect(page.locator(".picker__chip")).to_have_count(3)  # 1 organisation, 2 contacts
+    screenshot(page, "meeting-form")
+    page.get_by_role("button", name="Spara mötet").click()
+    expect(page.get_by_role("heading", name="Dialog med socialtjänsten i Malmö")).to_be_visible()
+    expect(page.get_by_role("link", name="Sara Lindqvist")).to_be_visible()
+    expect(page.get_by_role("link", name="Johan Berg")).to_be_visible()
+
+    page.get_by_role("link", name="Efter mötet: resultat och uppföljningar").click()
+    page.get_by_label("Resultat").fill("Socialtjänsten tar fram en rutin för återvandring.")
+    soon = local_today() + timedelta(days=3)
+    for index, title in enumerate(["Skicka underlag om bidraget", "Boka uppföljande möte"]):
+        page.locator(f"#follow_ups-{index}-title").fill(title)
+        page.locator(f"#follow_ups-{index}-due_on").fill(soon.isoformat())
+    page.get_by_role("button", name="Spara").click()
+    elapsed = time.monotonic() - started
+    assert elapsed < 60, f"logging took {elapsed:.0f} s"
+    screenshot(page, "meeting")
+
+    # The start page shows the meeting this week and both follow-ups as due soon.
+    page.goto("/")
+    weeks = page.locator(".dashboard__weeks")
+    expect(weeks.get_by_role("link", name="Dialog med socialtjänsten i Malmö")).to_be_visible()
+    mine = page.locator(".dashboard__followups")
+    expect(mine.get_by_role("link", name="Skicka underlag om bidraget")).to_be_visible()
+    expect(mine.get_by_role("link", name="Boka uppföljande möte")).to_be_visible()
+    assert municipalities_reached(page) == before + 1
+    screenshot(page, "start-after")
+
+    # Malmö's page shows the meeting and the follow-ups of its social services.
+    page.goto("/organisationer?q=malmö")
+    page.get_by_role("link", name="Malmö kommun", exact=True).click()
+    meetings = page.locator("section", has=page.locator("#meetings-section-heading"))
+    expect(meetings.get_by_role("link", name="Dialog med socialtjänsten i Malmö")).to_be_visible()
+    expect(page.get_by_role("link", name="Boka uppföljande möte")).to_be_visible()
+    expect(page.get_by_text(f"Senaste genomförda möte: {local_today().isoformat()}")).to_be_visible()
+    screenshot(page, "organisation")
+
+    # Complete one follow-up in one click from the start page.
+    page.goto("/")
+    row = page.locator(".dashboard__followups tr", has_text="Skicka underlag om bidraget")
+    row.get_by_role("textbox").fill("Skickat per e-post")
+    row.get_by_role("button", name="Klar").click()
+    mine = page.locator(".dashboard__followups")
+    expect(mine.get_by_role("link", name="Boka uppföljande möte")).to_be_visible()
+    expect(mine.get_by_role("link", name="Skicka underlag om bidraget")).to_have_count(0)
