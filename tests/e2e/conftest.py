@@ -40,7 +40,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return None if chromium_available() else MISSING
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if not chromium_available():
         terminalreporter.write_sep("!", MISSING, red=True, bold=True)
 
@@ -105,7 +105,11 @@ def server() -> Iterator[str]:
     for step in (["db", "upgrade"], ["seed"]):
         subprocess.run([*flask, *step], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(
-        [sys.executable, "-m", "tests.e2e.world"], cwd=ROOT, env=env, check=True, capture_output=True
+        [sys.executable, "-m", "tests.e2e.world"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     log = open(directory / "gunicorn.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
@@ -120,7 +124,7 @@ def server() -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:

@@ -77,7 +77,9 @@ def test_log_a_meeting_with_malmo_from_the_start_page(new_page):
     meetings = page.locator("section", has=page.locator("#meetings-section-heading"))
     expect(meetings.get_by_role("link", name="Dialog med socialtjänsten i Malmö")).to_be_visible()
     expect(page.get_by_role("link", name="Boka uppföljande möte")).to_be_visible()
-    expect(page.get_by_text(f"Senaste genomförda möte: {local_today().isoformat()}")).to_be_visible()
+    expect(
+        page.get_by_text(f"Senaste genomförda möte: {local_today().isoformat()}")
+    ).to_be_visible()
     screenshot(page, "organisation")
 
     # Complete one follow-up in one click from the start page.
