@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from app.health import bp as health_bp
     from app.meetings.routes import bp as meetings_bp
     from app.organisations.routes import bp as organisations_bp
+    from app.reports.routes import bp as reports_bp
     from app.search.routes import bp as search_bp
 
     app.register_blueprint(auth_bp)
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(followups_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -27,6 +27,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(users)
 
+    from app.reports.cli import report
+
+    app.cli.add_command(report)
+
 
 @click.command()
 @with_appcontext
