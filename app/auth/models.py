@@ -64,6 +64,9 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     locale: Mapped[str] = mapped_column(String(8), default="sv")
+    # The secret calendar-feed token, stored only as its SHA-256 (see calendar/feeds.py).
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    feed_token_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +17,11 @@ from app.common.time import to_local, utcnow
 from app.contacts.models import Contact
 from app.extensions import db
 from app.organisations.models import Organisation
+
+
+def new_uid() -> str:
+    """A calendar UID, globally unique and fixed for the meeting's whole life."""
+    return f"{uuid.uuid4()}@samverkan"
 
 
 class MeetingKind(enum.StrEnum):
@@ -159,6 +165,11 @@ class Meeting(db.Model):
         ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
     search_text: Mapped[str] = mapped_column(String(600), default="")
+    # Calendar identity: the UID never changes; SEQUENCE rises with every change of time,
+    # place or status, so calendars apply updates and cancellations in order.
+    uid: Mapped[str] = mapped_column(String(120), unique=True, default=new_uid)
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -178,6 +178,7 @@ def save(form: MeetingForm, meeting: Meeting | None):
     None) with the form carrying the problems."""
     if request.form.get("refresh") or not form.validate_on_submit():
         return None, None
+    sequence = meeting.sequence if meeting is not None else None
     try:
         values = form_values(form)
         if meeting is None:
@@ -204,6 +205,13 @@ def save(form: MeetingForm, meeting: Meeting | None):
         return None, conflicting_fields(form, {k: saved[k] for k in CONFLICT_FIELDS})
     db.session.commit()
     flash(_("Mötet är sparat."), "success")
+    if sequence is not None and meeting.sequence != sequence:
+        flash(
+            _(
+                "Tid, plats eller status har ändrats. Skicka eller ladda ner inbjudan igen "
+                "så uppdateras deltagarnas kalendrar."
+            )
+        )
     return redirect(url_for(".detail", meeting_id=meeting.id)), None
 
 
@@ -263,6 +271,22 @@ def edit(meeting_id: int):
         topics=services.topic_suggestions(),
         target_groups=services.target_group_suggestions(),
     ), status
+
+
+@bp.post("/<int:meeting_id>/stall-in")
+def cancel(meeting_id: int):
+    """Call the meeting off; the page then offers the cancellation for the calendars."""
+    meeting = services.load_meeting(meeting_id) or abort(404)
+    try:
+        services.cancel_meeting(
+            meeting, expected_version=request.form.get("version", -1, type=int), by=current_user
+        )
+    except EditConflict:
+        flash(_("Någon annan har ändrat mötet. Kontrollera det och försök igen."), "error")
+        return redirect(url_for(".detail", meeting_id=meeting.id))
+    db.session.commit()
+    flash(_("Mötet är inställt. Skicka avbokningen så försvinner det ur deltagarnas kalendrar."))
+    return redirect(url_for(".detail", meeting_id=meeting.id))
 
 
 @bp.get("/deltagare")

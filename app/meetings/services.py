@@ -20,6 +20,7 @@ from app.common.time import (
     local_midnight,
     local_to_utc,
     local_today,
+    utcnow,
 )
 from app.contacts.models import Affiliation, Contact
 from app.contacts.services import current_condition
@@ -211,10 +212,41 @@ def _apply(meeting: Meeting, values: MeetingValues) -> None:
     meeting.index()
 
 
+#: What calendars must hear about: a change to any of these raises the meeting's SEQUENCE.
+CALENDAR_FIELDS = ("starts_at", "ends_at", "all_day", "place", "online_link", "status")
+
+
+def _track_calendar_changes(meeting: Meeting, changes: dict[str, Any]) -> None:
+    """Raise SEQUENCE when the time, place or status changed; note when it was cancelled."""
+    if not any(name in changes for name in CALENDAR_FIELDS):
+        return
+    meeting.sequence += 1
+    if "status" in changes:
+        cancelled = meeting.status is MeetingStatus.CANCELLED
+        meeting.cancelled_at = utcnow() if cancelled else None
+
+
+def cancel_meeting(meeting: Meeting, *, expected_version: int, by: Actor) -> None:
+    """Call the meeting off: it stays, marked cancelled, and calendars are told so."""
+    if meeting.version != expected_version:
+        raise EditConflict(current=meeting)
+    if meeting.status is MeetingStatus.CANCELLED:
+        return
+    before = snapshot(meeting)
+    meeting.status = MeetingStatus.CANCELLED
+    changes = diff(before, snapshot(meeting))
+    _track_calendar_changes(meeting, changes)
+    meeting.version += 1
+    db.session.flush()
+    record(entity=meeting, action=Action.UPDATE, by=by, changes=changes)
+
+
 def schedule_meeting(*, values: MeetingValues, by: Actor) -> Meeting:
     """Add a meeting (planned or already held)."""
     meeting = Meeting()
     _apply(meeting, values)
+    if meeting.status is MeetingStatus.CANCELLED:
+        meeting.cancelled_at = utcnow()
     db.session.add(meeting)
     db.session.flush()
     record(entity=meeting, action=Action.CREATE, by=by, changes=diff({}, snapshot(meeting)))
@@ -230,6 +262,7 @@ def update_meeting(
     before = snapshot(meeting)
     _apply(meeting, values)
     changes = diff(before, snapshot(meeting))
+    _track_calendar_changes(meeting, changes)
     if changes:
         meeting.version += 1
         db.session.flush()
@@ -247,6 +280,7 @@ def record_outcome(
     meeting.status = MeetingStatus.HELD
     meeting.outcome, meeting.notes = outcome.strip(), notes.strip()
     changes = diff(before, snapshot(meeting))
+    _track_calendar_changes(meeting, changes)
     if changes:
         meeting.version += 1
         db.session.flush()

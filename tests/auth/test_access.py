@@ -11,8 +11,18 @@ from app.common.database import SAFE_METHODS
 from ..conftest import login
 
 PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static", "organisations.stage_styles"}
+#: Reachable without signing in, but only with a secret token in the URL; a wrong one is 404.
+TOKEN_ENDPOINTS = {"calendar.personal_feed", "calendar.team_feed"}
 #: The writes a reader may make: all about their own account.
-READER_WRITES = {"auth.logout", "auth.change_password", "auth.change_language"}
+READER_WRITES = {
+    "auth.logout",
+    "auth.change_password",
+    "auth.change_language",
+    "calendar.new_link",
+    "calendar.revoke_link",
+}
+#: GET pages that answer 404 for the example rows (a held meeting has no cancellation).
+NOT_FOUND_FOR_EXAMPLES = {"calendar.cancellation"}
 
 
 URL_MAP = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).url_map
@@ -92,6 +102,8 @@ def test_anonymous_get(client, rule):
     response.close()
     if rule.endpoint in PUBLIC_ENDPOINTS:
         assert response.status_code == 200
+    elif rule.endpoint in TOKEN_ENDPOINTS:
+        assert response.status_code == 404
     else:
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/logga-in")
@@ -113,6 +125,8 @@ READER_WRITE_RESPONSES = {
     "auth.change_password": 200,  # the form again, with its errors
     "auth.change_language": 302,  # back to the account page
     "auth.login": 302,  # already logged in
+    "calendar.new_link": 200,  # the new link, shown once
+    "calendar.revoke_link": 302,  # back to the subscription page
 }
 
 
@@ -132,6 +146,8 @@ def test_reader_sees_every_non_admin_page(as_role, rule):
         assert response.status_code == 403
     elif rule.endpoint == "auth.login":
         assert response.status_code == 302  # already logged in: on to the start page
+    elif rule.endpoint in TOKEN_ENDPOINTS | NOT_FOUND_FOR_EXAMPLES:
+        assert response.status_code == 404
     else:
         assert response.status_code == 200
 
