@@ -26,7 +26,7 @@ setup: $(VENV)/.runtime translations
 	$(FLASK) users ensure-admin
 
 ## test: the whole suite; on PostgreSQL when TEST_DATABASE_URL is set
-test: $(VENV)/.dev translations
+test: $(VENV)/.dev translations node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## lint: static checks
@@ -54,5 +54,11 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PIP) install -r requirements-dev.txt
 	touch $@
 
+# Test-only Node tools (ICAL.js, axe-core), pinned in package-lock.json; never a CDN.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the test suite's calendar and accessibility checks" >&2; exit 1; }
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 clean:
-	rm -rf $(VENV) .pytest_cache $(COMPILED)
+	rm -rf $(VENV) .pytest_cache $(COMPILED) node_modules

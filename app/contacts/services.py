@@ -319,6 +319,55 @@ def contact_query(filters: ContactFilter, *, today: date | None = None) -> Selec
     return query.order_by(*ordering, Contact.id)
 
 
+def contacts_by_address(addresses: list[str]) -> dict[str, Contact]:
+    """Existing contacts keyed by each of the given e-mail addresses they have."""
+    wanted = {a.strip().lower() for a in addresses if a and a.strip()}
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(ContactEmail.address, Contact)
+        .join(Contact, Contact.id == ContactEmail.contact_id)
+        .where(ContactEmail.address.in_(wanted))
+    ).all()
+    return dict(rows)
+
+
+def split_name(name: str, email: str) -> tuple[str, str]:
+    """First and last name from "Johan Berg", "Berg, Johan" or, failing that, the address."""
+    name = " ".join(name.split())
+    if "," in name:
+        last, _sep, first = name.partition(",")
+        return first.strip(), last.strip()
+    if not name:
+        name = email.split("@", 1)[0].replace(".", " ").replace("_", " ").title()
+    first, _sep, last = name.rpartition(" ")
+    return (first, last) if first else (last, "")
+
+
+def contacts_for_addresses(people: list[tuple[str, str]], *, by: Actor | None) -> list[int]:
+    """The contacts with these (name, e-mail) pairs: existing ones found by address, the
+    rest created (without an organisation). Unusable addresses are skipped."""
+    found = contacts_by_address([email for _name, email in people])
+    ids = []
+    for name, email in people:
+        try:
+            address = normalise_email(email, message=email_message())
+        except InvalidValue:
+            continue
+        contact = found.get(address)
+        if contact is None:
+            first, last = split_name(name, address)
+            contact = create_contact(
+                values=ContactValues(
+                    first_name=first[:100], last_name=last[:100], emails=[address]
+                ),
+                by=by,
+            )
+            found[address] = contact
+        ids.append(contact.id)
+    return ids
+
+
 def search_contacts(query: str, *, limit: int = 20) -> list[Contact]:
     """Contacts whose names or e-mail addresses contain every word of `query`."""
     if not search_terms(query):

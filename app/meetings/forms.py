@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -27,7 +28,8 @@ from app.common.forms import (
     strip,
 )
 from app.common.validation import normalise_url
-from app.organisations.forms import optional_int, optional_kind
+from app.organisations.forms import optional_int, optional_kind, organisation_choices
+from app.organisations.services import organisation_choices as active_organisations
 
 from .models import (
     KIND_LABELS,
@@ -37,6 +39,7 @@ from .models import (
     MeetingStatus,
     Perspective,
 )
+from .services import active_users, contact_choices
 
 LINK_MESSAGE = _l("Ange en länk som börjar med http:// eller https://.")
 
@@ -120,10 +123,32 @@ class MeetingForm(Form):
     jamstalldhet_note = StringField(
         _l("Kommentar om jämställdhetsperspektivet"), filters=[strip], validators=[max_length(500)]
     )
+    #: People from an imported invitation to add as new contacts ("Name <address>").
+    new_contacts = SelectMultipleField(
+        _l("Nya kontakter från inbjudan"), coerce=str, validate_choice=False
+    )
     version = HiddenField()
 
     def perspectives(self) -> dict[Perspective, str]:
         return {p: self[f"{p.value}_note"].data or "" for p in Perspective if self[p.value].data}
+
+
+def fill_meeting_choices(form: MeetingForm) -> None:
+    """The pickers: organisations, contacts at the chosen ones, active team members."""
+    form.organisations.choices = organisation_choices(active_organisations(), blank="")[1:]
+    contacts = contact_choices(form.organisations.data or [], form.contacts.data or [])
+    form.contacts.choices = [
+        SelectChoice(
+            c.id,
+            ", ".join([c.full_name, *[a.organisation.name for a in c.current_affiliations()][:1]]),
+        )
+        for c in contacts
+    ]
+    users = active_users()
+    form.responsible.choices = [SelectChoice("", _("Välj ansvarig"))] + [
+        SelectChoice(u.id, u.name) for u in users
+    ]
+    form.team.choices = [SelectChoice(u.id, u.name) for u in users]
 
 
 class MeetingFilterForm(FilterForm):

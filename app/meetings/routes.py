@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from flask import (
     Blueprint,
@@ -26,16 +27,22 @@ from app.common.forms import conflicting_fields, submitted_version
 from app.common.sections import Section, provides, sections_for
 from app.common.time import local_today, to_local, utcnow
 from app.contacts.models import Contact
-from app.contacts.services import split_tags
+from app.contacts.services import contacts_for_addresses, split_tags
 from app.extensions import db
-from app.organisations.forms import county_choices, organisation_choices
+from app.organisations.forms import county_choices
 from app.organisations.forms import kind_choices as organisation_kind_choices
 from app.organisations.models import Organisation
 from app.organisations.services import counties
-from app.organisations.services import organisation_choices as active_organisations
 
 from . import queries, services
-from .forms import MeetingFilterForm, MeetingForm, kind_choices, perspective_choices, status_choices
+from .forms import (
+    MeetingFilterForm,
+    MeetingForm,
+    fill_meeting_choices,
+    kind_choices,
+    perspective_choices,
+    status_choices,
+)
 from .models import KIND_LABELS, STATUS_LABELS, Meeting, MeetingKind, MeetingStatus
 from .participants import find_participants
 
@@ -88,21 +95,7 @@ def value_labels() -> dict:
 
 
 def fill_choices(form: MeetingForm) -> None:
-    """The pickers: organisations, contacts at the chosen ones, active team members."""
-    form.organisations.choices = organisation_choices(active_organisations(), blank="")[1:]
-    contacts = services.contact_choices(form.organisations.data or [], form.contacts.data or [])
-    form.contacts.choices = [
-        SelectChoice(
-            c.id,
-            ", ".join([c.full_name, *[a.organisation.name for a in c.current_affiliations()][:1]]),
-        )
-        for c in contacts
-    ]
-    users = services.active_users()
-    form.responsible.choices = [SelectChoice("", _("Välj ansvarig"))] + [
-        SelectChoice(u.id, u.name) for u in users
-    ]
-    form.team.choices = [SelectChoice(u.id, u.name) for u in users]
+    fill_meeting_choices(form)
 
 
 def form_values(form: MeetingForm) -> services.MeetingValues:
@@ -181,6 +174,10 @@ def save(form: MeetingForm, meeting: Meeting | None):
     sequence = meeting.sequence if meeting is not None else None
     try:
         values = form_values(form)
+        if form.new_contacts.data:  # people from an imported invitation, now confirmed
+            invited = [parseaddr(entry) for entry in form.new_contacts.data[:50]]
+            created = contacts_for_addresses(invited, by=current_user)
+            values.contact_ids = list(dict.fromkeys([*values.contact_ids, *created]))
         if meeting is None:
             meeting = services.schedule_meeting(values=values, by=current_user)
         else:
@@ -241,6 +238,7 @@ def create():
                     a.organisation_id for a in contact.current_affiliations()
                 ]
     fill_choices(form)
+    form.new_contacts.choices = [(entry, entry) for entry in form.new_contacts.data or []]
     response, _conflict = save(form, None)
     if response is not None:
         return response
