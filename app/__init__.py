@@ -63,7 +63,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount each domain's routes."""
     from app.auth.routes import bp as auth_bp
-    from app.calendar import import_routes  # noqa: F401  (more calendar views)
+    from app.calendar import import_routes as invite_import_routes  # noqa: F401  (more views)
     from app.calendar.routes import bp as calendar_bp
     from app.contacts import duplicate_routes, import_routes  # noqa: F401  (more contact views)
     from app.contacts.routes import bp as contacts_bp

@@ -23,6 +23,7 @@ from icalendar import (
     TimezoneDaylight,
     TimezoneStandard,
     vCalAddress,
+    vDuration,
     vRecur,
 )
 
@@ -173,7 +174,7 @@ def feed(
         calendar.add("x-wr-caldesc", description)
     calendar.add("x-wr-timezone", "Europe/Stockholm")
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", refresh)
+    calendar.add("x-published-ttl", vDuration(refresh))
     calendar.add_component(stockholm_timezone())
     for item in items:
         calendar.add_component(_event(item, method="PUBLISH"))

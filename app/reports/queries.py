@@ -249,7 +249,7 @@ def registry_totals() -> dict[OrganisationKind, int]:
         .group_by(Organisation.kind)
     ).all()
     totals = dict.fromkeys(OrganisationKind, 0)
-    totals.update({kind: count for kind, count in rows})
+    totals.update(dict(rows))
     return totals
 
 

@@ -157,9 +157,7 @@ def build_summary(
     held = queries.held_per_bucket(buckets)
     reach = queries.reach_per_bucket(buckets)
     activity = queries.activity_per_bucket(buckets)
-    figures = [
-        BucketFigures(b, held[i], reach[i], activity[i]) for i, b in enumerate(buckets)
-    ]
+    figures = [BucketFigures(b, held[i], reach[i], activity[i]) for i, b in enumerate(buckets)]
     groups = queries.breakdowns(period)
     own = figures[-1]
     return Summary(

@@ -1,0 +1,294 @@
+"""The reports as spreadsheets: pure builders from report data to sheets, XLSX and CSV bytes.
+
+XLSX gets one sheet per table (common/spreadsheets: real dates and numbers, Swedish headers,
+a frozen bold header row, filters, widths; text always stored as text, never a formula).
+CSV puts every table in one file for Swedish Excel: UTF-8 with one BOM, semicolons, each
+table under a title row and followed by a blank line; text that a spreadsheet would read as a
+formula is defused with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+
+from app.common.spreadsheets import Sheet, Value, csv_bytes, xlsx_bytes
+from app.common.time import to_local
+from app.meetings.models import Meeting, MeetingKind
+from app.organisations.stages import Stage
+
+from .final import FinalReport
+from .situation import CountyStages, MunicipalityStatus, SilentOrganisation
+from .summary import BucketFigures, Row, Summary
+
+_BOM = "\ufeff".encode()
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """A stored UTC moment as a naive Stockholm time: Excel has no time zones."""
+    return to_local(moment).replace(tzinfo=None) if moment else None
+
+
+def local_date(moment: datetime | None) -> date | None:
+    return to_local(moment).date() if moment else None
+
+
+def _rows_sheet(title: str, label: str, rows: Sequence[Row]) -> Sheet:
+    return Sheet(
+        title=title, header=[label, _("Antal möten")], rows=[[r.label, r.count] for r in rows]
+    )
+
+
+def _about(report: str, summary: Summary, generated_at: datetime) -> Sheet:
+    municipalities, boards = summary.municipalities, summary.county_boards
+    totals = summary.follow_up_totals
+    facts: list[tuple[str, Value]] = [
+        (_("Rapport"), report),
+        (_("Period från och med"), summary.period.start),
+        (_("Period till och med"), summary.period.end),
+        (_("Skapad"), local(generated_at)),
+        (_("Genomförda möten"), summary.held),
+        (_("Organisationer nådda under perioden"), summary.organisations_reached),
+        (_("Organisationer nådda totalt vid periodens slut"), summary.organisations_cumulative),
+        (_("Kommuner nådda under perioden"), municipalities.reach.reached),
+        (_("Kommuner nådda för första gången"), municipalities.reach.new),
+        (_("Kommuner nådda totalt vid periodens slut"), municipalities.reach.cumulative),
+        (_("Antal kommuner"), municipalities.total),
+        (_("Länsstyrelser nådda under perioden"), boards.reach.reached),
+        (_("Länsstyrelser nådda totalt vid periodens slut"), boards.reach.cumulative),
+        (_("Antal länsstyrelser"), boards.total),
+        (_("Nya kontakter"), summary.new_contacts),
+        (_("Uppföljningar skapade"), totals.created),
+        (_("Uppföljningar klara"), totals.completed),
+        (_("Uppföljningar försenade vid periodens slut"), totals.overdue),
+    ]
+    return Sheet(title=_("Sammanfattning"), header=[_("Uppgift"), _("Värde")], rows=facts)
+
+
+def meeting_rows(meetings: Sequence[Meeting]) -> list[list[Value]]:
+    """Held meetings: when (a date for all-day meetings), what, with whom, the outcome."""
+    return [
+        [
+            meeting.local_start.date() if meeting.all_day else local(meeting.starts_at),
+            meeting.title,
+            meeting.kind.label,
+            "; ".join(o.display_name for o in meeting.organisations),
+            meeting.responsible.name,
+            meeting.outcome,
+        ]
+        for meeting in meetings
+    ]
+
+
+def _meetings_sheet(meetings: Sequence[Meeting]) -> Sheet:
+    header = [_("Början"), _("Rubrik"), _("Typ"), _("Organisationer"), _("Ansvarig"), _("Resultat")]
+    return Sheet(title=_("Genomförda möten"), header=header, rows=meeting_rows(meetings))
+
+
+def summary_tables(summary: Summary) -> list[Sheet]:
+    """The summary's tables, in the page's order (without the meeting list)."""
+    reach_header = [
+        _("Organisationstyp"),
+        _("Nådda under perioden"),
+        _("Nådda för första gången"),
+        _("Nådda totalt vid periodens slut"),
+        _("Antal i registret"),
+    ]
+    reach_rows = [
+        [r.kind.label, r.reach.reached, r.reach.new, r.reach.cumulative, r.total]
+        for r in summary.reach
+    ]
+    follow_header = [_("Ansvarig"), _("Skapade"), _("Klara"), _("Försenade vid periodens slut")]
+    follow_rows = [[o.owner, o.created, o.completed, o.overdue] for o in summary.follow_ups]
+    return [
+        _rows_sheet(_("Möten per typ"), _("Typ av möte"), summary.held_by_kind),
+        _rows_sheet(
+            _("Möten per organisationstyp"), _("Organisationstyp"), summary.by_organisation_kind
+        ),
+        _rows_sheet(_("Möten per län"), _("Län"), summary.by_county),
+        Sheet(title=_("Nådda organisationer"), header=reach_header, rows=reach_rows),
+        Sheet(title=_("Uppföljningar"), header=follow_header, rows=follow_rows),
+        _rows_sheet(_("Ämnen"), _("Ämne"), summary.topics),
+        _rows_sheet(_("Målgrupper"), _("Målgrupp"), summary.target_groups),
+        _rows_sheet(_("Perspektiv"), _("Konsekvensperspektiv"), summary.perspectives),
+    ]
+
+
+def months_sheet(series: Sequence[BucketFigures]) -> Sheet:
+    """The monthly series behind the summary's charts."""
+    header = [
+        _("Månad"),
+        _("Från och med"),
+        _("Till och med"),
+        _("Genomförda möten"),
+        _("Kommuner nådda"),
+        _("Nya kommuner"),
+        _("Kommuner nådda totalt"),
+    ]
+    rows = [
+        [
+            b.period.month_key,
+            b.period.start,
+            b.period.end,
+            b.held,
+            b.municipalities.reached,
+            b.municipalities.new,
+            b.municipalities.cumulative,
+        ]
+        for b in series
+    ]
+    return Sheet(title=_("Per månad"), header=header, rows=rows)
+
+
+def summary_sheets(summary: Summary, *, generated_at: datetime) -> list[Sheet]:
+    """Every table of the monthly (or any period's) activity summary."""
+    sheets = [_about(_("Verksamhetssammanställning"), summary, generated_at)]
+    sheets += summary_tables(summary)
+    if summary.series:
+        sheets.append(months_sheet(summary.series))
+    sheets.append(_meetings_sheet(summary.meetings))
+    return sheets
+
+
+def quarter_sheets(report: FinalReport) -> list[Sheet]:
+    """The final account's tables per quarter: figures, meetings per kind, stages."""
+    figures_header = [
+        _("Kvartal"),
+        _("Från och med"),
+        _("Till och med"),
+        _("Genomförda möten"),
+        _("Organisationer nådda"),
+        _("Kommuner nådda"),
+        _("Nya kommuner"),
+        _("Kommuner nådda totalt"),
+        _("Länsstyrelser nådda totalt"),
+        _("Nya kontakter"),
+        _("Uppföljningar skapade"),
+        _("Uppföljningar klara"),
+    ]
+    figures_rows = [
+        [
+            q.period.quarter_label,
+            q.period.start,
+            q.period.end,
+            q.held,
+            q.organisations_reached,
+            q.municipalities.reached,
+            q.municipalities.new,
+            q.municipalities.cumulative,
+            q.county_boards.cumulative,
+            q.activity.new_contacts,
+            q.activity.follow_ups_created,
+            q.activity.follow_ups_completed,
+        ]
+        for q in report.quarters
+    ]
+    kinds_header = [_("Kvartal"), *(kind.label for kind in MeetingKind), _("Totalt")]
+    kinds_rows = [
+        [q.period.quarter_label, *(q.held_by_kind[k] for k in MeetingKind), q.held]
+        for q in report.quarters
+    ]
+    stages_header = [_("Kvartal"), _("Till och med"), *(s.label for s in Stage), _("Totalt")]
+    stages_rows = [
+        [q.period.quarter_label, q.period.end, *(counts[s] for s in Stage), sum(counts.values())]
+        for q, counts in report.rows
+    ]
+    return [
+        Sheet(title=_("Per kvartal"), header=figures_header, rows=figures_rows),
+        Sheet(title=_("Möten per typ och kvartal"), header=kinds_header, rows=kinds_rows),
+        Sheet(title=_("Lägesbild per kvartal"), header=stages_header, rows=stages_rows),
+    ]
+
+
+def final_sheets(report: FinalReport, *, generated_at: datetime) -> list[Sheet]:
+    """The whole-period report: the summary's tables, the quarters, every held meeting."""
+    sheets = [_about(_("Slutredovisning: hela perioden"), report.summary, generated_at)]
+    sheets += quarter_sheets(report)
+    sheets += summary_tables(report.summary)
+    sheets.append(_meetings_sheet(report.summary.meetings))
+    return sheets
+
+
+def situation_sheets(
+    statuses: Sequence[MunicipalityStatus],
+    counties: Sequence[CountyStages],
+    national: CountyStages,
+) -> list[Sheet]:
+    """The lägesbild: every municipality, and municipalities per stage per county."""
+    header = [
+        _("Kommun"),
+        _("Kommunkod"),
+        _("Län"),
+        _("Engagemangssteg"),
+        _("Senaste genomförda möte"),
+        _("Genomförda möten"),
+        _("Öppna uppföljningar"),
+        _("Möjligheter"),
+        _("Utmaningar"),
+    ]
+    rows = [
+        [
+            s.name,
+            s.code,
+            s.county,
+            s.stage.label,
+            local_date(s.last_held),
+            s.held,
+            s.open_follow_ups,
+            s.opportunities,
+            s.challenges,
+        ]
+        for s in statuses
+    ]
+    county_header = [_("Län"), *(s.label for s in Stage), _("Nådda"), _("Totalt")]
+    county_rows = [
+        [c.name, *(c.counts[s] for s in Stage), c.reached, c.total]
+        for c in [*counties, CountyStages(None, _("Hela landet"), national.counts)]
+    ]
+    return [
+        Sheet(title=_("Kommuner"), header=header, rows=rows),
+        Sheet(title=_("Per län"), header=county_header, rows=county_rows),
+    ]
+
+
+def silence_sheets(rows: Sequence[SilentOrganisation], *, today: date) -> list[Sheet]:
+    """The silence list, longest silence first."""
+    header = [
+        _("Organisation"),
+        _("Typ"),
+        _("Län"),
+        _("Senaste genomförda möte"),
+        _("Dagar sedan"),
+        _("Engagemangssteg"),
+    ]
+    data = []
+    for row in rows:
+        last = local_date(row.last_held)
+        data.append(
+            [
+                row.name,
+                row.kind.label,
+                row.county,
+                last,
+                (today - last).days if last else None,
+                row.stage.label if row.stage else None,
+            ]
+        )
+    return [Sheet(title=_("Tystnadslista"), header=header, rows=data)]
+
+
+def xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook with one sheet per table."""
+    return xlsx_bytes(sheets)
+
+
+def csv_tables(sheets: Sequence[Sheet]) -> bytes:
+    """All tables in one CSV: a title row, the header, the rows, a blank line; one BOM."""
+    parts = []
+    for sheet in sheets:
+        parts.append(csv_bytes([sheet.title], []).removeprefix(_BOM))
+        parts.append(csv_bytes(sheet.header, sheet.rows).removeprefix(_BOM))
+        parts.append(b"\r\n")
+    return _BOM + b"".join(parts)
