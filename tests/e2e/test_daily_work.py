@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -90,3 +91,51 @@ def test_log_a_meeting_with_malmo_from_the_start_page(new_page):
     mine = page.locator(".dashboard__followups")
     expect(mine.get_by_role("link", name="Boka uppföljande möte")).to_be_visible()
     expect(mine.get_by_role("link", name="Skicka underlag om bidraget")).to_have_count(0)
+
+
+def test_invitation_and_subscription_from_the_browser(new_page):
+    """Download a meeting's invitation, cancel the meeting and download the cancellation,
+    and subscribe to one's feed: every file parses, the UID stays and SEQUENCE rises."""
+    from icalendar import Calendar
+
+    page = new_page("coordinator")
+    page.goto("/moten/ny")
+    page.get_by_label("Rubrik").fill("Planerat möte med Malmö")
+    page.get_by_label("Status").select_option(label="Planerat")
+    page.get_by_label("Datum", exact=True).fill((local_today() + timedelta(days=7)).isoformat())
+    page.get_by_role("combobox", name="Organisationer").fill("malmö kommun")
+    page.locator(".picker__options:visible").get_by_role("option").first.click()
+    page.get_by_role("button", name="Spara mötet").click()
+    page.get_by_role("link", name="Ny uppföljning").click()
+    page.get_by_label("Vad ska göras").fill("Förbered underlag")
+    page.get_by_label("Senast").fill((local_today() + timedelta(days=5)).isoformat())
+    page.get_by_role("button", name="Spara").click()
+    page.get_by_role("link", name="Planerat möte med Malmö").first.click()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ladda ner inbjudan").click()
+    assert download.value.suggested_filename.endswith("Planerat möte med Malmö.ics")
+    invitation = Calendar.from_ical(Path(download.value.path()).read_bytes())
+    (event,) = invitation.walk("VEVENT")
+    assert invitation["METHOD"] == "REQUEST" and str(event["SUMMARY"]) == "Planerat möte med Malmö"
+
+    page.get_by_role("button", name="Ställ in mötet").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ladda ner avbokning").click()
+    cancellation = Calendar.from_ical(Path(download.value.path()).read_bytes())
+    (cancelled,) = cancellation.walk("VEVENT")
+    assert cancellation["METHOD"] == "CANCEL" and cancelled["UID"] == event["UID"]
+    assert int(cancelled["SEQUENCE"]) > int(event["SEQUENCE"])
+    screenshot(page, "meeting-cancelled")
+
+    page.goto("/konto")
+    page.get_by_role("link", name="Kalenderprenumeration").click()
+    page.get_by_role("button", name="Skapa länk").click()
+    link = page.get_by_label("https-länk (för att klistra in)").first.input_value()
+    screenshot(page, "subscription")
+    feed = page.request.get(link)  # as a calendar program would: the link is the key
+    assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
+    events = {str(e["SUMMARY"]): e for e in Calendar.from_ical(feed.body()).walk("VEVENT")}
+    assert events["Planerat möte med Malmö"]["STATUS"] == "CANCELLED"
+    deadline = events["Senast: Förbered underlag"]  # the follow-up's due date, all day
+    assert deadline.decoded("DTSTART") == local_today() + timedelta(days=5)
