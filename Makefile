@@ -29,10 +29,11 @@ setup: $(VENV)/.runtime translations
 test: $(VENV)/.dev translations node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## lint: static checks
+## lint: static checks (ruff; bandit over app/ failing on any medium or high finding)
 lint: $(VENV)/.dev
 	$(BIN)/ruff check app tests wsgi.py migrations
 	$(BIN)/ruff format --check app tests wsgi.py migrations/env.py
+	$(BIN)/bandit -q -r app --severity-level medium
 
 translations: $(COMPILED)
 
