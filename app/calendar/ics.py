@@ -4,7 +4,7 @@
 - `feed()`: METHOD:PUBLISH with many events, for subscriptions; no attendees.
 
 Every timed event is written in Europe/Stockholm (DTSTART;TZID=Europe/Stockholm) with a
-VTIMEZONE in the two-rule RRULE form that Outlook itself writes: lists of dates (RDATE) are
+VTIMEZONE (a time in the hour repeated in autumn, which parsers read differently, in UTC) in the two-rule RRULE form that Outlook itself writes: lists of dates (RDATE) are
 misread by some parsers. All-day events are DATE values with an exclusive end. Line folding at
 75 octets, CRLF line endings and text escaping are the library's.
 """
@@ -96,6 +96,15 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _timed(moment: datetime) -> datetime:
+    """Stockholm time, except in the hour the autumn change repeats: there a local time is
+    ambiguous (RFC 5545 takes the first, ICAL.js the second), so it is written in UTC."""
+    local = moment.astimezone(STOCKHOLM)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return moment.astimezone(ZoneInfo("UTC"))
+    return local
+
+
 def _local_day(moment: datetime) -> date:
     return moment.astimezone(STOCKHOLM).date()
 
@@ -109,8 +118,8 @@ def _event(item: CalendarEvent, *, method: Method) -> Event:
         event.add("dtstart", _local_day(item.starts_at))
         event.add("dtend", _local_day(item.ends_at))  # exclusive: the day after the last
     else:
-        event.add("dtstart", item.starts_at.astimezone(STOCKHOLM))
-        event.add("dtend", item.ends_at.astimezone(STOCKHOLM))
+        event.add("dtstart", _timed(item.starts_at))
+        event.add("dtend", _timed(item.ends_at))
     event.add("summary", item.summary)
     if item.location:
         event.add("location", item.location)
