@@ -4,9 +4,11 @@
 - `feed()`: METHOD:PUBLISH with many events, for subscriptions; no attendees.
 
 Every timed event is written in Europe/Stockholm (DTSTART;TZID=Europe/Stockholm) with a
-VTIMEZONE (a time in the hour repeated in autumn, which parsers read differently, in UTC) in the two-rule RRULE form that Outlook itself writes: lists of dates (RDATE) are
-misread by some parsers. All-day events are DATE values with an exclusive end. Line folding at
-75 octets, CRLF line endings and text escaping are the library's.
+VTIMEZONE in the two-rule RRULE form that Outlook itself writes: lists of dates (RDATE) are
+misread by some parsers. A time in the hour the autumn change repeats is written in UTC
+instead, since parsers disagree on which of the two it means. All-day events are DATE values
+with an exclusive end. Line folding at 75 octets, CRLF line endings and text escaping are the
+library's.
 """
 
 from __future__ import annotations

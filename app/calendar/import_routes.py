@@ -94,7 +94,11 @@ def prefilled_form(invite: Invite) -> tuple[MeetingForm, list[SelectChoice]]:
 def import_invite():
     upload = InviteUploadForm()
     if upload.validate_on_submit():
-        data = request.files["file"].stream.read(MAX_BYTES + 1)
+        upload_file = request.files["file"]
+        try:
+            data = upload_file.stream.read(MAX_BYTES + 1)
+        finally:
+            upload_file.close()
         try:
             invite = parse_invite(data)
         except InvalidInvite as error:
