@@ -282,7 +282,9 @@ def contact_query(filters: ContactFilter, *, today: date | None = None) -> Selec
         selectinload(Contact.emails),
         selectinload(Contact.phones),
         selectinload(Contact.tags),
-        selectinload(Contact.affiliations).selectinload(Affiliation.organisation),
+        selectinload(Contact.affiliations)
+        .selectinload(Affiliation.organisation)
+        .joinedload(Organisation.parent),
     )
     for term in search_terms(filters.q):
         query = query.where(Contact.search_text.like(like_pattern(term), escape="\\"))
