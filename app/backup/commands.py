@@ -1,0 +1,74 @@
+"""`flask backup PATH` and `flask restore PATH`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.common.database import safe_url
+from app.extensions import db
+
+from .base import BackupError
+from .database import backup_database, inspect_backup, restore_database
+
+
+def app_database() -> tuple[str, str | None]:
+    """The app's database URL and the libpq options its engine passes, if any."""
+    connect_args = current_app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args", {})
+    return current_app.config["SQLALCHEMY_DATABASE_URI"], connect_args.get("options")
+
+
+def migration_scripts():
+    """Alembic's view of migrations/."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@with_appcontext
+def backup(path: Path, force: bool) -> None:
+    """Write a consistent copy of the database to PATH; safe while the app runs."""
+    url, options = app_database()
+    try:
+        summary = backup_database(url, path, connect_options=options, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up {safe_url(url)} to {summary.path}: {summary.describe()}.")
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore(path: Path, yes: bool) -> None:
+    """Replace the database with the backup at PATH, then upgrade its schema."""
+    from flask_migrate import upgrade
+
+    url, options = app_database()
+    scripts = migration_scripts()
+    # A backup at any of these revisions can be upgraded to head.
+    revisions = {script.revision for script in scripts.walk_revisions()}
+    try:
+        summary = inspect_backup(url, path, connect_options=options, revisions=revisions)
+        if not yes:
+            click.confirm(
+                f"Replace all data in {safe_url(url)} with {path} ({summary.describe()})? "
+                "Changes made since the backup will be lost",
+                abort=True,
+            )
+        db.session.remove()
+        db.engine.dispose()
+        restore_database(url, path, connect_options=options, revisions=revisions)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    db.engine.dispose()
+    upgrade()
+    head = scripts.get_current_head()
+    schema = "schema is current" if summary.revision == head else f"schema upgraded to {head}"
+    click.echo(f"Restored {path} into {safe_url(url)}: {summary.describe()}; {schema}.")
