@@ -70,7 +70,7 @@ def _axes(maximum: int) -> list[str]:
         parts.append(
             f'<line class="chart__grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>'
             f'<text class="chart__tick" x="{LEFT - 6}" y="{y + 4}" text-anchor="end" '
-            f'font-size="11">{tick}</text>'
+            f'font-size="12">{tick}</text>'
         )
     bottom = HEIGHT - BOTTOM
     parts.append(
@@ -89,7 +89,7 @@ def _labels(labels: Sequence[str], centres: list[float]) -> list[str]:
     every = -(-len(labels) // MAX_LABELS)
     return [
         f'<text class="chart__label" x="{x}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
-        f'font-size="11">{escape(label)}</text>'
+        f'font-size="12">{escape(label)}</text>'
         for i, (label, x) in enumerate(zip(labels, centres, strict=True))
         if i % every == 0 or i == len(labels) - 1
     ]
@@ -108,7 +108,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[int], *, title: str) -> st
             f'<rect class="chart__bar" x="{round(x - width / 2, 1)}" y="{y}" width="{width}" '
             f'height="{height}"/>'
             f'<text class="chart__value" x="{x}" y="{y - 4}" text-anchor="middle" '
-            f'font-size="11">{value}</text>'
+            f'font-size="12">{value}</text>'
         )
     return "".join(parts + _labels(labels, centres) + ["</svg>"])
 
@@ -123,7 +123,7 @@ def line_chart(labels: Sequence[str], values: Sequence[int], *, maximum: int, ti
         parts.append(
             f'<line class="chart__ceiling" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>'
             f'<text class="chart__tick" x="{LEFT - 6}" y="{y + 4}" text-anchor="end" '
-            f'font-size="11">{maximum}</text>'
+            f'font-size="12">{maximum}</text>'
         )
     points = " ".join(f"{x},{_y(value, ceiling)}" for value, x in zip(values, centres, strict=True))
     if points:
@@ -133,7 +133,7 @@ def line_chart(labels: Sequence[str], values: Sequence[int], *, maximum: int, ti
         parts.append(
             f'<circle class="chart__dot" cx="{x}" cy="{y}" r="3"/>'
             f'<text class="chart__value" x="{x}" y="{y - 7}" text-anchor="middle" '
-            f'font-size="11">{value}</text>'
+            f'font-size="12">{value}</text>'
         )
     return "".join(parts + _labels(labels, centres) + ["</svg>"])
 

@@ -263,19 +263,17 @@ def silence_sheets(rows: Sequence[SilentOrganisation], *, today: date) -> list[S
         _("Dagar sedan"),
         _("Engagemangssteg"),
     ]
-    data = []
-    for row in rows:
-        last = local_date(row.last_held)
-        data.append(
-            [
-                row.name,
-                row.kind.label,
-                row.county,
-                last,
-                (today - last).days if last else None,
-                row.stage.label if row.stage else None,
-            ]
-        )
+    data = [
+        [
+            row.name,
+            row.kind.label,
+            row.county,
+            local_date(row.last_held),
+            row.days_since(today),
+            row.stage.label if row.stage else None,
+        ]
+        for row in rows
+    ]
     return [Sheet(title=_("Tystnadslista"), header=header, rows=data)]
 
 
@@ -285,10 +283,11 @@ def xlsx(sheets: Sequence[Sheet]) -> bytes:
 
 
 def csv_tables(sheets: Sequence[Sheet]) -> bytes:
-    """All tables in one CSV: a title row, the header, the rows, a blank line; one BOM."""
-    parts = []
-    for sheet in sheets:
-        parts.append(csv_bytes([sheet.title], []).removeprefix(_BOM))
-        parts.append(csv_bytes(sheet.header, sheet.rows).removeprefix(_BOM))
-        parts.append(b"\r\n")
-    return _BOM + b"".join(parts)
+    """All tables in one CSV: each a title row, the header and the rows, with a blank line
+    between tables; one BOM at the start."""
+    tables = [
+        csv_bytes([sheet.title], []).removeprefix(_BOM)
+        + csv_bytes(sheet.header, sheet.rows).removeprefix(_BOM)
+        for sheet in sheets
+    ]
+    return _BOM + b"\r\n".join(tables)

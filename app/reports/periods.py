@@ -7,6 +7,7 @@ needs no database date functions; a meeting belongs to the period it starts in.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -78,6 +79,13 @@ def month_period(day: date) -> Period:
 def last_month(today: date) -> Period:
     """The month before the one containing `today`: the default monthly report."""
     return month_period(previous_month_start(today))
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier; the month's last day if it is shorter."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def within_years(day: date) -> bool:

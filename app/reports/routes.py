@@ -1,7 +1,295 @@
-"""Report pages and their exports."""
+"""Report pages and their exports: thin views over summary.py, final.py and situation.py.
+
+Every page is a GET with its choices in the query string, so a report can be bookmarked and
+readers see everything. Bad input shows the form with a Swedish message (status 400).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date, timedelta
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from app.common.downloads import CSV, XLSX, attachment
+from app.common.spreadsheets import export_filename
+from app.common.time import local_midnight, local_today, utcnow
+from app.meetings.coverage import COVERED_KINDS
+from app.organisations.forms import county_choices, stage_choices
+from app.organisations.services import counties
+from app.organisations.stages import Stage
+
+from . import exporters
+from .charts import Series, bar_chart, line_chart, stacked_bar_chart
+from .final import FinalReport, build_final
+from .forms import FinalForm, PeriodForm, SilenceForm, SituationFilterForm, silence_kind_choices
+from .map import Area, render_map
+from .periods import Period, assignment_start, months_before
+from .situation import (
+    MunicipalityStatus,
+    SilentOrganisation,
+    county_rollup,
+    filter_statuses,
+    municipality_statuses,
+    silent_organisations,
+)
+from .summary import Summary, monthly_summary
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporter")
+
+
+@bp.get("")
+def index():
+    return render_template("reports/index.html")
+
+
+# --- The activity summary ----------------------------------------------------------------
+
+
+def summary_charts(summary: Summary) -> dict[str, Markup]:
+    """Meetings per month and cumulative municipality coverage, as SVG."""
+    labels = [b.period.month_key for b in summary.series]
+    held = bar_chart(
+        labels, [b.held for b in summary.series], title=_("Genomförda möten per månad")
+    )
+    coverage = line_chart(
+        labels,
+        [b.municipalities.cumulative for b in summary.series],
+        maximum=summary.municipalities.total,
+        title=_("Kommuner nådda totalt vid varje månads slut"),
+    )
+    # The SVG comes from charts.py, which escapes every text it writes.
+    return {"held": Markup(held), "coverage": Markup(coverage)}  # nosec B704
+
+
+def period_args(period: Period) -> dict[str, str]:
+    """The query string that chooses `period` again."""
+    if period.is_month:
+        return {"manad": period.month_key}
+    return {"fran": period.start.isoformat(), "till": period.end.isoformat()}
+
+
+def _chosen_period() -> tuple[PeriodForm, Period | None]:
+    form = PeriodForm(request.args)
+    if not form.validate():
+        return form, None
+    period = form.period(local_today())
+    form.show(period)
+    return form, period
+
+
+def _bad_period(form: PeriodForm):
+    return render_template("reports/summary.html", form=form, summary=None), 400
+
+
+@bp.get("/sammanstallning")
+def summary():
+    form, period = _chosen_period()
+    if period is None:
+        return _bad_period(form)
+    report = monthly_summary(period)
+    return render_template(
+        "reports/summary.html",
+        form=form,
+        summary=report,
+        charts=summary_charts(report),
+        args=period_args(period),
+        previous_month=(period.start - timedelta(days=1)).strftime("%Y-%m"),
+        next_month=(period.end + timedelta(days=1)).strftime("%Y-%m"),
+    )
+
+
+@bp.get("/sammanstallning/utskrift")
+def summary_print():
+    form, period = _chosen_period()
+    if period is None:
+        return _bad_period(form)
+    report = monthly_summary(period)
+    return render_template(
+        "reports/summary_print.html",
+        summary=report,
+        charts=summary_charts(report),
+        generated_at=utcnow(),
+    )
+
+
+@bp.get("/sammanstallning.<any(csv, xlsx):fmt>")
+def summary_export(fmt: str):
+    form, period = _chosen_period()
+    if period is None:
+        return _bad_period(form)
+    sheets = exporters.summary_sheets(monthly_summary(period), generated_at=utcnow())
+    filename = f"{_('sammanstallning')}-{period.slug}.{fmt}"
+    if fmt == "csv":
+        return attachment(exporters.csv_tables(sheets), filename=filename, mimetype=CSV)
+    return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)
+
+
+# --- The lägesbild -----------------------------------------------------------------------
+
+
+def stage_areas(statuses: list[MunicipalityStatus], shown: set[int]) -> dict[str, Area]:
+    """How each municipality is drawn: linked, named, coloured by stage; dimmed when the
+    table's filters leave it out."""
+    areas = {}
+    for status in statuses:
+        if status.code is None:
+            continue
+        css = f"stage-fill--{status.stage.value}"
+        if status.id not in shown:
+            css += " map__area--dimmed"
+        areas[status.code] = Area(
+            href=url_for("organisations.detail", organisation_id=status.id),
+            title=f"{status.name}: {status.stage.label}",
+            css_class=css,
+            fill=status.stage.colour,
+        )
+    return areas
+
+
+@bp.get("/lagesbild")
+def situation():
+    form = SituationFilterForm(request.args)
+    all_counties = counties()
+    form.lan.choices = county_choices(all_counties, blank=_("Alla län"))
+    form.steg.choices = stage_choices(blank=_("Alla steg"))
+    county = form.lan.data if form.lan.data in {c.code for c in all_counties} else None
+    stage = form.steg.data if isinstance(form.steg.data, Stage) else None
+    statuses = municipality_statuses()
+    shown = filter_statuses(statuses, county=county, stage=stage)
+    rollup, national = county_rollup()
+    swedish_map = render_map(
+        stage_areas(statuses, {s.id for s in shown}),
+        label=_("Karta över Sveriges kommuner färgade efter engagemangssteg"),
+    )
+    return render_template(
+        "reports/situation.html",
+        form=form,
+        statuses=shown,
+        total=len(statuses),
+        filtered=county is not None or stage is not None,
+        rollup=rollup,
+        national=national,
+        stages=list(Stage),
+        # The SVG comes from map.py, which escapes every name it writes.
+        swedish_map=Markup(swedish_map),  # nosec B704
+    )
+
+
+@bp.get("/lagesbild.xlsx")
+def situation_export():
+    rollup, national = county_rollup()
+    sheets = exporters.situation_sheets(municipality_statuses(), rollup, national)
+    filename = export_filename(_("lagesbild"), local_today(), "xlsx")
+    return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)
+
+
+# --- The silence list --------------------------------------------------------------------
+
+
+def _silence() -> tuple[SilenceForm, date | None, list[SilentOrganisation] | None]:
+    form = SilenceForm(request.args)
+    form.typ.choices = silence_kind_choices()
+    if not form.validate():
+        return form, None, None
+    cutoff = months_before(local_today(), form.months)
+    kinds = [k for k in COVERED_KINDS if k.value == form.typ.data] or list(COVERED_KINDS)
+    return form, cutoff, silent_organisations(local_midnight(cutoff), kinds=kinds)
+
+
+@bp.get("/tystnad")
+def silence():
+    form, cutoff, rows = _silence()
+    page = render_template(
+        "reports/silence.html", form=form, rows=rows, cutoff=cutoff, today=local_today()
+    )
+    return page, (400 if rows is None else 200)
+
+
+@bp.get("/tystnad.xlsx")
+def silence_export():
+    form, _cutoff, rows = _silence()
+    if rows is None:
+        return render_template("reports/silence.html", form=form, rows=None, cutoff=None), 400
+    sheets = exporters.silence_sheets(rows, today=local_today())
+    filename = export_filename(_("tystnadslista"), local_today(), "xlsx")
+    return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)
+
+
+# --- The whole-period report -------------------------------------------------------------
+
+
+def _chosen_final_period() -> tuple[FinalForm, Period | None]:
+    form = FinalForm(request.args)
+    start = assignment_start(current_app.config.get("ASSIGNMENT_START"))
+    if not form.validate() or not form.check_start(start):
+        return form, None
+    return form, Period(start, form.till.data or max(local_today(), start))
+
+
+def _bad_final(form: FinalForm):
+    return render_template("reports/final.html", form=form, report=None), 400
+
+
+def final_charts(report: FinalReport) -> dict[str, Markup]:
+    """Meetings per quarter, and municipalities per stage at each quarter's end."""
+    labels = [q.period.quarter_label for q in report.quarters]
+    held = bar_chart(
+        labels, [q.held for q in report.quarters], title=_("Genomförda möten per kvartal")
+    )
+    layers = [
+        Series(
+            stage.label,
+            f"stage-fill--{stage.value}",
+            stage.colour,
+            [s[stage] for s in report.stages],
+        )
+        for stage in Stage
+    ]
+    stages = stacked_bar_chart(
+        labels, layers, title=_("Kommuner per engagemangssteg vid kvartalets slut")
+    )
+    # The SVG comes from charts.py, which escapes every text it writes.
+    return {"held": Markup(held), "stages": Markup(stages)}  # nosec B704
+
+
+@bp.get("/slutredovisning")
+def final():
+    form, period = _chosen_final_period()
+    if period is None:
+        return _bad_final(form)
+    report = build_final(period)
+    return render_template(
+        "reports/final.html",
+        form=form,
+        report=report,
+        charts=final_charts(report),
+        stages=list(Stage),
+        args={"till": period.end.isoformat()},
+    )
+
+
+@bp.get("/slutredovisning/utskrift")
+def final_print():
+    form, period = _chosen_final_period()
+    if period is None:
+        return _bad_final(form)
+    report = build_final(period)
+    return render_template(
+        "reports/final_print.html",
+        report=report,
+        charts=final_charts(report),
+        stages=list(Stage),
+        generated_at=utcnow(),
+    )
+
+
+@bp.get("/slutredovisning.xlsx")
+def final_export():
+    form, period = _chosen_final_period()
+    if period is None:
+        return _bad_final(form)
+    sheets = exporters.final_sheets(build_final(period, with_meetings=True), generated_at=utcnow())
+    filename = f"{_('slutredovisning')}-{period.slug}.xlsx"
+    return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Integer, and_, case, func, literal, or_, select, union_all
 
 from app.common.db_types import UTCDateTime
+from app.common.time import to_local
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
 from app.meetings.coverage import COVERED_KINDS
@@ -70,8 +72,13 @@ class SilentOrganisation:
     stage: Stage | None
     last_held: datetime | None
 
+    def days_since(self, today: date) -> int | None:
+        """Whole days from the last held meeting (a Stockholm date) to `today`."""
+        return (today - to_local(self.last_held).date()).days if self.last_held else None
 
-def _municipalities() -> tuple:
+
+def _municipalities() -> tuple[Any, ...]:
+    """The conditions for an active municipality (not a unit, not archived)."""
     return (
         Organisation.kind == OrganisationKind.KOMMUN,
         Organisation.parent_id.is_(None),

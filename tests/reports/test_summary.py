@@ -1,0 +1,163 @@
+"""The activity summary's figures against the hand-computed world in conftest.py.
+
+October 2026 has six held meetings: Malmö, Lund and Skåne's county board together (5 Oct);
+Malmö's social services (12 Oct); the association (15 Oct); Malmö again (20 Oct); a letter to
+Migrationsverket, a national agency (21 Oct); Kiruna from 23:30 on 31 October into November.
+Not counted: a cancelled and a planned one, Lund in September, Göteborg at 00:30 on 1 November.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from app.meetings.models import MeetingKind
+from app.organisations.models import OrganisationKind
+from app.reports.periods import Period
+from app.reports.summary import build_summary, monthly_summary
+
+from .conftest import HYPERLINK, OCTOBER
+
+
+def labelled(rows) -> dict[str, int]:
+    return {row.label: row.count for row in rows}
+
+
+def test_meetings_by_kind_organisation_kind_and_county(world, seeded):
+    with seeded.app_context():
+        summary = build_summary(OCTOBER)
+    assert summary.held == 6
+    assert summary.figures.held_by_kind == {
+        MeetingKind.IN_PERSON: 1,
+        MeetingKind.DIGITAL: 2,
+        MeetingKind.PHONE: 1,
+        MeetingKind.CONFERENCE: 1,
+        MeetingKind.STUDY_VISIT: 0,
+        MeetingKind.WRITTEN: 1,
+    }
+    assert labelled(summary.held_by_kind)["Digitalt möte"] == 2
+    # A meeting counts once per kind it touches; the unit's meeting counts as a municipality's.
+    assert labelled(summary.by_organisation_kind) == {
+        "Kommun": 4,
+        "Länsstyrelse": 1,
+        "Region": 0,
+        "Myndighet": 1,
+        "SKR": 0,
+        "Civilsamhälle": 1,
+        "Annan": 0,
+    }
+    # In county code order, the meetings without a county last.
+    assert [(r.label, r.count) for r in summary.by_county] == [
+        ("Skåne län", 3),
+        ("Norrbottens län", 1),
+        ("Utan län (nationella organisationer)", 2),
+    ]
+
+
+def test_reach_in_the_period_and_cumulatively(world, seeded):
+    with seeded.app_context():
+        summary = build_summary(OCTOBER)
+    municipalities = summary.municipalities
+    # Malmö (three times, once through its unit), Lund, Kiruna; Lund was new in September.
+    assert (municipalities.reach.reached, municipalities.reach.new) == (3, 2)
+    assert (municipalities.reach.cumulative, municipalities.total) == (3, 290)
+    boards = summary.county_boards
+    assert (boards.reach.reached, boards.reach.new, boards.reach.cumulative, boards.total) == (
+        1,
+        1,
+        1,
+        21,
+    )
+    # Three municipalities, a county board, the association and the agency.
+    assert summary.organisations_reached == summary.organisations_cumulative == 6
+    by_kind = {r.kind: r for r in summary.reach}
+    assert by_kind[OrganisationKind.CIVILSAMHALLE].reach.reached == 1
+    assert by_kind[OrganisationKind.MYNDIGHET].reach.reached == 1
+    assert by_kind[OrganisationKind.REGION].reach.reached == 0
+
+
+def test_november_sees_the_midnight_meeting_and_the_total_so_far(world, seeded):
+    with seeded.app_context():
+        summary = build_summary(Period(date(2026, 11, 1), date(2026, 11, 30)))
+    assert summary.held == 1  # Göteborg at 00:30; Kiruna's late call stays in October
+    assert summary.municipalities.reach.reached == 1
+    assert summary.municipalities.reach.cumulative == 4
+
+
+def test_contacts_and_follow_ups(world, seeded):
+    with seeded.app_context():
+        summary = build_summary(OCTOBER)
+    assert summary.new_contacts == 1  # 00:10 on 1 October; not 23:50 on 30 September
+    rows = [(o.owner, o.created, o.completed, o.overdue) for o in summary.follow_ups]
+    assert rows == [("Anna Andersson", 2, 1, 1), ("Bertil Berg", 1, 0, 1)]
+    totals = summary.follow_up_totals
+    assert (totals.created, totals.completed, totals.overdue) == (3, 1, 2)
+    assert (
+        summary.figures.activity.follow_ups_created,
+        summary.figures.activity.follow_ups_completed,
+    ) == (
+        3,
+        1,
+    )
+
+
+def test_overdue_is_measured_at_the_period_end(world, seeded):
+    with seeded.app_context():
+        # On 20 October Anna's "Boka uppföljning" (due that day) is not yet overdue.
+        early = build_summary(Period(date(2026, 10, 1), date(2026, 10, 19)))
+        on_the_day = build_summary(Period(date(2026, 10, 1), date(2026, 10, 20)))
+    assert {o.owner: o.overdue for o in early.follow_ups}.get("Anna Andersson", 0) == 0
+    assert {o.owner: o.overdue for o in on_the_day.follow_ups}["Anna Andersson"] == 1
+
+
+def test_topics_target_groups_and_perspectives(world, seeded):
+    with seeded.app_context():
+        summary = build_summary(OCTOBER)
+    assert labelled(summary.topics) == {"Återvandringsbidrag": 2}  # the same label, folded
+    assert labelled(summary.target_groups) == {"Unga vuxna": 1}
+    assert labelled(summary.perspectives) == {
+        "Barnrättsperspektiv": 1,
+        "Funktionshinderperspektiv": 0,
+        "Jämställdhetsperspektiv": 1,
+    }
+
+
+def test_the_held_meetings_in_time_order(world, seeded):
+    with seeded.app_context():
+        summary = build_summary(OCTOBER)
+        listed = [
+            (m.title, m.starts_at, [o.display_name for o in m.organisations])
+            for m in summary.meetings
+        ]
+    assert [title for title, *_ in listed] == [
+        "Malmö, Lund och länsstyrelsen",
+        "Socialtjänsten i Malmö",
+        HYPERLINK,
+        "Malmö igen",
+        "Till Migrationsverket",
+        "Kiruna sent",
+    ]
+    assert listed[-1][1] == datetime(2026, 10, 31, 22, 30, tzinfo=UTC)
+    assert listed[1][2] == ["Socialtjänsten, Malmö kommun"]
+    assert len(listed[0][2]) == 3
+
+
+def test_the_twelve_months_behind_the_charts(world, seeded):
+    with seeded.app_context():
+        summary = monthly_summary(OCTOBER)
+    months = [b.period.month_key for b in summary.series]
+    assert months[0] == "2025-11" and months[-1] == "2026-10" and len(months) == 12
+    held = {b.period.month_key: b.held for b in summary.series}
+    assert held["2026-09"] == 1 and held["2026-10"] == 6 and sum(held.values()) == 7
+    cumulative = [b.municipalities.cumulative for b in summary.series]
+    assert cumulative == [0] * 10 + [1, 3]
+    # The period's own figures are the same as without a series.
+    assert summary.held == 6 and summary.municipalities.reach.reached == 3
+
+
+def test_an_empty_database(seeded):
+    with seeded.app_context():
+        summary = monthly_summary(OCTOBER)
+    assert summary.held == 0 and summary.meetings == [] and summary.follow_ups == []
+    assert summary.by_county == [] and summary.topics == []
+    assert summary.municipalities.total == 290
+    assert [b.held for b in summary.series] == [0] * 12
