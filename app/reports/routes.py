@@ -120,7 +120,8 @@ def summary_export(fmt: str):
     if period is None:
         return _bad_period(form)
     sheets = exporters.summary_sheets(monthly_summary(period), generated_at=utcnow())
-    filename = f"{_('sammanstallning')}-{period.slug}.{fmt}"
+    name = _("sammanstallning")
+    filename = f"{name}-{period.slug}.{fmt}"
     if fmt == "csv":
         return attachment(exporters.csv_tables(sheets), filename=filename, mimetype=CSV)
     return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)
@@ -291,5 +292,6 @@ def final_export():
     if period is None:
         return _bad_final(form)
     sheets = exporters.final_sheets(build_final(period, with_meetings=True), generated_at=utcnow())
-    filename = f"{_('slutredovisning')}-{period.slug}.xlsx"
+    name = _("slutredovisning")
+    filename = f"{name}-{period.slug}.xlsx"
     return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)
