@@ -221,6 +221,7 @@ def create():
             minute=0 if now.minute < 30 else 30, second=0, microsecond=0
         )
         form.day.data, form.start.data = start.date(), start.time()
+        # Just after midnight this ends at or after 00:00: read as the next day when saved.
         form.end.data = (datetime.combine(start.date(), start.time()) + timedelta(hours=1)).time()
         form.status.data = MeetingStatus.HELD
         form.kind.data = MeetingKind.DIGITAL

@@ -81,6 +81,15 @@ class MeetingTimes:
     end_fold: int | None = None
 
 
+#: An end time at or before the start time, with no end date, means the next day when the
+#: meeting then lasts at most this long (23:30–00:15); otherwise it is a typing mistake.
+OVERNIGHT_HOURS = 12
+
+
+def _hours(clock: time) -> float:
+    return clock.hour + clock.minute / 60
+
+
 def resolve_times(times: MeetingTimes, *, today: date) -> tuple[datetime, datetime]:
     """The UTC start and end of a meeting typed in Stockholm time.
 
@@ -89,6 +98,15 @@ def resolve_times(times: MeetingTimes, *, today: date) -> tuple[datetime, dateti
     start or a date out of range, and AskFold when a time occurs twice (autumn overlap).
     """
     end_day = times.end_day or times.day
+    if (
+        not times.all_day
+        and times.end_day is None
+        and times.start is not None
+        and times.end is not None
+        and times.end <= times.start
+        and _hours(times.end) + 24 - _hours(times.start) <= OVERNIGHT_HOURS
+    ):
+        end_day = times.day + timedelta(days=1)  # 23:30–00:15: ends after midnight
     for day in (times.day, end_day):
         if not EARLIEST <= day <= today.replace(year=today.year + LATEST_YEARS_AHEAD):
             raise InvalidMeeting(_("Datumet %(day)s är orimligt.", day=day.isoformat()))

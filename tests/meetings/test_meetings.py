@@ -52,6 +52,16 @@ class TestTimes:
                 2026, 10, 25, 3, tzinfo=UTC
             )
 
+    def test_an_end_before_the_start_is_after_midnight_when_short(self, app):
+        with app.test_request_context():
+            start, end = times(day=date(2026, 11, 23), start=time(23, 30), end=time(0, 15))
+            assert (start, end) == (
+                datetime(2026, 11, 23, 22, 30, tzinfo=UTC),
+                datetime(2026, 11, 23, 23, 15, tzinfo=UTC),
+            )
+            with pytest.raises(services.InvalidMeeting, match="sluta efter"):
+                times(day=date(2026, 11, 23), start=time(11), end=time(10))  # 23 h: a mistake
+
     def test_all_day_spans_whole_local_days_across_a_change(self, app):
         with app.test_request_context():
             start, end = times(day=date(2026, 3, 28), end_day=date(2026, 3, 29), all_day=True)
