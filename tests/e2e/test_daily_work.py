@@ -87,6 +87,12 @@ def test_log_a_meeting_with_malmo_from_the_start_page(new_page):
     ).to_be_visible()
     screenshot(page, "organisation")
 
+    # The lägesbild shows Malmö as reached today, with its open follow-ups.
+    page.goto("/rapporter/lagesbild?lan=12")
+    malmo_row = page.locator("tr", has=page.get_by_role("link", name="Malmö kommun", exact=True))
+    expect(malmo_row).to_contain_text(local_today().isoformat())
+    screenshot(page, "situation-after")
+
     # Complete one follow-up in one click from the start page.
     page.goto("/")
     row = page.locator(".dashboard__followups tr", has_text="Skicka underlag om bidraget")
@@ -143,3 +149,25 @@ def test_invitation_and_subscription_from_the_browser(new_page):
     assert events["Planerat möte med Malmö"]["STATUS"] == "CANCELLED"
     deadline = events["Senast: Förbered underlag"]  # the follow-up's due date, all day
     assert deadline.decoded("DTSTART") == local_today() + timedelta(days=5)
+
+
+def test_a_reader_sees_everything_and_can_change_nothing(new_page):
+    page = new_page("reader")
+    for path in ["/", "/organisationer", "/kontakter", "/moten", "/uppfoljningar", "/rapporter"]:
+        response = page.goto(path)
+        assert response.status == 200, path
+        main = page.get_by_role("main")
+        for control in ["Logga möte", "Ny kontakt", "Ny uppföljning", "Redigera", "Importera"]:
+            expect(main.get_by_role("link", name=control, exact=True)).to_have_count(0)
+        expect(main.get_by_role("button", name="Klar")).to_have_count(0)
+    expect(page.get_by_role("banner").get_by_role("link", name="Logga möte")).to_have_count(0)
+    screenshot(page, "reader-start")
+    # A forged write (with a valid CSRF token from the reader's own page) is refused.
+    page.goto("/konto")
+    token = page.locator("input[name=csrf_token]").first.input_value()
+    forged = page.request.post(
+        "/moten/ny", form={"csrf_token": token, "title": "Förfalskat", "version": "1"}
+    )
+    assert forged.status == 403
+    without_token = page.request.post("/kontakter/ny", form={"first_name": "X"})
+    assert without_token.status in (400, 403)
