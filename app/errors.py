@@ -5,7 +5,7 @@ A 500 rolls the session back so a half-done change is never committed by a later
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, flash, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -32,6 +32,10 @@ MESSAGES = {
         _l("Ett oväntat fel inträffade. Ingenting sparades. Försök igen om en stund."),
     ),
 }
+CSRF_RESUBMIT_MESSAGE = _l(
+    "Formuläret hade gått ut, så inget sparades. Det du skrev finns kvar: kontrollera och "
+    "spara igen."
+)
 CSRF_MESSAGE = _l(
     "Formuläret hade gått ut eller saknade sin säkerhetskod. Gå tillbaka, ladda om sidan och "
     "skicka igen."
@@ -60,6 +64,19 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):
+        view = app.view_functions.get(request.endpoint or "")
+        if view is not None and getattr(view, "redisplays_on_csrf_failure", False):
+            from app.auth.access import enforce_access
+
+            refused = enforce_access()  # the login and role checks, as for any request
+            if refused is not None:
+                return refused
+            # The view validates its own form, whose CSRF check fails the same way, so it
+            # changes nothing and shows the form again with the user's text.
+            flash(str(CSRF_RESUBMIT_MESSAGE), "error")
+            response = make_response(view(**(request.view_args or {})))
+            response.status_code = 400
+            return response
         return render_error(400, str(CSRF_MESSAGE))
 
     @app.errorhandler(StaleDataError)

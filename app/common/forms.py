@@ -34,6 +34,14 @@ class Form(FlaskForm):
             return unbound_field.bind(form=form, **{**options, "filters": filters})
 
 
+def redisplays_on_csrf_failure(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a form page whose view changes nothing unless its form validates: when the
+    form's CSRF token is missing or stale (a session that ended), the page is shown again
+    with what the user typed and a message, instead of an error page (see app/errors.py)."""
+    view.redisplays_on_csrf_failure = True  # type: ignore[attr-defined]
+    return view
+
+
 def submitted_version(field: Field) -> int:
     """The record version the user's form was made from; -1 (always a conflict) when the
     field was not submitted or is not a number, so nothing is overwritten unseen."""

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.services import history
 from app.common.downloads import CSV, XLSX, attachment
 from app.common.exceptions import EditConflict
-from app.common.forms import conflicting_fields, submitted_version
+from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.sections import sections_for
 from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
 from app.common.time import local_today
@@ -174,6 +174,7 @@ def form_values(contact: Contact) -> dict[str, str]:
 
 
 @bp.route("/ny", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 def create():
     form = NewContactForm()
     organisation_picker(form.organisation_id, blank=_("Ingen organisation"))
@@ -198,6 +199,7 @@ def create():
 
 
 @bp.route("/<int:contact_id>/redigera", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 def edit(contact_id: int):
     contact = load_contact(contact_id)
     form = ContactForm(

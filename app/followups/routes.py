@@ -15,7 +15,7 @@ from wtforms import SelectChoice
 from app.audit.services import history
 from app.auth.access import is_safe_next
 from app.common.exceptions import EditConflict
-from app.common.forms import submitted_version
+from app.common.forms import redisplays_on_csrf_failure, submitted_version
 from app.common.sections import Section, provides
 from app.common.time import local_today
 from app.contacts.models import Contact
@@ -114,6 +114,7 @@ def values_from(form: FollowUpForm) -> services.FollowUpValues:
 
 
 @bp.route("/ny", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 def create():
     form = FollowUpForm()
     if request.method == "GET":
@@ -143,6 +144,7 @@ def create():
 
 
 @bp.route("/<int:follow_up_id>/redigera", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 def edit(follow_up_id: int):
     follow_up = db.get_or_404(FollowUp, follow_up_id)
     form = FollowUpForm(
@@ -245,6 +247,7 @@ def reassign(follow_up_id: int):
 
 
 @bp.route("/efter-mote/<int:meeting_id>", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 def after_meeting(meeting_id: int):
     """Right after a meeting: mark it held, write the outcome, add follow-ups, in one form."""
     meeting = meeting_services.load_meeting(meeting_id) or abort(404)

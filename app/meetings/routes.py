@@ -23,7 +23,7 @@ from wtforms import SelectChoice
 
 from app.audit.services import history
 from app.common.exceptions import EditConflict
-from app.common.forms import conflicting_fields, submitted_version
+from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.sections import Section, provides, sections_for
 from app.common.time import local_today, to_local, utcnow
 from app.contacts.models import Contact
@@ -213,6 +213,7 @@ def save(form: MeetingForm, meeting: Meeting | None):
 
 
 @bp.route("/ny", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 def create():
     form = MeetingForm()
     if request.method == "GET":
@@ -254,6 +255,7 @@ def create():
 
 
 @bp.route("/<int:meeting_id>/redigera", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 def edit(meeting_id: int):
     meeting = services.load_meeting(meeting_id) or abort(404)
     form = MeetingForm(data=form_data(meeting) if request.method == "GET" else None)

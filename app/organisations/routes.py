@@ -22,7 +22,7 @@ from app.audit.services import history
 from app.auth.access import public
 from app.common.downloads import CSV, XLSX, attachment
 from app.common.exceptions import DomainError, EditConflict
-from app.common.forms import conflicting_fields, submitted_version
+from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.sections import sections_for
 from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
 from app.common.time import local_today
@@ -177,6 +177,7 @@ def prepare_form(form: OrganisationForm, organisation: Organisation | None) -> N
 
 
 @bp.route("/ny", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 def create():
     parent = db.session.get(Organisation, request.args.get("parent", type=int) or 0)
     form = OrganisationForm()
@@ -198,6 +199,7 @@ def create():
 
 
 @bp.route("/<int:organisation_id>/redigera", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 def edit(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     form = OrganisationForm(obj=organisation if request.method == "GET" else None)

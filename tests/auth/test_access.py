@@ -185,3 +185,39 @@ def test_safe_next_accepts_local_paths(target):
 )
 def test_safe_next_refuses_everything_else(target):
     assert not is_safe_next(target)
+
+
+def test_a_stale_form_comes_back_with_the_users_text(app, users, seeded):
+    """A form posted with a missing or stale CSRF token (an ended session, a new secret key)
+    changes nothing and shows the form again with what was typed, not an error page."""
+    from sqlalchemy import func, select
+
+    from app.contacts.models import Contact
+    from app.extensions import db
+
+    def contacts() -> int:
+        with app.app_context():
+            return db.session.scalar(select(func.count()).select_from(Contact))
+
+    before = contacts()
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    page = client.get("/logga-in").text
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert login(client, users["coordinator"], csrf_token=token).status_code == 302
+    response = client.post(
+        "/kontakter/ny", data={"first_name": "Åsa", "last_name": "Öberg", "csrf_token": "gammal"}
+    )
+    assert response.status_code == 400
+    assert 'value="Åsa"' in response.text and 'value="Öberg"' in response.text
+    assert "inget sparades" in response.text
+    assert contacts() == before
+    # Saving again with the fresh token from the page works.
+    fresh = response.text.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    again = client.post(
+        "/kontakter/ny", data={"first_name": "Åsa", "last_name": "Öberg", "csrf_token": fresh}
+    )
+    assert again.status_code == 302
+    # Anonymous posts are still sent to the login page, never shown a form.
+    anonymous = app.test_client().post("/kontakter/ny", data={"first_name": "X"})
+    assert anonymous.status_code == 302
