@@ -28,11 +28,13 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
 
     from app.backup import backup, restore
+    from app.demo import demo
     from app.reports.cli import report
 
     app.cli.add_command(report)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
+    app.cli.add_command(demo)
 
 
 @click.command()
