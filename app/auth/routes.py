@@ -18,7 +18,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from app.common.exceptions import DomainError, EditConflict
-from app.common.forms import submitted_version
+from app.common.forms import redisplays_on_csrf_failure, submitted_version
 from app.extensions import db
 
 from . import services
@@ -69,6 +69,7 @@ def login():
                 # A permanent session expires PERMANENT_SESSION_LIFETIME after the last
                 # request (Flask re-signs it on each one), not at a fixed time after login.
                 session.permanent = True
+                session.pop("csrf_token", None)  # a fresh CSRF secret for the new session
                 login_user(user, remember=form.remember.data)
                 return redirect(target or url_for("dashboard.index"))
             flash(_("Fel e-postadress eller lösenord."), "error")
@@ -82,6 +83,7 @@ def logout():
     services.end_sessions(current_user)
     db.session.commit()
     logout_user()
+    session.pop("csrf_token", None)
     flash(_("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
 
@@ -135,6 +137,7 @@ def index():
 
 
 @bp.route("/admin/anvandare/ny", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 @role_required(Role.ADMIN)
 def create():
     form = UserForm()
@@ -158,6 +161,7 @@ def create():
 
 
 @bp.route("/admin/anvandare/<int:user_id>", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 @role_required(Role.ADMIN)
 def edit(user_id: int):
     user = db.get_or_404(User, user_id)

@@ -179,6 +179,7 @@ def feed(
 ) -> bytes:
     """A subscription feed (PUBLISH): every event, without organizer or attendees."""
     calendar = _calendar("PUBLISH")
+    name = _one_line(name)
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     if description:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from flask import Response
@@ -13,6 +14,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def attachment(data: bytes, *, filename: str, mimetype: str) -> Response:
     """Send `data` as a file to save; never cached (exports hold personal data)."""
     response = Response(data, mimetype=mimetype)
+    # A name comes from user text: no line breaks, quotes or backslashes in the header.
+    filename = " ".join(re.sub(r'[\x00-\x1f\x7f"\\/]', " ", filename).split()) or "fil"
     ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

@@ -9,7 +9,7 @@ from flask_login import current_user
 from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
 
 from app.common.exceptions import EditConflict
-from app.common.forms import Form, max_length, submitted_version
+from app.common.forms import Form, max_length, redisplays_on_csrf_failure, submitted_version
 from app.extensions import db
 
 from . import duplicates
@@ -64,6 +64,7 @@ def duplicates_dismiss():
 
 
 @bp.route("/sla-ihop/<int:first_id>/<int:second_id>", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 def merge(first_id: int, second_id: int):
     first, second = load_contact(first_id), load_contact(second_id)
     if first.id == second.id:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -67,6 +68,10 @@ def sniff_separator(first_line: str) -> str:
     return best if counts[best] else ";"
 
 
+#: Control characters other than tab and line breaks: never stored (PostgreSQL refuses NUL).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def looks_binary(text: str) -> bool:
     """True for content that is not text (control characters other than tab and newlines)."""
     sample = text[:4096]
@@ -109,7 +114,7 @@ def read_csv(data: bytes, *, max_rows: int) -> Table:
     rows: list[list[str]] = []
     try:
         for row in reader:
-            rows.append([cell.strip() for cell in row])
+            rows.append([CONTROL.sub("", cell).strip() for cell in row])
             if len(rows) > max_rows + 1:
                 raise UnreadableFile(too_many_rows(max_rows))
     except csv.Error as error:
@@ -119,7 +124,29 @@ def read_csv(data: bytes, *, max_rows: int) -> Table:
     return table_from(rows, encoding=encoding, separator=separator)
 
 
+#: An .xlsx is a zip: refuse one that would unpack to more than this, or has more entries,
+#: before anything is inflated (a "zip bomb" of a few hundred kB can unpack to gigabytes).
+XLSX_MAX_UNPACKED = 100 * 1024 * 1024
+XLSX_MAX_ENTRIES = 1000
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse a zip whose declared contents are too large or too many."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableFile(
+            _("Excel-filen kunde inte öppnas. Spara den igen som .xlsx.")
+        ) from None
+    if len(entries) > XLSX_MAX_ENTRIES or sum(e.file_size for e in entries) > XLSX_MAX_UNPACKED:
+        raise UnreadableFile(
+            _("Excel-filen är för stor när den packas upp. Spara bara kontakterna i en ny fil.")
+        )
+
+
 def read_xlsx(data: bytes, *, max_rows: int) -> Table:
+    check_zip(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):

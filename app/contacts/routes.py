@@ -282,6 +282,7 @@ def end_affiliation(contact_id: int, affiliation_id: int):
 
 
 @bp.route("/<int:contact_id>/byter-organisation", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 def change_organisation(contact_id: int):
     contact = load_contact(contact_id)
     form = ChangeOrganisationForm()

@@ -31,6 +31,7 @@ def escape(value: str) -> str:
         .replace(",", "\\,")
         .replace(";", "\\;")
         .replace("\r\n", "\\n")
+        .replace("\r", "\\n")
         .replace("\n", "\\n")
     )
 

@@ -268,6 +268,7 @@ def delete(organisation_id: int):
 
 
 @bp.route("/<int:organisation_id>/engagemang", methods=["GET", "POST"])
+@redisplays_on_csrf_failure
 def engagement(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     if not organisation.is_municipality:
