@@ -29,7 +29,9 @@ from icalendar import (
     vRecur,
 )
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+from app.common.text import one_line
+from app.common.time import STOCKHOLM, is_ambiguous_local
+
 PRODID = "-//Samverkan//Samverkan CRM//SV"
 
 Method = Literal["REQUEST", "CANCEL", "PUBLISH"]
@@ -88,23 +90,17 @@ def stockholm_timezone() -> Timezone:
 def _address(person: Person, **parameters: str) -> vCalAddress:
     address = vCalAddress(f"mailto:{person.email}")
     if person.name:
-        address.params["CN"] = _one_line(person.name)
+        address.params["CN"] = one_line(person.name)  # no line break in a parameter
     address.params.update(parameters)
     return address
-
-
-def _one_line(text: str) -> str:
-    """Names go into parameters, where no line break may appear."""
-    return " ".join(text.split())
 
 
 def _timed(moment: datetime) -> datetime:
     """Stockholm time, except in the hour the autumn change repeats: there a local time is
     ambiguous (RFC 5545 takes the first, ICAL.js the second), so it is written in UTC."""
-    local = moment.astimezone(STOCKHOLM)
-    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+    if is_ambiguous_local(moment):
         return moment.astimezone(ZoneInfo("UTC"))
-    return local
+    return moment.astimezone(STOCKHOLM)
 
 
 def _local_day(moment: datetime) -> date:
@@ -179,7 +175,7 @@ def feed(
 ) -> bytes:
     """A subscription feed (PUBLISH): every event, without organizer or attendees."""
     calendar = _calendar("PUBLISH")
-    name = _one_line(name)
+    name = one_line(name)
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     if description:

@@ -18,6 +18,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any, Literal
 
+from app.common.text import one_line
+
 from .ics import CalendarEvent, Person
 
 
@@ -72,14 +74,14 @@ def build_message(
     server's own address differs it goes in Sender, as "on behalf of"."""
     organizer = event.organizer
     message = EmailMessage()
-    message["Subject"] = _one_line(subject)
+    message["Subject"] = one_line(subject)
     if organizer is not None:
-        message["From"] = Address(_one_line(organizer.name), addr_spec=organizer.email)
+        message["From"] = Address(one_line(organizer.name), addr_spec=organizer.email)
         if sender and sender.lower() != organizer.email.lower():
             message["Sender"] = sender
     else:
         message["From"] = sender
-    message["To"] = Address(_one_line(to.name), addr_spec=to.email)
+    message["To"] = Address(one_line(to.name), addr_spec=to.email)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="samverkan")
     message.set_content(text)
@@ -115,11 +117,6 @@ def send_messages(settings: MailSettings, messages: list[EmailMessage]) -> None:
                 smtp.send_message(message, from_addr=_address_only(envelope_from))
     except (OSError, smtplib.SMTPException) as error:
         raise MailFailed(str(error)) from error
-
-
-def _one_line(text: str) -> str:
-    """Header text on one line (a title or name typed with a line break)."""
-    return " ".join(text.split())
 
 
 def _address_only(value: str) -> str:

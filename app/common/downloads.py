@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 from flask import Response
 
+from app.common.text import one_line
+
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -15,7 +17,7 @@ def attachment(data: bytes, *, filename: str, mimetype: str) -> Response:
     """Send `data` as a file to save; never cached (exports hold personal data)."""
     response = Response(data, mimetype=mimetype)
     # A name comes from user text: no line breaks, quotes or backslashes in the header.
-    filename = " ".join(re.sub(r'[\x00-\x1f\x7f"\\/]', " ", filename).split()) or "fil"
+    filename = one_line(re.sub(r'[\x00-\x1f\x7f"\\/]', " ", filename)) or "fil"
     ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

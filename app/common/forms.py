@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,14 +11,14 @@ from wtforms import Field, FieldList, FormField
 from wtforms import Form as WTForm
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from app.common.text import remove_control_characters as strip_controls
+
+
 #: Characters no form field has a use for (tab, newline and carriage return are kept). NUL in
 #: particular is refused by PostgreSQL and would turn a typo into a server error.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def remove_control_characters(value: Any) -> Any:
     """A WTForms filter: drop control characters from text."""
-    return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+    return strip_controls(value) if isinstance(value, str) else value
 
 
 class Form(FlaskForm):

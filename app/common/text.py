@@ -20,6 +20,20 @@ _SORT_LETTERS = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "ü": "y
 
 _WORD = re.compile(r"[\w@.+-]+")
 
+#: Control characters other than tab and line breaks: never kept in stored text (PostgreSQL
+#: refuses NUL) and never useful in it.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def remove_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of whitespace, line breaks included, as one space: for headers,
+    parameters and names that must stay on one line."""
+    return " ".join(text.split())
+
 
 def fold(text: str | None) -> str:
     """Lower-case `text` and strip diacritics: "Malmö" → "malmo", "ÅRE" → "are"."""

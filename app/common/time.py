@@ -53,6 +53,13 @@ def local_to_utc(day: date, clock: time, *, fold: int | None = None) -> datetime
     return first
 
 
+def is_ambiguous_local(moment: datetime) -> bool:
+    """True when `moment` falls in the autumn hour whose Stockholm wall-clock times occur
+    twice, so the local time alone does not say which moment it is."""
+    local = moment.astimezone(STOCKHOLM)
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
 def local_midnight(day: date) -> datetime:
     """The UTC moment a Stockholm day begins (midnight never falls in a DST change here)."""
     return local_to_utc(day, time(0, 0))

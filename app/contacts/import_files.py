@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +16,8 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+
+from app.common.text import remove_control_characters
 
 XLSX_MAGIC = b"PK\x03\x04"
 SEPARATORS = (";", ",", "\t")
@@ -68,10 +69,6 @@ def sniff_separator(first_line: str) -> str:
     return best if counts[best] else ";"
 
 
-#: Control characters other than tab and line breaks: never stored (PostgreSQL refuses NUL).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def looks_binary(text: str) -> bool:
     """True for content that is not text (control characters other than tab and newlines)."""
     sample = text[:4096]
@@ -114,7 +111,7 @@ def read_csv(data: bytes, *, max_rows: int) -> Table:
     rows: list[list[str]] = []
     try:
         for row in reader:
-            rows.append([CONTROL.sub("", cell).strip() for cell in row])
+            rows.append([remove_control_characters(cell).strip() for cell in row])
             if len(rows) > max_rows + 1:
                 raise UnreadableFile(too_many_rows(max_rows))
     except csv.Error as error:

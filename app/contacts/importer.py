@@ -27,6 +27,7 @@ from .services import (
     InvalidContact,
     clean_emails,
     clean_phones,
+    split_name,
     split_tags,
 )
 
@@ -160,15 +161,6 @@ def _cell(row: Sequence[str], mapping: dict[str, int], name: str) -> str:
     if index is None or index >= len(row):
         return ""
     return " ".join(str(row[index]).split())
-
-
-def split_name(full: str) -> tuple[str, str]:
-    """ "Berg, Anna" → ("Anna", "Berg"); "Anna Maria Berg" → ("Anna Maria", "Berg")."""
-    if "," in full:
-        last, first = (p.strip() for p in full.split(",", 1))
-        return first, last
-    parts = full.rsplit(" ", 1)
-    return (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
 
 
 def _split_cell(text: str) -> list[str]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.services import Action, Actor, diff, record, snapshot
 from app.common.exceptions import DomainError, EditConflict
 from app.common.labels import labels_named
-from app.common.text import fold, like_pattern, search_terms
+from app.common.text import fold, like_pattern, one_line, search_terms
 from app.common.time import local_today
 from app.common.validation import InvalidValue, normalise_email, normalise_phone
 from app.extensions import db
@@ -334,16 +334,13 @@ def contacts_by_address(addresses: list[str]) -> dict[str, Contact]:
     return dict(rows)
 
 
-def split_name(name: str, email: str) -> tuple[str, str]:
-    """First and last name from "Johan Berg", "Berg, Johan" or, failing that, the address."""
-    name = " ".join(name.split())
-    if "," in name:
-        last, _sep, first = name.partition(",")
-        return first.strip(), last.strip()
-    if not name:
-        name = email.split("@", 1)[0].replace(".", " ").replace("_", " ").title()
-    first, _sep, last = name.rpartition(" ")
-    return (first, last) if first else (last, "")
+def split_name(full: str) -> tuple[str, str]:
+    """ "Berg, Anna" → ("Anna", "Berg"); "Anna Maria Berg" → ("Anna Maria", "Berg")."""
+    if "," in full:
+        last, first = (p.strip() for p in full.split(",", 1))
+        return first, last
+    parts = full.rsplit(" ", 1)
+    return (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
 
 
 def contacts_for_addresses(people: list[tuple[str, str]], *, by: Actor | None) -> list[int]:
@@ -358,7 +355,15 @@ def contacts_for_addresses(people: list[tuple[str, str]], *, by: Actor | None) -
             continue
         contact = found.get(address)
         if contact is None:
-            first, last = split_name(name, address)
+            # A name as the invitation gives it, else one made from the address; a single
+            # word is taken as the first name.
+            name = (
+                one_line(name)
+                or address.split("@", 1)[0].replace(".", " ").replace("_", " ").title()
+            )
+            first, last = split_name(name)
+            if not first:
+                first, last = last, ""
             contact = create_contact(
                 values=ContactValues(
                     first_name=first[:100], last_name=last[:100], emails=[address]

@@ -94,10 +94,6 @@ def value_labels() -> dict:
     }
 
 
-def fill_choices(form: MeetingForm) -> None:
-    fill_meeting_choices(form)
-
-
 def form_values(form: MeetingForm) -> services.MeetingValues:
     """The submitted meeting; raises InvalidMeeting or AskFold."""
     starts_at, ends_at = services.resolve_times(
@@ -239,7 +235,7 @@ def create():
                 form.organisations.data = [
                     a.organisation_id for a in contact.current_affiliations()
                 ]
-    fill_choices(form)
+    fill_meeting_choices(form)
     form.new_contacts.choices = [(entry, entry) for entry in form.new_contacts.data or []]
     response, _conflict = save(form, None)
     if response is not None:
@@ -259,7 +255,7 @@ def create():
 def edit(meeting_id: int):
     meeting = services.load_meeting(meeting_id) or abort(404)
     form = MeetingForm(data=form_data(meeting) if request.method == "GET" else None)
-    fill_choices(form)
+    fill_meeting_choices(form)
     response, conflict_rows = save(form, meeting)
     if response is not None:
         return response
