@@ -41,3 +41,50 @@ def make_organisation(
     db.session.add(organisation)
     db.session.flush()
     return organisation
+
+
+def make_example_rows(*, contact_emails: tuple[str, ...] = ()) -> None:
+    """Rows with id 1 (and 2) for every URL argument the route walks need: a municipality
+    (the first seeded organisation), two contacts (the first at it), a held meeting, a
+    follow-up and a draft import; user 1 is the admin. Needs the seeded registry."""
+    from datetime import UTC, date, datetime
+
+    from app.contacts.import_commit import start_import
+    from app.contacts.services import ContactValues, create_contact
+    from app.followups.services import FollowUpValues, create_follow_up
+    from app.meetings.models import MeetingKind, MeetingStatus
+    from app.meetings.services import MeetingValues, schedule_meeting
+
+    create_contact(
+        values=ContactValues(first_name="Exempel", last_name="Person", emails=list(contact_emails)),
+        organisation=db.session.get(Organisation, 1),
+        by=None,
+    )
+    create_contact(values=ContactValues(first_name="Andra", last_name="Person"), by=None)
+    schedule_meeting(
+        values=MeetingValues(
+            title="Exempelmöte",
+            kind=MeetingKind.DIGITAL,
+            status=MeetingStatus.HELD,
+            starts_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
+            ends_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
+            all_day=False,
+            responsible_id=1,
+            organisation_ids=[1],
+            contact_ids=[1],
+        ),
+        by=None,
+    )
+    create_follow_up(
+        values=FollowUpValues(
+            title="Skicka material", owner_id=1, due_on=date(2026, 12, 1), meeting_id=1
+        ),
+        by=None,
+        today=date(2026, 11, 23),
+    )
+    start_import(
+        filename="kontakter.csv",
+        header=["Förnamn", "Efternamn"],
+        rows=[["Ny", "Person"]],
+        by=db.session.get(User, 1),
+    )

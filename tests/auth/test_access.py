@@ -42,53 +42,12 @@ RULES = list(URL_MAP.iter_rules())
 def example_rows(seeded, users):
     """Rows with id 1 for every URL argument: a municipality (the first seeded organisation),
     a contact and its affiliation, a draft import."""
-    from app.auth.models import User
-    from app.contacts.import_commit import start_import
-    from app.contacts.services import ContactValues, create_contact
     from app.extensions import db
-    from app.organisations.models import Organisation
+
+    from ..factories import make_example_rows
 
     with seeded.app_context():
-        create_contact(
-            values=ContactValues(first_name="Exempel", last_name="Person"),
-            organisation=db.session.get(Organisation, 1),
-            by=None,
-        )
-        create_contact(values=ContactValues(first_name="Andra", last_name="Person"), by=None)
-        from datetime import UTC, date, datetime
-
-        from app.meetings.models import MeetingKind, MeetingStatus
-        from app.meetings.services import MeetingValues, schedule_meeting
-
-        schedule_meeting(
-            values=MeetingValues(
-                title="Exempelmöte",
-                kind=MeetingKind.DIGITAL,
-                status=MeetingStatus.HELD,
-                starts_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
-                ends_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
-                all_day=False,
-                responsible_id=1,
-                organisation_ids=[1],
-                contact_ids=[1],
-            ),
-            by=None,
-        )
-        from app.followups.services import FollowUpValues, create_follow_up
-
-        create_follow_up(
-            values=FollowUpValues(
-                title="Skicka material", owner_id=1, due_on=date(2026, 12, 1), meeting_id=1
-            ),
-            by=None,
-            today=date(2026, 11, 23),
-        )
-        start_import(
-            filename="kontakter.csv",
-            header=["Förnamn", "Efternamn"],
-            rows=[["Ny", "Person"]],
-            by=db.session.get(User, 1),
-        )
+        make_example_rows()
         db.session.commit()
 
 

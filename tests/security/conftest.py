@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -58,50 +57,13 @@ def example_rows(seeded: Flask, users: dict[str, str]) -> ExampleRows:
     and a draft import, all with id 1; and a calendar feed token for the admin (user 1)."""
     from app.auth.models import User
     from app.calendar.services import issue_feed_token
-    from app.contacts.import_commit import start_import
-    from app.contacts.services import ContactValues, create_contact
     from app.extensions import db
-    from app.followups.services import FollowUpValues, create_follow_up
-    from app.meetings.models import MeetingKind, MeetingStatus
-    from app.meetings.services import MeetingValues, schedule_meeting
-    from app.organisations.models import Organisation
+
+    from ..factories import make_example_rows
 
     with seeded.app_context():
-        create_contact(
-            values=ContactValues(first_name="Exempel", last_name="Person", emails=["ex@a.se"]),
-            organisation=db.session.get(Organisation, 1),
-            by=None,
-        )
-        create_contact(values=ContactValues(first_name="Andra", last_name="Person"), by=None)
-        schedule_meeting(
-            values=MeetingValues(
-                title="Exempelmöte",
-                kind=MeetingKind.DIGITAL,
-                status=MeetingStatus.HELD,
-                starts_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
-                ends_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
-                all_day=False,
-                responsible_id=1,
-                organisation_ids=[1],
-                contact_ids=[1],
-            ),
-            by=None,
-        )
-        create_follow_up(
-            values=FollowUpValues(
-                title="Skicka material", owner_id=1, due_on=date(2026, 12, 1), meeting_id=1
-            ),
-            by=None,
-            today=date(2026, 11, 23),
-        )
-        admin = db.session.get(User, 1)
-        start_import(
-            filename="kontakter.csv",
-            header=["Förnamn", "Efternamn"],
-            rows=[["Ny", "Person"]],
-            by=admin,
-        )
-        token = issue_feed_token(admin)
+        make_example_rows(contact_emails=("ex@a.se",))
+        token = issue_feed_token(db.session.get(User, 1))
         db.session.commit()
     return ExampleRows(feed_token=token)
 
