@@ -44,12 +44,14 @@ def register_extensions(app: Flask) -> None:
     from app.auth.access import configure_login
     from app.common.database import configure_sqlite, engine_options
     from app.common.i18n import select_locale, select_timezone
+    from app.common.soft_delete import install_soft_delete_filter
     from app.extensions import babel, csrf, db, login_manager, migrate
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     )
     db.init_app(app)
+    install_soft_delete_filter()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
@@ -72,8 +74,10 @@ def register_blueprints(app: Flask) -> None:
     from app.health import bp as health_bp
     from app.meetings.routes import bp as meetings_bp
     from app.organisations.routes import bp as organisations_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.reports.routes import bp as reports_bp
     from app.search.routes import bp as search_bp
+    from app.trash.routes import bp as trash_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
@@ -85,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(trash_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -61,6 +61,8 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
         "IMPORT_MAX_ROWS": 10_000,
         "PASSWORD_MIN_LENGTH": 12,
+        # The retention list (gallring): contacts without any activity for this many years.
+        "RETENTION_YEARS": 3,
         "PASSWORD_HASH_METHOD": "scrypt",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",

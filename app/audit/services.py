@@ -33,6 +33,7 @@ class Action(enum.StrEnum):
     IMPORT = "import"
     REVERT = "revert"
     STAGE = "stage"
+    ANONYMISE = "anonymise"
 
 
 ACTION_LABELS = {
@@ -45,6 +46,7 @@ ACTION_LABELS = {
     Action.IMPORT: _l("importerade"),
     Action.REVERT: _l("ångrade import"),
     Action.STAGE: _l("ändrade engagemangssteg"),
+    Action.ANONYMISE: _l("anonymiserade"),
 }
 
 

@@ -49,9 +49,13 @@ def _pair_key(a: int, b: int) -> tuple[int, int]:
 
 def _email_pairs() -> set[tuple[int, int]]:
     other = aliased(ContactEmail)
+    second_contact = aliased(Contact)
     rows = db.session.execute(
         select(ContactEmail.contact_id, other.contact_id)
         .join(other, other.address == ContactEmail.address)
+        # Joining the contacts leaves out those in the trash.
+        .join(Contact, Contact.id == ContactEmail.contact_id)
+        .join(second_contact, second_contact.id == other.contact_id)
         .where(ContactEmail.contact_id < other.contact_id)
     )
     return {tuple(r) for r in rows}

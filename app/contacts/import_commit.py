@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.audit.services import Action, Actor, record
 from app.common.references import is_referred_to
+from app.common.soft_delete import including_deleted
 from app.common.time import utcnow
 from app.extensions import db
 from app.organisations.models import Organisation
@@ -167,7 +168,16 @@ def changed_since(batch: ImportBatch) -> list[str]:
                 )
             )
         )
-    names = [db.session.get(Contact, i).full_name for i in sorted(touched)]
+    # A contact moved to the trash counts as changed; its name is still wanted here.
+    names = []
+    for chunk in chunks(sorted(touched)):
+        names += db.session.scalars(
+            including_deleted(
+                select(Contact.first_name + " " + Contact.last_name)
+                .where(Contact.id.in_(chunk))
+                .order_by(Contact.id)
+            )
+        )
     names += [_("rad %(n)d (borttagen)", n=item.row_number) for item in missing]
     return names
 

@@ -132,9 +132,9 @@ def existing_contacts(
     by_email: dict[str, int] = {}
     for chunk in chunks(sorted(emails)):
         for address, contact_id in db.session.execute(
-            select(ContactEmail.address, ContactEmail.contact_id).where(
-                ContactEmail.address.in_(chunk)
-            )
+            select(ContactEmail.address, ContactEmail.contact_id)
+            .join(Contact, Contact.id == ContactEmail.contact_id)  # not those in the trash
+            .where(ContactEmail.address.in_(chunk))
         ):
             by_email.setdefault(address, contact_id)
     by_name: dict[tuple[int, str], int] = {}

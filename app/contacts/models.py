@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.db_types import UTCDateTime, sort_key_type
+from app.common.soft_delete import SoftDeletable
 from app.common.text import fold, sort_key
 from app.common.time import local_today, utcnow
 from app.extensions import db
@@ -36,7 +37,7 @@ class Tag(db.Model):
         return f"<Tag {self.name}>"
 
 
-class Contact(db.Model):
+class Contact(SoftDeletable, db.Model):
     """A person the team is in dialogue with."""
 
     __tablename__ = "contacts"
@@ -51,6 +52,8 @@ class Contact(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # Set when the person's data was erased (name, addresses, notes cleared) on request.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     tags: Mapped[list[Tag]] = relationship(secondary=contact_tags, order_by=Tag.key)
     emails: Mapped[list[ContactEmail]] = relationship(

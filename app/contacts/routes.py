@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.services import history
 from app.common.downloads import CSV, XLSX, attachment
 from app.common.exceptions import EditConflict
+from app.common.formatting import format_date
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.sections import sections_for
 from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
@@ -60,8 +61,8 @@ def load_contact(contact_id: int) -> Contact:
             selectinload(Contact.phones),
             selectinload(Contact.tags),
             selectinload(Contact.affiliations)
-            .selectinload(Affiliation.organisation)
-            .selectinload(Organisation.parent),
+            .joinedload(Affiliation.organisation)
+            .joinedload(Organisation.parent),
         )
         .where(Contact.id == contact_id)
     ) or abort(404)
@@ -208,6 +209,16 @@ def edit(contact_id: int):
         else None
     )
     conflict_rows = None
+    if request.method == "GET" and contact.anonymised_at is not None:
+        # Whatever is typed here would be new personal data about an erased person.
+        flash(
+            _(
+                "Uppgifterna är anonymiserade %(date)s. Lägg inte tillbaka personuppgifter "
+                "om personen.",
+                date=format_date(contact.anonymised_at),
+            ),
+            "info",
+        )
     if request.method == "POST" and form.validate_on_submit():
         try:
             services.update_contact(

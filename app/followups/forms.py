@@ -15,14 +15,19 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from app.common.forms import Form, input_required, max_length, required, strip
-from app.organisations.forms import optional_int
+from app.organisations.forms import SENSITIVE_DATA_NOTICE, optional_int
 
 
 class FollowUpForm(Form):
     title = StringField(
         _l("Vad ska göras"), filters=[strip], validators=[required(), max_length(200)]
     )
-    description = TextAreaField(_l("Beskrivning"), filters=[strip], validators=[max_length(10000)])
+    description = TextAreaField(
+        _l("Beskrivning"),
+        filters=[strip],
+        validators=[max_length(10000)],
+        description=SENSITIVE_DATA_NOTICE,
+    )
     owner = SelectField(
         _l("Ansvarig"), coerce=optional_int, validate_choice=False, validators=[required()]
     )
@@ -57,7 +62,17 @@ class NewFollowUpRow(Form):
 
 
 class AfterMeetingForm(Form):
-    outcome = TextAreaField(_l("Resultat"), filters=[strip], validators=[max_length(20000)])
-    notes = TextAreaField(_l("Anteckningar"), filters=[strip], validators=[max_length(50000)])
+    outcome = TextAreaField(
+        _l("Resultat"),
+        filters=[strip],
+        validators=[max_length(20000)],
+        description=SENSITIVE_DATA_NOTICE,
+    )
+    notes = TextAreaField(
+        _l("Anteckningar"),
+        filters=[strip],
+        validators=[max_length(50000)],
+        description=SENSITIVE_DATA_NOTICE,
+    )
     follow_ups = FieldList(FormField(NewFollowUpRow), min_entries=3, max_entries=10)
     version = HiddenField()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.common.db_types import UTCDateTime, enum_column
+from app.common.soft_delete import SoftDeletable
 from app.common.time import utcnow
 from app.contacts.models import Contact
 from app.extensions import db
@@ -35,7 +36,7 @@ STATUS_LABELS = {
 }
 
 
-class FollowUp(db.Model):
+class FollowUp(SoftDeletable, db.Model):
     """Something promised: an owner in the team, a due date (a Stockholm date), and what it
     concerns (a meeting, an organisation, a contact)."""
 

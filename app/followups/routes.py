@@ -10,6 +10,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from app.audit.services import history
@@ -194,7 +196,16 @@ def edit(follow_up_id: int):
 
 @bp.get("/<int:follow_up_id>")
 def detail(follow_up_id: int):
-    follow_up = db.get_or_404(FollowUp, follow_up_id)
+    follow_up = db.session.scalar(
+        select(FollowUp)
+        .options(
+            joinedload(FollowUp.owner),
+            joinedload(FollowUp.meeting),
+            joinedload(FollowUp.organisation),
+            joinedload(FollowUp.contact),
+        )
+        .where(FollowUp.id == follow_up_id)
+    ) or abort(404)
     reassign = ReassignForm(data={"owner": follow_up.owner_id})
     reassign.owner.choices = user_choices()
     return render_template(

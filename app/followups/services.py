@@ -19,7 +19,9 @@ from app.audit.services import Action, Actor, diff, record, snapshot
 from app.auth.models import User
 from app.common.exceptions import DomainError, EditConflict
 from app.common.time import week_bounds
+from app.contacts.models import Contact
 from app.extensions import db
+from app.meetings.models import Meeting
 from app.organisations.models import Organisation
 
 from .models import FollowUp, FollowUpStatus
@@ -67,6 +69,23 @@ def _check(values: FollowUpValues, *, today: date) -> None:
     if not EARLIEST <= values.due_on <= today.replace(year=today.year + YEARS_AHEAD):
         raise InvalidFollowUp(_("Datumet %(day)s är orimligt.", day=values.due_on.isoformat()))
     _check_owner(values.owner_id)
+    _check_links(values)
+
+
+def _check_links(values: FollowUpValues) -> None:
+    """What the follow-up concerns must exist (and not be in the trash)."""
+    links = (
+        (Meeting, values.meeting_id, _("Mötet finns inte längre; det kan ha tagits bort.")),
+        (
+            Organisation,
+            values.organisation_id,
+            _("Organisationen finns inte längre; den kan ha tagits bort."),
+        ),
+        (Contact, values.contact_id, _("Kontakten finns inte längre; den kan ha tagits bort.")),
+    )
+    for model, record_id, message in links:
+        if record_id and db.session.get(model, record_id) is None:
+            raise InvalidFollowUp(message)
 
 
 def _apply(follow_up: FollowUp, values: FollowUpValues) -> None:

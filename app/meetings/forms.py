@@ -28,7 +28,12 @@ from app.common.forms import (
     strip,
 )
 from app.common.validation import normalise_url
-from app.organisations.forms import optional_int, optional_kind, organisation_choices
+from app.organisations.forms import (
+    SENSITIVE_DATA_NOTICE,
+    optional_int,
+    optional_kind,
+    organisation_choices,
+)
 from app.organisations.services import organisation_choices as active_organisations
 
 from .models import (
@@ -104,9 +109,24 @@ class MeetingForm(Form):
         _l("Ansvarig i teamet"), coerce=optional_int, validate_choice=False, validators=[required()]
     )
     team = SelectMultipleField(_l("Deltagare från teamet"), coerce=int, validate_choice=False)
-    agenda = TextAreaField(_l("Dagordning"), filters=[strip], validators=[max_length(20000)])
-    notes = TextAreaField(_l("Anteckningar"), filters=[strip], validators=[max_length(50000)])
-    outcome = TextAreaField(_l("Resultat"), filters=[strip], validators=[max_length(20000)])
+    agenda = TextAreaField(
+        _l("Dagordning"),
+        filters=[strip],
+        validators=[max_length(20000)],
+        description=SENSITIVE_DATA_NOTICE,
+    )
+    notes = TextAreaField(
+        _l("Anteckningar"),
+        filters=[strip],
+        validators=[max_length(50000)],
+        description=SENSITIVE_DATA_NOTICE,
+    )
+    outcome = TextAreaField(
+        _l("Resultat"),
+        filters=[strip],
+        validators=[max_length(20000)],
+        description=SENSITIVE_DATA_NOTICE,
+    )
     topics = StringField(_l("Ämnen"), filters=[strip], validators=[max_length(600)])
     target_groups = StringField(_l("Målgrupper"), filters=[strip], validators=[max_length(600)])
     barnratt = BooleanField(_l("Barnrättsperspektivet har beaktats"))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.common.db_types import UTCDateTime, enum_column
+from app.common.soft_delete import SoftDeletable
 from app.common.text import fold
 from app.common.time import to_local, utcnow
 from app.contacts.models import Contact
@@ -141,7 +142,7 @@ class TargetGroup(db.Model):
     key: Mapped[str] = mapped_column(String(120), unique=True)
 
 
-class Meeting(db.Model):
+class Meeting(SoftDeletable, db.Model):
     """A meeting or conversation. Times are stored in UTC; an all-day meeting spans whole
     Stockholm days, from `starts_at` (local midnight) to `ends_at` (the midnight after)."""
 

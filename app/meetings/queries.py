@@ -44,12 +44,18 @@ class MeetingFilter:
     descending: bool = True
 
 
-def meeting_query(filters: MeetingFilter) -> Select[tuple[Meeting]]:
-    """The SELECT behind the meeting list and timelines, newest first by default."""
-    query = select(Meeting).options(
-        selectinload(Meeting.organisations).joinedload(Organisation.parent),
-        joinedload(Meeting.responsible),
-    )
+def meeting_query(filters: MeetingFilter, *, for_list: bool = True) -> Select[tuple[Meeting]]:
+    """The SELECT behind the meeting list and timelines, newest first by default.
+
+    `for_list` loads what the meeting list shows besides the meeting itself (organisations,
+    the responsible); timelines that show only the meeting leave it off.
+    """
+    query = select(Meeting)
+    if for_list:
+        query = query.options(
+            selectinload(Meeting.organisations).joinedload(Organisation.parent),
+            joinedload(Meeting.responsible),
+        )
     for term in search_terms(filters.q):
         query = query.where(Meeting.search_text.like(like_pattern(term), escape="\\"))
     if filters.start:

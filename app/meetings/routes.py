@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func
+from sqlalchemy import case, func
 from wtforms import SelectChoice
 
 from app.audit.services import history
@@ -347,24 +347,22 @@ def index():
 
 
 def meeting_section(filters: queries.MeetingFilter, title: str, new_url: str) -> Section:
-    """A record's meetings, newest first, one page (paginated with ?moten=N)."""
+    """A record's meetings, newest first, one page (paginated with ?moten=N), in two
+    statements: the page, and one aggregate for the total and the last held meeting."""
+    timeline = queries.meeting_query(filters, for_list=False)
     page = db.paginate(
-        queries.meeting_query(filters),
+        timeline,
         page=request.args.get("moten", 1, type=int),
         per_page=10,
         error_out=False,
+        count=False,
     )
-    last_held = db.session.scalar(
-        queries.meeting_query(
-            queries.MeetingFilter(
-                organisation_id=filters.organisation_id,
-                contact_id=filters.contact_id,
-                status=MeetingStatus.HELD,
-            )
-        )
-        .with_only_columns(func.max(Meeting.starts_at))
-        .order_by(None)
-    )
+    page.total, last_held = db.session.execute(
+        timeline.with_only_columns(
+            func.count(),
+            func.max(case((Meeting.status == MeetingStatus.HELD, Meeting.starts_at))),
+        ).order_by(None)
+    ).one()
     return Section(
         "meetings/_section.html",
         {"page": page, "title": title, "new_url": new_url, "last_held": last_held},

@@ -22,6 +22,15 @@ from .stages import STAGE_LABELS, Stage
 
 WEBSITE_MESSAGE = _l("Ange en webbadress som börjar med http:// eller https://.")
 
+#: The help text under every free-text field (the `description` the form macro shows and ties
+#: to the field): special categories of personal data (GDPR art. 9) and personal identity
+#: numbers have no place in a dialogue CRM. Defined here, the lowest domain whose forms the
+#: others already import.
+SENSITIVE_DATA_NOTICE = _l(
+    "Skriv inte känsliga personuppgifter (t.ex. hälsa, etnicitet, religion, politisk åsikt) "
+    "eller personnummer."
+)
+
 
 def _website(value: str) -> str:
     return normalise_url(value, message=str(WEBSITE_MESSAGE))
@@ -84,7 +93,12 @@ class OrganisationForm(Form):
         filters=[strip],
         validators=[Optional(), max_length(500), normalising_validator(_website)],
     )
-    notes = TextAreaField(_l("Anteckningar"), filters=[strip], validators=[max_length(20000)])
+    notes = TextAreaField(
+        _l("Anteckningar"),
+        filters=[strip],
+        validators=[max_length(20000)],
+        description=SENSITIVE_DATA_NOTICE,
+    )
     version = HiddenField()
 
     def values(self) -> dict:
@@ -98,12 +112,23 @@ class OrganisationForm(Form):
 class EngagementForm(Form):
     stage = SelectField(_l("Steg"), coerce=Stage, choices=stage_choices)
     comment = TextAreaField(
-        _l("Kommentar till ändringen"), filters=[strip], validators=[max_length(2000)]
+        _l("Kommentar till ändringen"),
+        filters=[strip],
+        validators=[max_length(2000)],
+        description=SENSITIVE_DATA_NOTICE,
     )
     opportunities = TextAreaField(
-        _l("Möjligheter"), filters=[strip], validators=[max_length(10000)]
+        _l("Möjligheter"),
+        filters=[strip],
+        validators=[max_length(10000)],
+        description=SENSITIVE_DATA_NOTICE,
     )
-    challenges = TextAreaField(_l("Utmaningar"), filters=[strip], validators=[max_length(10000)])
+    challenges = TextAreaField(
+        _l("Utmaningar"),
+        filters=[strip],
+        validators=[max_length(10000)],
+        description=SENSITIVE_DATA_NOTICE,
+    )
 
 
 class OrganisationFilterForm(FilterForm):

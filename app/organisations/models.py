@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.db_types import UTCDateTime, enum_column, sort_key_type
+from app.common.soft_delete import SoftDeletable
 from app.common.text import fold, sort_key
 from app.common.time import utcnow
 from app.extensions import db
@@ -72,7 +73,7 @@ class County(db.Model):
         return f"<County {self.code} {self.name}>"
 
 
-class Organisation(db.Model):
+class Organisation(SoftDeletable, db.Model):
     """An organisation, or a unit inside one (such as a municipality's social services).
 
     `reference_key` ties a row to the reference data it was loaded from ("kommun:0114",

@@ -145,6 +145,7 @@ def detail(organisation_id: int):
     affiliations = list(
         db.session.scalars(
             select(Affiliation)
+            .join(Affiliation.contact)  # leaves out contacts in the trash
             .options(selectinload(Affiliation.contact))
             .where(Affiliation.organisation_id == organisation.id)
             .order_by(Affiliation.started_on.desc(), Affiliation.id.desc())
@@ -251,20 +252,6 @@ def restore(organisation_id: int):
     db.session.commit()
     flash(_("%(name)s är återställd.", name=organisation.name), "success")
     return redirect(url_for(".detail", organisation_id=organisation.id))
-
-
-@bp.post("/<int:organisation_id>/ta-bort")
-def delete(organisation_id: int):
-    organisation = db.get_or_404(Organisation, organisation_id)
-    name = organisation.name
-    try:
-        services.delete_organisation(organisation, by=current_user)
-    except services.InvalidOrganisation as error:
-        flash(str(error), "error")
-        return redirect(url_for(".detail", organisation_id=organisation.id))
-    db.session.commit()
-    flash(_("%(name)s är borttagen.", name=name), "success")
-    return redirect(url_for(".index"))
 
 
 @bp.route("/<int:organisation_id>/engagemang", methods=["GET", "POST"])

@@ -227,7 +227,7 @@ def update_organisation(
 
 
 def is_deletable(organisation: Organisation) -> bool:
-    """Only a user-created organisation that nothing refers to may be deleted."""
+    """Only a user-created organisation that nothing refers to may go to the trash."""
     return not organisation.reference_key and not is_referred_to(organisation)
 
 
@@ -243,16 +243,6 @@ def restore_organisation(organisation: Organisation, *, by: Actor) -> None:
     if organisation.archived_at is not None:
         organisation.archived_at = None
         record(entity=organisation, action=Action.RESTORE, by=by)
-
-
-def delete_organisation(organisation: Organisation, *, by: Actor) -> None:
-    """Remove an organisation nothing refers to; otherwise it must be archived instead."""
-    if not is_deletable(organisation):
-        raise InvalidOrganisation(
-            _("Organisationen används och kan inte tas bort. Arkivera den i stället.")
-        )
-    record(entity=organisation, action=Action.DELETE, by=by, note=organisation.name)
-    db.session.delete(organisation)
 
 
 def change_engagement(

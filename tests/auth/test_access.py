@@ -21,6 +21,13 @@ READER_WRITES = {
     "calendar.new_link",
     "calendar.revoke_link",
 }
+#: Pages about one person's data as a whole (register extract, erasure, retention): not for readers.
+STAFF_PAGES = {
+    "privacy.register_extract_json",
+    "privacy.register_extract_xlsx",
+    "privacy.anonymise",
+    "privacy.retention_list",
+}
 #: GET pages that answer 404 for the example rows (a held meeting has no cancellation).
 NOT_FOUND_FOR_EXAMPLES = {"calendar.cancellation"}
 
@@ -101,7 +108,8 @@ def test_reader_writes_are_refused(as_role, rule, method):
 def test_reader_sees_every_non_admin_page(as_role, rule):
     response = as_role("reader").get(example_path(rule))
     response.close()
-    if rule.endpoint.startswith("auth.") and rule.rule.startswith("/admin"):
+    admin_page = rule.endpoint.startswith("auth.") and rule.rule.startswith("/admin")
+    if admin_page or rule.endpoint in STAFF_PAGES:
         assert response.status_code == 403
     elif rule.endpoint == "auth.login":
         assert response.status_code == 302  # already logged in: on to the start page
@@ -109,6 +117,25 @@ def test_reader_sees_every_non_admin_page(as_role, rule):
         assert response.status_code == 404
     else:
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("reader", "/kontakter/{id}/registerutdrag.json"),
+        ("reader", "/kontakter/{id}/anonymisera"),
+        ("coordinator", "/kontakter/{id}/anonymisera"),
+        ("coordinator", "/admin/anvandare/{id}"),
+    ],
+)
+def test_an_id_the_user_may_not_reach_answers_like_one_that_does_not_exist(as_role, role, path):
+    """Refused before anything is loaded: 403 for both, so the answer tells nothing about
+    which ids exist."""
+    client = as_role(role)
+    existing = client.get(path.format(id=1))
+    missing = client.get(path.format(id=987654))
+    assert existing.status_code == missing.status_code == 403
+    assert existing.text == missing.text
 
 
 def test_reader_finds_no_edit_controls_on_start_page(as_role):

@@ -29,6 +29,8 @@ PAGES = [
     ("konto", "/konto"),
     ("kalender", "/kalender"),
     ("import", "/kontakter/import"),
+    ("papperskorg", "/papperskorg"),
+    ("gallringslista", "/kontakter/gallring?ar=1"),
 ]
 
 
