@@ -12,7 +12,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run setup test lint translations extract-messages clean
+.PHONY: run setup test lint translations extract-messages clean bench
 
 ## run: install, migrate, load reference data, make sure an admin exists, serve on HOST:PORT
 run: setup
@@ -34,6 +34,10 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check app tests wsgi.py migrations
 	$(BIN)/ruff format --check app tests wsgi.py migrations/env.py
 	$(BIN)/bandit -q -r app --severity-level medium
+
+## bench: speed and scale at demo scales 1 and 100 (bench/__main__.py); BENCH_ARGS=--quick to iterate
+bench: $(VENV)/.dev translations
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 translations: $(COMPILED)
 

@@ -1,0 +1,249 @@
+"""One scale's measurements: prepare the database, count statements, serve, time, tidy up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, make_url, select
+
+from . import databases, scenario, sqlcount
+from .client import Client, expect, local_path
+from .machine import OtherLoad
+from .measure import throughput, time_operation, time_page
+from .server import Server
+
+
+@dataclass
+class Settings:
+    """How much to measure (see the options in bench/__main__.py)."""
+
+    requests: int = 50
+    seconds: float = 10.0
+    repeats: int = 3
+    connections: int = 8
+    page_budget: float = 60.0  # seconds of sequential requests per page at most
+    skip: frozenset[str] = frozenset()  # of "pages", "throughput", "operations", "import"
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def run_hello(settings: Settings, *, env: dict[str, str], logs: Path) -> dict[str, Any]:
+    """Throughput of the hello-world app, served like Samverkan."""
+    say("hello-world: serving with gunicorn …")
+    with Server("bench.hello:app", env=env, log=logs / "gunicorn-hello.log", ready_path="/") as s:
+        others = OtherLoad()
+        others.start([s.pid, *s.workers()])
+        result = throughput(
+            s.port, "/", cookies={}, connections=settings.connections, seconds=settings.seconds
+        )
+        memory = s.peak_memory_mb()
+        share = others.stop()
+    say(f"  {result.per_second:.0f} req/s")
+    return {
+        **result.as_dict(),
+        "memory_mb": round(memory, 1),
+        "others_cpu_percent": round(share, 1),
+    }
+
+
+def run_scale(
+    scale: float,
+    settings: Settings,
+    *,
+    server_url: str | None,
+    env: dict[str, str],
+    rebuild: bool,
+    logs: Path,
+) -> dict[str, Any]:
+    """Everything measured on one scale; errors are recorded, not raised, after set-up."""
+    say(f"scale {scale:g}: preparing the database …")
+    database = databases.prepare(scale, server_url=server_url, env=env, rebuild=rebuild)
+    result: dict[str, Any] = {
+        "scale": scale,
+        "built_on": database.built_on,
+        "build_seconds": database.build_seconds and round(database.build_seconds, 1),
+        "demo": database.summary,
+        "errors": [],
+    }
+    app = scenario.make_app(database.url)
+    try:
+        plan = scenario.prepare(app)
+        result["chosen"] = plan.chosen
+        say("  counting SQL statements per page (in-process) …")
+        queries = sqlcount.count_statements(
+            app, plan.pages, email=plan.login_email, password=databases.PASSWORD
+        )
+        backend = make_url(database.url).get_backend_name()
+        sql_log = logs / f"sql-{backend}-scale-{databases.label(scale)}.log"
+        sqlcount.write_log(sql_log, queries)
+        result["sql_log"] = str(sql_log)
+        for name, page in queries.items():
+            if page.status != 200:
+                result["errors"].append(f"{name}: HTTP {page.status} in-process")
+        contacts_before = count_contacts(app)
+        dispose(app)
+        with Server(
+            "wsgi:app",
+            env={**env, "DATABASE_URL": database.url},
+            log=logs / f"gunicorn-scale-{databases.label(scale)}.log",
+            ready_path="/healthz",
+        ) as server:
+            client = Client(server.port)
+            client.login(plan.login_email, databases.PASSWORD)
+            others = OtherLoad()
+            others.start([server.pid, *server.workers()])
+            if "pages" not in settings.skip:
+                result["pages"] = measure_pages(client, plan, queries, settings, result["errors"])
+            if "throughput" not in settings.skip:
+                result["throughput"] = measure_throughput(server.port, client, settings, result)
+            result["operations"] = measure_operations(server.port, client, plan, settings, result)
+            result["others_cpu_percent"] = round(others.stop(), 1)
+            result["memory_mb"] = round(server.peak_memory_mb(), 1)
+            result["workers_restarted"] = server.restarted_workers()
+        result["import_created"] = count_contacts(app) - contacts_before
+    finally:
+        dispose(app)
+        databases.discard(database, server_url=server_url)
+    return result
+
+
+def count_contacts(app) -> int:
+    from app.contacts.models import Contact
+    from app.extensions import db
+
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(Contact)) or 0
+        db.session.remove()
+        return count
+
+
+def dispose(app) -> None:
+    """Close the in-process app's connections (a PostgreSQL copy cannot be dropped else)."""
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def measure_pages(client, plan, queries, settings: Settings, errors: list[str]) -> dict:
+    pages = {}
+    for name, path in plan.pages.items():
+        entry: dict[str, Any] = {"path": path, "sql": queries[name].count}
+        try:
+            timings = time_page(
+                client, path, requests=settings.requests, budget=settings.page_budget
+            )
+            entry.update(timings.as_dict())
+            say(f"  {name:<18} p50 {timings.p50:8.1f} ms  p95 {timings.p95:8.1f} ms  "
+                f"{queries[name].count:3d} statements  ({timings.requests} requests)")  # fmt: skip
+        except Exception as error:
+            errors.append(f"{name}: {error}")
+            say(f"  {name}: ERROR {error}")
+        pages[name] = entry
+    return pages
+
+
+def measure_throughput(port: int, client: Client, settings: Settings, result: dict) -> dict:
+    figures = {}
+    for name, path in (("start page", "/"), ("contact list", "/kontakter")):
+        try:
+            figure = throughput(
+                port, path, cookies=client.cookies,
+                connections=settings.connections, seconds=settings.seconds,
+            )  # fmt: skip
+            figures[name] = figure.as_dict()
+            say(f"  {name} throughput: {figure.per_second:.1f} req/s ({figure.errors} errors)")
+            if figure.errors:
+                result["errors"].append(f"{name} throughput: {figure.errors} failed requests")
+        except Exception as error:
+            result["errors"].append(f"{name} throughput: {error}")
+    return figures
+
+
+def measure_operations(port: int, client: Client, plan, settings: Settings, result: dict) -> dict:
+    """Monthly XLSX, whole-period report, calendar feed, duplicate scan, then the import."""
+    operations: dict[str, Any] = {}
+    anonymous = Client(port)
+    feed_events: list[int] = []
+
+    def feed():
+        response = expect(anonymous.get(plan.feed), 200, "calendar feed")
+        feed_events.append(response.body.count(b"BEGIN:VEVENT"))
+        return response
+
+    heavy = {
+        "monthly XLSX": lambda: expect(client.get(plan.summary_xlsx), 200, "monthly XLSX"),
+        "whole-period report": lambda: expect(client.get(plan.final_report), 200, "report"),
+        "calendar feed": feed,
+        "duplicate scan": lambda: expect(client.get(plan.duplicates), 200, "duplicate scan"),
+    }
+    if "operations" in settings.skip:
+        heavy = {}
+    for name, operation in heavy.items():
+        try:
+            operations[name] = time_operation(operation, repeats=settings.repeats, give_up_after=30)
+            say(f"  {name:<20} {operations[name]['seconds']:8.3f} s")
+        except Exception as error:
+            result["errors"].append(f"{name}: {error}")
+            say(f"  {name}: ERROR {error}")
+    if feed_events:
+        operations["calendar feed"]["events"] = feed_events[0]
+        operations["calendar feed"]["meetings_assigned"] = plan.feed_meetings
+    if "import" in settings.skip:
+        return operations
+    try:
+        preview, commit = import_contacts(client, plan)
+        operations["import preview"] = {"seconds": round(preview, 3), "runs": 1}
+        operations["import commit"] = {"seconds": round(commit, 3), "runs": 1}
+        operations["import total"] = {"seconds": round(preview + commit, 3), "runs": 1}
+        say(f"  import of {plan.import_rows} rows: preview {preview:.2f} s, commit {commit:.2f} s")
+    except Exception as error:
+        result["errors"].append(f"import: {error}")
+        say(f"  import: ERROR {error}")
+    return operations
+
+
+#: The importer's field for each column of scenario.HEADER, in order.
+IMPORT_COLUMNS = ("first_name", "last_name", "email", "phone", "organisation",
+                  "municipality_code", "title", "tags")  # fmt: skip
+
+
+def import_contacts(client: Client, plan) -> tuple[float, float]:
+    """Upload, map the columns, preview, confirm; return (preview seconds, commit seconds).
+
+    Preview is upload + column mapping + the preview page; commit is the confirmation and
+    the result page it leads to. The upload form itself is not timed.
+    """
+    form = expect(client.get("/kontakter/import"), 200, "import form")
+    upload = client.post_file(
+        "/kontakter/import", {"csrf_token": form.csrf_token()},
+        name="file", filename="kontakter.csv", data=plan.import_csv,
+    )  # fmt: skip
+    expect(upload, 302, "import upload")
+    mapping_path = local_path(upload.headers["Location"])
+    mapping_page = expect(client.get(mapping_path), 200, "import mapping")
+    columns = {name: str(n) for n, name in enumerate(IMPORT_COLUMNS)}
+    mapped = expect(
+        client.post_form(mapping_path, {"csrf_token": mapping_page.csrf_token(), **columns}),
+        302,
+        "import mapping",
+    )
+    preview_path = mapping_path.removesuffix("/kolumner")
+    preview = expect(client.get(preview_path), 200, "import preview")
+    preview_seconds = upload.seconds + mapping_page.seconds + mapped.seconds + preview.seconds
+    confirm = client.post_form(
+        f"{preview_path}/bekrafta",
+        {
+            "csrf_token": preview.csrf_token(),
+            "fingerprint": preview.field("fingerprint"),
+            "skip_errors": "y",
+        },
+    )
+    expect(confirm, 302, "import confirm")
+    done = expect(client.get(preview_path), 200, "import result")
+    return preview_seconds, confirm.seconds + done.seconds

@@ -1,0 +1,212 @@
+"""What the benchmark asks of each database: the pages (with deterministically chosen ids),
+the heavy operations, a calendar-feed user and a 10,000-row import file.
+
+Everything is read from (and the feed user written to) this run's copy of the database
+through an in-process app, before gunicorn serves it. Choices are made by rule, so both
+scales measure the same kind of page: the busiest contact and meeting, Malmö (kommunkod
+1280), last month, the head of secretariat's own lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import desc, func, insert, select
+
+#: The user whose pages are measured: the demo's head of secretariat (most meetings).
+LOGIN_NAME = "Karin Lindqvist"
+#: Events wanted in the measured calendar feed.
+FEED_EVENTS = 5000
+FEED_USER_EMAIL = "kalender.bench@samordnare.example.se"
+#: Rows in the import file, and how many of them are contacts already in the registry.
+IMPORT_ROWS = 10_000
+IMPORT_EXISTING = 2_000
+#: Municipality whose page is measured (kommunkod).
+MUNICIPALITY_CODE = "1280"  # Malmö
+SEARCH_QUERY = "malmö"
+HEADER = ["Förnamn", "Efternamn", "E-post", "Telefon", "Organisation", "Kommunkod", "Titel",
+          "Taggar"]  # fmt: skip
+
+
+@dataclass
+class Scenario:
+    """The URLs and inputs of one run on one database."""
+
+    login_email: str
+    pages: dict[str, str]
+    summary_xlsx: str
+    final_report: str
+    feed: str
+    feed_meetings: int
+    duplicates: str
+    import_csv: bytes
+    import_rows: int
+    chosen: dict[str, object] = field(default_factory=dict)
+
+
+def make_app(url: str) -> Flask:
+    """The app, in this process, on `url` (for choosing ids and counting statements)."""
+    from app import create_app
+
+    return create_app({"DATABASE_URL": url, "SQLALCHEMY_DATABASE_URI": url})
+
+
+def prepare(app: Flask) -> Scenario:
+    """Choose the pages and inputs, and create the feed user (committed)."""
+    from app.common.time import local_today
+    from app.demo.registry import team_email
+    from app.extensions import db
+
+    with app.app_context():
+        today = local_today()
+        last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        municipality = _municipality_id()
+        contact = _busiest_contact()
+        meeting = _busiest_meeting()
+        feed_token, feed_meetings = _feed_user()
+        import_csv = _import_file()
+        db.session.commit()
+    pages = {
+        "start page": "/",
+        "organisation list": "/organisationer",
+        "municipality page": f"/organisationer/{municipality}",
+        "contact list": "/kontakter",
+        "contact page": f"/kontakter/{contact}",
+        "meeting list": "/moten",
+        "meeting page": f"/moten/{meeting}",
+        "follow-ups": "/uppfoljningar",
+        "search": f"/sok?q={SEARCH_QUERY.replace('ö', '%C3%B6')}",
+        "lägesbild": "/rapporter/lagesbild",
+        "monthly summary": f"/rapporter/sammanstallning?manad={last_month}",
+    }
+    return Scenario(
+        login_email=team_email(LOGIN_NAME),
+        pages=pages,
+        summary_xlsx=f"/rapporter/sammanstallning.xlsx?manad={last_month}",
+        final_report="/rapporter/slutredovisning",
+        feed=f"/kalender/{feed_token}.ics",
+        feed_meetings=feed_meetings,
+        duplicates="/kontakter/dubbletter",
+        import_csv=import_csv,
+        import_rows=IMPORT_ROWS,
+        chosen={
+            "municipality_id": municipality,
+            "contact_id": contact,
+            "meeting_id": meeting,
+            "month": last_month,
+            "today": today.isoformat(),
+        },
+    )
+
+
+def _municipality_id() -> int:
+    from app.extensions import db
+    from app.organisations.models import Organisation
+
+    return db.session.scalars(
+        select(Organisation.id).where(Organisation.municipality_code == MUNICIPALITY_CODE)
+    ).one()
+
+
+def _busiest_contact() -> int:
+    """The contact in the most meetings (the lowest id among equals)."""
+    from app.extensions import db
+    from app.meetings.models import meeting_contacts
+
+    column = meeting_contacts.c.contact_id
+    return db.session.scalars(
+        select(column).group_by(column).order_by(desc(func.count()), column).limit(1)
+    ).one()
+
+
+def _busiest_meeting() -> int:
+    """The meeting with the most contacts taking part (the lowest id among equals)."""
+    from app.extensions import db
+    from app.meetings.models import meeting_contacts
+
+    column = meeting_contacts.c.meeting_id
+    return db.session.scalars(
+        select(column).group_by(column).order_by(desc(func.count()), column).limit(1)
+    ).one()
+
+
+def _feed_user() -> tuple[str, int]:
+    """A coordinator on the team of up to FEED_EVENTS meetings in the feed's window (the
+    first ones, not cancelled), with a fresh feed token; return (token, meetings)."""
+    from app.auth.models import Role
+    from app.auth.services import create_user
+    from app.calendar.services import FEED_HISTORY, issue_feed_token
+    from app.common.time import utcnow
+    from app.extensions import db
+    from app.meetings.models import Meeting, MeetingStatus, meeting_team
+
+    from .databases import PASSWORD
+
+    user = create_user(
+        email=FEED_USER_EMAIL, name="Kalender Bench", role=Role.COORDINATOR,
+        password=PASSWORD, by=None,
+    )  # fmt: skip
+    meeting_ids = db.session.scalars(
+        select(Meeting.id)
+        .where(
+            Meeting.ends_at >= utcnow() - FEED_HISTORY,
+            Meeting.status != MeetingStatus.CANCELLED,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(FEED_EVENTS)
+    ).all()
+    if meeting_ids:
+        db.session.execute(
+            insert(meeting_team), [{"meeting_id": m, "user_id": user.id} for m in meeting_ids]
+        )
+    return issue_feed_token(user), len(meeting_ids)
+
+
+def _import_file() -> bytes:
+    """A 10,000-row CSV as an export from another register would look: 8,000 new people at
+    municipalities (by name and kommunkod), 2,000 contacts already in the registry (matched
+    by e-mail, bringing a new tag). Deterministic."""
+    from app.contacts.models import Contact, ContactEmail
+    from app.demo import vocabulary as words
+    from app.demo.core import slug
+    from app.extensions import db
+    from app.organisations.models import Organisation, OrganisationKind
+
+    rng = random.Random("samverkan-bench-import")
+    municipalities = db.session.execute(
+        select(Organisation.name, Organisation.municipality_code)
+        .where(
+            Organisation.kind == OrganisationKind.KOMMUN,
+            Organisation.municipality_code.is_not(None),
+        )
+        .order_by(Organisation.municipality_code)
+    ).all()
+    total = db.session.scalar(select(func.count()).select_from(Contact)) or 1
+    step = max(1, total // IMPORT_EXISTING)
+    existing = db.session.execute(
+        select(Contact.first_name, Contact.last_name, ContactEmail.address)
+        .join(ContactEmail, ContactEmail.contact_id == Contact.id)
+        .where(ContactEmail.position == 0, Contact.id % step == 0)
+        .order_by(Contact.id)
+        .limit(IMPORT_EXISTING)
+    ).all()
+    rows = [[first, last, address, "", "", "", "", "Import bench"] for first, last, address in
+            existing]  # fmt: skip
+    titles = ("Socialsekreterare", "Enhetschef", "Integrationssamordnare", "Handläggare")
+    for n in range(IMPORT_ROWS - len(rows)):
+        first, last = rng.choice(words.FIRST_NAMES), rng.choice(words.LAST_NAMES)
+        name, code = rng.choice(municipalities)
+        email = f"{slug(first)}.{slug(last)}.{n}@import.example.se"
+        phone = f"+467017406{rng.randint(5, 99):02d}"
+        rows.append([first, last, email, phone, name, code, rng.choice(titles), "Import bench"])
+    rng.shuffle(rows)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")

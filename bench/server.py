@@ -1,0 +1,141 @@
+"""Serving an app with gunicorn for the benchmark, and reading its workers' peak memory.
+
+The app runs as in production: `gunicorn --workers 2` (sync workers, the default) on a free
+127.0.0.1 port, access log off. The worker timeout is raised so that a slow report is
+measured rather than killed; a worker that nonetheless died is reported.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .databases import ROOT
+
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+WORKERS = 2
+#: Seconds a request may take before gunicorn kills the worker; reports can be slow.
+WORKER_TIMEOUT = 900
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """One gunicorn master with its workers; `with Server(...) as server:` starts and stops."""
+
+    def __init__(self, app: str, *, env: dict[str, str], log: Path, ready_path: str) -> None:
+        self.app = app
+        self.env = env
+        self.log = log
+        self.ready_path = ready_path
+        self.port = 0
+        self.process: subprocess.Popen[bytes] | None = None
+        self.first_workers: set[int] = set()
+
+    def __enter__(self) -> Server:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Start gunicorn and wait until `ready_path` answers 200 (at most a minute)."""
+        if not Path(GUNICORN).exists():
+            raise RuntimeError(f"gunicorn is not installed in the venv ({GUNICORN})")
+        self.port = free_port()
+        command = [
+            GUNICORN,
+            "--workers", str(WORKERS),
+            "--bind", f"127.0.0.1:{self.port}",
+            "--timeout", str(WORKER_TIMEOUT),
+            "--graceful-timeout", "5",
+            "--log-level", "warning",
+            self.app,
+        ]  # fmt: skip
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as output:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited at start; see {self.log}:\n{self.log_tail()}")
+            if self._answers() and len(self.workers()) == WORKERS:
+                self.first_workers = set(self.workers())
+                return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer within a minute; see {self.log}")
+
+    def _answers(self) -> bool:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        try:
+            connection.request("GET", self.ready_path)
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+        finally:
+            connection.close()
+
+    @property
+    def pid(self) -> int:
+        """The master's process id."""
+        assert self.process is not None
+        return self.process.pid
+
+    def workers(self) -> list[int]:
+        """Process ids of the master's workers (its child processes)."""
+        if self.process is None:
+            return []
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def restarted_workers(self) -> bool:
+        """True if a worker died (timeout, crash, out of memory) and was replaced."""
+        return set(self.workers()) != self.first_workers
+
+    def peak_memory_mb(self) -> float:
+        """The largest peak resident set size (VmHWM) of the current workers, in MB."""
+        peaks = []
+        for pid in self.workers():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        return max(peaks, default=0.0)
+
+    def stop(self) -> None:
+        """Stop gunicorn gracefully; kill it if it does not go within 15 s."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
