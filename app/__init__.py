@@ -42,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of app.extensions to this app."""
     from app import models  # noqa: F401  (every model registered before first use)
     from app.auth.access import configure_login
+    from app.common.change_tokens import install_change_tokens
     from app.common.database import configure_sqlite, engine_options
     from app.common.i18n import select_locale, select_timezone
     from app.common.soft_delete import install_soft_delete_filter
@@ -52,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     )
     db.init_app(app)
     install_soft_delete_filter()
+    install_change_tokens()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

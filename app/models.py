@@ -2,6 +2,7 @@
 
 from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import LoginFailure, User  # noqa: F401
+from app.common.change_tokens import ChangeToken  # noqa: F401
 from app.contacts.models import (  # noqa: F401
     Affiliation,
     Contact,

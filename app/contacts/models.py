@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.db_types import UTCDateTime, sort_key_type
-from app.common.soft_delete import SoftDeletable
+from app.common.soft_delete import SoftDeletable, live_index
 from app.common.text import fold, sort_key
 from app.common.time import local_today, utcnow
 from app.extensions import db
@@ -68,7 +68,10 @@ class Contact(SoftDeletable, db.Model):
 
     # Counts edits (services bump it), checked in every UPDATE's WHERE clause.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
-    __table_args__ = (Index("ix_contacts_last_name_first_name", "last_name", "first_name"),)
+    __table_args__ = (
+        Index("ix_contacts_last_name_first_name", "last_name", "first_name"),
+        live_index("ix_contacts_live_sort_name", "sort_name", "id"),
+    )
 
     @property
     def full_name(self) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.common.db_types import UTCDateTime, enum_column
-from app.common.soft_delete import SoftDeletable
+from app.common.soft_delete import SoftDeletable, live_index
 from app.common.time import utcnow
 from app.contacts.models import Contact
 from app.extensions import db
@@ -73,7 +73,11 @@ class FollowUp(SoftDeletable, db.Model):
 
     # Counts edits (services bump it); checked in every UPDATE's WHERE clause.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
-    __table_args__ = (Index("ix_follow_ups_status_due_on", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_follow_ups_status_due_on", "status", "due_on"),
+        live_index("ix_follow_ups_live_owner_id_status_due_on", "owner_id", "status", "due_on"),
+        live_index("ix_follow_ups_live_status_due_on", "status", "due_on"),
+    )
 
     def is_overdue(self, today: date) -> bool:
         """Open and due before today (a Stockholm date): due today is not yet overdue."""

@@ -14,11 +14,17 @@ from datetime import date, datetime
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
+from app.common.change_tokens import cached, watch
 from app.common.time import local_midnight
 from app.extensions import db
 from app.organisations.models import Organisation, OrganisationKind
 
 from .models import Meeting, MeetingStatus, meeting_organisations
+
+#: Coverage depends on meetings (status, time, organisations, the trash) and organisations
+#: (kind, parent, archiving, the trash) only.
+COVERAGE_TOPIC = "coverage"
+watch(COVERAGE_TOPIC, Meeting, Organisation)
 
 #: The kinds whose coverage the team reports on.
 COVERED_KINDS = (OrganisationKind.KOMMUN, OrganisationKind.LANSSTYRELSE)
@@ -68,7 +74,12 @@ def _between(column, start: datetime, end: datetime):
 
 
 def coverage(today: date) -> Coverage:
-    """Coverage now, this month and last month, in three statements."""
+    """Coverage now, this month and last month: computed in three statements, then reused
+    (one statement) until a meeting or an organisation changes (see common/change_tokens)."""
+    return cached(COVERAGE_TOPIC, today, lambda: _compute(today))
+
+
+def _compute(today: date) -> Coverage:
     this_start = local_midnight(month_start(today))
     last_start = local_midnight(previous_month_start(today))
     next_start = local_midnight(next_month_start(today))

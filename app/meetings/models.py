@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.common.db_types import UTCDateTime, enum_column
-from app.common.soft_delete import SoftDeletable
+from app.common.soft_delete import SoftDeletable, live_index
 from app.common.text import fold
 from app.common.time import to_local, utcnow
 from app.contacts.models import Contact
@@ -37,6 +37,10 @@ class MeetingKind(enum.StrEnum):
     def label(self) -> str:
         return str(KIND_LABELS[self])
 
+
+#: The longest a meeting may last. Queries for a period use it as a lower bound on the start,
+#: so they read the meetings around the period instead of all earlier ones.
+MAX_MEETING_DAYS = 14
 
 KIND_LABELS = {
     MeetingKind.IN_PERSON: _l("Fysiskt möte"),
@@ -195,7 +199,10 @@ class Meeting(SoftDeletable, db.Model):
 
     # Counts edits (services bump it); checked in every UPDATE's WHERE clause.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
-    __table_args__ = (Index("ix_meetings_status_starts_at", "status", "starts_at"),)
+    __table_args__ = (
+        Index("ix_meetings_status_starts_at", "status", "starts_at"),
+        live_index("ix_meetings_live_starts_at", "starts_at"),
+    )
 
     def index(self) -> None:
         """Refresh `search_text` from the title, place and organisation names."""

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.organisations.models import Organisation, OrganisationKind
 
 from .models import (
+    MAX_MEETING_DAYS,
     Meeting,
     MeetingKind,
     MeetingPerspective,
@@ -59,7 +60,11 @@ def meeting_query(filters: MeetingFilter, *, for_list: bool = True) -> Select[tu
     for term in search_terms(filters.q):
         query = query.where(Meeting.search_text.like(like_pattern(term), escape="\\"))
     if filters.start:
-        query = query.where(Meeting.ends_at > local_midnight(filters.start))
+        query = query.where(
+            Meeting.ends_at > local_midnight(filters.start),
+            # No meeting is longer than this: lets the database use the index on starts_at.
+            Meeting.starts_at >= local_midnight(filters.start - timedelta(days=MAX_MEETING_DAYS)),
+        )
     if filters.end:
         query = query.where(Meeting.starts_at < local_midnight(filters.end + timedelta(days=1)))
     if filters.kind:

@@ -28,6 +28,7 @@ from app.extensions import db
 from app.organisations.models import Organisation
 
 from .models import (
+    MAX_MEETING_DAYS,
     Meeting,
     MeetingKind,
     MeetingPerspective,
@@ -190,6 +191,10 @@ def _apply(meeting: Meeting, values: MeetingValues) -> None:
         raise InvalidMeeting(_("Välj minst en organisation."))
     if values.ends_at <= values.starts_at:
         raise InvalidMeeting(_("Mötet måste sluta efter att det börjar."))
+    if values.ends_at - values.starts_at > timedelta(days=MAX_MEETING_DAYS):
+        raise InvalidMeeting(
+            _("Ett möte kan vara högst %(days)d dagar långt.", days=MAX_MEETING_DAYS)
+        )
     responsible = _active_user(
         values.responsible_id, _("Den ansvariga måste vara en aktiv användare.")
     )

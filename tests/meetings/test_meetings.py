@@ -349,3 +349,35 @@ def test_participant_search_offers_the_chosen_organisations_contacts_first(
     assert counter.count <= 6
     page = client.get(f"/moten/ny?organisation={world['malmo']}").text
     assert 'data-picker-url="/moten/deltagare"' in page and "js/picker.js" in page
+
+
+def test_a_meeting_lasts_at_most_two_weeks_and_shows_in_every_week_it_spans(world, app):
+    """The limit lets period queries bound the start (the index on starts_at); a meeting of
+    exactly the longest length still shows in the last week it covers."""
+    from datetime import timedelta
+
+    from app.meetings.models import MAX_MEETING_DAYS
+    from app.meetings.queries import MeetingFilter, meeting_query
+
+    def values(days: int) -> services.MeetingValues:
+        start = datetime(2026, 3, 2, 8, tzinfo=UTC)
+        return services.MeetingValues(
+            title=f"Konferens {days}",
+            kind=MeetingKind.IN_PERSON,
+            status=MeetingStatus.PLANNED,
+            starts_at=start,
+            ends_at=start + timedelta(days=days),
+            all_day=False,
+            responsible_id=1,
+            organisation_ids=[world["malmo"]],
+        )
+
+    with app.test_request_context():
+        with pytest.raises(services.InvalidMeeting, match="högst 14 dagar"):
+            services.schedule_meeting(values=values(MAX_MEETING_DAYS + 1), by=None)
+        longest = services.schedule_meeting(values=values(MAX_MEETING_DAYS), by=None)
+        db.session.flush()
+        last_day = date(2026, 3, 16)  # the meeting ends at 09:00 on 16 March
+        found = db.session.scalars(meeting_query(MeetingFilter(start=last_day, end=last_day))).all()
+        assert longest in found
+        db.session.rollback()
