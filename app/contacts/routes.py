@@ -14,6 +14,7 @@ from app.common.downloads import CSV, XLSX, attachment
 from app.common.exceptions import EditConflict
 from app.common.formatting import format_date
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
+from app.common.pagination import paginate
 from app.common.sections import sections_for
 from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
 from app.common.time import local_today
@@ -107,11 +108,10 @@ def list_filters() -> tuple[ContactFilterForm, services.ContactFilter]:
 @bp.get("")
 def index():
     form, filters = list_filters()
-    page = db.paginate(
+    page = paginate(
         services.contact_query(filters),
         page=request.args.get("sida", 1, type=int),
         per_page=PER_PAGE,
-        error_out=False,
     )
     return render_template(
         "contacts/index.html", form=form, page=page, filters=filters, tags=services.all_tags()

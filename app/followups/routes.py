@@ -18,6 +18,7 @@ from app.audit.services import history
 from app.auth.access import is_safe_next
 from app.common.exceptions import EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
+from app.common.pagination import paginate
 from app.common.sections import Section, provides
 from app.common.time import local_today
 from app.contacts.models import Contact
@@ -73,11 +74,10 @@ def index():
     except ValueError:
         view = services.View.MINE
     filters = services.FollowUpFilter(view=view, user_id=current_user.id)
-    page = db.paginate(
+    page = paginate(
         services.follow_up_query(filters, today=local_today()),
         page=request.args.get("sida", 1, type=int),
         per_page=PER_PAGE,
-        error_out=False,
     )
     return render_template(
         "followups/index.html",

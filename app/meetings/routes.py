@@ -24,6 +24,7 @@ from wtforms import SelectChoice
 from app.audit.services import history
 from app.common.exceptions import EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
+from app.common.pagination import paginate
 from app.common.sections import Section, provides, sections_for
 from app.common.time import local_today, to_local, utcnow
 from app.contacts.models import Contact
@@ -337,11 +338,10 @@ def index():
         topic=form.amne.data or None,
         perspective=form.perspektiv.data,
     )
-    page = db.paginate(
+    page = paginate(
         queries.meeting_query(filters),
         page=request.args.get("sida", 1, type=int),
         per_page=PER_PAGE,
-        error_out=False,
     )
     return render_template("meetings/index.html", form=form, page=page)
 
