@@ -6,7 +6,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from app.common.forms import FilterForm, Form, input_required, max_length, required, strip
+from app.common.forms import (
+    FilterForm,
+    Form,
+    LongSelect,
+    input_required,
+    max_length,
+    required,
+    strip,
+)
 from app.common.time import local_today
 from app.organisations.forms import SENSITIVE_DATA_NOTICE, optional_int, optional_kind
 
@@ -57,14 +65,20 @@ class ContactForm(Form):
 
 
 class NewContactForm(ContactForm):
-    organisation_id = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)
+    organisation_id = SelectField(
+        _l("Organisation"), coerce=optional_int, validate_choice=False, widget=LongSelect()
+    )
     title = StringField(_l("Roll eller titel"), filters=[strip], validators=[max_length(200)])
     started_on = date_field(_l("Sedan"))
 
 
 class AffiliationForm(Form):
     organisation_id = SelectField(
-        _l("Organisation"), coerce=optional_int, validate_choice=False, validators=[required()]
+        _l("Organisation"),
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[required()],
+        widget=LongSelect(),
     )
     title = StringField(_l("Roll eller titel"), filters=[strip], validators=[max_length(200)])
     started_on = date_field(_l("Från och med"))
@@ -73,7 +87,11 @@ class AffiliationForm(Form):
 
 class ChangeOrganisationForm(Form):
     organisation_id = SelectField(
-        _l("Ny organisation"), coerce=optional_int, validate_choice=False, validators=[required()]
+        _l("Ny organisation"),
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[required()],
+        widget=LongSelect(),
     )
     title = StringField(_l("Roll eller titel"), filters=[strip], validators=[max_length(200)])
     starts_on = DateField(
@@ -97,7 +115,9 @@ def status_choices() -> list[SelectChoice]:
 
 class ContactFilterForm(FilterForm):
     q = StringField(_l("Sök"), filters=[strip])
-    organisation = SelectField(_l("Organisation"), coerce=optional_int, validate_choice=False)
+    organisation = SelectField(
+        _l("Organisation"), coerce=optional_int, validate_choice=False, widget=LongSelect()
+    )
     typ = SelectField(_l("Organisationstyp"), coerce=optional_kind, validate_choice=False)
     lan = SelectField(_l("Län"), validate_choice=False)
     tagg = StringField(_l("Tagg"), filters=[strip])

@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from app.common.forms import Form, input_required, max_length, required, strip
+from app.common.forms import Form, LongSelect, input_required, max_length, required, strip
 from app.organisations.forms import SENSITIVE_DATA_NOTICE, optional_int
 
 
@@ -33,7 +33,7 @@ class FollowUpForm(Form):
     )
     due_on = DateField(_l("Senast"), format="%Y-%m-%d", validators=[input_required()])
     organisation = SelectField(
-        _l("Gäller organisation"), coerce=optional_int, validate_choice=False
+        _l("Gäller organisation"), coerce=optional_int, validate_choice=False, widget=LongSelect()
     )
     contact = SelectField(_l("Gäller kontakt"), coerce=optional_int, validate_choice=False)
     meeting = HiddenField()

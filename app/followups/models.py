@@ -76,6 +76,15 @@ class FollowUp(SoftDeletable, db.Model):
     __table_args__ = (
         Index("ix_follow_ups_status_due_on", "status", "due_on"),
         live_index("ix_follow_ups_live_owner_id_status_due_on", "owner_id", "status", "due_on"),
+        # A meeting's, contact's or organisation's follow-ups (the sections on their pages).
+        live_index("ix_follow_ups_live_meeting_id_status_due_on", "meeting_id", "status", "due_on"),
+        live_index("ix_follow_ups_live_contact_id_status_due_on", "contact_id", "status", "due_on"),
+        live_index(
+            "ix_follow_ups_live_organisation_id_status_due_on",
+            "organisation_id",
+            "status",
+            "due_on",
+        ),
         live_index("ix_follow_ups_live_status_due_on", "status", "due_on"),
     )
 

@@ -21,6 +21,7 @@ from wtforms.validators import Optional
 from app.common.forms import (
     FilterForm,
     Form,
+    LongSelect,
     input_required,
     max_length,
     normalising_validator,
@@ -103,7 +104,9 @@ class MeetingForm(Form):
         filters=[strip],
         validators=[Optional(), max_length(1000), normalising_validator(_link)],
     )
-    organisations = SelectMultipleField(_l("Organisationer"), coerce=int, validate_choice=False)
+    organisations = SelectMultipleField(
+        _l("Organisationer"), coerce=int, validate_choice=False, widget=LongSelect(multiple=True)
+    )
     contacts = SelectMultipleField(_l("Deltagande kontakter"), coerce=int, validate_choice=False)
     responsible = SelectField(
         _l("Ansvarig i teamet"), coerce=optional_int, validate_choice=False, validators=[required()]

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import Action, Actor, diff, plain, record
@@ -331,11 +331,14 @@ def contact_choices(organisation_ids: list[int], selected_ids: list[int]) -> lis
     """Contacts with a current role at the chosen organisations (or their units), and those
     already chosen, in Swedish order."""
 
-    units = select(Organisation.id).where(Organisation.parent_id.in_(organisation_ids))
-    at_organisations = exists().where(
-        Affiliation.contact_id == Contact.id,
-        Affiliation.organisation_id.in_(organisation_ids) | Affiliation.organisation_id.in_(units),
-        current_condition(local_today()),
+    # Uncorrelated: start from the organisations' affiliations, not from every contact.
+    chosen = select(Organisation.id).where(
+        Organisation.id.in_(organisation_ids) | Organisation.parent_id.in_(organisation_ids)
+    )
+    at_organisations = Contact.id.in_(
+        select(Affiliation.contact_id).where(
+            Affiliation.organisation_id.in_(chosen), current_condition(local_today())
+        )
     )
     query = (
         select(Contact)

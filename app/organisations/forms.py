@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -13,10 +16,18 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from app.common.forms import FilterForm, Form, max_length, normalising_validator, required, strip
+from app.common.forms import (
+    FilterForm,
+    Form,
+    LongSelect,
+    max_length,
+    normalising_validator,
+    required,
+    strip,
+)
 from app.common.validation import normalise_url
 
-from .models import KIND_LABELS, County, Organisation, OrganisationKind
+from .models import KIND_LABELS, County, OrganisationKind
 from .services import normalise_org_number
 from .stages import STAGE_LABELS, Stage
 
@@ -50,7 +61,8 @@ def county_choices(counties: list[County], blank: str) -> list[SelectChoice]:
     return [SelectChoice("", blank)] + [SelectChoice(c.code, c.name) for c in counties]
 
 
-def organisation_choices(organisations: list[Organisation], blank: str) -> list[SelectChoice]:
+def organisation_choices(organisations: Sequence[Any], blank: str) -> list[SelectChoice]:
+    """Choices from anything with `id` and `display_name` (organisations, picker rows)."""
     return [SelectChoice("", blank)] + [
         SelectChoice(str(o.id), o.display_name) for o in organisations
     ]
@@ -81,7 +93,9 @@ class OrganisationForm(Form):
         _l("Kortnamn"), filters=[strip], validators=[Optional(), max_length(100)]
     )
     kind = SelectField(_l("Typ"), coerce=OrganisationKind, choices=kind_choices)
-    parent_id = SelectField(_l("Ingår i"), coerce=optional_int, validate_choice=False)
+    parent_id = SelectField(
+        _l("Ingår i"), coerce=optional_int, validate_choice=False, widget=LongSelect()
+    )
     county_code = SelectField(_l("Län"), coerce=optional_text, validate_choice=False)
     org_number = StringField(
         _l("Organisationsnummer"),

@@ -173,7 +173,11 @@ def prepare_form(form: OrganisationForm, organisation: Organisation | None) -> N
             delattr(form, name)
         return
     form.county_code.choices = county_choices(services.counties(), blank=_("Inget län"))
-    candidates = [o for o in services.organisation_choices() if o is not organisation]
+    candidates = [
+        o
+        for o in services.organisation_choices()
+        if organisation is None or o.id != organisation.id
+    ]
     form.parent_id.choices = organisation_choices(candidates, blank=_("Ingen (fristående)"))
 
 

@@ -1,5 +1,5 @@
 """Speed at scale: partial indexes over the rows outside the trash (lists, their counts and
-orderings), an index for each user's open follow-ups by due date, and the change tokens that
+orderings), indexes for the follow-ups of a user, meeting, contact or organisation by due date, and the change tokens that
 let whole-history figures be cached exactly while their data is unchanged.
 
 Revision ID: 4e15bd34e81f
@@ -48,13 +48,14 @@ def upgrade():
             sqlite_where=LIVE,
             postgresql_where=LIVE,
         )
-        batch_op.create_index(
-            "ix_follow_ups_live_owner_id_status_due_on",
-            ["owner_id", "status", "due_on"],
-            unique=False,
-            sqlite_where=LIVE,
-            postgresql_where=LIVE,
-        )
+        for column in ("owner_id", "meeting_id", "contact_id", "organisation_id"):
+            batch_op.create_index(
+                f"ix_follow_ups_live_{column}_status_due_on",
+                [column, "status", "due_on"],
+                unique=False,
+                sqlite_where=LIVE,
+                postgresql_where=LIVE,
+            )
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.create_index(
             "ix_meetings_live_starts_at",
@@ -69,7 +70,8 @@ def downgrade():
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.drop_index("ix_meetings_live_starts_at")
     with op.batch_alter_table("follow_ups", schema=None) as batch_op:
-        batch_op.drop_index("ix_follow_ups_live_owner_id_status_due_on")
+        for column in ("owner_id", "meeting_id", "contact_id", "organisation_id"):
+            batch_op.drop_index(f"ix_follow_ups_live_{column}_status_due_on")
         batch_op.drop_index("ix_follow_ups_live_status_due_on")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_index("ix_contacts_live_sort_name")
