@@ -38,9 +38,8 @@ def _choices(*values: str) -> list[SelectChoice]:
 
 @bp.get("/dubbletter")
 def duplicates_index():
-    return render_template(
-        "contacts/duplicates.html", pairs=duplicates.find_duplicates(), form=PairForm()
-    )
+    page = duplicates.find_duplicates(page=request.args.get("sida", 1, type=int))
+    return render_template("contacts/duplicates.html", page=page, form=PairForm())
 
 
 @bp.post("/dubbletter/inte-dubbletter")
@@ -60,7 +59,8 @@ def duplicates_dismiss():
         ),
         "info",
     )
-    return redirect(url_for(".duplicates_index"))
+    # Back to the page the pair was on (the next pairs move up into its place).
+    return redirect(url_for(".duplicates_index", sida=request.args.get("sida", type=int)))
 
 
 @bp.route("/sla-ihop/<int:first_id>/<int:second_id>", methods=["GET", "POST"])

@@ -65,8 +65,88 @@ def test_signals(registry):
     assert ("Anna Lindqvist", "Ana Lindqvist") in found
     assert found[("Berg Karin", "Karin Berg")] == ["Samma namn i annan ordning"]
     assert ("Anna Holm", "Olle Holm") not in found
-    strongest = find_duplicates()[0]
+    strongest = find_duplicates().items[0]
     assert "Samma e-postadress" in strongest.reasons
+
+
+def every_pair(per_page):
+    """(first id, second id, reasons, strength) of every pair, page by page."""
+    first = find_duplicates(page=1, per_page=per_page)
+    return first.total, [
+        (p.first.id, p.second.id, p.reasons, p.strength)
+        for number in range(1, first.pages + 1)
+        for p in find_duplicates(page=number, per_page=per_page).items
+    ]
+
+
+def test_ranked_and_paginated_across_every_signal(registry, users):
+    from app.auth.models import User
+    from app.common.time import utcnow
+
+    malmo = org("1280")
+    mail = person("Karin", "Berg", emails=["kb@malmo.se"], organisation=malmo)
+    person("Berg", "Karin", emails=["kb@malmo.se"])  # same address and swapped: 3 + 1
+    same_org = [person("Per", "Ek", organisation=malmo) for _ in range(3)]  # 3 pairs of 2
+    holms = [person("Anna", "Holm") for _ in range(4)]  # 6 name-only pairs
+    person("Ana", "Holm")  # similar to each Anna Holm: 4 more
+    gone = person("Anna", "Holm")
+    person("Eva", "Lund")  # no pair
+    db.session.flush()
+    gone.deleted_at = utcnow()  # in the trash: in no pair
+    dismiss_pair(holms[0], holms[1], by=db.session.scalar(select(User)))
+    db.session.commit()
+
+    total, pairs = every_pair(per_page=100)
+    assert total == len(pairs) == 1 + 3 + (6 - 1) + 4
+    assert pairs[0][:2] == (mail.id, mail.id + 1)
+    assert pairs[0][2:] == (["Samma e-postadress", "Samma namn i annan ordning"], 4)
+    assert [p[3] for p in pairs] == sorted((p[3] for p in pairs), reverse=True)
+    assert {(a, b) for a, b, _r, s in pairs if s == 2} == {
+        (same_org[0].id, same_org[1].id),
+        (same_org[0].id, same_org[2].id),
+        (same_org[1].id, same_org[2].id),
+    }
+    name_only = [(a, b) for a, b, _r, s in pairs if s == 1]
+    assert name_only == sorted(name_only)  # strongest first, then by ids
+    assert (holms[0].id, holms[1].id) not in name_only
+    assert gone.id not in {i for pair in pairs for i in pair[:2]}
+    # Any page size gives the same list, a page at a time.
+    for per_page in (1, 2, 4, 7):
+        assert every_pair(per_page) == (total, pairs)
+    assert find_duplicates(page=99, per_page=10).items == []
+
+
+def test_a_big_surname_block_is_compared_on_exact_first_names(registry, monkeypatch):
+    import app.contacts.duplicates as duplicates
+
+    monkeypatch.setattr(duplicates, "MAX_BLOCK", 3)
+    person("Anna", "Lindqvist")
+    person("Ana", "Lindqvist")
+    person("Anna", "Lindqvist")
+    db.session.commit()
+    assert find_duplicates().total == 3
+    person("Olle", "Lindqvist")  # four in the block: only the two Annas now
+    db.session.commit()
+    assert [(p.first.first_name, p.second.first_name) for p in find_duplicates()] == [
+        ("Anna", "Anna")
+    ]
+
+
+def test_the_scan_runs_a_fixed_number_of_statements(seeded, as_role, app, count_statements):
+    """However many contacts and pairs: no statement per contact or per pair."""
+    client = as_role("coordinator")
+    counts = []
+    for size in (2, 40):
+        with app.app_context():
+            malmo = org("1280")
+            for number in range(size):
+                person("Anna", "Holm", emails=[f"holm{size}@example.se"], organisation=malmo)
+                person("Holm", f"Anna {number}")
+            db.session.commit()
+        with count_statements() as counter:
+            assert client.get("/kontakter/dubbletter").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
 
 
 def test_dismissed_pairs_stay_dismissed(registry, users):
@@ -186,6 +266,23 @@ def test_dismiss_through_the_page(seeded, as_role, app):
     )
     assert response.status_code == 302
     assert "Inga möjliga dubbletter hittades." in client.get("/kontakter/dubbletter").text
+
+
+def test_the_page_is_paginated(seeded, as_role, app):
+    client = as_role("coordinator")
+    with app.app_context():
+        ids = [person("Anna", "Holm").id for _ in range(12)]  # 66 pairs
+        db.session.commit()
+    first = client.get("/kontakter/dubbletter").text
+    assert first.count("Inte samma person") == 50 and "Sida 1 av 2" in first
+    second = client.get("/kontakter/dubbletter?sida=2").text
+    assert second.count("Inte samma person") == 16 and 'start="51"' in second
+    assert f"/kontakter/sla-ihop/{ids[10]}/{ids[11]}" in second
+    response = client.post(
+        "/kontakter/dubbletter/inte-dubbletter?sida=2", data={"first": ids[10], "second": ids[11]}
+    )
+    assert response.headers["Location"] == "/kontakter/dubbletter?sida=2"
+    assert client.get("/kontakter/dubbletter?sida=2").text.count("Inte samma person") == 15
 
 
 def test_merging_with_itself_is_not_offered(seeded, as_role, app):
