@@ -45,8 +45,9 @@ translations: $(COMPILED)
 	$(BIN)/pybabel compile --use-fuzzy --statistics -i $< -o $@
 
 ## extract-messages: refresh the catalogs after changing user-visible strings
+# (--ignore-dirs: Babel skips folders starting with _ by default, which hid templates/_macros)
 extract-messages: $(VENV)/.runtime
-	$(BIN)/pybabel extract --no-wrap --sort-by-file -F babel.cfg -k _l -o app/translations/messages.pot app
+	$(BIN)/pybabel extract --no-wrap --sort-by-file -F babel.cfg -k _l --ignore-dirs '.* __pycache__' -o app/translations/messages.pot app
 	$(BIN)/pybabel update --no-wrap -i app/translations/messages.pot -d app/translations
 
 $(VENV)/.runtime: requirements.txt

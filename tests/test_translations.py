@@ -23,6 +23,8 @@ def extract(tmp_path: Path) -> set[str]:
             "babel.cfg",
             "-k",
             "_l",
+            "--ignore-dirs",
+            ".* __pycache__",  # not Babel's default, which skips templates/_macros
             "-o",
             str(pot),
             "app",
