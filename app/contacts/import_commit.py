@@ -1,26 +1,57 @@
 """Committing and reverting a contact import: drafts kept between the steps, the plan
 applied in one transaction, and a whole import undone while its contacts are untouched.
 
-Planning (what each row would do) is in importer.py; this module writes.
+Planning (what each row would do) is in importer.py; this module writes. A file may hold
+ten thousand rows, so both directions write with bulk statements (one INSERT per table for
+all rows, one UPDATE for all changed contacts) rather than contact by contact: the number
+of statements does not grow with the file. What is written is what `create_contact` and
+`update_contact` would write (the same fields, search and sort keys, one audit event per
+contact with the same changes), except that an update keeps the rows it does not change
+(a phone number keeps its label when another is added).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import selectinload
 
 from app.audit.models import AuditEvent
-from app.audit.services import Action, Actor, record
-from app.common.references import is_referred_to
+from app.audit.services import Action, Actor, diff
+from app.common.references import referring_columns
 from app.common.soft_delete import including_deleted
+from app.common.text import fold
 from app.common.time import utcnow
 from app.extensions import db
 from app.organisations.models import Organisation
 
-from .import_matching import chunks
+from .import_matching import (
+    KnownAddress,
+    KnownAffiliation,
+    KnownContact,
+    KnownNumber,
+    KnownTag,
+    chunks,
+    known_contacts,
+)
 from .importer import ImportNotPossible, ImportPlan, PlannedRow, guess_mapping, plan_import
-from .models import Affiliation, Contact, ImportBatch, ImportItem
-from .services import ContactValues, contact_snapshot, create_contact, update_contact
+from .models import (
+    Affiliation,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ImportBatch,
+    ImportItem,
+    Tag,
+    contact_tags,
+)
+from .services import ContactValues, clean_emails, clean_phones, contact_snapshot
+
+TAG_LENGTH = Tag.__table__.c.key.type.length
 
 
 def start_import(
@@ -40,21 +71,6 @@ def start_import(
     return batch
 
 
-def _merged(contact: Contact, values: ContactValues) -> ContactValues:
-    """The contact with what the row adds; nothing is removed or renamed."""
-    notes = contact.notes
-    if values.notes and values.notes not in notes:
-        notes = f"{notes}\n{values.notes}".strip()
-    return ContactValues(
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        emails=[e.address for e in contact.emails] + values.emails,
-        phones=[p.number for p in contact.phones] + values.phones,
-        tags=[t.name for t in contact.tags] + values.tags,
-        notes=notes,
-    )
-
-
 def commit_import(batch: ImportBatch, *, expected: str, skip_errors: bool, by: Actor) -> ImportPlan:
     """Apply the plan, all of it or nothing (the caller commits one transaction).
 
@@ -71,21 +87,20 @@ def commit_import(batch: ImportBatch, *, expected: str, skip_errors: bool, by: A
         )
     if plan.count("error") and not skip_errors:
         raise ImportNotPossible(_("Rätta raderna med fel, eller välj att hoppa över dem."))
-    note = _("Import från %(file)s", file=batch.filename)
-    organisations = {
-        o.id: o
-        for o in db.session.scalars(
-            select(Organisation).where(
-                Organisation.id.in_({r.organisation_id for r in plan.rows if r.organisation_id})
-            )
-        )
-    }
-    for row in plan.rows:
-        if row.action == "create":
-            _create(batch, row, organisations, note=note, by=by)
-        elif row.action == "update":
-            _update(batch, row, organisations, note=note, by=by)
-    db.session.flush()
+    rows = [row for row in plan.rows if row.action in ("create", "update")]
+    writes = _Writes(note=_("Import från %(file)s", file=batch.filename), by=by)
+    tags = _tags_named(name for row in rows if row.values for name in row.values.tags)
+    items = _create(writes, [row for row in rows if row.action == "create"], tags)
+    for row in rows:
+        if row.action == "update":
+            items.append(_update(writes, row, plan.contacts[row.contact_id or 0], tags))
+    writes.save()
+    for item in items:
+        item["batch_id"] = batch.id
+        if isinstance(item["affiliation_id"], KnownAffiliation):
+            item["affiliation_id"] = item["affiliation_id"].id
+    _record_items(items)
+    db.session.expire(batch, ["items"])
     batch.status = "committed"
     batch.counts = plan.counts
     batch.committed_at = utcnow()
@@ -93,45 +108,79 @@ def commit_import(batch: ImportBatch, *, expected: str, skip_errors: bool, by: A
     return plan
 
 
+def _record_items(items: list[dict[str, Any]]) -> None:
+    """The import's items: what each row created or updated, for the result and for undo."""
+    _insert(ImportItem, items)
+
+
 def _create(
-    batch: ImportBatch,
-    row: PlannedRow,
-    organisations: dict[int, Organisation],
-    *,
-    note: str,
-    by: Actor,
-) -> None:
-    contact = create_contact(
-        values=row.values,
-        organisation=organisations.get(row.organisation_id) if row.organisation_id else None,
-        title=row.title,
-        by=by,
-        note=note,
-        action=Action.IMPORT,
+    writes: _Writes, rows: list[PlannedRow], tags: dict[str, KnownTag]
+) -> list[dict[str, Any]]:
+    """New contacts with their addresses, numbers, tags and role, and the audit event
+    `create_contact` records; one INSERT per table. Returns their import items."""
+    if not rows:
+        return []
+    new = [_as_contact(row.values, tags) for row in rows]
+    ids = _insert_for_ids(
+        Contact,
+        [
+            {
+                "first_name": c.first_name,
+                "last_name": c.last_name,
+                "notes": c.notes,
+                "search_text": c.search_text,
+                "sort_name": c.sort_name,
+                "version": 1,
+            }
+            for c in new
+        ],
     )
-    batch.items.append(ImportItem(contact_id=contact.id, row_number=row.number, action="created"))
+    organisations = _organisations({row.organisation_id or 0 for row in rows})
+    emails, phones, links, affiliations, items = [], [], [], [], []
+    for contact_id, contact, row in zip(ids, new, rows, strict=True):
+        emails += [{"contact_id": contact_id, **e._asdict()} for e in contact.emails]
+        phones += [{"contact_id": contact_id, **p._asdict()} for p in contact.phones]
+        links += [{"contact_id": contact_id, "tag_id": t.id} for t in contact.tags]
+        changes = diff({}, contact_snapshot(contact))
+        organisation = organisations.get(row.organisation_id or 0)
+        if organisation is not None:
+            title = row.title.strip()
+            affiliations.append(
+                {"contact_id": contact_id, "organisation_id": organisation.id, "title": title}
+            )
+            changes["affiliation"] = [None, f"{organisation.display_name}: {title}".strip()]
+        writes.event(contact_id, changes, Action.IMPORT)
+        items.append(_item(contact_id, row, "created"))
+    _insert(ContactEmail, emails)
+    _insert(ContactPhone, phones)
+    _insert(contact_tags, links)
+    _insert(Affiliation, affiliations)
+    return items
 
 
 def _update(
-    batch: ImportBatch,
-    row: PlannedRow,
-    organisations: dict[int, Organisation],
-    *,
-    note: str,
-    by: Actor,
-) -> None:
-    contact = db.session.get(Contact, row.contact_id)
+    writes: _Writes, row: PlannedRow, contact: KnownContact, tags: dict[str, KnownTag]
+) -> dict[str, Any]:
+    """Add what the row brings to an existing contact, as `update_contact` would with the
+    contact merged with the row (nothing is removed or renamed). Returns its import item."""
+    assert row.values is not None
     before = contact_snapshot(contact)
-    before["titles"] = {str(a.id): a.title for a in contact.affiliations}
-    update_contact(
-        contact,
-        values=_merged(contact, row.values),
-        expected_version=contact.version,
-        by=by,
-        action=Action.IMPORT,
-        note=note,
-    )
-    added = None
+    before["titles"] = {str(a.id): a.title for a in contact.affiliations if a.id is not None}
+    incoming = _as_contact(row.values, tags)
+    writes.touch(contact)
+    notes = contact.notes
+    if incoming.notes and incoming.notes not in notes:
+        notes = f"{notes}\n{incoming.notes}".strip()
+    contact.first_name = contact.first_name.strip()
+    contact.last_name = contact.last_name.strip()
+    contact.notes = notes.strip()
+    contact.emails += _appended(contact.emails, incoming.emails)
+    contact.phones += _appended(contact.phones, incoming.phones)
+    keys = {t.key for t in contact.tags}
+    contact.tags += [t for t in incoming.tags if t.key not in keys]
+    contact.index()
+    writes.changed(contact, before, Action.IMPORT)
+    item = _item(contact.id, row, "updated", before)
     if row.organisation_id:
         current = [
             a for a in contact.current_affiliations() if a.organisation_id == row.organisation_id
@@ -139,24 +188,263 @@ def _update(
         if current and row.title and current[0].title != row.title:
             current[0].title = row.title
         elif not current:
-            added = Affiliation(organisation=organisations[row.organisation_id], title=row.title)
+            added = KnownAffiliation(None, row.organisation_id, row.title)
             contact.affiliations.append(added)
-            db.session.flush()
-    batch.items.append(
-        ImportItem(
-            contact_id=contact.id,
-            row_number=row.number,
-            action="updated",
-            before=before,
-            affiliation_id=added.id if added else None,
+            item["affiliation_id"] = added  # its id once inserted
+    return item
+
+
+def _appended(known: list[Any], incoming: list[Any]) -> list[Any]:
+    """The addresses (or numbers) of `incoming` not in `known`, positioned after them."""
+    values = {x[0] for x in known}
+    position = known[-1].position + 1 if known else 0
+    added = []
+    for value in incoming:
+        if value[0] not in values:
+            values.add(value[0])
+            added.append(value._replace(position=position))
+            position += 1
+    return added
+
+
+def _as_contact(values: ContactValues | None, tags: dict[str, KnownTag]) -> KnownContact:
+    """A row's values as a contact (not yet saved), cleaned as the contact form cleans them,
+    with its search and sort keys. `KnownContact` borrows `Contact.index`, and
+    `contact_snapshot` reads it as it reads a contact."""
+    assert values is not None
+    row_tags = {key: tags[key] for name in values.tags if (key := fold(name.strip())[:TAG_LENGTH])}
+    contact = KnownContact(
+        id=0,
+        version=1,
+        first_name=values.first_name.strip(),
+        last_name=values.last_name.strip(),
+        notes=values.notes.strip(),
+        emails=[KnownAddress(a, i) for i, a in enumerate(values.emails)],
+        phones=[KnownNumber(n, i) for i, n in enumerate(values.phones)],
+        tags=list(row_tags.values()),
+    )
+    contact.index()
+    return contact
+
+
+def _item(
+    contact_id: int, row: PlannedRow, action: str, before: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return {
+        "contact_id": contact_id,
+        "row_number": row.number,
+        "action": action,
+        "before": before or {},
+        "affiliation_id": None,
+    }
+
+
+def _organisations(ids: set[int]) -> dict[int, Organisation]:
+    return {
+        o.id: o
+        for o in db.session.scalars(
+            select(Organisation)
+            .options(selectinload(Organisation.parent))
+            .where(Organisation.id.in_(ids))
         )
+    }
+
+
+def _tags_named(names: Iterable[str]) -> dict[str, KnownTag]:
+    """The tags with these names, by folded key: existing ones found, missing ones created
+    with the first spelling given (as `labels_named` does, once for the whole file)."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        key = fold(name.strip())[:TAG_LENGTH]
+        if key:
+            wanted.setdefault(key, name.strip()[:TAG_LENGTH])
+    tags: dict[str, KnownTag] = {}
+    for chunk in chunks(sorted(wanted)):
+        for tag_id, name, key in db.session.execute(
+            select(Tag.id, Tag.name, Tag.key).where(Tag.key.in_(chunk))
+        ):
+            tags[key] = KnownTag(tag_id, name, key)
+    missing = [{"name": name, "key": key} for key, name in wanted.items() if key not in tags]
+    for tag_id, tag in zip(_insert_for_ids(Tag, missing), missing, strict=True):
+        tags[tag["key"]] = KnownTag(tag_id, tag["name"], tag["key"])
+    return tags
+
+
+@dataclass
+class _Writes:
+    """Changes to existing contacts, made in memory row by row, then saved together: only
+    the difference from what was read is written, in a few bulk statements."""
+
+    note: str
+    by: Actor
+    events: list[dict[str, Any]] = field(default_factory=list)
+    #: Each contact changed, with the version and the lists it was read with.
+    read: dict[int, tuple[KnownContact, int, list[Any], list[Any], list[Any], list[Any]]] = field(
+        default_factory=dict
+    )
+
+    def touch(self, contact: KnownContact) -> None:
+        """Remember the contact as read, before its first change."""
+        if contact.id not in self.read:
+            self.read[contact.id] = (
+                contact,
+                contact.version,
+                list(contact.emails),
+                list(contact.phones),
+                list(contact.tags),
+                [(a.id, a.title) for a in contact.affiliations],
+            )
+
+    def changed(self, contact: KnownContact, before: dict[str, Any], action: Action) -> None:
+        """Record the change since `before` (as `update_contact` does: a new version and
+        an audit event, if the recorded fields changed)."""
+        changes = diff(before, contact_snapshot(contact))
+        if changes:
+            contact.version += 1
+            self.event(contact.id, changes, action)
+
+    def event(self, contact_id: int, changes: dict[str, list[Any]], action: Action) -> None:
+        """An audit event as `record()` makes it, for a bulk insert."""
+        self.events.append(
+            {
+                "actor_id": self.by.id,
+                "actor_name": self.by.name,
+                "entity_type": Contact.__tablename__,
+                "entity_id": contact_id,
+                "action": action.value,
+                "changes": changes,
+                "note": self.note[:500],
+            }
+        )
+
+    def save(self) -> None:
+        """Write the changes. A contact saved by someone else since it was read stops the
+        whole import, as an edit conflict would."""
+        versions: list[dict[str, Any]] = []
+        gone: dict[str, list[dict[str, Any]]] = {"emails": [], "phones": [], "tags": []}
+        new: dict[str, list[dict[str, Any]]] = {"emails": [], "phones": [], "tags": []}
+        removed, titles, added = [], [], []
+        for contact, version, emails, phones, tags, affiliations in self.read.values():
+            if contact.version != version:
+                versions.append(
+                    {
+                        "b_id": contact.id,
+                        "b_version": version,
+                        "first_name": contact.first_name,
+                        "last_name": contact.last_name,
+                        "notes": contact.notes,
+                        "search_text": contact.search_text,
+                        "sort_name": contact.sort_name,
+                        "version": contact.version,
+                    }
+                )
+            for name, was, now in (
+                ("emails", emails, contact.emails),
+                ("phones", phones, contact.phones),
+                ("tags", tags, contact.tags),
+            ):
+                was_set, now_set = set(was), set(now)
+                gone[name] += [
+                    {"b_contact_id": contact.id, **{f"b_{k}": v for k, v in _columns(x).items()}}
+                    for x in was
+                    if x not in now_set
+                ]
+                new[name] += [
+                    {"contact_id": contact.id, **_columns(x)} for x in now if x not in was_set
+                ]
+            kept = {a.id: a for a in contact.affiliations}
+            for affiliation_id, title in affiliations:
+                if affiliation_id not in kept:
+                    removed.append(affiliation_id)
+                elif kept[affiliation_id].title != title:
+                    titles.append({"b_id": affiliation_id, "title": kept[affiliation_id].title})
+            added += [(contact.id, a) for a in contact.affiliations if a.id is None]
+        contacts = Contact.__table__
+        if versions:
+            result = db.session.execute(
+                update(contacts).where(
+                    contacts.c.id == bindparam("b_id"),
+                    contacts.c.version == bindparam("b_version"),
+                ),
+                versions,
+            )
+            if result.rowcount != len(versions):
+                raise ImportNotPossible(
+                    _("Registret har ändrats sedan förhandsgranskningen. Granska raderna igen.")
+                )
+        for name, table in (
+            ("emails", ContactEmail.__table__),
+            ("phones", ContactPhone.__table__),
+            ("tags", contact_tags),
+        ):
+            if gone[name]:
+                db.session.execute(
+                    delete(table).where(
+                        *(table.c[key[2:]] == bindparam(key) for key in gone[name][0])
+                    ),
+                    gone[name],
+                )
+            _insert(table, new[name])
+        for chunk in chunks(removed):
+            db.session.execute(delete(Affiliation.__table__).where(Affiliation.id.in_(chunk)))
+        if titles:
+            affiliations_table = Affiliation.__table__
+            db.session.execute(
+                update(affiliations_table).where(affiliations_table.c.id == bindparam("b_id")),
+                titles,
+            )
+        ids = _insert_for_ids(
+            Affiliation,
+            [
+                {"contact_id": contact_id, "organisation_id": a.organisation_id, "title": a.title}
+                for contact_id, a in added
+            ],
+        )
+        for affiliation_id, (_contact_id, affiliation) in zip(ids, added, strict=True):
+            affiliation.id = affiliation_id
+        _insert(AuditEvent, self.events)
+
+
+def _columns(value: KnownAddress | KnownNumber | KnownTag) -> dict[str, Any]:
+    """An address, number or tag of a contact as the columns of its row."""
+    if isinstance(value, KnownTag):
+        return {"tag_id": value.id}
+    return value._asdict()
+
+
+def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
+    """One bulk INSERT of `rows` (executemany; nothing when there are none). Core, not the
+    ORM's bulk insert: the rows are complete and the ORM's per-row bookkeeping is not needed."""
+    if rows:
+        db.session.execute(insert(getattr(model, "__table__", model)), rows)
+
+
+def _insert_for_ids(model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert `rows` and return their new ids, in the same order."""
+    if not rows:
+        return []
+    table = model.__table__
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite cannot promise RETURNING's order for many rows. It gives a new row
+        # max(id) + 1, though, and this transaction holds the database's only write lock
+        # from its first write to its end: rows inserted together get consecutive ids.
+        db.session.execute(insert(table), rows)
+        last = db.session.scalar(select(func.max(table.c.id))) or 0
+        return list(range(last - len(rows) + 1, last + 1))
+    return list(
+        db.session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
     )
 
 
 def changed_since(batch: ImportBatch) -> list[str]:
     """Names of the import's contacts that have been changed, merged or removed since."""
-    ids = [item.contact_id for item in batch.items if item.contact_id]
-    missing = [item for item in batch.items if item.contact_id is None]
+    items = db.session.execute(
+        select(ImportItem.contact_id, ImportItem.row_number)
+        .where(ImportItem.batch_id == batch.id)
+        .order_by(ImportItem.row_number)
+    ).all()
+    ids = sorted({contact_id for contact_id, _n in items if contact_id})
+    missing = [number for contact_id, number in items if contact_id is None]
     touched: set[int] = set()
     for chunk in chunks(ids):
         touched.update(
@@ -178,17 +466,25 @@ def changed_since(batch: ImportBatch) -> list[str]:
                 .order_by(Contact.id)
             )
         )
-    names += [_("rad %(n)d (borttagen)", n=item.row_number) for item in missing]
+    names += [_("rad %(n)d (borttagen)", n=n) for n in missing]
     return names
 
 
 def revert_import(batch: ImportBatch, *, by: Actor) -> None:
-    """Undo a whole import while none of its contacts has been touched since."""
+    """Undo a whole import while none of its contacts has been touched since: the contacts
+    it created are deleted, the ones it updated get back what they had."""
     if batch.status != "committed":
         raise ImportNotPossible(_("Bara en genomförd import kan ångras."))
     touched = changed_since(batch)
-    created = [db.session.get(Contact, i.contact_id) for i in batch.items if i.action == "created"]
-    touched += [c.full_name for c in created if c is not None and is_referred_to(c)]
+    items = db.session.execute(
+        select(
+            ImportItem.contact_id, ImportItem.action, ImportItem.before, ImportItem.affiliation_id
+        )
+        .where(ImportItem.batch_id == batch.id, ImportItem.contact_id.is_not(None))
+        .order_by(ImportItem.row_number)
+    ).all()
+    created = sorted({i.contact_id for i in items if i.action == "created"})
+    touched += _referred_to(created)
     if touched:
         raise ImportNotPossible(
             _(
@@ -196,44 +492,75 @@ def revert_import(batch: ImportBatch, *, by: Actor) -> None:
                 names=", ".join(sorted(set(touched))),
             )
         )
-    note = _("Ångrad import från %(file)s", file=batch.filename)
-    for item in batch.items:
-        contact = db.session.get(Contact, item.contact_id)
-        if item.action == "created":
-            record(entity=contact, action=Action.REVERT, by=by, note=note)
-            db.session.delete(contact)
-        else:
-            _restore(contact, item, note=note, by=by)
+    writes = _Writes(note=_("Ångrad import från %(file)s", file=batch.filename), by=by)
+    for contact_id in created:
+        writes.event(contact_id, {}, Action.REVERT)
+    updated = [i for i in items if i.action == "updated"]
+    contacts = known_contacts(sorted({i.contact_id for i in updated}))
+    tags = _tags_named(name for i in updated for name in i.before.get("tags", []))
+    # Newest first: a contact that two rows updated gets back what it had before the first.
+    for item in reversed(updated):
+        contact = contacts.get(item.contact_id)
+        if contact is not None:
+            _restore(writes, contact, item.before, item.affiliation_id, tags)
+    # Their addresses, numbers, tags and roles go with them (ON DELETE CASCADE).
+    for chunk in chunks(created):
+        db.session.execute(delete(Contact.__table__).where(Contact.id.in_(chunk)))
+    writes.save()
     batch.status = "reverted"
     batch.reverted_at = utcnow()
 
 
-def _restore(contact: Contact, item: ImportItem, *, note: str, by: Actor) -> None:
-    before = item.before
-    if item.affiliation_id:
-        added = db.session.get(Affiliation, item.affiliation_id)
-        if added is not None:
-            contact.affiliations.remove(added)
+def _referred_to(ids: list[int]) -> list[str]:
+    """Names of the contacts among `ids` that other records refer to (meetings, follow-ups
+    …): `is_referred_to` for many contacts at once."""
+    referred: set[int] = set()
+    for column in referring_columns(Contact.__tablename__):
+        for chunk in chunks(ids):
+            referred.update(db.session.scalars(select(column).where(column.in_(chunk))))
+    names = []
+    for chunk in chunks(sorted(referred)):
+        names += [
+            f"{first} {last}".strip()
+            for first, last in db.session.execute(
+                select(Contact.first_name, Contact.last_name).where(Contact.id.in_(chunk))
+            )
+        ]
+    return names
+
+
+def _restore(
+    writes: _Writes,
+    contact: KnownContact,
+    before: dict[str, Any],
+    affiliation_id: int | None,
+    tags: dict[str, KnownTag],
+) -> None:
+    """Give a contact back what it had before the import, as `update_contact` would with
+    those values, and take away the role the import added."""
+    now = contact_snapshot(contact)
+    writes.touch(contact)
+    contact.affiliations = [a for a in contact.affiliations if a.id != affiliation_id]
     titles = before.get("titles", {})
     for affiliation in contact.affiliations:
-        if str(affiliation.id) in titles:
-            affiliation.title = titles[str(affiliation.id)]
-    values = ContactValues(
-        first_name=before["first_name"],
-        last_name=before["last_name"],
-        emails=before["emails"],
-        phones=before["phones"],
-        tags=before["tags"],
-        notes=before["notes"],
-    )
-    update_contact(
-        contact,
-        values=values,
-        expected_version=contact.version,
-        by=by,
-        action=Action.REVERT,
-        note=note,
-    )
+        affiliation.title = titles.get(str(affiliation.id), affiliation.title)
+    contact.first_name = before["first_name"].strip()
+    contact.last_name = before["last_name"].strip()
+    contact.notes = before["notes"].strip()
+    contact.emails = _restored(contact.emails, clean_emails(before["emails"]), KnownAddress)
+    contact.phones = _restored(contact.phones, clean_phones(before["phones"]), KnownNumber)
+    keys = [key for name in before["tags"] if (key := fold(name.strip())[:TAG_LENGTH])]
+    contact.tags = list({key: tags[key] for key in keys}.values())
+    contact.index()
+    writes.changed(contact, now, Action.REVERT)
+
+
+def _restored(current: list[Any], values: list[str], make: Any) -> list[Any]:
+    """`values` as addresses (or numbers), keeping the current ones where they are."""
+    kept = [x for x in current if x[0] in values]
+    if [x[0] for x in kept] == values:
+        return kept
+    return [make(value, position) for position, value in enumerate(values)]
 
 
 def recent_imports(limit: int = 50) -> list[ImportBatch]:

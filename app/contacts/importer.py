@@ -10,7 +10,7 @@ the row brings (new addresses, numbers, tags, a role) and never removes anything
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,8 +20,7 @@ from flask_babel import lazy_gettext as _l
 from app.common.exceptions import DomainError
 from app.common.text import fold
 
-from .import_matching import OrganisationIndex, existing_contacts
-from .models import Contact
+from .import_matching import KnownContact, OrganisationIndex, existing_contacts
 from .services import (
     ContactValues,
     InvalidContact,
@@ -110,6 +109,8 @@ class PlannedRow:
 @dataclass
 class ImportPlan:
     rows: list[PlannedRow]
+    #: The registry's contacts the rows were matched with, as planning saw them.
+    contacts: dict[int, KnownContact] = field(default_factory=dict, repr=False)
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -167,8 +168,35 @@ def _split_cell(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;,\n]|\s/\s", text) if p.strip()]
 
 
+class _Cleaned:
+    """Cells cleaned by `clean`, each distinct text once: files repeat a switchboard number or
+    an address on many rows, and checking one costs more than the rest of its row."""
+
+    def __init__(self, clean: Callable[[list[str]], list[str]]) -> None:
+        self.clean = clean
+        self.done: dict[str, list[str] | str] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        """The cleaned values; InvalidContact (with its message) for a bad one."""
+        result = self.done.get(text)
+        if result is None:
+            try:
+                result = self.clean(_split_cell(text))
+            except InvalidContact as error:
+                result = str(error)
+            self.done[text] = result
+        if isinstance(result, str):
+            raise InvalidContact(result)
+        return list(result)
+
+
 def _read_row(
-    number: int, row: Sequence[str], mapping: dict[str, int], organisations: OrganisationIndex
+    number: int,
+    row: Sequence[str],
+    mapping: dict[str, int],
+    organisations: OrganisationIndex,
+    emails_in: _Cleaned,
+    phones_in: _Cleaned,
 ) -> PlannedRow:
     first, last = _cell(row, mapping, "first_name"), _cell(row, mapping, "last_name")
     full = _cell(row, mapping, "full_name")
@@ -182,12 +210,12 @@ def _read_row(
     if not (first or last):
         planned.reasons.append(_("Namn saknas"))
     try:
-        emails = clean_emails(_split_cell(_cell(row, mapping, "email")))
+        emails = emails_in(_cell(row, mapping, "email"))
     except InvalidContact as error:
         planned.reasons.append(str(error))
         emails = []
     try:
-        phones = clean_phones(_split_cell(_cell(row, mapping, "phone")))
+        phones = phones_in(_cell(row, mapping, "phone"))
     except InvalidContact as error:
         planned.reasons.append(str(error))
         phones = []
@@ -215,22 +243,37 @@ def _read_row(
     return planned
 
 
-def _changes_for(contact: Contact, planned: PlannedRow) -> list[str]:
+def _change_words() -> dict[str, str]:
+    """What an update adds, in words, translated once per plan rather than once per row."""
+    return {
+        "email": _("ny e-postadress"),
+        "phone": _("nytt telefonnummer"),
+        "tags": _("nya taggar"),
+        "notes": _("anteckning"),
+        "role": _("ny roll"),
+        "title": _("ny titel"),
+    }
+
+
+def _changes_for(
+    contact: KnownContact, planned: PlannedRow, words: dict[str, str] | None = None
+) -> list[str]:
     """What an update would add to an existing contact, in words (empty: nothing new)."""
+    words = words or _change_words()
     values = planned.values
     assert values is not None
     changes = []
     known_emails = {e.address for e in contact.emails}
     if any(e not in known_emails for e in values.emails):
-        changes.append(_("ny e-postadress"))
+        changes.append(words["email"])
     known_phones = {p.number for p in contact.phones}
     if any(p not in known_phones for p in values.phones):
-        changes.append(_("nytt telefonnummer"))
+        changes.append(words["phone"])
     known_tags = {t.key for t in contact.tags}
     if any(fold(t) not in known_tags for t in values.tags):
-        changes.append(_("nya taggar"))
+        changes.append(words["tags"])
     if values.notes and values.notes not in contact.notes:
-        changes.append(_("anteckning"))
+        changes.append(words["notes"])
     if planned.organisation_id:
         current = [
             a
@@ -238,20 +281,26 @@ def _changes_for(contact: Contact, planned: PlannedRow) -> list[str]:
             if a.organisation_id == planned.organisation_id
         ]
         if not current:
-            changes.append(_("ny roll"))
+            changes.append(words["role"])
         elif planned.title and current[0].title != planned.title:
-            changes.append(_("ny titel"))
+            changes.append(words["title"])
     return changes
 
 
 def plan_import(rows: Sequence[Sequence[str]], mapping: dict[str, int]) -> ImportPlan:
     """Classify every row; writes nothing. Row numbers are the file's (header = row 1)."""
     organisations = OrganisationIndex()
-    planned = [_read_row(i + 2, row, mapping, organisations) for i, row in enumerate(rows)]
+    emails_in, phones_in = _Cleaned(clean_emails), _Cleaned(clean_phones)
+    planned = [
+        _read_row(i + 2, row, mapping, organisations, emails_in, phones_in)
+        for i, row in enumerate(rows)
+    ]
     emails = {e for p in planned if p.values for e in p.values.emails}
-    organisation_ids = {p.organisation_id for p in planned if p.organisation_id}
-    by_email, by_name, contacts = existing_contacts(emails, organisation_ids)
+    names = {(p.organisation_id, fold(p.name)) for p in planned if p.organisation_id}
+    by_email, by_name, contacts = existing_contacts(emails, names)
 
+    words = _change_words()
+    new_contact, nothing_new = _("Ny kontakt"), _("Finns redan, inget nytt")
     seen_emails: dict[str, int] = {}
     seen_names: dict[tuple[int, str], int] = {}
     for row in planned:
@@ -278,14 +327,14 @@ def plan_import(rows: Sequence[Sequence[str]], mapping: dict[str, int]) -> Impor
         if match is None and row.organisation_id:
             match = by_name.get(name_key)
         if match is None:
-            row.reasons.append(_("Ny kontakt"))
+            row.reasons.append(new_contact)
             continue
         row.contact_id = match
-        changes = _changes_for(contacts[match], row)
+        changes = _changes_for(contacts[match], row, words)
         if changes:
             row.action = "update"
             row.reasons.append(_("Finns redan: lägger till %(what)s", what=", ".join(changes)))
         else:
             row.action = "skip"
-            row.reasons.append(_("Finns redan, inget nytt"))
-    return ImportPlan(rows=planned)
+            row.reasons.append(nothing_new)
+    return ImportPlan(rows=planned, contacts=contacts)

@@ -281,15 +281,13 @@ class TestCommitAndRevert:
         batch, user = start(rows)
         db.session.commit()
         fingerprint = importer.plan_import(batch.rows, batch.mapping).fingerprint
-        real_create, calls = import_commit.create_contact, []
 
-        def failing_create(**kwargs):
-            calls.append(1)
-            if len(calls) == 6:
-                raise RuntimeError("disk full")
-            return real_create(**kwargs)
+        def failing_items(items):
+            # Contacts, their addresses, roles and history are written by now.
+            assert db.session.scalar(select(func.count()).select_from(Contact)) == 10
+            raise RuntimeError("disk full")
 
-        monkeypatch.setattr(import_commit, "create_contact", failing_create)
+        monkeypatch.setattr(import_commit, "_record_items", failing_items)
         with pytest.raises(RuntimeError):
             import_commit.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
         db.session.rollback()
@@ -359,6 +357,198 @@ class TestCommitAndRevert:
             "+Elak",
             "@SUM(A1)",
         )
+
+
+class TestBulkCommit:
+    """The commit writes a file with bulk statements: what it writes must be what
+    create_contact and update_contact would, and its statements must not grow with the file."""
+
+    TAGGED = [*HEADER, "Taggar", "Anteckningar"]
+
+    def commit(self, rows, header=None):
+        batch, user = start(rows, header=header or self.TAGGED)
+        fingerprint = importer.plan_import(batch.rows, batch.mapping).fingerprint
+        import_commit.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
+        db.session.commit()
+        return batch, user
+
+    def test_created_contacts_are_what_create_contact_makes(self, registry):
+        from app.audit.models import AuditEvent
+        from app.contacts.services import contact_snapshot
+
+        batch, _user = self.commit(
+            [
+                ["Åsa", "Öberg", "asa@malmo.se; Asa.O@Malmo.se", "070-123 45 67", "1280", "Chef",
+                 "Nätverk, natverk, Referensgrupp", "Träffad på mässa"],
+                ["Per", "Ek", "", "", "", "", "", ""],
+            ]
+        )  # fmt: skip
+        contacts = {c.last_name: c for c in db.session.scalars(select(Contact))}
+        asa, per = contacts["Öberg"], contacts["Ek"]
+        assert [e.address for e in asa.emails] == ["asa@malmo.se", "asa.o@malmo.se"]
+        assert [p.number for p in asa.phones] == ["+46701234567"]
+        assert [t.name for t in asa.tags] == ["Nätverk", "Referensgrupp"]
+        assert asa.notes == "Träffad på mässa" and asa.version == 1
+        assert [(a.organisation.name, a.title) for a in asa.affiliations] == [
+            ("Malmö kommun", "Chef")
+        ]
+        for contact in (asa, per):
+            search_text, sort_name = contact.search_text, contact.sort_name
+            contact.index()
+            assert (contact.search_text, contact.sort_name) == (search_text, sort_name)
+        db.session.rollback()
+        events = {
+            e.entity_id: e
+            for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action == "import"))
+        }
+        assert events[asa.id].changes == {
+            **{k: [None, v] for k, v in contact_snapshot(asa).items()},
+            "affiliation": [None, "Malmö kommun: Chef"],
+        }
+        assert events[per.id].changes == {k: [None, v] for k, v in contact_snapshot(per).items()}
+        assert events[asa.id].actor_name == batch.created_by_name
+        assert batch.last_event_id == max(e.id for e in events.values())
+        assert sorted((i.row_number, i.action, i.contact_id) for i in batch.items) == [
+            (2, "created", asa.id),
+            (3, "created", per.id),
+        ]
+
+    def test_updated_contacts_get_what_the_row_adds(self, registry):
+        from app.audit.models import AuditEvent
+
+        malmo = db.session.scalar(select(Organisation).filter_by(municipality_code="1280"))
+        existing = create_contact(
+            values=ContactValues(
+                first_name="Åsa", last_name="Öberg", emails=["asa@malmo.se"], tags=["Gammal"],
+                notes="Sedan förut",
+            ),
+            organisation=malmo,
+            title="Handläggare",
+            by=None,
+        )  # fmt: skip
+        db.session.commit()
+        old_version, old_title = existing.version, existing.affiliations[0].id
+        batch, user = self.commit(
+            [
+                ["Åsa", "Öberg", "asa@malmo.se, ny@malmo.se", "070-123 45 67", "1280",
+                 "Enhetschef", "gammal, Ny", "Ny anteckning"],
+                ["Per", "Ek", "", "", "1880", "Rådgivare", "Ny", ""],
+            ]
+        )  # fmt: skip
+        assert batch.counts == {"create": 1, "update": 1, "skip": 0, "error": 0}
+        db.session.refresh(existing)
+        assert existing.version == old_version + 1
+        assert [e.address for e in existing.emails] == ["asa@malmo.se", "ny@malmo.se"]
+        assert [p.number for p in existing.phones] == ["+46701234567"]
+        assert sorted(t.name for t in existing.tags) == ["Gammal", "Ny"]
+        assert existing.notes == "Sedan förut\nNy anteckning"
+        assert "ny@malmo.se" in existing.search_text
+        titles = {a.id: a.title for a in existing.affiliations}
+        assert titles[old_title] == "Enhetschef"
+        event = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "import", AuditEvent.entity_id == existing.id
+            )
+        ).one()
+        assert event.changes == {
+            "emails": [["asa@malmo.se"], ["asa@malmo.se", "ny@malmo.se"]],
+            "phones": [[], ["+46701234567"]],
+            "tags": [["Gammal"], ["Gammal", "Ny"]],
+            "notes": ["Sedan förut", "Sedan förut\nNy anteckning"],
+        }
+        item = next(i for i in batch.items if i.action == "updated")
+        assert item.before["emails"] == ["asa@malmo.se"]
+        assert item.before["titles"] == {str(old_title): "Handläggare"}
+        import_commit.revert_import(batch, by=user)
+        db.session.commit()
+        db.session.refresh(existing)
+        assert [e.address for e in existing.emails] == ["asa@malmo.se"]
+        assert existing.phones == [] and [t.name for t in existing.tags] == ["Gammal"]
+        assert [a.title for a in existing.affiliations] == ["Handläggare"]
+
+    def test_an_update_keeps_what_it_does_not_change(self, registry):
+        from app.contacts.models import ContactPhone
+
+        existing = create_contact(
+            values=ContactValues(first_name="Per", last_name="Ek", emails=["per@orebro.se"]),
+            by=None,
+        )
+        db.session.flush()
+        existing.phones = [ContactPhone(number="+46701234567", label="Mobil")]
+        db.session.commit()
+        rows = [["Per", "Ek", "per@orebro.se", "019-21 10 00", "", "", "", ""]]
+        batch, user = self.commit(rows)
+        db.session.refresh(existing)
+        assert [(p.number, p.label) for p in existing.phones] == [
+            ("+46701234567", "Mobil"),
+            ("+4619211000", ""),
+        ]
+        import_commit.revert_import(batch, by=user)
+        db.session.commit()
+        db.session.refresh(existing)
+        assert [(p.number, p.label) for p in existing.phones] == [("+46701234567", "Mobil")]
+
+    def test_a_contact_saved_after_planning_stops_the_commit(self, registry, monkeypatch):
+        existing = create_contact(
+            values=ContactValues(first_name="Åsa", last_name="Öberg", emails=["asa@malmo.se"]),
+            by=None,
+        )
+        db.session.commit()
+        batch, user = start([ROWS[0]])
+        fingerprint = importer.plan_import(batch.rows, batch.mapping).fingerprint
+        real_plan = import_commit.plan_import
+
+        def plan_then_someone_saves(rows, mapping):
+            result = real_plan(rows, mapping)
+            update_contact(
+                existing,
+                values=ContactValues(
+                    first_name="Åsa", last_name="Öberg-Ek", emails=["asa@malmo.se"]
+                ),
+                expected_version=existing.version,
+                by=None,
+            )
+            db.session.flush()
+            return result
+
+        monkeypatch.setattr(import_commit, "plan_import", plan_then_someone_saves)
+        with pytest.raises(importer.ImportNotPossible, match="ändrats sedan"):
+            import_commit.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
+
+    @staticmethod
+    def rows(count: int, run: str) -> list[list[str]]:
+        """`count` rows: a quarter of them contacts already in the registry."""
+        existing = count // 4
+        for i in range(existing):
+            create_contact(
+                values=ContactValues(
+                    first_name=f"Finns{i}", last_name=run, emails=[f"finns{i}.{run}@x.se"]
+                ),
+                by=None,
+            )
+        db.session.commit()
+        return [
+            [f"Finns{i}" if i < existing else f"Ny{i}", run, f"{'finns' if i < existing else 'ny'}"
+             f"{i}.{run}@x.se", "070-123 45 67", "1280", "Chef", f"tagg {run}", "Från fil"]
+            for i in range(count)
+        ]  # fmt: skip
+
+    def test_the_statements_do_not_grow_with_the_file(self, registry, count_statements):
+        counts = {}
+        for count in (20, 200):
+            rows = self.rows(count, run=f"R{count}")
+            batch, user = start(rows, header=self.TAGGED)
+            db.session.commit()
+            fingerprint = importer.plan_import(batch.rows, batch.mapping).fingerprint
+            with count_statements() as counter:
+                import_commit.commit_import(batch, expected=fingerprint, skip_errors=False, by=user)
+                db.session.commit()
+            assert batch.counts == {
+                "create": count - count // 4, "update": count // 4, "skip": 0, "error": 0
+            }  # fmt: skip
+            counts[count] = counter.count
+        assert counts[200] == counts[20] < 50, counts
+        assert db.session.scalar(select(func.count()).select_from(Contact)) == 220
 
 
 def test_the_whole_flow_with_a_500_row_excel_file(seeded, as_role, app):
