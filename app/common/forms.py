@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import Field, FieldList, FormField
 from wtforms import Form as WTForm
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -134,6 +134,8 @@ class LongSelect(Select):
     def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
         if choice.render_kw or kwargs:
             return super().render_option(choice, **kwargs)
-        selected = "selected " if choice.selected else ""
-        value = escape(str(choice.value))
-        return Markup(f'<option {selected}value="{value}">{escape(choice.label or value)}</option>')
+        value = str(choice.value)
+        label = choice.label or value
+        if choice.selected:  # Markup.format escapes the value and the label
+            return Markup('<option selected value="{}">{}</option>').format(value, label)
+        return Markup('<option value="{}">{}</option>').format(value, label)
