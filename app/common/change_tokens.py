@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sqlalchemy import String, event, insert, select, update
+from sqlalchemy import Connection, String, event, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
@@ -48,12 +48,16 @@ def watch(topic: str, *models: type) -> None:
 
 def touch(topic: str) -> None:
     """Give `topic` a fresh token (in the current transaction)."""
+    _renew(db.session.connection(), topic)
+
+
+def _renew(connection: Connection, topic: str) -> None:
     token = uuid.uuid4().hex
-    result = db.session.execute(
+    result = connection.execute(
         update(ChangeToken).where(ChangeToken.topic == topic).values(token=token)
     )
     if result.rowcount == 0:
-        db.session.execute(insert(ChangeToken).values(topic=topic, token=token))
+        connection.execute(insert(ChangeToken).values(topic=topic, token=token))
 
 
 def cached(topic: str, key: Hashable, compute: Callable[[], T]) -> T:
@@ -73,13 +77,7 @@ def _after_flush(session: Session, _context: Any) -> None:
     written = {type(o) for o in (*session.new, *session.dirty, *session.deleted)}
     for topic, models in _watched.items():
         if any(issubclass(kind, models) for kind in written):
-            token = uuid.uuid4().hex
-            connection = session.connection()
-            result = connection.execute(
-                update(ChangeToken).where(ChangeToken.topic == topic).values(token=token)
-            )
-            if result.rowcount == 0:
-                connection.execute(insert(ChangeToken).values(topic=topic, token=token))
+            _renew(session.connection(), topic)
 
 
 def install_change_tokens() -> None:

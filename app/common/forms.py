@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import Field, FieldList, FormField
+from wtforms import Field, FieldList, FormField, TextAreaField
 from wtforms import Form as WTForm
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import Select
@@ -139,3 +139,20 @@ class LongSelect(Select):
         if choice.selected:  # Markup.format escapes the value and the label
             return Markup('<option selected value="{}">{}</option>').format(value, label)
         return Markup('<option value="{}">{}</option>').format(value, label)
+
+
+#: Under every free-text field: the register must not hold sensitive personal data.
+SENSITIVE_DATA_NOTICE = _l(
+    "Skriv inte känsliga personuppgifter (t.ex. hälsa, etnicitet, religion, politisk åsikt) "
+    "eller personnummer."
+)
+
+
+def note_field(label: Any, *, max_chars: int) -> TextAreaField:
+    """A free-text field (notes, agenda, outcome, comments) with the sensitive-data notice."""
+    return TextAreaField(
+        label,
+        filters=[strip],
+        validators=[max_length(max_chars)],
+        description=SENSITIVE_DATA_NOTICE,
+    )

@@ -12,11 +12,12 @@ from app.common.forms import (
     LongSelect,
     input_required,
     max_length,
+    note_field,
     required,
     strip,
 )
 from app.common.time import local_today
-from app.organisations.forms import SENSITIVE_DATA_NOTICE, optional_int, optional_kind
+from app.organisations.forms import optional_int, optional_kind
 
 from .services import ContactValues, Status, split_tags
 
@@ -45,12 +46,7 @@ class ContactForm(Form):
     emails = TextAreaField(_l("E-postadresser"), validators=[max_length(2000)])
     phones = TextAreaField(_l("Telefonnummer"), validators=[max_length(1000)])
     tags = StringField(_l("Taggar"), filters=[strip], validators=[max_length(600)])
-    notes = TextAreaField(
-        _l("Anteckningar"),
-        filters=[strip],
-        validators=[max_length(20000)],
-        description=SENSITIVE_DATA_NOTICE,
-    )
+    notes = note_field(_l("Anteckningar"), max_chars=20000)
     version = HiddenField()
 
     def contact_values(self) -> ContactValues:

@@ -10,24 +10,26 @@ from wtforms import (
     HiddenField,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import Optional
 
-from app.common.forms import Form, LongSelect, input_required, max_length, required, strip
-from app.organisations.forms import SENSITIVE_DATA_NOTICE, optional_int
+from app.common.forms import (
+    Form,
+    LongSelect,
+    input_required,
+    max_length,
+    note_field,
+    required,
+    strip,
+)
+from app.organisations.forms import optional_int
 
 
 class FollowUpForm(Form):
     title = StringField(
         _l("Vad ska göras"), filters=[strip], validators=[required(), max_length(200)]
     )
-    description = TextAreaField(
-        _l("Beskrivning"),
-        filters=[strip],
-        validators=[max_length(10000)],
-        description=SENSITIVE_DATA_NOTICE,
-    )
+    description = note_field(_l("Beskrivning"), max_chars=10000)
     owner = SelectField(
         _l("Ansvarig"), coerce=optional_int, validate_choice=False, validators=[required()]
     )
@@ -62,17 +64,7 @@ class NewFollowUpRow(Form):
 
 
 class AfterMeetingForm(Form):
-    outcome = TextAreaField(
-        _l("Resultat"),
-        filters=[strip],
-        validators=[max_length(20000)],
-        description=SENSITIVE_DATA_NOTICE,
-    )
-    notes = TextAreaField(
-        _l("Anteckningar"),
-        filters=[strip],
-        validators=[max_length(50000)],
-        description=SENSITIVE_DATA_NOTICE,
-    )
+    outcome = note_field(_l("Resultat"), max_chars=20000)
+    notes = note_field(_l("Anteckningar"), max_chars=50000)
     follow_ups = FieldList(FormField(NewFollowUpRow), min_entries=3, max_entries=10)
     version = HiddenField()

@@ -13,7 +13,6 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
     TimeField,
 )
 from wtforms.validators import Optional
@@ -25,12 +24,12 @@ from app.common.forms import (
     input_required,
     max_length,
     normalising_validator,
+    note_field,
     required,
     strip,
 )
 from app.common.validation import normalise_url
 from app.organisations.forms import (
-    SENSITIVE_DATA_NOTICE,
     optional_int,
     optional_kind,
     organisation_choices,
@@ -112,24 +111,9 @@ class MeetingForm(Form):
         _l("Ansvarig i teamet"), coerce=optional_int, validate_choice=False, validators=[required()]
     )
     team = SelectMultipleField(_l("Deltagare från teamet"), coerce=int, validate_choice=False)
-    agenda = TextAreaField(
-        _l("Dagordning"),
-        filters=[strip],
-        validators=[max_length(20000)],
-        description=SENSITIVE_DATA_NOTICE,
-    )
-    notes = TextAreaField(
-        _l("Anteckningar"),
-        filters=[strip],
-        validators=[max_length(50000)],
-        description=SENSITIVE_DATA_NOTICE,
-    )
-    outcome = TextAreaField(
-        _l("Resultat"),
-        filters=[strip],
-        validators=[max_length(20000)],
-        description=SENSITIVE_DATA_NOTICE,
-    )
+    agenda = note_field(_l("Dagordning"), max_chars=20000)
+    notes = note_field(_l("Anteckningar"), max_chars=50000)
+    outcome = note_field(_l("Resultat"), max_chars=20000)
     topics = StringField(_l("Ämnen"), filters=[strip], validators=[max_length(600)])
     target_groups = StringField(_l("Målgrupper"), filters=[strip], validators=[max_length(600)])
     barnratt = BooleanField(_l("Barnrättsperspektivet har beaktats"))

@@ -12,7 +12,6 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import Optional
 
@@ -22,6 +21,7 @@ from app.common.forms import (
     LongSelect,
     max_length,
     normalising_validator,
+    note_field,
     required,
     strip,
 )
@@ -33,16 +33,11 @@ from .stages import STAGE_LABELS, Stage
 
 WEBSITE_MESSAGE = _l("Ange en webbadress som börjar med http:// eller https://.")
 
+
 #: The help text under every free-text field (the `description` the form macro shows and ties
 #: to the field): special categories of personal data (GDPR art. 9) and personal identity
 #: numbers have no place in a dialogue CRM. Defined here, the lowest domain whose forms the
 #: others already import.
-SENSITIVE_DATA_NOTICE = _l(
-    "Skriv inte känsliga personuppgifter (t.ex. hälsa, etnicitet, religion, politisk åsikt) "
-    "eller personnummer."
-)
-
-
 def _website(value: str) -> str:
     return normalise_url(value, message=str(WEBSITE_MESSAGE))
 
@@ -107,12 +102,7 @@ class OrganisationForm(Form):
         filters=[strip],
         validators=[Optional(), max_length(500), normalising_validator(_website)],
     )
-    notes = TextAreaField(
-        _l("Anteckningar"),
-        filters=[strip],
-        validators=[max_length(20000)],
-        description=SENSITIVE_DATA_NOTICE,
-    )
+    notes = note_field(_l("Anteckningar"), max_chars=20000)
     version = HiddenField()
 
     def values(self) -> dict:
@@ -125,24 +115,9 @@ class OrganisationForm(Form):
 
 class EngagementForm(Form):
     stage = SelectField(_l("Steg"), coerce=Stage, choices=stage_choices)
-    comment = TextAreaField(
-        _l("Kommentar till ändringen"),
-        filters=[strip],
-        validators=[max_length(2000)],
-        description=SENSITIVE_DATA_NOTICE,
-    )
-    opportunities = TextAreaField(
-        _l("Möjligheter"),
-        filters=[strip],
-        validators=[max_length(10000)],
-        description=SENSITIVE_DATA_NOTICE,
-    )
-    challenges = TextAreaField(
-        _l("Utmaningar"),
-        filters=[strip],
-        validators=[max_length(10000)],
-        description=SENSITIVE_DATA_NOTICE,
-    )
+    comment = note_field(_l("Kommentar till ändringen"), max_chars=2000)
+    opportunities = note_field(_l("Möjligheter"), max_chars=10000)
+    challenges = note_field(_l("Utmaningar"), max_chars=10000)
 
 
 class OrganisationFilterForm(FilterForm):
