@@ -12,12 +12,10 @@ contact with the same changes), except that an update keeps the rows it does not
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from app.audit.models import AuditEvent
@@ -38,6 +36,7 @@ from .import_matching import (
     chunks,
     known_contacts,
 )
+from .import_writes import TAG_LENGTH, Writes, insert_for_ids, insert_rows, tags_named
 from .importer import ImportNotPossible, ImportPlan, PlannedRow, guess_mapping, plan_import
 from .models import (
     Affiliation,
@@ -46,12 +45,9 @@ from .models import (
     ContactPhone,
     ImportBatch,
     ImportItem,
-    Tag,
     contact_tags,
 )
 from .services import ContactValues, clean_emails, clean_phones, contact_snapshot
-
-TAG_LENGTH = Tag.__table__.c.key.type.length
 
 
 def start_import(
@@ -88,8 +84,8 @@ def commit_import(batch: ImportBatch, *, expected: str, skip_errors: bool, by: A
     if plan.count("error") and not skip_errors:
         raise ImportNotPossible(_("Rätta raderna med fel, eller välj att hoppa över dem."))
     rows = [row for row in plan.rows if row.action in ("create", "update")]
-    writes = _Writes(note=_("Import från %(file)s", file=batch.filename), by=by)
-    tags = _tags_named(name for row in rows if row.values for name in row.values.tags)
+    writes = Writes(note=_("Import från %(file)s", file=batch.filename), by=by)
+    tags = tags_named(name for row in rows if row.values for name in row.values.tags)
     items = _create(writes, [row for row in rows if row.action == "create"], tags)
     for row in rows:
         if row.action == "update":
@@ -110,18 +106,18 @@ def commit_import(batch: ImportBatch, *, expected: str, skip_errors: bool, by: A
 
 def _record_items(items: list[dict[str, Any]]) -> None:
     """The import's items: what each row created or updated, for the result and for undo."""
-    _insert(ImportItem, items)
+    insert_rows(ImportItem, items)
 
 
 def _create(
-    writes: _Writes, rows: list[PlannedRow], tags: dict[str, KnownTag]
+    writes: Writes, rows: list[PlannedRow], tags: dict[str, KnownTag]
 ) -> list[dict[str, Any]]:
     """New contacts with their addresses, numbers, tags and role, and the audit event
     `create_contact` records; one INSERT per table. Returns their import items."""
     if not rows:
         return []
     new = [_as_contact(row.values, tags) for row in rows]
-    ids = _insert_for_ids(
+    ids = insert_for_ids(
         Contact,
         [
             {
@@ -151,15 +147,15 @@ def _create(
             changes["affiliation"] = [None, f"{organisation.display_name}: {title}".strip()]
         writes.event(contact_id, changes, Action.IMPORT)
         items.append(_item(contact_id, row, "created"))
-    _insert(ContactEmail, emails)
-    _insert(ContactPhone, phones)
-    _insert(contact_tags, links)
-    _insert(Affiliation, affiliations)
+    insert_rows(ContactEmail, emails)
+    insert_rows(ContactPhone, phones)
+    insert_rows(contact_tags, links)
+    insert_rows(Affiliation, affiliations)
     return items
 
 
 def _update(
-    writes: _Writes, row: PlannedRow, contact: KnownContact, tags: dict[str, KnownTag]
+    writes: Writes, row: PlannedRow, contact: KnownContact, tags: dict[str, KnownTag]
 ) -> dict[str, Any]:
     """Add what the row brings to an existing contact, as `update_contact` would with the
     contact merged with the row (nothing is removed or renamed). Returns its import item."""
@@ -250,192 +246,6 @@ def _organisations(ids: set[int]) -> dict[int, Organisation]:
     }
 
 
-def _tags_named(names: Iterable[str]) -> dict[str, KnownTag]:
-    """The tags with these names, by folded key: existing ones found, missing ones created
-    with the first spelling given (as `labels_named` does, once for the whole file)."""
-    wanted: dict[str, str] = {}
-    for name in names:
-        key = fold(name.strip())[:TAG_LENGTH]
-        if key:
-            wanted.setdefault(key, name.strip()[:TAG_LENGTH])
-    tags: dict[str, KnownTag] = {}
-    for chunk in chunks(sorted(wanted)):
-        for tag_id, name, key in db.session.execute(
-            select(Tag.id, Tag.name, Tag.key).where(Tag.key.in_(chunk))
-        ):
-            tags[key] = KnownTag(tag_id, name, key)
-    missing = [{"name": name, "key": key} for key, name in wanted.items() if key not in tags]
-    for tag_id, tag in zip(_insert_for_ids(Tag, missing), missing, strict=True):
-        tags[tag["key"]] = KnownTag(tag_id, tag["name"], tag["key"])
-    return tags
-
-
-@dataclass
-class _Writes:
-    """Changes to existing contacts, made in memory row by row, then saved together: only
-    the difference from what was read is written, in a few bulk statements."""
-
-    note: str
-    by: Actor
-    events: list[dict[str, Any]] = field(default_factory=list)
-    #: Each contact changed, with the version and the lists it was read with.
-    read: dict[int, tuple[KnownContact, int, list[Any], list[Any], list[Any], list[Any]]] = field(
-        default_factory=dict
-    )
-
-    def touch(self, contact: KnownContact) -> None:
-        """Remember the contact as read, before its first change."""
-        if contact.id not in self.read:
-            self.read[contact.id] = (
-                contact,
-                contact.version,
-                list(contact.emails),
-                list(contact.phones),
-                list(contact.tags),
-                [(a.id, a.title) for a in contact.affiliations],
-            )
-
-    def changed(self, contact: KnownContact, before: dict[str, Any], action: Action) -> None:
-        """Record the change since `before` (as `update_contact` does: a new version and
-        an audit event, if the recorded fields changed)."""
-        changes = diff(before, contact_snapshot(contact))
-        if changes:
-            contact.version += 1
-            self.event(contact.id, changes, action)
-
-    def event(self, contact_id: int, changes: dict[str, list[Any]], action: Action) -> None:
-        """An audit event as `record()` makes it, for a bulk insert."""
-        self.events.append(
-            {
-                "actor_id": self.by.id,
-                "actor_name": self.by.name,
-                "entity_type": Contact.__tablename__,
-                "entity_id": contact_id,
-                "action": action.value,
-                "changes": changes,
-                "note": self.note[:500],
-            }
-        )
-
-    def save(self) -> None:
-        """Write the changes. A contact saved by someone else since it was read stops the
-        whole import, as an edit conflict would."""
-        versions: list[dict[str, Any]] = []
-        gone: dict[str, list[dict[str, Any]]] = {"emails": [], "phones": [], "tags": []}
-        new: dict[str, list[dict[str, Any]]] = {"emails": [], "phones": [], "tags": []}
-        removed, titles, added = [], [], []
-        for contact, version, emails, phones, tags, affiliations in self.read.values():
-            if contact.version != version:
-                versions.append(
-                    {
-                        "b_id": contact.id,
-                        "b_version": version,
-                        "first_name": contact.first_name,
-                        "last_name": contact.last_name,
-                        "notes": contact.notes,
-                        "search_text": contact.search_text,
-                        "sort_name": contact.sort_name,
-                        "version": contact.version,
-                    }
-                )
-            for name, was, now in (
-                ("emails", emails, contact.emails),
-                ("phones", phones, contact.phones),
-                ("tags", tags, contact.tags),
-            ):
-                was_set, now_set = set(was), set(now)
-                gone[name] += [
-                    {"b_contact_id": contact.id, **{f"b_{k}": v for k, v in _columns(x).items()}}
-                    for x in was
-                    if x not in now_set
-                ]
-                new[name] += [
-                    {"contact_id": contact.id, **_columns(x)} for x in now if x not in was_set
-                ]
-            kept = {a.id: a for a in contact.affiliations}
-            for affiliation_id, title in affiliations:
-                if affiliation_id not in kept:
-                    removed.append(affiliation_id)
-                elif kept[affiliation_id].title != title:
-                    titles.append({"b_id": affiliation_id, "title": kept[affiliation_id].title})
-            added += [(contact.id, a) for a in contact.affiliations if a.id is None]
-        contacts = Contact.__table__
-        if versions:
-            result = db.session.execute(
-                update(contacts).where(
-                    contacts.c.id == bindparam("b_id"),
-                    contacts.c.version == bindparam("b_version"),
-                ),
-                versions,
-            )
-            if result.rowcount != len(versions):
-                raise ImportNotPossible(
-                    _("Registret har ändrats sedan förhandsgranskningen. Granska raderna igen.")
-                )
-        for name, table in (
-            ("emails", ContactEmail.__table__),
-            ("phones", ContactPhone.__table__),
-            ("tags", contact_tags),
-        ):
-            if gone[name]:
-                db.session.execute(
-                    delete(table).where(
-                        *(table.c[key[2:]] == bindparam(key) for key in gone[name][0])
-                    ),
-                    gone[name],
-                )
-            _insert(table, new[name])
-        for chunk in chunks(removed):
-            db.session.execute(delete(Affiliation.__table__).where(Affiliation.id.in_(chunk)))
-        if titles:
-            affiliations_table = Affiliation.__table__
-            db.session.execute(
-                update(affiliations_table).where(affiliations_table.c.id == bindparam("b_id")),
-                titles,
-            )
-        ids = _insert_for_ids(
-            Affiliation,
-            [
-                {"contact_id": contact_id, "organisation_id": a.organisation_id, "title": a.title}
-                for contact_id, a in added
-            ],
-        )
-        for affiliation_id, (_contact_id, affiliation) in zip(ids, added, strict=True):
-            affiliation.id = affiliation_id
-        _insert(AuditEvent, self.events)
-
-
-def _columns(value: KnownAddress | KnownNumber | KnownTag) -> dict[str, Any]:
-    """An address, number or tag of a contact as the columns of its row."""
-    if isinstance(value, KnownTag):
-        return {"tag_id": value.id}
-    return value._asdict()
-
-
-def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
-    """One bulk INSERT of `rows` (executemany; nothing when there are none). Core, not the
-    ORM's bulk insert: the rows are complete and the ORM's per-row bookkeeping is not needed."""
-    if rows:
-        db.session.execute(insert(getattr(model, "__table__", model)), rows)
-
-
-def _insert_for_ids(model: Any, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert `rows` and return their new ids, in the same order."""
-    if not rows:
-        return []
-    table = model.__table__
-    if db.session.get_bind().dialect.name == "sqlite":
-        # SQLite cannot promise RETURNING's order for many rows. It gives a new row
-        # max(id) + 1, though, and this transaction holds the database's only write lock
-        # from its first write to its end: rows inserted together get consecutive ids.
-        db.session.execute(insert(table), rows)
-        last = db.session.scalar(select(func.max(table.c.id))) or 0
-        return list(range(last - len(rows) + 1, last + 1))
-    return list(
-        db.session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-    )
-
-
 def changed_since(batch: ImportBatch) -> list[str]:
     """Names of the import's contacts that have been changed, merged or removed since."""
     items = db.session.execute(
@@ -492,12 +302,12 @@ def revert_import(batch: ImportBatch, *, by: Actor) -> None:
                 names=", ".join(sorted(set(touched))),
             )
         )
-    writes = _Writes(note=_("Ångrad import från %(file)s", file=batch.filename), by=by)
+    writes = Writes(note=_("Ångrad import från %(file)s", file=batch.filename), by=by)
     for contact_id in created:
         writes.event(contact_id, {}, Action.REVERT)
     updated = [i for i in items if i.action == "updated"]
     contacts = known_contacts(sorted({i.contact_id for i in updated}))
-    tags = _tags_named(name for i in updated for name in i.before.get("tags", []))
+    tags = tags_named(name for i in updated for name in i.before.get("tags", []))
     # Newest first: a contact that two rows updated gets back what it had before the first.
     for item in reversed(updated):
         contact = contacts.get(item.contact_id)
@@ -530,7 +340,7 @@ def _referred_to(ids: list[int]) -> list[str]:
 
 
 def _restore(
-    writes: _Writes,
+    writes: Writes,
     contact: KnownContact,
     before: dict[str, Any],
     affiliation_id: int | None,
