@@ -14,6 +14,15 @@ copy with gunicorn (2 workers) on 127.0.0.1, and measures:
 It prints one table (both scales side by side with their ratio and the targets), writes
 bench/results.json, and exits 1 if a target is missed (targets: bench/report.py).
 
+What exactly (bench/scenario.py): pages as the demo's head of secretariat, the busiest
+contact and meeting, Malmö, search "malmö", last month's summary; the whole-period report
+is the /rapporter/slutredovisning page; the feed is the personal feed of a bench user put on
+the team of the first 5,000 meetings in the feed's window (scale 1 has fewer); the import is
+a 10,000-row CSV (8,000 new people, 2,000 existing by e-mail) through upload, column
+mapping, preview and confirmation over HTTP. Statements are counted in-process
+(bench/sqlcount.py). Other processes' share of the CPU during each measurement is
+reported: above 10 % the timings are flagged as unreliable.
+
 Runs on SQLite; on PostgreSQL when DATABASE_URL points at a PostgreSQL server (only its
 server and credentials are used: the bench creates and drops its own `samverkan_bench_*`
 databases). Files go to instance/bench/: the cached databases and their build logs,

@@ -56,6 +56,7 @@ class Database:
     built_on: str  # the day the demo data treats as today
     build_seconds: float | None  # set when this run built it
     summary: str  # the line `flask demo` printed
+    key: str  # the cache key it was built under (schema heads, generator hash, scale, seed)
 
 
 def label(scale: float) -> str:
@@ -142,7 +143,9 @@ def sqlite_database(scale: float, *, env: dict[str, str], rebuild: bool) -> Data
     copy = run_dir / f"{name}.sqlite"
     remove_sqlite(copy)
     shutil.copyfile(cached, copy)
-    return Database(scale, f"sqlite:///{copy}", meta["built_on"], build_seconds, meta["summary"])
+    return Database(
+        scale, f"sqlite:///{copy}", meta["built_on"], build_seconds, meta["summary"], key
+    )
 
 
 def remove_sqlite(path: Path) -> None:
@@ -237,7 +240,7 @@ def postgres_database(
         _pg_drop(admin, copy)
         admin.execute(f"CREATE DATABASE {_pg_name(copy)} TEMPLATE {_pg_name(name)}")
     return Database(
-        scale, pg_url(server_url, copy), meta["built_on"], build_seconds, meta["summary"]
+        scale, pg_url(server_url, copy), meta["built_on"], build_seconds, meta["summary"], key
     )
 
 

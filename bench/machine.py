@@ -51,28 +51,54 @@ def process_seconds(pid: int) -> float:
     return 0.0
 
 
+def matching_processes(marker: str) -> set[int]:
+    """Processes whose command line contains `marker` (PostgreSQL backends show their
+    database name there: "postgres: 15/main: postgres samverkan_bench_1_run …")."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.add(int(entry.name))
+    return found
+
+
 class OtherLoad:
-    """Share of the machine used by processes other than ours between start() and stop()."""
+    """Share of the machine used by processes other than ours between start() and stop().
+
+    Ours: this process, the given pids (gunicorn), and any process whose command line holds
+    `marker` (the database server's backends for our database, counted from when they are
+    first seen; on PostgreSQL they do part of the work of every request).
+    """
 
     def __init__(self) -> None:
         self.started = 0.0
         self.busy = 0.0
-        self.ours = 0.0
         self.pids: set[int] = set()
+        self.marker = ""
+        self.baseline: dict[int, float] = {}
+        self.own_start = 0.0
 
     def _ours(self) -> float:
         times = os.times()
-        return times.user + times.system + sum(process_seconds(pid) for pid in self.pids)
+        total = times.user + times.system - self.own_start
+        pids = self.pids | (matching_processes(self.marker) if self.marker else set())
+        for pid in pids:
+            total += process_seconds(pid) - self.baseline.get(pid, 0.0)
+        return total
 
-    def start(self, pids: list[int]) -> None:
-        self.pids = set(pids)
+    def start(self, pids: list[int], *, marker: str = "") -> None:
+        self.pids, self.marker = set(pids), marker
         self.started = time.monotonic()
         self.busy = busy_seconds()
-        self.ours = self._ours()
+        times = os.times()
+        self.own_start = times.user + times.system
+        watched = self.pids | (matching_processes(marker) if marker else set())
+        self.baseline = {pid: process_seconds(pid) for pid in watched}
 
     def stop(self) -> float:
         """The others' share in percent of all CPUs (call while our processes still run)."""
         wall = time.monotonic() - self.started
-        others = (busy_seconds() - self.busy) - (self._ours() - self.ours)
+        others = (busy_seconds() - self.busy) - self._ours()
         capacity = wall * (os.cpu_count() or 1)
         return max(0.0, 100 * others / capacity) if capacity else 0.0

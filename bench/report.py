@@ -185,6 +185,12 @@ def finish(results: dict[str, Any], *, output: Path) -> int:
                 f"WARNING {what}: other processes used {share:.0f} % of the machine's CPU "
                 "meanwhile; these timings are not reliable"
             )
+    versions = {result.get("cache_key", "").split(" scale=")[0] for result in scales.values()}
+    if len(versions) > 1:
+        print(
+            "WARNING the migrations or the demo generator changed during the run: "
+            "the scales are not strictly comparable"
+        )
     for scale, result in scales.items():
         if result.get("workers_restarted"):
             print(f"WARNING scale {scale}: a gunicorn worker died and was replaced")

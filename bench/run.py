@@ -67,6 +67,7 @@ def run_scale(
         "built_on": database.built_on,
         "build_seconds": database.build_seconds and round(database.build_seconds, 1),
         "demo": database.summary,
+        "cache_key": database.key,
         "errors": [],
     }
     app = scenario.make_app(database.url)
@@ -95,7 +96,7 @@ def run_scale(
             client = Client(server.port)
             client.login(plan.login_email, databases.PASSWORD)
             others = OtherLoad()
-            others.start([server.pid, *server.workers()])
+            others.start([server.pid, *server.workers()], marker=backend_marker(database.url))
             if "pages" not in settings.skip:
                 result["pages"] = measure_pages(client, plan, queries, settings, result["errors"])
             if "throughput" not in settings.skip:
@@ -109,6 +110,13 @@ def run_scale(
         dispose(app)
         databases.discard(database, server_url=server_url)
     return result
+
+
+def backend_marker(url: str) -> str:
+    """How our database's server processes show in `ps` (PostgreSQL: the database name);
+    empty for SQLite, which runs inside the workers."""
+    parsed = make_url(url)
+    return "" if parsed.get_backend_name() == "sqlite" else f" {parsed.database} "
 
 
 def count_contacts(app) -> int:
