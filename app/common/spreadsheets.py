@@ -14,14 +14,18 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMN_WIDTH = 60
+#: A date and time's width in characters (yyyy-mm-dd hh:mm).
+DATETIME_WIDTH = 16
 #: Excel's limit on a cell's text.
 MAX_CELL_TEXT = 32_767
 
@@ -30,11 +34,17 @@ Value = str | int | float | date | datetime | None
 
 @dataclass
 class Sheet:
-    """One table: a title (the sheet's name), column headers and rows."""
+    """One table: a title (the sheet's name), column headers and rows.
+
+    With `widths` given, the rows are read once, as they are written (a generator over a
+    query of hundreds of thousands of rows never sits in memory); without, the widths come
+    from the contents.
+    """
 
     title: str
     header: Sequence[str]
     rows: Iterable[Sequence[Value]]
+    widths: Sequence[int] | None = None
 
 
 def defuse(text: str) -> str:
@@ -76,42 +86,56 @@ def _sheet_title(title: str, taken: set[str]) -> str:
     return name
 
 
+def content_widths(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> list[int]:
+    """Each column's width: its longest value or header (capped), plus a margin."""
+    widths = [len(str(h)) for h in header]
+    for row in rows:
+        for column, value in enumerate(row[: len(widths)]):
+            length = DATETIME_WIDTH if isinstance(value, datetime) else len(str(value or ""))
+            widths[column] = max(widths[column], min(length, MAX_COLUMN_WIDTH))
+    return [max(8, width + 2) for width in widths]
+
+
+def _cell(worksheet: Any, value: Value, font: Font | None = None) -> WriteOnlyCell:
+    if isinstance(value, str):
+        cell = WriteOnlyCell(worksheet, value=ILLEGAL_CHARACTERS_RE.sub("", value[:MAX_CELL_TEXT]))
+        cell.data_type = TYPE_STRING  # never a formula, whatever it starts with
+    else:
+        cell = WriteOnlyCell(worksheet, value=value)
+        if isinstance(value, datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm"
+        elif isinstance(value, date):
+            cell.number_format = "yyyy-mm-dd"
+    if font is not None:
+        cell.font = font
+    return cell
+
+
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """A workbook with one sheet per table."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """A workbook with one sheet per table, written row by row (openpyxl's write-only mode:
+    memory stays flat however many rows there are)."""
+    workbook = Workbook(write_only=True)
     taken: set[str] = set()
     bold = Font(bold=True)
     for sheet in sheets:
         worksheet = workbook.create_sheet(_sheet_title(sheet.title, taken))
-        widths = [len(str(h)) for h in sheet.header]
-        worksheet.append(list(sheet.header))
-        for cell in worksheet[1]:
-            cell.font = bold
-            cell.data_type = TYPE_STRING
-        row_count = 1
-        for row in sheet.rows:
-            row_count += 1
-            for column, value in enumerate(row, start=1):
-                cell = worksheet.cell(row=row_count, column=column)
-                if isinstance(value, str):
-                    cell.value = value[:MAX_CELL_TEXT]
-                    cell.data_type = TYPE_STRING  # never a formula, whatever it starts with
-                else:
-                    cell.value = value
-                if isinstance(value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                length = 16 if isinstance(value, datetime) else len(str(value or ""))
-                if column <= len(widths):
-                    widths[column - 1] = max(widths[column - 1], min(length, MAX_COLUMN_WIDTH))
+        rows = sheet.rows
+        widths = sheet.widths
+        if widths is None:
+            rows = list(rows)
+            widths = content_widths(sheet.header, rows)
+        # Widths and the frozen header come before the rows in the file.
         for column, width in enumerate(widths, start=1):
-            worksheet.column_dimensions[get_column_letter(column)].width = max(8, width + 2)
+            worksheet.column_dimensions[get_column_letter(column)].width = width
         worksheet.freeze_panes = "A2"
+        worksheet.append([_cell(worksheet, str(h), bold) for h in sheet.header])
+        row_count = 1
+        for row in rows:
+            worksheet.append([_cell(worksheet, value) for value in row])
+            row_count += 1
         if sheet.header:
             last = get_column_letter(len(sheet.header))
-            worksheet.auto_filter.ref = f"A1:{last}{max(row_count, 1)}"
+            worksheet.auto_filter.ref = f"A1:{last}{row_count}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
