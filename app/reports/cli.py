@@ -22,7 +22,7 @@ from flask.cli import AppGroup
 
 from app.common.time import local_today, utcnow
 
-from . import exporters
+from . import exporters, meeting_list
 from .final import build_final
 from .periods import Period, assignment_start, last_month, month_period, parse_day, parse_month
 from .situation import county_rollup, municipality_statuses
@@ -96,7 +96,11 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dat
 def monthly(period: Period | None, fmt: str, output: Path | None) -> None:
     """The activity summary of one month, as XLSX or CSV."""
     period = period or last_month(local_today())
-    sheets = exporters.summary_sheets(monthly_summary(period), generated_at=utcnow())
+    sheets = exporters.summary_sheets(
+        monthly_summary(period),
+        meetings=meeting_list.held_meeting_rows(period),
+        generated_at=utcnow(),
+    )
     data = exporters.xlsx(sheets) if fmt == "xlsx" else exporters.csv_tables(sheets)
     path = output or Path(f"sammanstallning-{period.slug}.{fmt}")
     write_file(path, data)
@@ -126,7 +130,11 @@ def final(end: date | None, output: Path | None) -> None:
         )
     period = Period(start, end)
     data = exporters.xlsx(
-        exporters.final_sheets(build_final(period, with_meetings=True), generated_at=utcnow())
+        exporters.final_sheets(
+            build_final(period),
+            meetings=meeting_list.held_meeting_rows(period),
+            generated_at=utcnow(),
+        )
     )
     path = output or Path(f"slutredovisning-{period.slug}.xlsx")
     write_file(path, data)

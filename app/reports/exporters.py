@@ -1,7 +1,10 @@
 """The reports as spreadsheets: pure builders from report data to sheets, XLSX and CSV bytes.
 
-XLSX gets one sheet per table (common/spreadsheets: real dates and numbers, Swedish headers,
-a frozen bold header row, filters, widths; text always stored as text, never a formula).
+XLSX gets one sheet per table (common/spreadsheets.xlsx_bytes, written row by row: real
+dates and numbers, Swedish headers, a frozen bold header row, filters, widths; text always
+stored as text, never a formula). The held meetings come as an iterable
+(`meeting_list.held_meeting_rows` streams them from the database) and are written as they
+come, never held in a list.
 CSV puts every table in one file for Swedish Excel: UTF-8 with one BOM, semicolons, each
 table under a title row and followed by a blank line; text that a spreadsheet would read as a
 formula is defused with a leading apostrophe.
@@ -9,17 +12,18 @@ formula is defused with a leading apostrophe.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from app.common.spreadsheets import Sheet, Value, csv_bytes, xlsx_bytes
+from app.common.spreadsheets import DATETIME_WIDTH, Sheet, Value, csv_bytes, xlsx_bytes
 from app.common.time import to_local
-from app.meetings.models import Meeting, MeetingKind
+from app.meetings.models import MeetingKind
 from app.organisations.stages import Stage
 
 from .final import FinalReport
+from .meeting_list import HeldMeeting
 from .situation import CountyStages, MunicipalityStatus, SilentOrganisation
 from .summary import BucketFigures, Row, Summary
 
@@ -67,24 +71,33 @@ def _about(report: str, summary: Summary, generated_at: datetime) -> Sheet:
     return Sheet(title=_("Sammanfattning"), header=[_("Uppgift"), _("Värde")], rows=facts)
 
 
-def meeting_rows(meetings: Sequence[Meeting]) -> list[list[Value]]:
-    """Held meetings: when (a date for all-day meetings), what, with whom, the outcome."""
-    return [
-        [
+#: The meeting list's column widths: fixed, as its rows are written before they are all seen.
+MEETING_WIDTHS = (DATETIME_WIDTH + 2, 40, 16, 50, 22, 60)
+
+
+def meeting_rows(meetings: Iterable[HeldMeeting]) -> Iterator[list[Value]]:
+    """Held meetings, one at a time: when (a date for all-day meetings), what, with whom,
+    the outcome."""
+    kinds = {kind: kind.label for kind in MeetingKind}
+    for meeting in meetings:
+        yield [
             meeting.local_start.date() if meeting.all_day else local(meeting.starts_at),
             meeting.title,
-            meeting.kind.label,
-            "; ".join(o.display_name for o in meeting.organisations),
-            meeting.responsible.name,
+            kinds[meeting.kind],
+            "; ".join(meeting.organisations),
+            meeting.responsible,
             meeting.outcome,
         ]
-        for meeting in meetings
-    ]
 
 
-def _meetings_sheet(meetings: Sequence[Meeting]) -> Sheet:
+def _meetings_sheet(meetings: Iterable[HeldMeeting]) -> Sheet:
     header = [_("Början"), _("Rubrik"), _("Typ"), _("Organisationer"), _("Ansvarig"), _("Resultat")]
-    return Sheet(title=_("Genomförda möten"), header=header, rows=meeting_rows(meetings))
+    return Sheet(
+        title=_("Genomförda möten"),
+        header=header,
+        rows=meeting_rows(meetings),
+        widths=MEETING_WIDTHS,
+    )
 
 
 def summary_tables(summary: Summary) -> list[Sheet]:
@@ -142,13 +155,16 @@ def months_sheet(series: Sequence[BucketFigures]) -> Sheet:
     return Sheet(title=_("Per månad"), header=header, rows=rows)
 
 
-def summary_sheets(summary: Summary, *, generated_at: datetime) -> list[Sheet]:
-    """Every table of the monthly (or any period's) activity summary."""
+def summary_sheets(
+    summary: Summary, *, meetings: Iterable[HeldMeeting], generated_at: datetime
+) -> list[Sheet]:
+    """Every table of the monthly (or any period's) activity summary, and every held
+    meeting of the period (`meetings`, read when the last sheet is written)."""
     sheets = [_about(_("Verksamhetssammanställning"), summary, generated_at)]
     sheets += summary_tables(summary)
     if summary.series:
         sheets.append(months_sheet(summary.series))
-    sheets.append(_meetings_sheet(summary.meetings))
+    sheets.append(_meetings_sheet(meetings))
     return sheets
 
 
@@ -202,12 +218,15 @@ def quarter_sheets(report: FinalReport) -> list[Sheet]:
     ]
 
 
-def final_sheets(report: FinalReport, *, generated_at: datetime) -> list[Sheet]:
-    """The whole-period report: the summary's tables, the quarters, every held meeting."""
+def final_sheets(
+    report: FinalReport, *, meetings: Iterable[HeldMeeting], generated_at: datetime
+) -> list[Sheet]:
+    """The whole-period report: the summary's tables, the quarters, every held meeting
+    (`meetings`, read when the last sheet is written)."""
     sheets = [_about(_("Slutredovisning: hela perioden"), report.summary, generated_at)]
     sheets += quarter_sheets(report)
     sheets += summary_tables(report.summary)
-    sheets.append(_meetings_sheet(report.summary.meetings))
+    sheets.append(_meetings_sheet(meetings))
     return sheets
 
 
@@ -278,7 +297,7 @@ def silence_sheets(rows: Sequence[SilentOrganisation], *, today: date) -> list[S
 
 
 def xlsx(sheets: Sequence[Sheet]) -> bytes:
-    """A workbook with one sheet per table."""
+    """A workbook with one sheet per table, written row by row."""
     return xlsx_bytes(sheets)
 
 

@@ -3,7 +3,8 @@
 The activity summary from the assignment's start to a chosen day, with its figures per
 calendar quarter (the first and last quarters clipped to the period) and the lägesbild's
 development: municipalities per stage at the end of each quarter, from the engagement
-history. The list of every held meeting is left to the spreadsheet export.
+history. The list of every held meeting is left to the spreadsheet export, which streams it
+(`meeting_list.held_meeting_rows`).
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ class FinalReport:
         return list(zip(self.quarters, self.stages, strict=True))
 
 
-def build_final(period: Period, *, with_meetings: bool = False) -> FinalReport:
-    """The whole-period report (the held meetings listed only for the export)."""
-    summary = build_summary(period, series=quarters(period), with_meetings=with_meetings)
+def build_final(period: Period) -> FinalReport:
+    """The whole-period report."""
+    summary = build_summary(period, series=quarters(period))
     stages = stages_at(
         [q.period.ends_at for q in summary.series],
         municipalities=summary.totals[OrganisationKind.KOMMUN],

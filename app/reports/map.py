@@ -4,7 +4,8 @@ The boundaries (app/data/municipalities.geojson, WGS84) are projected with a sin
 projection centred on Sweden (equal-area, and north stays up), scaled to a 600-unit-wide
 viewBox, simplified (Douglas–Peucker, half a unit) and written with integer coordinates as
 relative path commands: about 40 kB for the whole country. The projected paths never change,
-so they are computed once per process; each request only wraps them in links and colours.
+so they, and each shape's markup around them, are built once per process; each request only
+adds the links, titles and colours, which depend on the data.
 """
 
 from __future__ import annotations
@@ -149,6 +150,32 @@ def outlines(path: Path = GEOJSON) -> Outlines:
     return Outlines(shapes=tuple(shapes), width=WIDTH, height=height)
 
 
+@dataclass(frozen=True)
+class _Markup:
+    """A shape's markup that never changes: drawn unknown, and the end of its coloured path."""
+
+    code: str
+    unknown: str
+    geometry: str
+
+
+@lru_cache(maxsize=4)
+def _markup(path: Path = GEOJSON) -> tuple[_Markup, ...]:
+    """Every shape's static markup, built once per process (as `outlines` is): a request
+    only adds the links, titles and colours, which come from the data."""
+    return tuple(
+        _Markup(
+            code=shape.code,
+            unknown=(
+                f'<path class="map__area map__area--unknown" data-code="{shape.code}" '
+                f'd="{shape.path}"><title>{escape(shape.name)}</title></path>'
+            ),
+            geometry=f'data-code="{shape.code}" d="{shape.path}"/>',
+        )
+        for shape in outlines(path).shapes
+    )
+
+
 def render_map(
     areas: Mapping[str, Area], *, label: str, css_class: str = "map", path: Path = GEOJSON
 ) -> str:
@@ -159,18 +186,15 @@ def render_map(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{escape(css_class)}" '
         f'viewBox="0 0 {drawn.width} {drawn.height}" role="group" aria-label="{escape(label)}">'
     ]
-    for shape in drawn.shapes:
+    for shape in _markup(path):
         area = areas.get(shape.code)
         if area is None:
-            parts.append(
-                f'<path class="map__area map__area--unknown" data-code="{shape.code}" '
-                f'd="{shape.path}"><title>{escape(shape.name)}</title></path>'
-            )
+            parts.append(shape.unknown)
             continue
         body = (
             f"<title>{escape(area.title)}</title>"
             f'<path class="map__area {escape(area.css_class)}" fill="{escape(area.fill)}" '
-            f'data-code="{shape.code}" d="{shape.path}"/>'
+            f"{shape.geometry}"
         )
         if area.href:
             parts.append(f'<a href="{escape(area.href)}" class="map__link">{body}</a>')

@@ -1,27 +1,51 @@
-"""The aggregates behind the activity summary and the whole-period report.
+"""The aggregates behind the activity summary and the whole-period report, and the list of
+held meetings.
 
-Each function is one SQL statement with GROUP BY or sums of CASE ranges, whatever the data
-volume: nothing loads every meeting into Python. The rules are those of the start page's
-coverage (app/meetings/coverage.py): only held meetings count; a meeting belongs to the
-Stockholm day, month or quarter it starts in; an organisation is reached by a held meeting
-with it or with one of its units, and a reached organisation counts once. Figures for several
-periods ("buckets": the months of a chart, the quarters of the final account, and the period
-itself) come from the same statement, one column per bucket.
+Each aggregate is one SQL statement, whatever the data volume: nothing loads every meeting
+into Python. The rules are those of the start page's coverage (app/meetings/coverage.py):
+only held meetings count; a meeting belongs to the Stockholm day, month or quarter it starts
+in; an organisation is reached by a held meeting with it or with one of its units, and a
+reached organisation counts once.
+
+Figures for several periods ("buckets": the months of a chart, the quarters of the final
+account, and the period itself) come from the same statement. The buckets' first and last
+days cut time into consecutive slots; a row is counted once, in its slot, by one CASE over the
+sorted boundaries (`_Slots`), and a bucket's figure is the sum of the slots it spans. That is
+one cheap GROUP BY per table, however many buckets there are, where a column of CASE sums per
+bucket made SQLite evaluate every condition for every row (seconds at 500,000 meetings).
+The slot numbers are computed in a subquery and grouped on outside it: PostgreSQL would not
+recognise a CASE full of bind parameters in GROUP BY as the one in the select list.
+
+The held meetings are listed page by page for the report page (`held_meetings_page`, two
+statements) and streamed as plain rows for the exports (`held_meeting_rows`, one statement).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, literal_column, null, or_, select, union_all
-from sqlalchemy.orm import aliased, joinedload, selectinload
-from sqlalchemy.orm import join as orm_join
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.common.text import sort_key
+from app.common.time import local_midnight
 from app.contacts.models import Contact
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
@@ -29,17 +53,13 @@ from app.meetings.coverage import COVERED_KINDS
 from app.meetings.models import (
     Meeting,
     MeetingKind,
-    MeetingPerspective,
     MeetingStatus,
-    TargetGroup,
-    Topic,
     meeting_organisations,
-    meeting_target_groups,
-    meeting_topics,
 )
-from app.organisations.models import County, Organisation, OrganisationKind
+from app.organisations.models import Organisation, OrganisationKind
 
 from .periods import Period
+from .sql import unindexed
 
 
 @dataclass(frozen=True)
@@ -62,28 +82,6 @@ class Activity:
 
 
 @dataclass(frozen=True)
-class Group:
-    """One row of a breakdown: a key (an enum value, a county code, a label id), the name
-    the database holds for it (county and label names), and the number of held meetings."""
-
-    key: str | None
-    name: str | None
-    count: int
-
-
-@dataclass(frozen=True)
-class Breakdowns:
-    """Held meetings of a period counted per organisation kind, county, topic, target group
-    and consequence perspective. A meeting counts once in each group it touches."""
-
-    organisation_kinds: list[Group]
-    counties: list[Group]
-    topics: list[Group]
-    target_groups: list[Group]
-    perspectives: list[Group]
-
-
-@dataclass(frozen=True)
 class OwnerFollowUps:
     """One team member's follow-ups in a period."""
 
@@ -94,6 +92,45 @@ class OwnerFollowUps:
     overdue: int  # open at the period's end and due before it ended
 
 
+@dataclass(frozen=True)
+class _Slots:
+    """Time cut at every bucket's first day and at the day after its last: slot `i` runs from
+    `days[i]` (included) to `days[i + 1]` (excluded), in Stockholm days."""
+
+    days: tuple[date, ...]
+
+    @classmethod
+    def of(cls, buckets: Sequence[Period]) -> _Slots:
+        cuts = {b.start for b in buckets} | {b.end + timedelta(days=1) for b in buckets}
+        return cls(tuple(sorted(cuts)))
+
+    @property
+    def moments(self) -> list[datetime]:
+        """The cuts as UTC moments (for columns holding a moment)."""
+        return [local_midnight(day) for day in self.days]
+
+    @property
+    def count(self) -> int:
+        return len(self.days) - 1
+
+    def spanned(self, bucket: Period) -> range:
+        """The slots that make up `bucket`."""
+        return range(self.days.index(bucket.start), self.days.index(bucket.end + timedelta(1)))
+
+    def case(self, column: Any, *, dates: bool = False, before: bool = False) -> Any:
+        """The slot of `column`'s value (a moment, or a date if `dates`); -1 before the first
+        cut if `before`. The caller's WHERE keeps values before the last cut."""
+        cuts: list[Any] = list(self.days) if dates else self.moments
+        whens = [(column < cut, position) for position, cut in enumerate(cuts[1:])]
+        if before:
+            whens.insert(0, (column < cuts[0], -1))
+        return case(*whens, else_=self.count - 1)
+
+    def within(self, column: Any, *, dates: bool = False) -> Any:
+        cuts: list[Any] = list(self.days) if dates else self.moments
+        return and_(column >= cuts[0], column < cuts[-1])
+
+
 def _within(column: Any, start: datetime, end: datetime) -> Any:
     return and_(column >= start, column < end)
 
@@ -102,77 +139,86 @@ def _in(column: Any, bucket: Period) -> Any:
     return _within(column, bucket.starts_at, bucket.ends_at)
 
 
-def _span(buckets: Sequence[Period]) -> tuple[datetime, datetime]:
-    return min(b.starts_at for b in buckets), max(b.ends_at for b in buckets)
+def held_in(period: Period) -> Any:
+    return and_(Meeting.status == MeetingStatus.HELD, _in(Meeting.starts_at, period))
 
 
-def _int(value: Any) -> int:
+def as_int(value: Any) -> int:
     return int(value or 0)
-
-
-def _root_join(root: Any, *, outer: bool = False) -> Any:
-    """Meetings joined to the top-level organisation of each participating organisation
-    (outer: meetings without organisations are kept, with NULLs)."""
-    return (
-        orm_join(
-            Meeting,
-            meeting_organisations,
-            meeting_organisations.c.meeting_id == Meeting.id,
-            isouter=outer,
-        )
-        .join(
-            Organisation,
-            Organisation.id == meeting_organisations.c.organisation_id,
-            isouter=outer,
-        )
-        .join(
-            root,
-            root.id == func.coalesce(Organisation.parent_id, Organisation.id),
-            isouter=outer,
-        )
-    )
 
 
 def held_per_bucket(buckets: Sequence[Period]) -> list[dict[MeetingKind, int]]:
     """Held meetings per meeting kind, for each bucket."""
     if not buckets:
         return []
-    first, last = _span(buckets)
-    columns = [func.sum(case((_in(Meeting.starts_at, b), 1), else_=0)) for b in buckets]
+    slots = _Slots.of(buckets)
+    held = (
+        select(Meeting.kind.label("kind"), slots.case(Meeting.starts_at).label("slot"))
+        .where(Meeting.status == MeetingStatus.HELD, slots.within(Meeting.starts_at))
+        .subquery()
+    )
     rows = db.session.execute(
-        select(Meeting.kind, *columns)
-        .where(
-            Meeting.status == MeetingStatus.HELD,
-            Meeting.starts_at >= first,
-            Meeting.starts_at < last,
-        )
-        .group_by(Meeting.kind)
+        select(held.c.kind, held.c.slot, func.count()).group_by(held.c.kind, held.c.slot)
     ).all()
-    result = [dict.fromkeys(MeetingKind, 0) for _ in buckets]
-    for kind, *counts in rows:
-        for position, count in enumerate(counts):
-            result[position][kind] = _int(count)
-    return result
+    per_slot: dict[MeetingKind, list[int]] = {k: [0] * slots.count for k in MeetingKind}
+    for kind, slot, count in rows:
+        per_slot[kind][slot] += as_int(count)
+    return [
+        {kind: sum(per_slot[kind][s] for s in slots.spanned(b)) for kind in MeetingKind}
+        for b in buckets
+    ]
 
 
 def reach_per_bucket(buckets: Sequence[Period]) -> list[dict[OrganisationKind, Reach]]:
     """Top-level organisations reached per kind, for each bucket. Archived municipalities
     and county boards are left out, as the start page's coverage does; the totals they are
-    measured against (`registry_totals`) leave them out too."""
+    measured against (`registry_totals`) leave them out too.
+
+    Every held meeting up to the last bucket's end is read once, grouped by the organisation
+    it was held with and its slot (slot -1: before the buckets); the roll-up to top-level
+    organisations, and their flags per bucket, work on those few thousand groups."""
     if not buckets:
         return []
-    _first, last = _span(buckets)
+    slots = _Slots.of(buckets)
+    last = slots.moments[-1]
+    links = (
+        select(
+            meeting_organisations.c.organisation_id.label("organisation_id"),
+            slots.case(Meeting.starts_at, before=True).label("slot"),
+            Meeting.starts_at.label("starts_at"),
+        )
+        .select_from(Meeting)
+        .join(meeting_organisations, meeting_organisations.c.meeting_id == Meeting.id)
+        .where(Meeting.status == MeetingStatus.HELD, Meeting.starts_at < last)
+        .subquery()
+    )
+    per_organisation = (
+        select(
+            links.c.organisation_id,
+            links.c.slot,
+            func.min(links.c.starts_at).label("first_held"),
+        )
+        .group_by(links.c.organisation_id, links.c.slot)
+        .subquery()
+    )
     root = aliased(Organisation)
+    spans = [slots.spanned(b) for b in buckets]
     flags = [
-        func.max(case((_in(Meeting.starts_at, b), 1), else_=0)).label(f"b{position}")
-        for position, b in enumerate(buckets)
+        func.max(
+            case((per_organisation.c.slot.between(span.start, span.stop - 1), 1), else_=0)
+        ).label(f"b{position}")
+        for position, span in enumerate(spans)
     ]
     per_root = (
-        select(root.kind.label("kind"), func.min(Meeting.starts_at).label("first_held"), *flags)
-        .select_from(_root_join(root))
+        select(
+            root.kind.label("kind"),
+            func.min(per_organisation.c.first_held).label("first_held"),
+            *flags,
+        )
+        .select_from(per_organisation)
+        .join(Organisation, Organisation.id == per_organisation.c.organisation_id)
+        .join(root, root.id == func.coalesce(Organisation.parent_id, Organisation.id))
         .where(
-            Meeting.status == MeetingStatus.HELD,
-            Meeting.starts_at < last,
             root.parent_id.is_(None),
             or_(root.archived_at.is_(None), root.kind.not_in(COVERED_KINDS)),
         )
@@ -193,52 +239,127 @@ def reach_per_bucket(buckets: Sequence[Period]) -> list[dict[OrganisationKind, R
     for kind, *figures in rows:
         for position in range(len(buckets)):
             reached, new, cumulative = figures[3 * position : 3 * position + 3]
-            result[position][kind] = Reach(_int(reached), _int(new), _int(cumulative))
+            result[position][kind] = Reach(as_int(reached), as_int(new), as_int(cumulative))
     return result
 
 
-def activity_per_bucket(buckets: Sequence[Period]) -> list[Activity]:
-    """New contacts and follow-ups created and completed, for each bucket."""
+def activity_per_bucket(
+    buckets: Sequence[Period], *, owners_in: Period
+) -> tuple[list[Activity], list[OwnerFollowUps]]:
+    """New contacts and follow-ups created and completed, for each bucket; and per owner the
+    follow-ups created and completed in `owners_in` (one of the buckets) and those overdue
+    when it ended. One statement, reading each table once: the follow-ups that count for
+    anything are found in one pass and grouped by owner, slot created, slot completed and
+    overdue or not; the contacts by slot.
+
+    Overdue at the end = open then, and due before the day after it (the start page's rule
+    that a follow-up due today is not yet overdue). A follow-up completed after the period
+    was still open at its end; a cancelled one has no date to tell, so it is left out."""
     if not buckets:
-        return []
-
-    def part(name: str, columns: list[Any], table: Any) -> Any:
-        return select(literal_column(f"'{name}'").label("what"), *columns).select_from(table)
-
-    contacts = [func.sum(case((_in(Contact.created_at, b), 1), else_=0)) for b in buckets]
-    created = [func.sum(case((_in(FollowUp.created_at, b), 1), else_=0)) for b in buckets]
-    completed = [
-        func.sum(
-            case(
-                (
-                    and_(
-                        FollowUp.status == FollowUpStatus.DONE,
-                        FollowUp.completed_on >= b.start,
-                        FollowUp.completed_on <= b.end,
-                    ),
-                    1,
-                ),
-                else_=0,
+        return [], []
+    slots = _Slots.of(buckets)
+    period = owners_in
+    created = slots.within(FollowUp.created_at)
+    completed = and_(
+        FollowUp.status == FollowUpStatus.DONE, slots.within(FollowUp.completed_on, dates=True)
+    )
+    overdue = and_(
+        FollowUp.created_at < period.ends_at,
+        FollowUp.due_on <= period.end,
+        or_(
+            FollowUp.status == FollowUpStatus.OPEN,
+            and_(FollowUp.status == FollowUpStatus.DONE, FollowUp.completed_on > period.end),
+        ),
+    )
+    follow_ups = (
+        select(
+            # Read the table in its order and sort the few groups (see sql.py).
+            unindexed(FollowUp.owner_id).label("owner_id"),
+            case((created, slots.case(FollowUp.created_at)), else_=null()).label("created"),
+            case((completed, slots.case(FollowUp.completed_on, dates=True)), else_=null()).label(
+                "completed"
+            ),
+            case((overdue, 1), else_=0).label("overdue"),
+        )
+        .select_from(FollowUp)
+        .where(or_(created, completed, overdue))
+        .subquery()
+    )
+    contacts = (
+        select(slots.case(Contact.created_at).label("slot"))
+        .where(slots.within(Contact.created_at))
+        .subquery()
+    )
+    rows = db.session.execute(
+        union_all(
+            select(
+                follow_ups.c.owner_id,
+                User.name,
+                follow_ups.c.created,
+                follow_ups.c.completed,
+                follow_ups.c.overdue,
+                func.count(),
             )
+            .join(User, User.id == follow_ups.c.owner_id)
+            .group_by(
+                follow_ups.c.owner_id,
+                User.name,
+                follow_ups.c.created,
+                follow_ups.c.completed,
+                follow_ups.c.overdue,
+            ),
+            select(
+                cast(null(), Integer),
+                cast(null(), String),
+                contacts.c.slot,
+                cast(null(), Integer),
+                literal_column("0"),
+                func.count(),
+            ).group_by(contacts.c.slot),
+        )
+    ).all()
+
+    new_contacts = [0] * slots.count
+    totals = {"created": [0] * slots.count, "completed": [0] * slots.count}
+    per_owner: dict[tuple[int, str], dict[str, list[int]]] = defaultdict(
+        lambda: {"created": [0] * slots.count, "completed": [0] * slots.count, "overdue": [0]}
+    )
+    for owner_id, name, created_slot, completed_slot, late, count in rows:
+        count = as_int(count)
+        if owner_id is None:  # the contacts
+            new_contacts[created_slot] += count
+            continue
+        figures = per_owner[(owner_id, name)]
+        for what, slot in (("created", created_slot), ("completed", completed_slot)):
+            if slot is not None:
+                totals[what][slot] += count
+                figures[what][slot] += count
+        if late:
+            figures["overdue"][0] += count
+
+    def spanned(values: list[int], bucket: Period) -> int:
+        return sum(values[s] for s in slots.spanned(bucket))
+
+    activity = [
+        Activity(
+            new_contacts=spanned(new_contacts, b),
+            follow_ups_created=spanned(totals["created"], b),
+            follow_ups_completed=spanned(totals["completed"], b),
         )
         for b in buckets
     ]
-    rows = db.session.execute(
-        union_all(
-            part("contacts", contacts, Contact),
-            part("created", created, FollowUp),
-            part("completed", completed, FollowUp),
+    owners = [
+        OwnerFollowUps(
+            owner_id,
+            name,
+            spanned(figures["created"], period),
+            spanned(figures["completed"], period),
+            figures["overdue"][0],
         )
-    ).all()
-    figures = {what: [_int(v) for v in values] for what, *values in rows}
-    return [
-        Activity(
-            new_contacts=figures["contacts"][position],
-            follow_ups_created=figures["created"][position],
-            follow_ups_completed=figures["completed"][position],
-        )
-        for position in range(len(buckets))
+        for (owner_id, name), figures in per_owner.items()
     ]
+    owners = [o for o in owners if o.created or o.completed or o.overdue]
+    return activity, sorted(owners, key=lambda o: (sort_key(o.owner), o.owner_id))
 
 
 def registry_totals() -> dict[OrganisationKind, int]:
@@ -251,121 +372,3 @@ def registry_totals() -> dict[OrganisationKind, int]:
     totals = dict.fromkeys(OrganisationKind, 0)
     totals.update(dict(rows))
     return totals
-
-
-def breakdowns(period: Period) -> Breakdowns:
-    """Held meetings counted per organisation kind, county, topic, target group and
-    perspective, in one statement (a UNION ALL of five GROUP BYs). Organisation kind and
-    county are those of the top-level organisation (a unit counts as its municipality);
-    a meeting without organisations, or with national ones, has no county (key None)."""
-    held = and_(Meeting.status == MeetingStatus.HELD, _in(Meeting.starts_at, period))
-    meetings = func.count(func.distinct(Meeting.id)).label("meetings")
-    root = aliased(Organisation)
-    county = func.coalesce(Organisation.county_code, root.county_code)
-    no_name = cast(null(), String).label("name")
-
-    def dimension(name: str) -> Any:
-        return literal_column(f"'{name}'").label("dimension")
-
-    parts = [
-        select(dimension("kind"), cast(root.kind, String).label("key"), no_name, meetings)
-        .select_from(_root_join(root, outer=True))
-        .where(held)
-        .group_by(root.kind),
-        select(dimension("county"), county.label("key"), County.name.label("name"), meetings)
-        .select_from(_root_join(root, outer=True).outerjoin(County, County.code == county))
-        .where(held)
-        .group_by(county, County.name),
-        select(dimension("topic"), cast(Topic.id, String), Topic.name, meetings)
-        .select_from(Meeting)
-        .join(meeting_topics, meeting_topics.c.meeting_id == Meeting.id)
-        .join(Topic, Topic.id == meeting_topics.c.topic_id)
-        .where(held)
-        .group_by(Topic.id, Topic.name),
-        select(dimension("target"), cast(TargetGroup.id, String), TargetGroup.name, meetings)
-        .select_from(Meeting)
-        .join(meeting_target_groups, meeting_target_groups.c.meeting_id == Meeting.id)
-        .join(TargetGroup, TargetGroup.id == meeting_target_groups.c.target_group_id)
-        .where(held)
-        .group_by(TargetGroup.id, TargetGroup.name),
-        select(
-            dimension("perspective"),
-            cast(MeetingPerspective.perspective, String),
-            no_name,
-            meetings,
-        )
-        .select_from(Meeting)
-        .join(MeetingPerspective, MeetingPerspective.meeting_id == Meeting.id)
-        .where(held)
-        .group_by(MeetingPerspective.perspective),
-    ]
-    groups: dict[str, list[Group]] = {
-        name: [] for name in ("kind", "county", "topic", "target", "perspective")
-    }
-    for name, key, label, count in db.session.execute(union_all(*parts)).all():
-        groups[name].append(Group(key=key, name=label, count=_int(count)))
-
-    def most_first(rows: list[Group]) -> list[Group]:
-        return sorted(rows, key=lambda g: (-g.count, sort_key(g.name)))
-
-    return Breakdowns(
-        organisation_kinds=groups["kind"],
-        counties=sorted(groups["county"], key=lambda g: (g.key is None, g.key or "")),
-        topics=most_first(groups["topic"]),
-        target_groups=most_first(groups["target"]),
-        perspectives=groups["perspective"],
-    )
-
-
-def follow_ups_by_owner(period: Period) -> list[OwnerFollowUps]:
-    """Per owner: follow-ups created and completed in the period, and those overdue when it
-    ended (open then, and due before the day after it: the start page's rule that a
-    follow-up due today is not yet overdue). A follow-up completed after the period was still
-    open at its end; a cancelled one has no date to tell, so it is left out."""
-    created = _in(FollowUp.created_at, period)
-    completed = and_(
-        FollowUp.status == FollowUpStatus.DONE,
-        FollowUp.completed_on >= period.start,
-        FollowUp.completed_on <= period.end,
-    )
-    overdue = and_(
-        FollowUp.created_at < period.ends_at,
-        FollowUp.due_on <= period.end,
-        or_(
-            FollowUp.status == FollowUpStatus.OPEN,
-            and_(FollowUp.status == FollowUpStatus.DONE, FollowUp.completed_on > period.end),
-        ),
-    )
-    rows = db.session.execute(
-        select(
-            User.id,
-            User.name,
-            func.sum(case((created, 1), else_=0)),
-            func.sum(case((completed, 1), else_=0)),
-            func.sum(case((overdue, 1), else_=0)),
-        )
-        .join(User, User.id == FollowUp.owner_id)
-        .where(or_(created, completed, overdue))
-        .group_by(User.id, User.name)
-    ).all()
-    owners = [
-        OwnerFollowUps(owner_id, name, _int(made), _int(done), _int(late))
-        for owner_id, name, made, done, late in rows
-    ]
-    return sorted(owners, key=lambda o: (sort_key(o.owner), o.owner_id))
-
-
-def held_meetings(period: Period) -> list[Meeting]:
-    """The period's held meetings in time order, with organisations and the responsible
-    person loaded (two statements)."""
-    return list(
-        db.session.scalars(
-            select(Meeting)
-            .options(
-                selectinload(Meeting.organisations).joinedload(Organisation.parent),
-                joinedload(Meeting.responsible),
-            )
-            .where(Meeting.status == MeetingStatus.HELD, _in(Meeting.starts_at, period))
-            .order_by(Meeting.starts_at, Meeting.id)
-        )
-    )

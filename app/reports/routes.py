@@ -20,7 +20,7 @@ from app.organisations.forms import county_choices, stage_choices
 from app.organisations.services import counties
 from app.organisations.stages import Stage
 
-from . import exporters
+from . import exporters, meeting_list
 from .charts import Series, bar_chart, line_chart, stacked_bar_chart
 from .final import FinalReport, build_final
 from .forms import FinalForm, PeriodForm, SilenceForm, SituationFilterForm, silence_kind_choices
@@ -34,7 +34,7 @@ from .situation import (
     municipality_statuses,
     silent_organisations,
 )
-from .summary import Summary, monthly_summary
+from .summary import MEETINGS_PRINTED, Summary, meeting_page, monthly_summary
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporter")
 
@@ -89,10 +89,12 @@ def summary():
     if period is None:
         return _bad_period(form)
     report = monthly_summary(period)
+    page = request.args.get("sida", 1, type=int)
     return render_template(
         "reports/summary.html",
         form=form,
         summary=report,
+        meetings=meeting_page(period, total=report.held, page=page),
         charts=summary_charts(report),
         args=period_args(period),
         previous_month=(period.start - timedelta(days=1)).strftime("%Y-%m"),
@@ -109,7 +111,9 @@ def summary_print():
     return render_template(
         "reports/summary_print.html",
         summary=report,
+        meetings=meeting_page(period, total=report.held, per_page=MEETINGS_PRINTED),
         charts=summary_charts(report),
+        args=period_args(period),
         generated_at=utcnow(),
     )
 
@@ -119,7 +123,11 @@ def summary_export(fmt: str):
     form, period = _chosen_period()
     if period is None:
         return _bad_period(form)
-    sheets = exporters.summary_sheets(monthly_summary(period), generated_at=utcnow())
+    sheets = exporters.summary_sheets(
+        monthly_summary(period),
+        meetings=meeting_list.held_meeting_rows(period),
+        generated_at=utcnow(),
+    )
     name = _("sammanstallning")
     filename = f"{name}-{period.slug}.{fmt}"
     if fmt == "csv":
@@ -291,7 +299,9 @@ def final_export():
     form, period = _chosen_final_period()
     if period is None:
         return _bad_final(form)
-    sheets = exporters.final_sheets(build_final(period, with_meetings=True), generated_at=utcnow())
+    sheets = exporters.final_sheets(
+        build_final(period), meetings=meeting_list.held_meeting_rows(period), generated_at=utcnow()
+    )
     name = _("slutredovisning")
     filename = f"{name}-{period.slug}.xlsx"
     return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)

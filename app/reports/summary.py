@@ -1,24 +1,37 @@
 """The activity summary of a period, assembled from the aggregates in queries.py.
 
-`build_summary` runs a fixed number of statements (seven, plus one for the meeting list's
-organisations): the same for a quiet month and a busy year. The figures of the period's
-series (the last twelve months for the monthly summary's charts, the quarters for the final
-account) come from the same statements as the period's own.
+`build_summary` runs a fixed number of statements (five): the same for a quiet month and a
+busy year. The figures of the period's series (the last twelve months for the monthly
+summary's charts, the quarters for the final account) come from the same statements as the
+period's own.
+
+The held meetings are not part of the summary: a busy month has twenty thousand. The page
+shows them a page at a time (`meeting_page`, two more statements), and the exports stream
+every one of them (`meeting_list.held_meeting_rows`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from math import ceil
 
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 
-from app.meetings.models import Meeting, MeetingKind, Perspective
+from app.meetings.models import MeetingKind, Perspective
 from app.organisations.models import OrganisationKind
 
-from . import queries
+from . import meeting_list, queries
+from .breakdowns import Group, breakdowns
+from .meeting_list import HeldMeeting
 from .periods import Period, months_ending
 from .queries import Activity, OwnerFollowUps, Reach
+
+#: Held meetings per page of the summary page; the exports hold every one.
+MEETINGS_PER_PAGE = 50
+#: Held meetings on the printable summary (the first ones); the exports hold every one.
+MEETINGS_PRINTED = 500
 
 
 @dataclass(frozen=True)
@@ -45,12 +58,13 @@ class KindReach:
 
 @dataclass(frozen=True)
 class BucketFigures:
-    """One month or quarter of a series."""
+    """One month or quarter of a series (the months of the monthly summary's charts have
+    no `activity`: nothing shows it, and counting it would read every follow-up)."""
 
     period: Period
     held_by_kind: dict[MeetingKind, int]
     reach: dict[OrganisationKind, Reach]
-    activity: Activity
+    activity: Activity | None
 
     @property
     def held(self) -> int:
@@ -83,7 +97,6 @@ class Summary:
     target_groups: list[Row]
     perspectives: list[Row]
     follow_ups: list[OwnerFollowUps]
-    meetings: list[Meeting]
     series: list[BucketFigures] = field(default_factory=list)
 
     @property
@@ -114,8 +127,13 @@ class Summary:
         return sum(r.cumulative for r in self.figures.reach.values())
 
     @property
+    def activity(self) -> Activity:
+        assert self.figures.activity is not None  # always counted for the period itself
+        return self.figures.activity
+
+    @property
     def new_contacts(self) -> int:
-        return self.figures.activity.new_contacts
+        return self.activity.new_contacts
 
     @property
     def follow_up_totals(self) -> OwnerFollowUps:
@@ -136,7 +154,7 @@ def no_county_label() -> str:
     return _("Utan län (nationella organisationer)")
 
 
-def _kind_rows(groups: list[queries.Group]) -> list[Row]:
+def _kind_rows(groups: list[Group]) -> list[Row]:
     counts = {g.key: g.count for g in groups}
     rows = [Row(kind.label, counts.get(kind.value, 0)) for kind in OrganisationKind]
     if counts.get(None):
@@ -144,22 +162,28 @@ def _kind_rows(groups: list[queries.Group]) -> list[Row]:
     return rows
 
 
-def _perspective_rows(groups: list[queries.Group]) -> list[Row]:
+def _perspective_rows(groups: list[Group]) -> list[Row]:
     counts = {g.key: g.count for g in groups}
     return [Row(p.label, counts.get(p.value, 0)) for p in Perspective]
 
 
 def build_summary(
-    period: Period, *, series: Sequence[Period] = (), with_meetings: bool = True
+    period: Period, *, series: Sequence[Period] = (), series_activity: bool = True
 ) -> Summary:
-    """The summary of `period`, with figures for each period of `series` as well."""
-    buckets = [*series, period]
+    """The summary of `period`, with figures for each period of `series` as well (without
+    contacts and follow-ups unless `series_activity`)."""
+    # A monthly summary's period is also the last month of its series: counted once.
+    buckets = list(dict.fromkeys([*series, period]))
     held = queries.held_per_bucket(buckets)
     reach = queries.reach_per_bucket(buckets)
-    activity = queries.activity_per_bucket(buckets)
-    figures = [BucketFigures(b, held[i], reach[i], activity[i]) for i, b in enumerate(buckets)]
-    groups = queries.breakdowns(period)
-    own = figures[-1]
+    counted = buckets if series_activity else [period]
+    activity, follow_ups = queries.activity_per_bucket(counted, owners_in=period)
+    activities = dict(zip(counted, activity, strict=True))
+    figures = {
+        b: BucketFigures(b, held[i], reach[i], activities.get(b)) for i, b in enumerate(buckets)
+    }
+    groups = breakdowns(period)
+    own = figures[period]
     return Summary(
         period=period,
         figures=own,
@@ -170,12 +194,45 @@ def build_summary(
         topics=[Row(g.name or "", g.count) for g in groups.topics],
         target_groups=[Row(g.name or "", g.count) for g in groups.target_groups],
         perspectives=_perspective_rows(groups.perspectives),
-        follow_ups=queries.follow_ups_by_owner(period),
-        meetings=queries.held_meetings(period) if with_meetings else [],
-        series=figures[:-1],
+        follow_ups=follow_ups,
+        series=[figures[b] for b in series],
     )
 
 
 def monthly_summary(period: Period, *, months: int = 12) -> Summary:
     """The summary with the last `months` months up to the period's end as its series."""
-    return build_summary(period, series=months_ending(period.end, months))
+    return build_summary(period, series=months_ending(period.end, months), series_activity=False)
+
+
+class MeetingPage(Pagination):
+    """One page of a period's held meetings, shaped for the `pagination` macro. The total
+    is the summary's count of held meetings: the same meetings, so no extra count query."""
+
+    more_than = None  # the count is always exact here
+
+    def _query_items(self) -> list[HeldMeeting]:
+        return meeting_list.held_meetings_page(
+            self._query_args["period"],
+            offset=(self.page - 1) * self.per_page,
+            limit=self.per_page,
+        )
+
+    def _query_count(self) -> int:
+        return int(self._query_args["total"])
+
+
+def meeting_page(
+    period: Period, *, total: int, page: int = 1, per_page: int | None = None
+) -> MeetingPage:
+    """Page `page` of the period's `total` held meetings, `per_page` to a page (by default
+    MEETINGS_PER_PAGE); a page past the last shows the last one."""
+    per_page = per_page or MEETINGS_PER_PAGE
+    last = max(1, ceil(total / per_page))
+    return MeetingPage(
+        page=min(max(page, 1), last),
+        per_page=per_page,
+        max_per_page=None,
+        error_out=False,
+        period=period,
+        total=total,
+    )

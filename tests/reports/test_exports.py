@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from app.common.time import utcnow
 from app.reports import exporters
 from app.reports.final import build_final
+from app.reports.meeting_list import held_meeting_rows
 from app.reports.situation import county_rollup, municipality_statuses
 from app.reports.summary import monthly_summary
 
@@ -51,7 +52,10 @@ def rows_of(sheet) -> list[list]:
 def summary_xlsx(world, seeded) -> bytes:
     with seeded.app_context():
         summary = monthly_summary(OCTOBER)
-        return exporters.xlsx(exporters.summary_sheets(summary, generated_at=utcnow()))
+        sheets = exporters.summary_sheets(
+            summary, meetings=held_meeting_rows(OCTOBER), generated_at=utcnow()
+        )
+        return exporters.xlsx(sheets)
 
 
 def test_summary_workbook_sheets_and_headers(summary_xlsx):
@@ -136,7 +140,9 @@ def test_no_formula_in_any_export(world, seeded, summary_xlsx):
     assert title.data_type == "s"
     with seeded.app_context():
         final = exporters.xlsx(
-            exporters.final_sheets(build_final(WHOLE, with_meetings=True), generated_at=utcnow())
+            exporters.final_sheets(
+                build_final(WHOLE), meetings=held_meeting_rows(WHOLE), generated_at=utcnow()
+            )
         )
         rollup, national = county_rollup()
         situation = exporters.xlsx(
@@ -148,7 +154,9 @@ def test_no_formula_in_any_export(world, seeded, summary_xlsx):
 
 def test_summary_csv(world, seeded):
     with seeded.app_context():
-        sheets = exporters.summary_sheets(monthly_summary(OCTOBER), generated_at=GENERATED)
+        sheets = exporters.summary_sheets(
+            monthly_summary(OCTOBER), meetings=held_meeting_rows(OCTOBER), generated_at=GENERATED
+        )
         data = exporters.csv_tables(sheets)
     assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -170,8 +178,11 @@ def test_summary_csv(world, seeded):
 
 def test_final_workbook(world, seeded):
     with seeded.app_context():
-        report = build_final(WHOLE, with_meetings=True)
-        book = workbook(exporters.xlsx(exporters.final_sheets(report, generated_at=utcnow())))
+        report = build_final(WHOLE)
+        sheets = exporters.final_sheets(
+            report, meetings=held_meeting_rows(WHOLE), generated_at=utcnow()
+        )
+        book = workbook(exporters.xlsx(sheets))
     assert book.sheetnames[:4] == [
         "Sammanfattning",
         "Per kvartal",

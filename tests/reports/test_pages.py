@@ -140,6 +140,8 @@ def test_the_silence_page_lists_the_never_met_first(world, reader):
 COUNTED = [
     "/rapporter",
     "/rapporter/sammanstallning?manad=2026-10",
+    "/rapporter/sammanstallning?manad=2026-10&sida=2",
+    "/rapporter/sammanstallning?fran=2026-10-01&till=2026-12-31",
     "/rapporter/sammanstallning/utskrift?manad=2026-10",
     "/rapporter/sammanstallning.xlsx?manad=2026-10",
     "/rapporter/sammanstallning.csv?manad=2026-10",
@@ -164,7 +166,11 @@ def statement_counts(client, count_statements) -> dict[str, int]:
     return counts
 
 
-def test_statement_counts_do_not_grow_with_the_data(world, seeded, reader, count_statements):
+def test_statement_counts_do_not_grow_with_the_data(
+    world, seeded, reader, count_statements, monkeypatch
+):
+    # Four meetings to a page: the meeting list has a second page at both sizes.
+    monkeypatch.setattr("app.reports.summary.MEETINGS_PER_PAGE", 4)
     small = statement_counts(reader, count_statements)
     with seeded.app_context():
         add_more(world, 30)

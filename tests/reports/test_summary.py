@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime
 
 from app.meetings.models import MeetingKind
 from app.organisations.models import OrganisationKind
+from app.reports.meeting_list import held_meeting_rows, held_meetings_page
 from app.reports.periods import Period
-from app.reports.summary import build_summary, monthly_summary
+from app.reports.summary import build_summary, meeting_page, monthly_summary
 
 from .conftest import HYPERLINK, OCTOBER
 
@@ -123,11 +124,10 @@ def test_topics_target_groups_and_perspectives(world, seeded):
 
 def test_the_held_meetings_in_time_order(world, seeded):
     with seeded.app_context():
-        summary = build_summary(OCTOBER)
-        listed = [
-            (m.title, m.starts_at, [o.display_name for o in m.organisations])
-            for m in summary.meetings
-        ]
+        streamed = list(held_meeting_rows(OCTOBER))
+        paged = held_meetings_page(OCTOBER, offset=0, limit=10)
+    assert streamed == paged  # the page and the export list the same meetings alike
+    listed = [(m.title, m.starts_at, list(m.organisations)) for m in streamed]
     assert [title for title, *_ in listed] == [
         "Malmö, Lund och länsstyrelsen",
         "Socialtjänsten i Malmö",
@@ -138,7 +138,28 @@ def test_the_held_meetings_in_time_order(world, seeded):
     ]
     assert listed[-1][1] == datetime(2026, 10, 31, 22, 30, tzinfo=UTC)
     assert listed[1][2] == ["Socialtjänsten, Malmö kommun"]
-    assert len(listed[0][2]) == 3
+    # Swedish order: "Länsstyrelsen" before "Malmö", Å-Ö last.
+    assert listed[0][2] == ["Lunds kommun", "Länsstyrelsen i Skåne län", "Malmö kommun"]
+    assert listed[2][2] == ["Föreningen Återvändo"]
+    assert streamed[0].responsible == "Anna Andersson"
+    assert streamed[0].outcome == "Överens om att ses igen."
+    assert streamed[-1].kind is MeetingKind.PHONE and not streamed[-1].all_day
+
+
+def test_the_held_meetings_page_by_page(world, seeded):
+    with seeded.app_context():
+        everything = list(held_meeting_rows(OCTOBER))
+        first = meeting_page(OCTOBER, total=6, page=1, per_page=4)
+        second = meeting_page(OCTOBER, total=6, page=2, per_page=4)
+        beyond = meeting_page(OCTOBER, total=6, page=99, per_page=4)
+        before = meeting_page(OCTOBER, total=6, page=-3, per_page=4)
+        empty = meeting_page(Period(date(2026, 12, 1), date(2026, 12, 31)), total=0)
+    assert first.items == everything[:4] and second.items == everything[4:]
+    assert (first.pages, first.first, first.last, first.has_next) == (2, 1, 4, True)
+    assert (second.first, second.last, second.has_prev, second.has_next) == (5, 6, True, False)
+    assert beyond.page == 2 and beyond.items == second.items  # past the end: the last page
+    assert before.page == 1 and before.items == first.items
+    assert empty.items == [] and empty.total == 0 and empty.pages == 0
 
 
 def test_the_twelve_months_behind_the_charts(world, seeded):
@@ -157,7 +178,8 @@ def test_the_twelve_months_behind_the_charts(world, seeded):
 def test_an_empty_database(seeded):
     with seeded.app_context():
         summary = monthly_summary(OCTOBER)
-    assert summary.held == 0 and summary.meetings == [] and summary.follow_ups == []
+        assert list(held_meeting_rows(OCTOBER)) == []
+    assert summary.held == 0 and summary.follow_ups == []
     assert summary.by_county == [] and summary.topics == []
     assert summary.municipalities.total == 290
     assert [b.held for b in summary.series] == [0] * 12

@@ -1,0 +1,128 @@
+"""The held meetings of a period as the reports list them: a page at a time for the summary
+page, or all of them streamed for the exports, as plain values (no ORM objects)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from app.auth.models import User
+from app.common.time import to_local
+from app.extensions import db
+from app.meetings.models import Meeting, MeetingKind, meeting_organisations
+from app.organisations.models import Organisation
+
+from .periods import Period
+from .queries import held_in
+
+#: Rows fetched at a time when the exports stream the held meetings.
+STREAM_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class HeldMeeting:
+    """One held meeting as the reports list it: plain values, no ORM object."""
+
+    id: int
+    starts_at: datetime
+    all_day: bool
+    title: str
+    kind: MeetingKind
+    responsible: str
+    outcome: str
+    organisations: tuple[str, ...]  # display names, in Swedish order
+
+    @property
+    def local_start(self) -> datetime:
+        return to_local(self.starts_at)
+
+
+_MEETING_COLUMNS = (
+    Meeting.id,
+    Meeting.starts_at,
+    Meeting.all_day,
+    Meeting.title,
+    Meeting.kind,
+    User.name,
+    Meeting.outcome,
+)
+
+
+def _display_name(name: str, parent: str | None) -> str:
+    """As `Organisation.display_name`: a unit with its parent's name."""
+    return f"{name}, {parent}" if parent else name
+
+
+def _held_meeting(row: Sequence[Any], organisations: list[tuple[str, str]]) -> HeldMeeting:
+    """A HeldMeeting from the columns of `_MEETING_COLUMNS` and (sort key, display name)
+    pairs, ordered here as the meeting's organisations are everywhere else."""
+    return HeldMeeting(
+        *row[: len(_MEETING_COLUMNS)],
+        organisations=tuple(name for _key, name in sorted(organisations)),
+    )
+
+
+def held_meetings_page(period: Period, *, offset: int, limit: int) -> list[HeldMeeting]:
+    """`limit` of the period's held meetings in time order, from `offset` (two statements:
+    the meetings, then their organisations)."""
+    rows = db.session.execute(
+        select(*_MEETING_COLUMNS)
+        .join(User, User.id == Meeting.responsible_id)
+        .where(held_in(period))
+        .order_by(Meeting.starts_at, Meeting.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    parent = aliased(Organisation)
+    names: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for meeting_id, key, name, parent_name in db.session.execute(
+        select(
+            meeting_organisations.c.meeting_id,
+            Organisation.sort_name,
+            Organisation.name,
+            parent.name,
+        )
+        .join(Organisation, Organisation.id == meeting_organisations.c.organisation_id)
+        .outerjoin(parent, parent.id == Organisation.parent_id)
+        .where(meeting_organisations.c.meeting_id.in_([row[0] for row in rows]))
+    ):
+        names[meeting_id].append((key, _display_name(name, parent_name)))
+    return [_held_meeting(row, names[row[0]]) for row in rows]
+
+
+def held_meeting_rows(period: Period) -> Iterator[HeldMeeting]:
+    """Every held meeting of the period in time order, streamed from one statement (a row
+    per meeting and organisation, fetched `STREAM_BATCH` at a time): memory stays flat
+    however many there are. Nothing runs until the iterator is first advanced."""
+    parent = aliased(Organisation)
+    statement = (
+        select(*_MEETING_COLUMNS, Organisation.sort_name, Organisation.name, parent.name)
+        .join(User, User.id == Meeting.responsible_id)
+        .outerjoin(meeting_organisations, meeting_organisations.c.meeting_id == Meeting.id)
+        .outerjoin(Organisation, Organisation.id == meeting_organisations.c.organisation_id)
+        .outerjoin(parent, parent.id == Organisation.parent_id)
+        .where(held_in(period))
+        .order_by(Meeting.starts_at, Meeting.id)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    width = len(_MEETING_COLUMNS)
+    result = db.session.execute(statement)
+    try:
+        for _meeting_id, group in groupby(result, key=itemgetter(0)):
+            rows = list(group)
+            organisations = [
+                (row[width], _display_name(row[width + 1], row[width + 2]))
+                for row in rows
+                if row[width + 1] is not None
+            ]
+            yield _held_meeting(rows[0], organisations)
+    finally:
+        result.close()
