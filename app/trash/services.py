@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import Action, Actor, record
+from app.auth.models import User
 from app.common.exceptions import DomainError
 from app.common.soft_delete import SoftDeletable, including_deleted
 from app.common.time import utcnow
@@ -161,8 +162,6 @@ def trash_contents(*, limit: int = 100) -> list[TrashSection]:
 
 def deleters(sections: list[TrashSection]) -> dict[int, str]:
     """The names of the users who deleted what `sections` show, by id (one statement)."""
-    from app.auth.models import User
-
     ids = {item.deleted_by_id for section in sections for item in section.items}
     ids.discard(None)
     if not ids:
