@@ -63,6 +63,8 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "PASSWORD_MIN_LENGTH": 12,
         # The retention list (gallring): contacts without any activity for this many years.
         "RETENTION_YEARS": 3,
+        # Rendered pages kept per worker until the next write (common/page_cache.py); 0: off.
+        "PAGE_CACHE_BYTES": 32 * 1024 * 1024,
         "PASSWORD_HASH_METHOD": "scrypt",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",

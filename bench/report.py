@@ -85,6 +85,13 @@ def page_rows(small: dict[str, Any], large: dict[str, Any]) -> list[Row]:
                 f"{number(l50)} / {number(l95)}",
                 f"p95 ≤ {PAGE_P95_MS:g}, ≤ {PAGE_GROWTH:g}× scale 1", ok)
         )  # fmt: skip
+        s_raw, l_raw = (
+            _get(small, "pages", name, "uncached_ms"),
+            _get(large, "pages", name, "uncached_ms"),
+        )
+        if l_raw is not None:  # informational: the render after a write, in-process
+            rows.append(Row(f"{name}: uncached render ms", s_raw, l_raw, number(s_raw),
+                            number(l_raw)))  # fmt: skip
         s_sql, l_sql = _get(small, "pages", name, "sql"), _get(large, "pages", name, "sql")
         sql_ok = l_sql is not None and l_sql <= PAGE_STATEMENTS and (s_sql == l_sql)
         rows.append(

@@ -141,7 +141,11 @@ def dispose(app) -> None:
 def measure_pages(client, plan, queries, settings: Settings, errors: list[str]) -> dict:
     pages = {}
     for name, path in plan.pages.items():
-        entry: dict[str, Any] = {"path": path, "sql": queries[name].count}
+        entry: dict[str, Any] = {
+            "path": path,
+            "sql": queries[name].count,
+            "uncached_ms": queries[name].render_ms,
+        }
         try:
             timings = time_page(
                 client, path, requests=settings.requests, budget=settings.page_budget

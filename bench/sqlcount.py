@@ -6,6 +6,11 @@ control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT) is not counted: SQLite issues BEGIN
 SQLAlchemy while psycopg does it implicitly, and the figure should mean the same on both.
 Every statement of the counted request is kept with its duration, and the slow ones with
 their query plan, for the SQL log (instance/bench/sql-<database>-scale-<N>.log).
+
+Counting runs with the page cache off (common/page_cache.py): the figure is what rendering
+a page costs, as after any write, not the two statements of a page served from memory. The
+same requests give the uncached render time (in-process, median of `RENDERS`), reported next
+to the served times.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from .client import CSRF_FIELD
 BASE_URL = "http://127.0.0.1/"
 #: Statements slower than this get their query plan in the SQL log.
 EXPLAIN_MS = 5.0
+#: Uncached requests per page timed in-process (after the warm-up).
+RENDERS = 3
 CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
 
 
@@ -43,6 +50,7 @@ class PageQueries:
     path: str
     status: int
     statements: list[Statement] = field(default_factory=list)
+    render_ms: float = 0.0  # median uncached request time, in-process
 
     @property
     def count(self) -> int:
@@ -82,6 +90,8 @@ def count_statements(
         engine = db.engine
     event.listen(engine, "before_cursor_execute", recorder.before)
     event.listen(engine, "after_cursor_execute", recorder.after)
+    cache_bytes = app.config["PAGE_CACHE_BYTES"]
+    app.config["PAGE_CACHE_BYTES"] = 0
     try:
         client = app.test_client()
         form = client.get("/logga-in", base_url=BASE_URL).get_data(as_text=True)
@@ -99,12 +109,20 @@ def count_statements(
             client.get(path, base_url=BASE_URL)
             recorder.statements = []
             recorder.active = True
+            started = time.perf_counter()
             response = client.get(path, base_url=BASE_URL)
+            times = [time.perf_counter() - started]
             recorder.active = False
             results[name] = PageQueries(path, response.status_code, recorder.statements)
+            for _ in range(RENDERS - 1):
+                started = time.perf_counter()
+                client.get(path, base_url=BASE_URL)
+                times.append(time.perf_counter() - started)
+            results[name].render_ms = round(1000 * sorted(times)[len(times) // 2], 1)
         explain_slow(engine, results)
         return results
     finally:
+        app.config["PAGE_CACHE_BYTES"] = cache_bytes
         event.remove(engine, "before_cursor_execute", recorder.before)
         event.remove(engine, "after_cursor_execute", recorder.after)
 

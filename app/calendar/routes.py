@@ -4,6 +4,7 @@ and the page where a user gets their feed links."""
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -16,13 +17,15 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import public, readers_may_post
 from app.common.downloads import attachment
+from app.common.page_cache import kept
 from app.common.sections import Section, provides
-from app.common.time import utcnow
+from app.common.time import local_midnight, local_today
 from app.extensions import db
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.services import load_meeting
@@ -146,32 +149,53 @@ def _feed_response(data: bytes) -> Response:
     return response
 
 
+def _feed_day() -> datetime:
+    """The moment a feed is counted from: the start of today (Stockholm), so that a feed is
+    the same all day until something is written, and clients polling it get 304s."""
+    return local_midnight(local_today())
+
+
 @bp.get("/kalender/<token>.ics")
 @public
 def personal_feed(token: str):
     user = services.user_for_feed_token(token) or abort(404)
-    now = utcnow()
-    meetings, follow_ups = services.personal_feed_items(user, now=now)
-    events = [services.meeting_event(m, url=_meeting_url(m), with_people=False) for m in meetings]
-    events += [
-        services.follow_up_event(
-            f, url=url_for("followups.detail", follow_up_id=f.id, _external=True)
-        )
-        for f in follow_ups
-    ]
-    name = _("Samverkan: %(name)s", name=user.name)
-    return _feed_response(
-        ics.feed(events, name=name, description=_("Möten och uppföljningar i Samverkan"))
-    )
+
+    def build() -> bytes:
+        meetings, follow_ups = services.personal_feed_items(user, now=_feed_day())
+        events = [
+            services.meeting_event(m, url=_meeting_url(m), with_people=False) for m in meetings
+        ]
+        events += [
+            services.follow_up_event(
+                f, url=url_for("followups.detail", follow_up_id=f.id, _external=True)
+            )
+            for f in follow_ups
+        ]
+        name = _("Samverkan: %(name)s", name=user.name)
+        return ics.feed(events, name=name, description=_("Möten och uppföljningar i Samverkan"))
+
+    return _feed_response(kept(_feed_key("personal", user.id), build))
 
 
 @bp.get("/kalender/<token>/team.ics")
 @public
 def team_feed(token: str):
     services.user_for_feed_token(token) or abort(404)
-    meetings = services.team_feed_meetings(now=utcnow())
-    events = [services.meeting_event(m, url=_meeting_url(m), with_people=False) for m in meetings]
-    return _feed_response(ics.feed(events, name=_("Samverkan: teamets möten")))
+
+    def build() -> bytes:
+        meetings = services.team_feed_meetings(now=_feed_day())
+        events = [
+            services.meeting_event(m, url=_meeting_url(m), with_people=False) for m in meetings
+        ]
+        return ics.feed(events, name=_("Samverkan: teamets möten"))
+
+    return _feed_response(kept(_feed_key("team", None), build))
+
+
+def _feed_key(kind: str, user_id: int | None) -> tuple:
+    """Feeds are kept (common/page_cache) per user (the team's: one for all), language, day
+    and address of the app."""
+    return ("feed", kind, user_id, str(get_locale()), local_today(), request.url_root)
 
 
 def feed_links(token: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ from app.common.downloads import CSV, XLSX, attachment
 from app.common.exceptions import EditConflict
 from app.common.formatting import format_date
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
+from app.common.page_cache import cached_page
 from app.common.pagination import paginate
 from app.common.sections import sections_for
 from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
@@ -106,6 +107,7 @@ def list_filters() -> tuple[ContactFilterForm, services.ContactFilter]:
 
 
 @bp.get("")
+@cached_page
 def index():
     form, filters = list_filters()
     page = paginate(
@@ -141,6 +143,7 @@ def vcard_download(contact_id: int):
 
 
 @bp.get("/<int:contact_id>")
+@cached_page
 def detail(contact_id: int):
     contact = load_contact(contact_id)
     add_form = AffiliationForm()

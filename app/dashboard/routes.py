@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from app.common.page_cache import cached_page
 from app.common.time import local_today
 from app.followups.forms import CompleteForm
 from app.meetings.coverage import coverage
@@ -20,6 +21,7 @@ TEAM = "teamet"
 
 
 @bp.get("/")
+@cached_page
 def index():
     today = local_today()
     team = request.args.get("moten") == TEAM

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
 from app.common.time import iso_week, local_midnight, week_bounds
 from app.extensions import db
@@ -52,41 +52,46 @@ def _week(monday: date, meetings: list[Meeting], total: int) -> Week:
 
 def this_and_next_week(today: date, *, user_id: int | None) -> tuple[Week, Week]:
     """This ISO week's and next week's planned and held meetings (cancelled ones are left
-    out), earliest first; with `user_id`, only those the user is responsible for or takes
-    part in. One statement for both weeks (two more only when a week is over its limit)."""
+    out), earliest first, at most `WEEK_LIMIT` a week; with `user_id`, only those the user is
+    responsible for or takes part in. Two statements (and one to load the organisations),
+    however busy the weeks are: the meetings, and how many each week has in all."""
     monday, next_monday = week_bounds(today)
     following_monday = next_monday + timedelta(days=7)
+    boundary = local_midnight(next_monday)
 
     def meetings(first: date, last: date):
         filters = MeetingFilter(start=first, end=last, user_id=user_id, descending=False)
-        return meeting_query(filters).where(Meeting.status != MeetingStatus.CANCELLED)
+        query = meeting_query(filters, for_list=False)
+        return query.where(Meeting.status != MeetingStatus.CANCELLED)
 
-    both = list(
+    weeks = (
+        (monday, next_monday - timedelta(days=1)),
+        (next_monday, following_monday - timedelta(days=1)),
+    )
+    limited = (
+        meetings(first, last).with_only_columns(Meeting.id).limit(WEEK_LIMIT).subquery()
+        for first, last in weeks
+    )
+    shown_ids = union_all(*(select(week.c.id) for week in limited))
+    shown = list(
         db.session.scalars(
-            meetings(monday, following_monday - timedelta(days=1)).limit(2 * WEEK_LIMIT + 1)
+            meeting_query(MeetingFilter(descending=False)).where(Meeting.id.in_(shown_ids))
         )
     )
-    boundary = local_midnight(next_monday)
-    weeks = []
-    for first in (monday, next_monday):
-        last = first + timedelta(days=6)
-        if len(both) > 2 * WEEK_LIMIT:  # a busy fortnight: each week on its own, with a count
-            query = meetings(first, last)
-            items = list(db.session.scalars(query.limit(WEEK_LIMIT)))
-            total = db.session.scalar(
-                select(func.count()).select_from(query.order_by(None).subquery())
-            )
-        else:
-            in_week = (
-                (lambda m: m.starts_at < boundary)
-                if first == monday
-                else (lambda m: m.ends_at > boundary)
-            )
-            items = [m for m in both if in_week(m)]
-            total = len(items)
-            items = items[:WEEK_LIMIT]
-        weeks.append(_week(first, items, total))
-    return weeks[0], weeks[1]
+    this_total, next_total = db.session.execute(
+        meetings(monday, following_monday - timedelta(days=1))
+        .with_only_columns(
+            func.count().filter(Meeting.starts_at < boundary),
+            func.count().filter(Meeting.ends_at > boundary),
+        )
+        .order_by(None)
+    ).one()
+    this_week = [m for m in shown if m.starts_at < boundary][:WEEK_LIMIT]
+    next_week = [m for m in shown if m.ends_at > boundary][:WEEK_LIMIT]
+    return (
+        _week(monday, this_week, this_total),
+        _week(next_monday, next_week, next_total),
+    )
 
 
 @dataclass(frozen=True)

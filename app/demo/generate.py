@@ -15,7 +15,6 @@ from app.common.time import local_today
 from app.contacts.models import Contact
 from app.extensions import db
 from app.followups.models import FollowUp
-from app.meetings.coverage import COVERAGE_TOPIC
 from app.meetings.models import Meeting
 from app.organisations.models import Organisation
 from app.organisations.reference import seed_reference_data
@@ -96,7 +95,7 @@ def generate(
     follow_ups = generate_follow_ups(ctx, held)
     changes = record_engagement(ctx)
     db.session.flush()
-    touch(COVERAGE_TOPIC)  # bulk inserts bypass the flush hook that does this
+    touch()  # the bulk inserts bypass the session hooks that renew the change tokens
     return DemoSummary(
         users_created=users_created,
         password=chosen_password if users_created and not password else None,

@@ -18,6 +18,7 @@ from app.audit.services import history
 from app.auth.access import is_safe_next
 from app.common.exceptions import EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
+from app.common.page_cache import cached_page
 from app.common.pagination import paginate
 from app.common.sections import Section, provides
 from app.common.time import local_today
@@ -68,6 +69,7 @@ def back(default: str):
 
 
 @bp.get("")
+@cached_page
 def index():
     try:
         view = services.View(request.args.get("visa", services.View.MINE.value))

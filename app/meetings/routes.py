@@ -24,6 +24,7 @@ from wtforms import SelectChoice
 from app.audit.services import history
 from app.common.exceptions import EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
+from app.common.page_cache import cached_page
 from app.common.pagination import paginate
 from app.common.sections import Section, provides, sections_for
 from app.common.time import local_today, to_local, utcnow
@@ -303,6 +304,7 @@ def participants():
 
 
 @bp.get("/<int:meeting_id>")
+@cached_page
 def detail(meeting_id: int):
     meeting = services.load_meeting(meeting_id) or abort(404)
     return render_template(
@@ -316,6 +318,7 @@ def detail(meeting_id: int):
 
 
 @bp.get("")
+@cached_page
 def index():
     form = MeetingFilterForm(request.args)
     form.typ.choices = kind_choices(blank=_("Alla typer"))

@@ -16,13 +16,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import history
 from app.auth.access import public
 from app.common.downloads import CSV, XLSX, attachment
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
+from app.common.page_cache import cached_page
 from app.common.sections import sections_for
 from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
 from app.common.time import local_today
@@ -106,6 +107,7 @@ def list_filters() -> tuple[OrganisationFilterForm, services.OrganisationFilter]
 
 
 @bp.get("")
+@cached_page
 def index():
     form, filters = list_filters()
     page = db.paginate(
@@ -131,12 +133,13 @@ def export(fmt: str):
 
 
 @bp.get("/<int:organisation_id>")
+@cached_page
 def detail(organisation_id: int):
     organisation = db.session.scalar(
         select(Organisation)
         .options(
-            selectinload(Organisation.county),
-            selectinload(Organisation.parent),
+            joinedload(Organisation.county),  # many-to-one: in the same statement
+            joinedload(Organisation.parent),
             selectinload(Organisation.units),
             selectinload(Organisation.engagement_changes),
         )

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.common.downloads import CSV, XLSX, attachment
+from app.common.page_cache import cached_page
 from app.common.spreadsheets import export_filename
 from app.common.time import local_midnight, local_today, utcnow
 from app.meetings.coverage import COVERED_KINDS
@@ -84,6 +85,7 @@ def _bad_period(form: PeriodForm):
 
 
 @bp.get("/sammanstallning")
+@cached_page
 def summary():
     form, period = _chosen_period()
     if period is None:
@@ -158,6 +160,7 @@ def stage_areas(statuses: list[MunicipalityStatus], shown: set[int]) -> dict[str
 
 
 @bp.get("/lagesbild")
+@cached_page
 def situation():
     form = SituationFilterForm(request.args)
     all_counties = counties()

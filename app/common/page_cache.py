@@ -1,0 +1,175 @@
+"""Rendered pages kept for exactly as long as nothing has been written.
+
+The start page, the lists, the detail pages and the reports are read far more often than
+anything changes, and at hundreds of thousands of meetings rendering them costs tens or
+hundreds of milliseconds. A page wrapped in `cached_page` is rendered once per signed-in
+user, role, language, day and address, and served again from this process's memory while
+the `data` change token is unchanged. Every write renews that token in the write's own
+transaction (see common/change_tokens: any flush, any writing statement), so a page is never
+served from before a change; a page whose rendering failed, redirected or was not HTML is
+never kept.
+
+What differs between two requests for the same page is put in on the way out: the CSRF token
+of the visitor's session (the page is rendered with a placeholder), and messages waiting to
+be flashed bypass the cache altogether. Pages that show the time of day rather than the date
+must not be wrapped. The memory is bounded (`PAGE_CACHE_BYTES` per worker, least recently
+used first out); `PAGE_CACHE_BYTES = 0` turns caching off.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import Response, current_app, g, make_response, request, session
+from flask.globals import request_ctx
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from app.common.change_tokens import current_token, pending_topics, watch
+from app.common.time import local_today
+from app.extensions import db
+
+#: Renewed by every write, whatever it touches.
+DATA_TOPIC = "data"
+watch(DATA_TOPIC, db.Model)
+
+#: Stands in for the session's CSRF token in a kept page (letters and digits only, so
+#: escaping leaves it alone).
+CSRF_PLACEHOLDER = "csrfplaceholder7f1c9a2e5b"
+_CSRF_FIELD = "csrf_token"
+
+
+@dataclass(frozen=True)
+class _Page:
+    token: str
+    body: str | bytes
+    has_csrf: bool
+
+    @property
+    def size(self) -> int:
+        return len(self.body)
+
+
+class PageStore:
+    """A least-recently-used store of rendered pages, bounded by their total size."""
+
+    def __init__(self) -> None:
+        self._pages: OrderedDict[tuple, _Page] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, token: str) -> _Page | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is None:
+                return None
+            if page.token != token:
+                self._drop(key)
+                return None
+            self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: tuple, page: _Page, limit: int) -> None:
+        if page.size > limit // 4:  # one huge page must not push out everything else
+            return
+        with self._lock:
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = page
+            self._size += page.size
+            while self._size > limit:
+                self._drop(next(iter(self._pages)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._size = 0
+
+    def _drop(self, key: tuple) -> None:
+        self._size -= self._pages.pop(key).size
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+store = PageStore()
+
+
+def kept(key: tuple, compute: Callable[[], bytes]) -> bytes:
+    """`compute()`, or what it returned for `key` before while nothing has been written since
+    (for responses other than pages, such as calendar feeds; `key` says whose and which)."""
+    limit = current_app.config["PAGE_CACHE_BYTES"]
+    token = None if not limit or pending_topics() else current_token(DATA_TOPIC)
+    if token is None:
+        return compute()
+    page = store.get(key, token)
+    if page is None:
+        page = _Page(token=token, body=compute(), has_csrf=False)
+        store.put(key, page, limit)
+    return page.body  # type: ignore[return-value]
+
+
+def _key() -> tuple:
+    return (
+        request.full_path,
+        current_user.get_id(),
+        getattr(current_user, "role", None),
+        str(get_locale()),
+        local_today(),
+    )
+
+
+def _render(view: Callable[..., Any], kwargs: dict[str, Any]) -> tuple[Any, _Page | None]:
+    """Run the view with the CSRF placeholder; the page to keep, if it may be kept."""
+    had_token = _CSRF_FIELD in g
+    if not had_token:
+        setattr(g, _CSRF_FIELD, CSRF_PLACEHOLDER)
+    try:
+        result = view(**kwargs)
+    finally:
+        if not had_token and g.get(_CSRF_FIELD) == CSRF_PLACEHOLDER:
+            g.pop(_CSRF_FIELD)
+    if not isinstance(result, str):
+        return result, None  # a redirect, a file, an error page: never kept
+    return result, _Page(token="", body=result, has_csrf=CSRF_PLACEHOLDER in result)
+
+
+def _respond(page: _Page) -> Response:
+    body = page.body.replace(CSRF_PLACEHOLDER, generate_csrf()) if page.has_csrf else page.body
+    return make_response(body)
+
+
+def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Serve the view's rendered page from memory while no write has happened since."""
+
+    @wraps(view)
+    def wrapper(**kwargs: Any) -> Any:
+        limit = current_app.config["PAGE_CACHE_BYTES"]
+        if (
+            not limit
+            or session.get("_flashes")
+            or not current_user.is_authenticated
+            or pending_topics()  # this transaction has written: its token is not renewed yet
+        ):
+            return view(**kwargs)
+        token = current_token(DATA_TOPIC)
+        if token is None:
+            return view(**kwargs)
+        key = _key()
+        page = store.get(key, token)
+        if page is None:
+            result, page = _render(view, kwargs)
+            if page is None:
+                return result
+            page = _Page(token=token, body=page.body, has_csrf=page.has_csrf)
+            if not getattr(request_ctx, "flashes", None):  # a page showing messages: not kept
+                store.put(key, page, limit)
+        return _respond(page)
+
+    return wrapper
