@@ -267,6 +267,7 @@ def final_charts(report: FinalReport) -> dict[str, Markup]:
 
 
 @bp.get("/slutredovisning")
+@cached_page
 def final():
     form, period = _chosen_final_period()
     if period is None:

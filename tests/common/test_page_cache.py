@@ -20,7 +20,8 @@ from ..conftest import login
 
 #: The main pages that are kept (their cold statement counts are in test_statement_counts).
 PAGES = ("/", "/organisationer", "/kontakter", "/moten", "/uppfoljningar", "/sok?q=ida",
-         "/rapporter/lagesbild", "/rapporter/sammanstallning")  # fmt: skip
+         "/rapporter/lagesbild", "/rapporter/sammanstallning",
+         "/rapporter/slutredovisning")  # fmt: skip
 NAME_LINK = re.compile(r'<a href="/kontakter/\d+">([^<]*)</a>')
 CSRF_VALUE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
