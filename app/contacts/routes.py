@@ -6,8 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.audit.services import history
 from app.common.downloads import CSV, XLSX, attachment
@@ -36,7 +34,7 @@ from .forms import (
     EndAffiliationForm,
     NewContactForm,
 )
-from .models import Affiliation, Contact
+from .models import Contact
 from .vcard import vcard
 
 bp = Blueprint("contacts", __name__, url_prefix="/kontakter")
@@ -56,18 +54,7 @@ FIELD_LABELS = {
 
 def load_contact(contact_id: int) -> Contact:
     """The contact with everything its page shows, in a fixed number of statements."""
-    return db.session.scalar(
-        select(Contact)
-        .options(
-            selectinload(Contact.emails),
-            selectinload(Contact.phones),
-            selectinload(Contact.tags),
-            selectinload(Contact.affiliations)
-            .joinedload(Affiliation.organisation)
-            .joinedload(Organisation.parent),
-        )
-        .where(Contact.id == contact_id)
-    ) or abort(404)
+    return db.session.scalar(services.contact_with_details(contact_id)) or abort(404)
 
 
 def organisation_picker(form_field, blank: str) -> None:

@@ -274,6 +274,23 @@ def current_condition(today: date) -> Any:
     )
 
 
+def contact_with_details(contact_id: int) -> Select[tuple[Contact]]:
+    """The contact with its addresses, numbers, tags and roles (with their organisations), in
+    a fixed number of statements: for its page and its register extract."""
+    return (
+        select(Contact)
+        .options(
+            selectinload(Contact.emails),
+            selectinload(Contact.phones),
+            selectinload(Contact.tags),
+            selectinload(Contact.affiliations)
+            .joinedload(Affiliation.organisation)
+            .joinedload(Organisation.parent),
+        )
+        .where(Contact.id == contact_id)
+    )
+
+
 def contact_query(filters: ContactFilter, *, today: date | None = None) -> Select[tuple[Contact]]:
     """The SELECT behind the contact list, filtered and sorted in SQL, loading what the list
     shows in a fixed number of statements."""

@@ -24,6 +24,7 @@ from app.common.spreadsheets import Sheet, Value
 from app.common.time import to_local, utcnow
 from app.common.validation import display_phone
 from app.contacts.models import Affiliation, Contact
+from app.contacts.services import contact_with_details
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.meetings.models import Meeting, meeting_contacts
@@ -44,18 +45,7 @@ class PersonalData:
 
 def load_personal_data(contact_id: int, *, now: datetime | None = None) -> PersonalData | None:
     """The contact and everything about it in a fixed number of statements (None if absent)."""
-    contact = db.session.scalar(
-        select(Contact)
-        .options(
-            selectinload(Contact.emails),
-            selectinload(Contact.phones),
-            selectinload(Contact.tags),
-            selectinload(Contact.affiliations)
-            .selectinload(Affiliation.organisation)
-            .selectinload(Organisation.parent),
-        )
-        .where(Contact.id == contact_id)
-    )
+    contact = db.session.scalar(contact_with_details(contact_id))
     if contact is None:
         return None
     meetings = db.session.scalars(
