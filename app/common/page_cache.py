@@ -101,17 +101,24 @@ class PageStore:
 store = PageStore()
 
 
+def _current_token() -> str | None:
+    """The token to keep responses under now; None when nothing may be kept (the cache is
+    off, this transaction has written and its token is not renewed yet, or there is none)."""
+    if not current_app.config["PAGE_CACHE_BYTES"] or pending_topics():
+        return None
+    return current_token(DATA_TOPIC)
+
+
 def kept(key: tuple, compute: Callable[[], bytes]) -> bytes:
     """`compute()`, or what it returned for `key` before while nothing has been written since
     (for responses other than pages, such as calendar feeds; `key` says whose and which)."""
-    limit = current_app.config["PAGE_CACHE_BYTES"]
-    token = None if not limit or pending_topics() else current_token(DATA_TOPIC)
+    token = _current_token()
     if token is None:
         return compute()
     page = store.get(key, token)
     if page is None:
         page = _Page(token=token, body=compute(), has_csrf=False)
-        store.put(key, page, limit)
+        store.put(key, page, current_app.config["PAGE_CACHE_BYTES"])
     return page.body  # type: ignore[return-value]
 
 
@@ -125,8 +132,9 @@ def _key() -> tuple:
     )
 
 
-def _render(view: Callable[..., Any], kwargs: dict[str, Any]) -> tuple[Any, _Page | None]:
-    """Run the view with the CSRF placeholder; the page to keep, if it may be kept."""
+def _render(view: Callable[..., Any], kwargs: dict[str, Any], token: str) -> Any:
+    """Run the view with the CSRF placeholder: the page to keep, or the view's own answer
+    when it may not be kept (a redirect, a file, an error page)."""
     had_token = _CSRF_FIELD in g
     if not had_token:
         setattr(g, _CSRF_FIELD, CSRF_PLACEHOLDER)
@@ -136,8 +144,8 @@ def _render(view: Callable[..., Any], kwargs: dict[str, Any]) -> tuple[Any, _Pag
         if not had_token and g.get(_CSRF_FIELD) == CSRF_PLACEHOLDER:
             g.pop(_CSRF_FIELD)
     if not isinstance(result, str):
-        return result, None  # a redirect, a file, an error page: never kept
-    return result, _Page(token="", body=result, has_csrf=CSRF_PLACEHOLDER in result)
+        return result
+    return _Page(token=token, body=result, has_csrf=CSRF_PLACEHOLDER in result)
 
 
 def _respond(page: _Page) -> Response:
@@ -150,26 +158,19 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapper(**kwargs: Any) -> Any:
-        limit = current_app.config["PAGE_CACHE_BYTES"]
-        if (
-            not limit
-            or session.get("_flashes")
-            or not current_user.is_authenticated
-            or pending_topics()  # this transaction has written: its token is not renewed yet
-        ):
+        if session.get("_flashes") or not current_user.is_authenticated:
             return view(**kwargs)
-        token = current_token(DATA_TOPIC)
+        token = _current_token()
         if token is None:
             return view(**kwargs)
         key = _key()
         page = store.get(key, token)
         if page is None:
-            result, page = _render(view, kwargs)
-            if page is None:
-                return result
-            page = _Page(token=token, body=page.body, has_csrf=page.has_csrf)
+            page = _render(view, kwargs, token)
+            if not isinstance(page, _Page):
+                return page
             if not getattr(request_ctx, "flashes", None):  # a page showing messages: not kept
-                store.put(key, page, limit)
+                store.put(key, page, current_app.config["PAGE_CACHE_BYTES"])
         return _respond(page)
 
     return wrapper
