@@ -58,7 +58,8 @@ def test_a_page_is_rendered_once_then_served_from_memory(as_role, contact_id, co
         with count_statements() as counter:
             again = client.get(path)
         assert first.status_code == again.status_code == 200, path
-        assert again.text == first.text, path
+        # the same page; the signed CSRF token carries the second it was signed in
+        assert CSRF_VALUE.sub("", again.text) == CSRF_VALUE.sub("", first.text), path
         assert counter.count == 2, (path, counter.statements)  # the user and the tokens
 
 
