@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     from app.common.change_tokens import install_change_tokens
     from app.common.database import configure_sqlite, engine_options
     from app.common.i18n import select_locale, select_timezone
+    from app.common.page_store import init_app as init_page_store
     from app.common.soft_delete import install_soft_delete_filter
     from app.extensions import babel, csrf, db, login_manager, migrate
 
@@ -62,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     configure_login(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    init_page_store(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,8 +3,9 @@
 The start page, the lists, the detail pages and the reports are read far more often than
 anything changes, and at hundreds of thousands of meetings rendering them costs tens or
 hundreds of milliseconds. A page wrapped in `cached_page` is rendered once per signed-in
-user, role, language, day and address, and served again from this process's memory while
-the `data` change token is unchanged. Every write renews that token in the write's own
+user, role, language, day and address, and served again (from this worker's memory, or from
+the folder all workers share: common/page_store.py) while the `data` change token is
+unchanged. Every write renews that token in the write's own
 transaction (see common/change_tokens: any flush, any writing statement), so a page is never
 served from before a change; a page whose rendering failed, redirected or was not HTML is
 never kept.
@@ -13,15 +14,13 @@ What differs between two requests for the same page is put in on the way out: th
 of the visitor's session (the page is rendered with a placeholder), and messages waiting to
 be flashed bypass the cache altogether. Pages that show the time of day rather than the date
 must not be wrapped. The memory is bounded (`PAGE_CACHE_BYTES` per worker, least recently
-used first out); `PAGE_CACHE_BYTES = 0` turns caching off.
+used first out), and so is the folder (`PAGE_CACHE_DIR`, `PAGE_CACHE_DISK_BYTES`);
+`PAGE_CACHE_BYTES = 0` turns caching off.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -32,6 +31,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.common.change_tokens import current_token, pending_topics, watch
+from app.common.page_store import Page, page_store
 from app.common.time import local_today
 from app.extensions import db
 
@@ -43,62 +43,6 @@ watch(DATA_TOPIC, db.Model)
 #: escaping leaves it alone).
 CSRF_PLACEHOLDER = "csrfplaceholder7f1c9a2e5b"
 _CSRF_FIELD = "csrf_token"
-
-
-@dataclass(frozen=True)
-class _Page:
-    token: str
-    body: str | bytes
-    has_csrf: bool
-
-    @property
-    def size(self) -> int:
-        return len(self.body)
-
-
-class PageStore:
-    """A least-recently-used store of rendered pages, bounded by their total size."""
-
-    def __init__(self) -> None:
-        self._pages: OrderedDict[tuple, _Page] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, token: str) -> _Page | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is None:
-                return None
-            if page.token != token:
-                self._drop(key)
-                return None
-            self._pages.move_to_end(key)
-            return page
-
-    def put(self, key: tuple, page: _Page, limit: int) -> None:
-        if page.size > limit // 4:  # one huge page must not push out everything else
-            return
-        with self._lock:
-            if key in self._pages:
-                self._drop(key)
-            self._pages[key] = page
-            self._size += page.size
-            while self._size > limit:
-                self._drop(next(iter(self._pages)))
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-            self._size = 0
-
-    def _drop(self, key: tuple) -> None:
-        self._size -= self._pages.pop(key).size
-
-    def __len__(self) -> int:
-        return len(self._pages)
-
-
-store = PageStore()
 
 
 def _current_token() -> str | None:
@@ -115,10 +59,11 @@ def kept(key: tuple, compute: Callable[[], bytes]) -> bytes:
     token = _current_token()
     if token is None:
         return compute()
+    store = page_store()
     page = store.get(key, token)
     if page is None:
-        page = _Page(token=token, body=compute(), has_csrf=False)
-        store.put(key, page, current_app.config["PAGE_CACHE_BYTES"])
+        page = Page(token=token, body=compute(), has_csrf=False)
+        store.put(key, page)
     return page.body  # type: ignore[return-value]
 
 
@@ -145,10 +90,10 @@ def _render(view: Callable[..., Any], kwargs: dict[str, Any], token: str) -> Any
             g.pop(_CSRF_FIELD)
     if not isinstance(result, str):
         return result
-    return _Page(token=token, body=result, has_csrf=CSRF_PLACEHOLDER in result)
+    return Page(token=token, body=result, has_csrf=CSRF_PLACEHOLDER in result)
 
 
-def _respond(page: _Page) -> Response:
+def _respond(page: Page) -> Response:
     body = page.body.replace(CSRF_PLACEHOLDER, generate_csrf()) if page.has_csrf else page.body
     return make_response(body)
 
@@ -164,13 +109,14 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         if token is None:
             return view(**kwargs)
         key = _key()
+        store = page_store()
         page = store.get(key, token)
         if page is None:
             page = _render(view, kwargs, token)
-            if not isinstance(page, _Page):
+            if not isinstance(page, Page):
                 return page
             if not getattr(request_ctx, "flashes", None):  # a page showing messages: not kept
-                store.put(key, page, current_app.config["PAGE_CACHE_BYTES"])
+                store.put(key, page)
         return _respond(page)
 
     return wrapper

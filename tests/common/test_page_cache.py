@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select, update
 
 from app.common.change_tokens import current_token
-from app.common.page_cache import CSRF_PLACEHOLDER, DATA_TOPIC, PageStore, _Page, store
+from app.common.page_cache import CSRF_PLACEHOLDER, DATA_TOPIC
+from app.common.page_store import MemoryStore, Page, page_store
 from app.contacts.models import Contact
 from app.contacts.services import ContactValues, create_contact
 from app.extensions import db
@@ -24,13 +25,6 @@ PAGES = ("/", "/organisationer", "/kontakter", "/moten", "/uppfoljningar", "/sok
          "/rapporter/slutredovisning")  # fmt: skip
 NAME_LINK = re.compile(r'<a href="/kontakter/\d+">([^<]*)</a>')
 CSRF_VALUE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def empty_store():
-    store.clear()
-    yield
-    store.clear()
 
 
 @pytest.fixture
@@ -147,21 +141,21 @@ def test_a_page_cache_of_zero_bytes_is_off(as_role, contact_id, app, count_state
     with count_statements() as counter:
         client.get("/kontakter")
     assert counter.count > 2
-    assert len(store) == 0
+    assert len(page_store(app).memory) == 0
 
 
-def test_the_store_keeps_the_most_recently_used_pages_within_its_size():
-    pages = PageStore()
+def test_the_memory_keeps_the_most_recently_used_pages_within_its_size():
+    pages = MemoryStore(limit=450)
     for number in range(10):
-        pages.put(("page", number), _Page("t", "x" * 100, False), limit=450)
+        pages.put(("page", number), Page("t", "x" * 100, False))
     assert len(pages) == 4  # 4 × 100 fit in 450
     assert pages.get(("page", 6), "t") is not None
-    pages.put(("page", 10), _Page("t", "x" * 100, False), limit=450)
+    pages.put(("page", 10), Page("t", "x" * 100, False))
     assert pages.get(("page", 6), "t") is not None  # used recently: kept
     assert pages.get(("page", 7), "t") is None  # the least recently used went first
     assert pages.get(("page", 6), "another token") is None  # a page of older data: gone
     assert pages.get(("page", 6), "t") is None
-    pages.put(("huge",), _Page("t", "x" * 200, False), limit=450)
+    pages.put(("huge",), Page("t", "x" * 200, False))
     assert pages.get(("huge",), "t") is None  # over a quarter of the store: never kept
 
 
