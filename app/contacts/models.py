@@ -71,6 +71,8 @@ class Contact(SoftDeletable, db.Model):
     __table_args__ = (
         Index("ix_contacts_last_name_first_name", "last_name", "first_name"),
         live_index("ix_contacts_live_sort_name", "sort_name", "id"),
+        # Contacts added per month (reports/queries.py).
+        live_index("ix_contacts_live_created_at", "created_at"),
     )
 
     @property

@@ -183,3 +183,28 @@ def test_an_empty_database(seeded):
     assert summary.by_county == [] and summary.topics == []
     assert summary.municipalities.total == 290
     assert [b.held for b in summary.series] == [0] * 12
+
+
+def test_what_is_in_the_trash_is_not_counted(world, seeded):
+    from sqlalchemy import select
+
+    from app.common.time import utcnow
+    from app.contacts.models import Contact
+    from app.extensions import db
+    from app.followups.models import FollowUp
+    from app.meetings.models import Meeting
+
+    with seeded.app_context():
+        for model, condition in (
+            (Contact, Contact.first_name == "Oktober"),
+            (FollowUp, FollowUp.title == "Skicka material"),  # Anna's completed one
+            (FollowUp, FollowUp.title == "Svara Lund"),  # Bertil's overdue one
+            (Meeting, Meeting.title == "Till Migrationsverket"),
+        ):
+            db.session.scalars(select(model).where(condition)).one().deleted_at = utcnow()
+        db.session.flush()
+        summary = build_summary(OCTOBER)
+        db.session.rollback()
+    assert summary.new_contacts == 0 and summary.held == 5
+    rows = [(o.owner, o.created, o.completed, o.overdue) for o in summary.follow_ups]
+    assert rows == [("Anna Andersson", 1, 0, 1), ("Bertil Berg", 1, 0, 0)]
