@@ -67,7 +67,9 @@ def kept(key: tuple, compute: Callable[[], bytes]) -> bytes:
     return page.body  # type: ignore[return-value]
 
 
-def _key() -> tuple:
+def page_key() -> tuple:
+    """What a kept page is kept per: address, user, role, language and day (also the key
+    for a download kept with `kept`, such as a report's spreadsheet)."""
     return (
         request.full_path,
         current_user.get_id(),
@@ -108,7 +110,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         token = _current_token()
         if token is None:
             return view(**kwargs)
-        key = _key()
+        key = page_key()
         store = page_store()
         page = store.get(key, token)
         if page is None:

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.common.downloads import CSV, XLSX, attachment
-from app.common.page_cache import cached_page
+from app.common.page_cache import cached_page, kept, page_key
 from app.common.spreadsheets import export_filename
 from app.common.time import local_midnight, local_today, utcnow
 from app.meetings.coverage import COVERED_KINDS
@@ -125,16 +125,21 @@ def summary_export(fmt: str):
     form, period = _chosen_period()
     if period is None:
         return _bad_period(form)
-    sheets = exporters.summary_sheets(
-        monthly_summary(period),
-        meetings=meeting_list.held_meeting_rows(period),
-        generated_at=utcnow(),
-    )
+
+    def build() -> bytes:
+        sheets = exporters.summary_sheets(
+            monthly_summary(period),
+            meetings=meeting_list.held_meeting_rows(period),
+            generated_at=utcnow(),
+        )
+        return exporters.csv_tables(sheets) if fmt == "csv" else exporters.xlsx(sheets)
+
+    # Kept until the next write, like the page (common/page_cache.py).
     name = _("sammanstallning")
     filename = f"{name}-{period.slug}.{fmt}"
-    if fmt == "csv":
-        return attachment(exporters.csv_tables(sheets), filename=filename, mimetype=CSV)
-    return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)
+    return attachment(
+        kept(page_key(), build), filename=filename, mimetype=CSV if fmt == "csv" else XLSX
+    )
 
 
 # --- The lägesbild -----------------------------------------------------------------------
@@ -191,10 +196,13 @@ def situation():
 
 @bp.get("/lagesbild.xlsx")
 def situation_export():
-    rollup, national = county_rollup()
-    sheets = exporters.situation_sheets(municipality_statuses(), rollup, national)
+
+    def build() -> bytes:
+        rollup, national = county_rollup()
+        return exporters.xlsx(exporters.situation_sheets(municipality_statuses(), rollup, national))
+
     filename = export_filename(_("lagesbild"), local_today(), "xlsx")
-    return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)
+    return attachment(kept(page_key(), build), filename=filename, mimetype=XLSX)
 
 
 # --- The silence list --------------------------------------------------------------------
@@ -303,9 +311,13 @@ def final_export():
     form, period = _chosen_final_period()
     if period is None:
         return _bad_final(form)
-    sheets = exporters.final_sheets(
-        build_final(period), meetings=meeting_list.held_meeting_rows(period), generated_at=utcnow()
-    )
+
+    def build() -> bytes:
+        report, meetings = build_final(period), meeting_list.held_meeting_rows(period)
+        return exporters.xlsx(
+            exporters.final_sheets(report, meetings=meetings, generated_at=utcnow())
+        )
+
     name = _("slutredovisning")
     filename = f"{name}-{period.slug}.xlsx"
-    return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)
+    return attachment(kept(page_key(), build), filename=filename, mimetype=XLSX)

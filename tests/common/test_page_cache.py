@@ -192,3 +192,21 @@ def test_a_feed_is_kept_until_a_write_and_answers_304_meanwhile(seeded, users, a
         db.session.commit()
     changed = client.get(feed, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and "Uppföljande".encode() in changed.data
+
+
+def test_report_downloads_are_kept_until_a_write(as_role, contact_id, app, count_statements):
+    client = as_role("coordinator")
+    for path in ("/rapporter/sammanstallning.xlsx", "/rapporter/sammanstallning.csv",
+                 "/rapporter/lagesbild.xlsx", "/rapporter/slutredovisning.xlsx"):  # fmt: skip
+        first = client.get(path)
+        with count_statements() as counter:
+            again = client.get(path)
+        assert first.status_code == again.status_code == 200, path
+        assert again.data == first.data and again.headers["Content-Disposition"], path
+        assert counter.count == 2, (path, counter.statements)
+    with app.app_context():
+        db.session.get(Contact, contact_id).last_name = "Ek"
+        db.session.commit()
+    with count_statements() as counter:
+        assert client.get("/rapporter/sammanstallning.csv").status_code == 200
+    assert counter.count > 2  # made again from the data as it is now
