@@ -7,6 +7,7 @@ for searching, and as a sort key for ordering.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -53,13 +54,15 @@ def sort_key(text: str | None) -> str:
     """A key that sorts byte-wise in Swedish order: "Åre" after "Zinkgruvan"."""
     if not text:
         return ""
-    letters = []
-    for char in unicodedata.normalize("NFC", text.casefold().strip()):
-        if char in _SORT_LETTERS:
-            letters.append(_SORT_LETTERS[char])
-        else:
-            letters.append(fold(char))
-    return "".join(letters)
+    normal = unicodedata.normalize("NFC", text.casefold().strip())
+    if normal.isascii():  # nothing to fold (most names): skip the work per letter
+        return normal
+    return "".join(_sort_letter(char) for char in normal)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sort_letter(char: str) -> str:
+    return _SORT_LETTERS.get(char) or fold(char)
 
 
 def like_pattern(term: str) -> str:
