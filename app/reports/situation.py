@@ -133,8 +133,10 @@ def municipality_statuses() -> list[MunicipalityStatus]:
         .select_from(FollowUp)
         .join(Organisation, Organisation.id == FollowUp.organisation_id)
         .join(root, to_root)
-        # A third of all follow-ups are open: one pass over the table (see sql.py).
-        .where(unindexed(FollowUp.status) == FollowUpStatus.OPEN)
+        # By the status index. With the status hidden from it (sql.py), SQLite would rather
+        # read every follow-up through the partial index of creation times, which covers
+        # the trash filter: row by row, several times slower than either.
+        .where(FollowUp.status == FollowUpStatus.OPEN)
         .group_by(root.id)
         .subquery()
     )
