@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select, update
 
 from app.common.change_tokens import current_token
 from app.common.page_cache import CSRF_PLACEHOLDER, DATA_TOPIC
 from app.common.page_store import MemoryStore, Page, page_store
 from app.contacts.models import Contact
-from app.contacts.services import ContactValues, create_contact
 from app.extensions import db
 from app.organisations.models import Organisation
 
@@ -25,19 +23,6 @@ PAGES = ("/", "/organisationer", "/kontakter", "/moten", "/uppfoljningar", "/sok
          "/rapporter/slutredovisning")  # fmt: skip
 NAME_LINK = re.compile(r'<a href="/kontakter/\d+">([^<]*)</a>')
 CSRF_VALUE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
-
-
-@pytest.fixture
-def contact_id(seeded, users, app) -> int:
-    with app.app_context():
-        malmo = db.session.scalar(select(Organisation).filter_by(municipality_code="1280"))
-        contact = create_contact(
-            values=ContactValues(first_name="Ida", last_name="Berg", emails=["ida@x.se"]),
-            organisation=malmo,
-            by=None,
-        )
-        db.session.commit()
-        return contact.id
 
 
 def token(app) -> str | None:

@@ -17,20 +17,6 @@ from ..conftest import StatementCounter, login
 
 
 @pytest.fixture
-def contact_id(seeded, users, app) -> int:
-    from app.contacts.services import ContactValues, create_contact
-
-    with app.app_context():
-        contact = create_contact(
-            values=ContactValues(first_name="Ida", last_name="Berg", emails=["ida@x.se"]),
-            organisation=None,
-            by=None,
-        )
-        db.session.commit()
-        return contact.id
-
-
-@pytest.fixture
 def other_worker(app_config, app):
     """A second app on the same database and page folder, as a second gunicorn worker."""
     worker = create_app(app_config)
