@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMN_WIDTH = 60
@@ -77,7 +74,8 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> bytes:
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
-    cleaned = "".join("_" if c in "[]:*?/\\" else c for c in title)[:31] or "Blad"
+    # Excel refuses []:*?/\ in a sheet's name, and an apostrophe at its start or end.
+    cleaned = "".join("_" if c in "[]:*?/\\" else c for c in title)[:31].strip("'") or "Blad"
     name, number = cleaned, 2
     while name in taken:
         suffix = f" ({number})"
@@ -96,48 +94,75 @@ def content_widths(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> li
     return [max(8, width + 2) for width in widths]
 
 
-def _cell(worksheet: Any, value: Value, font: Font | None = None) -> WriteOnlyCell:
-    if isinstance(value, str):
-        cell = WriteOnlyCell(worksheet, value=ILLEGAL_CHARACTERS_RE.sub("", value[:MAX_CELL_TEXT]))
-        cell.data_type = TYPE_STRING  # never a formula, whatever it starts with
-    else:
-        cell = WriteOnlyCell(worksheet, value=value)
-        if isinstance(value, datetime):
-            cell.number_format = "yyyy-mm-dd hh:mm"
-        elif isinstance(value, date):
-            cell.number_format = "yyyy-mm-dd"
-    if font is not None:
-        cell.font = font
-    return cell
+#: Characters XML cannot hold (control characters other than tab and line breaks).
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Line breaks are stored as LF (a CR would be kept as the escape _x000D_).
+_LINE_BREAK = re.compile(r"\r\n?")
+
+
+class _Writer:
+    """Writes one sheet's cells with the workbook's formats."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.bold = workbook.add_format({"bold": True})
+        self.moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+
+    def row(self, worksheet: Any, number: int, values: Sequence[Value]) -> None:
+        for column, value in enumerate(values):
+            if value is None or value == "":  # an empty cell
+                continue
+            if isinstance(value, str):  # always text, never a formula, whatever it starts with
+                text = ILLEGAL_CHARACTERS.sub("", _LINE_BREAK.sub("\n", value[:MAX_CELL_TEXT]))
+                worksheet.write_string(number, column, text)
+            elif isinstance(value, datetime):
+                worksheet.write_datetime(number, column, value, self.moment)
+            elif isinstance(value, date):
+                worksheet.write_datetime(number, column, value, self.day)
+            elif isinstance(value, bool):
+                worksheet.write_boolean(number, column, value)
+            else:
+                worksheet.write_number(number, column, value)
+
+    def header(self, worksheet: Any, names: Sequence[str]) -> None:
+        for column, name in enumerate(names):
+            worksheet.write_string(0, column, ILLEGAL_CHARACTERS.sub("", str(name)), self.bold)
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """A workbook with one sheet per table, written row by row (openpyxl's write-only mode:
-    memory stays flat however many rows there are)."""
-    workbook = Workbook(write_only=True)
+    """A workbook with one sheet per table, written row by row (XlsxWriter's constant-memory
+    mode: memory stays flat however many rows there are, and it writes several times faster
+    than openpyxl, which reads the imports)."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "remove_timezone": True,
+        },
+    )
+    writer = _Writer(workbook)
     taken: set[str] = set()
-    bold = Font(bold=True)
     for sheet in sheets:
-        worksheet = workbook.create_sheet(_sheet_title(sheet.title, taken))
+        worksheet = workbook.add_worksheet(_sheet_title(sheet.title, taken))
         rows = sheet.rows
         widths = sheet.widths
         if widths is None:
             rows = list(rows)
             widths = content_widths(sheet.header, rows)
-        # Widths and the frozen header come before the rows in the file.
-        for column, width in enumerate(widths, start=1):
-            worksheet.column_dimensions[get_column_letter(column)].width = width
-        worksheet.freeze_panes = "A2"
-        worksheet.append([_cell(worksheet, str(h), bold) for h in sheet.header])
-        row_count = 1
-        for row in rows:
-            worksheet.append([_cell(worksheet, value) for value in row])
-            row_count += 1
+        for column, width in enumerate(widths):
+            worksheet.set_column(column, column, width)
+        worksheet.freeze_panes(1, 0)
+        writer.header(worksheet, sheet.header)
+        last_row = 0
+        for last_row, row in enumerate(rows, start=1):
+            writer.row(worksheet, last_row, row)
         if sheet.header:
-            last = get_column_letter(len(sheet.header))
-            worksheet.auto_filter.ref = f"A1:{last}{row_count}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+            worksheet.autofilter(0, 0, last_row, len(sheet.header) - 1)
+    workbook.close()
     return buffer.getvalue()
 
 
