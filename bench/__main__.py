@@ -30,7 +30,7 @@ gunicorn logs, and sql-<database>-scale-<N>.log with every statement of every pa
 
 Options (`make bench BENCH_ARGS="--quick"`):
   --scales 1,100     scales to run (the first is the reference, targets apply to the last)
-  --requests 50      sequential requests per page
+  --requests 200     sequential requests per page (at least 50; more make the p95 steadier)
   --seconds 10       length of each throughput measurement
   --page-budget 60   seconds a page may take for its requests; a slower page stops early
                      (after at least 5) and reports how many it got
@@ -68,7 +68,7 @@ APP_SETTINGS = {
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--scales", default="1,100")
-    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--page-budget", type=float, default=60.0)
     parser.add_argument("--repeats", type=int, default=3)

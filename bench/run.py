@@ -19,7 +19,7 @@ from .server import Server
 class Settings:
     """How much to measure (see the options in bench/__main__.py)."""
 
-    requests: int = 50
+    requests: int = 200
     seconds: float = 10.0
     repeats: int = 3
     connections: int = 8
