@@ -19,12 +19,13 @@ Fast at any size (300,000 contacts in seconds, in a fixed number of statements):
 from __future__ import annotations
 
 import heapq
+from array import array
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -167,10 +168,14 @@ class _NameIndex:
                 members.append(sorted(map(int, ids.split(","))))
             else:  # another spelling of the same folded name ("Åsa", "ASA")
                 members[group] = sorted([*members[group], *map(int, ids.split(","))])
-        self.group_of: dict[int, int] = {}
+        # Arrays, not a dict and a list of int objects: at 300,000 contacts this saves some
+        # 30 MB of a worker's memory. group_of[id] is -1 for an id that is no contact.
+        top = max((ids[-1] for ids in members), default=-1)
+        self.group_of = array("i", [-1]) * (top + 1)
         for group, ids in enumerate(members):
-            self.group_of.update(dict.fromkeys(ids, group))
-        self.ids: list[int] = sorted(self.group_of)
+            for contact_id in ids:
+                self.group_of[contact_id] = group
+        self.ids = array("i", sorted(chain.from_iterable(members)))
 
         #: Group -> {related group, itself included: signal}; a similar name wins over the
         #: same words in another order.
@@ -209,8 +214,11 @@ class _NameIndex:
 
     def signal(self, key: Key) -> Signal | None:
         """The name signal between two contacts, if any."""
-        a, b = self.group_of.get(key[0]), self.group_of.get(key[1])
-        return None if a is None or b is None else self.related[a].get(b)
+        a, b = self._group(key[0]), self._group(key[1])
+        return None if a < 0 or b < 0 else self.related[a].get(b)
+
+    def _group(self, contact_id: int) -> int:
+        return self.group_of[contact_id] if 0 <= contact_id < len(self.group_of) else -1
 
     def count(self) -> int:
         """How many pairs of contacts have a name signal."""
