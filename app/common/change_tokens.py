@@ -25,7 +25,9 @@ import uuid
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, String, event, insert, select, update
+from sqlalchemy import Connection, String, event, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from app.extensions import db
@@ -60,13 +62,19 @@ def touch(*topics: str) -> None:
     db.session().info.pop(_READ, None)
 
 
+#: INSERT … ON CONFLICT for the databases we run on.
+_UPSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
 def _renew(connection: Connection, topic: str) -> None:
+    """One statement that writes the topic's new token, creating its row if there is none:
+    two first writers at once cannot both try to create it (a plain UPDATE, then an INSERT
+    when nothing was updated, made the second one fail on the primary key)."""
     token = uuid.uuid4().hex
-    result = connection.execute(
-        update(ChangeToken).where(ChangeToken.topic == topic).values(token=token)
+    statement = _UPSERTS[connection.dialect.name](ChangeToken).values(topic=topic, token=token)
+    connection.execute(
+        statement.on_conflict_do_update(index_elements=["topic"], set_={"token": token})
     )
-    if result.rowcount == 0:
-        connection.execute(insert(ChangeToken).values(topic=topic, token=token))
 
 
 def cached(topic: str, key: Hashable, compute: Callable[[], T]) -> T:

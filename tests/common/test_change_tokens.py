@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.common.change_tokens import ChangeToken, cached, touch, watch
 from app.extensions import db
@@ -84,3 +84,34 @@ def test_coverage_follows_every_change_of_meetings(seeded, users, ctx, count_sta
     hold_meeting_with(malmo)
     db.session.rollback()  # a change that never commits leaves the token as it was
     assert token() == before
+
+
+def test_two_first_writers_of_a_topic_both_succeed(app):
+    """The second writer waits for the first one's new row, then renews it: no duplicate key
+    (PostgreSQL raised one when both found no row to update and both inserted)."""
+    import threading
+    import time
+
+    from app.common.change_tokens import _renew
+
+    with app.app_context():
+        engine = db.engine
+    errors: list[Exception] = []
+
+    def second() -> None:
+        try:
+            with engine.begin() as connection:
+                _renew(connection, "race")
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+
+    with engine.begin() as first:
+        _renew(first, "race")
+        thread = threading.Thread(target=second)
+        thread.start()
+        time.sleep(0.3)  # let the second writer reach the row the first has not committed
+    thread.join(timeout=30)
+    assert not thread.is_alive() and errors == []
+    with engine.connect() as connection:
+        topic = select(func.count()).select_from(ChangeToken).where(ChangeToken.topic == "race")
+        assert connection.scalar(topic) == 1
