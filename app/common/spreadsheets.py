@@ -19,6 +19,8 @@ from typing import Any
 
 import xlsxwriter
 
+from app.common.text import remove_control_characters
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMN_WIDTH = 60
 #: A date and time's width in characters (yyyy-mm-dd hh:mm).
@@ -94,10 +96,14 @@ def content_widths(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> li
     return [max(8, width + 2) for width in widths]
 
 
-#: Characters XML cannot hold (control characters other than tab and line breaks).
-ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: Line breaks are stored as LF (a CR would be kept as the escape _x000D_).
 _LINE_BREAK = re.compile(r"\r\n?")
+
+
+def _cell_text(text: str) -> str:
+    """Text as a cell can hold it: within Excel's length, without the control characters XML
+    cannot hold, line breaks as LF."""
+    return remove_control_characters(_LINE_BREAK.sub("\n", text[:MAX_CELL_TEXT]))
 
 
 class _Writer:
@@ -113,8 +119,7 @@ class _Writer:
             if value is None or value == "":  # an empty cell
                 continue
             if isinstance(value, str):  # always text, never a formula, whatever it starts with
-                text = ILLEGAL_CHARACTERS.sub("", _LINE_BREAK.sub("\n", value[:MAX_CELL_TEXT]))
-                worksheet.write_string(number, column, text)
+                worksheet.write_string(number, column, _cell_text(value))
             elif isinstance(value, datetime):
                 worksheet.write_datetime(number, column, value, self.moment)
             elif isinstance(value, date):
@@ -126,7 +131,7 @@ class _Writer:
 
     def header(self, worksheet: Any, names: Sequence[str]) -> None:
         for column, name in enumerate(names):
-            worksheet.write_string(0, column, ILLEGAL_CHARACTERS.sub("", str(name)), self.bold)
+            worksheet.write_string(0, column, _cell_text(str(name)), self.bold)
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
