@@ -26,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure(app, test_config)
     register_extensions(app)
     register_blueprints(app)
+    register_history()
     register_errors(app)
     register_cli(app)
     register_template_helpers(app)
@@ -97,6 +98,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(trash_bp)
 
 
+def register_history() -> None:
+    """Each domain says how the history shows its recorded fields and names its records
+    (app/audit/display.py): importing its `history` module registers that."""
+    from app.auth import history as _users  # noqa: F401
+    from app.contacts import history as _contacts  # noqa: F401
+    from app.followups import history as _follow_ups  # noqa: F401
+    from app.meetings import history as _meetings  # noqa: F401
+    from app.organisations import history as _organisations  # noqa: F401
+
+
 def register_errors(app: Flask) -> None:
     """Swedish error pages; see app/errors.py."""
     from app.errors import register_error_handlers
@@ -120,9 +131,6 @@ def register_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the templates use."""
-    from app.audit.services import action_label, describe_value
     from app.common.formatting import register_filters
 
     register_filters(app)
-    app.add_template_global(action_label)
-    app.add_template_global(describe_value)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.audit.services import history
+from app.audit.display import shown_history
 from app.common.downloads import CSV, XLSX, attachment
 from app.common.exceptions import EditConflict
 from app.common.formatting import format_date
@@ -40,16 +39,6 @@ from .vcard import vcard
 bp = Blueprint("contacts", __name__, url_prefix="/kontakter")
 
 PER_PAGE = 50
-
-FIELD_LABELS = {
-    "first_name": _l("Förnamn"),
-    "last_name": _l("Efternamn"),
-    "notes": _l("Anteckningar"),
-    "emails": _l("E-postadresser"),
-    "phones": _l("Telefonnummer"),
-    "tags": _l("Taggar"),
-    "affiliation": _l("Roll"),
-}
 
 
 def load_contact(contact_id: int) -> Contact:
@@ -146,9 +135,8 @@ def detail(contact_id: int):
         ),
         add_form=add_form,
         end_form=EndAffiliationForm(),
-        events=history(contact),
+        events=shown_history(contact),
         sections=sections_for("contact", contact),
-        labels=FIELD_LABELS,
     )
 
 

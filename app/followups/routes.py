@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from app.audit.services import history
+from app.audit.display import shown_history
 from app.auth.access import is_safe_next
 from app.common.exceptions import EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
@@ -32,23 +32,11 @@ from app.organisations.services import organisation_choices as active_organisati
 
 from . import services
 from .forms import AfterMeetingForm, CompleteForm, FollowUpForm, ReassignForm
-from .models import STATUS_LABELS, FollowUp
+from .models import FollowUp
 
 bp = Blueprint("followups", __name__, url_prefix="/uppfoljningar")
 
 PER_PAGE = 50
-FIELD_LABELS = {
-    "title": _l("Vad ska göras"),
-    "description": _l("Beskrivning"),
-    "owner_id": _l("Ansvarig"),
-    "due_on": _l("Senast"),
-    "status": _l("Status"),
-    "meeting_id": _l("Möte"),
-    "organisation_id": _l("Organisation"),
-    "contact_id": _l("Kontakt"),
-    "completed_on": _l("Klar"),
-    "completion_note": _l("Kommentar"),
-}
 VIEW_LABELS = {
     services.View.MINE: _l("Mina"),
     services.View.TEAM: _l("Teamets"),
@@ -216,9 +204,7 @@ def detail(follow_up_id: int):
         today=local_today(),
         complete_form=CompleteForm(),
         reassign_form=reassign,
-        events=history(follow_up),
-        labels=FIELD_LABELS,
-        values={"status": {k.value: str(v) for k, v in STATUS_LABELS.items()}},
+        events=shown_history(follow_up),
     )
 
 

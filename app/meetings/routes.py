@@ -16,12 +16,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, func
 from wtforms import SelectChoice
 
-from app.audit.services import history
+from app.audit.display import shown_history
 from app.common.exceptions import EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.page_cache import cached_page
@@ -45,34 +44,12 @@ from .forms import (
     perspective_choices,
     status_choices,
 )
-from .models import KIND_LABELS, STATUS_LABELS, Meeting, MeetingKind, MeetingStatus
+from .models import Meeting, MeetingKind, MeetingStatus
 from .participants import find_participants
 
 bp = Blueprint("meetings", __name__, url_prefix="/moten")
 
 PER_PAGE = 50
-
-FIELD_LABELS = {
-    "title": _l("Rubrik"),
-    "kind": _l("Typ av möte"),
-    "status": _l("Status"),
-    "starts_at": _l("Börjar"),
-    "ends_at": _l("Slutar"),
-    "all_day": _l("Heldag"),
-    "place": _l("Plats"),
-    "online_link": _l("Länk"),
-    "agenda": _l("Dagordning"),
-    "notes": _l("Anteckningar"),
-    "outcome": _l("Resultat"),
-    "responsible_id": _l("Ansvarig"),
-    "organisations": _l("Organisationer"),
-    "contacts": _l("Kontakter"),
-    "team": _l("Teamet"),
-    "topics": _l("Ämnen"),
-    "target_groups": _l("Målgrupper"),
-    "perspectives": _l("Perspektiv"),
-}
-
 
 #: Fields compared when a save meets someone else's newer save.
 CONFLICT_FIELDS = (
@@ -87,13 +64,6 @@ CONFLICT_FIELDS = (
     "notes",
     "outcome",
 )
-
-
-def value_labels() -> dict:
-    return {
-        "kind": {k.value: str(v) for k, v in KIND_LABELS.items()},
-        "status": {k.value: str(v) for k, v in STATUS_LABELS.items()},
-    }
 
 
 def form_values(form: MeetingForm) -> services.MeetingValues:
@@ -311,9 +281,7 @@ def detail(meeting_id: int):
         "meetings/detail.html",
         meeting=meeting,
         sections=sections_for("meeting", meeting),
-        events=history(meeting),
-        labels=FIELD_LABELS,
-        values=value_labels(),
+        events=shown_history(meeting),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import Action, Actor, diff, plain, record
 from app.auth.models import User
@@ -164,16 +164,19 @@ class MeetingValues:
 
 
 def snapshot(meeting: Meeting) -> dict[str, Any]:
-    """The recorded state of a meeting, lists as readable names."""
+    """The recorded state of a meeting. Organisations, contacts and the team are kept as
+    ids (the history shows their names today, app/meetings/history.py); every list is
+    sorted, as its order means nothing: picking the same organisations in another order is
+    no change."""
     state = {name: plain(getattr(meeting, name)) for name in FIELDS}
-    state["organisations"] = [o.name for o in meeting.organisations]
-    state["contacts"] = [c.full_name for c in meeting.contacts]
-    state["team"] = [u.name for u in meeting.team]
-    state["topics"] = [t.name for t in meeting.topics]
-    state["target_groups"] = [t.name for t in meeting.target_groups]
-    state["perspectives"] = [
+    state["organisations"] = sorted(o.id for o in meeting.organisations)
+    state["contacts"] = sorted(c.id for c in meeting.contacts)
+    state["team"] = sorted(u.id for u in meeting.team)
+    state["topics"] = sorted(t.name for t in meeting.topics)
+    state["target_groups"] = sorted(t.name for t in meeting.target_groups)
+    state["perspectives"] = sorted(
         f"{p.perspective.label}: {p.note}".rstrip(": ") for p in meeting.perspectives
-    ]
+    )
     return state
 
 
@@ -318,7 +321,7 @@ def load_meeting(meeting_id: int) -> Meeting | None:
             selectinload(Meeting.organisations),
             selectinload(Meeting.contacts),
             selectinload(Meeting.team),
-            selectinload(Meeting.responsible),
+            joinedload(Meeting.responsible),  # many-to-one: in the same statement
             selectinload(Meeting.topics),
             selectinload(Meeting.target_groups),
             selectinload(Meeting.perspectives),

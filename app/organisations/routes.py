@@ -13,12 +13,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.audit.services import history
+from app.audit.display import shown_history
 from app.auth.access import public
 from app.common.downloads import CSV, XLSX, attachment
 from app.common.exceptions import DomainError, EditConflict
@@ -41,34 +40,12 @@ from .forms import (
     organisation_choices,
     stage_choices,
 )
-from .models import KIND_LABELS, Organisation, OrganisationKind
-from .stages import STAGE_LABELS, Stage
+from .models import Organisation, OrganisationKind
+from .stages import Stage
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisationer")
 
 PER_PAGE = 50
-
-FIELD_LABELS = {
-    "name": _l("Namn"),
-    "short_name": _l("Kortnamn"),
-    "kind": _l("Typ"),
-    "county_code": _l("Län"),
-    "parent_id": _l("Ingår i"),
-    "org_number": _l("Organisationsnummer"),
-    "website": _l("Webbplats"),
-    "notes": _l("Anteckningar"),
-    "engagement_stage": _l("Engagemangssteg"),
-    "opportunities": _l("Möjligheter"),
-    "challenges": _l("Utmaningar"),
-}
-
-
-def value_labels() -> dict:
-    """Readable labels for coded values in the history."""
-    return {
-        "kind": {k.value: str(v) for k, v in KIND_LABELS.items()},
-        "engagement_stage": {k.value: str(v) for k, v in STAGE_LABELS.items()},
-    }
 
 
 def filters_from(form: OrganisationFilterForm) -> services.OrganisationFilter:
@@ -161,10 +138,8 @@ def detail(organisation_id: int):
         organisation=organisation,
         current_affiliations=sorted(current, key=lambda a: a.contact.sort_name),
         former_affiliations=former,
-        events=history(organisation),
+        events=shown_history(organisation),
         sections=sections_for("organisation", organisation),
-        labels=FIELD_LABELS,
-        values=value_labels(),
         deletable=services.is_deletable(organisation),
     )
 

@@ -20,7 +20,8 @@ from app.common.downloads import XLSX, attachment
 from app.common.forms import FilterForm, Form, max_length, redisplays_on_csrf_failure, required
 from app.common.spreadsheets import export_filename, xlsx_bytes
 from app.common.time import local_today
-from app.contacts.routes import FIELD_LABELS, PER_PAGE, load_contact
+from app.contacts.history import FIELD_LABELS
+from app.contacts.routes import PER_PAGE, load_contact
 from app.extensions import db
 
 from . import erasure, extract, retention
