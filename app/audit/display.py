@@ -178,7 +178,8 @@ def only_reordered(before: Any, after: Any) -> bool:
 
 def _real_changes(entity_type: str, changes: dict[str, Any]) -> dict[str, list[Any]]:
     """The changed fields, without those whose lists differ only in order (for fields
-    whose order carries no meaning) or that are not a pair at all."""
+    whose order carries no meaning), that went from empty to empty, or that are not a pair
+    at all."""
     fields = _fields.get(entity_type, {})
     kept = {}
     for name, change in (changes or {}).items():
@@ -187,8 +188,8 @@ def _real_changes(entity_type: str, changes: dict[str, Any]) -> dict[str, list[A
         shown = fields.get(name)
         if not (shown is not None and shown.ordered) and only_reordered(*change):
             continue
-        if change[0] == change[1]:
-            continue
+        if change[0] == change[1] or (empty(change[0]) and empty(change[1])):
+            continue  # a creation records empty lists and texts as changed from nothing
         kept[name] = list(change)
     return kept
 
