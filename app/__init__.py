@@ -122,7 +122,9 @@ def register_template_helpers(app: Flask) -> None:
     """Filters and globals the templates use."""
     from app.audit.services import action_label, describe_value
     from app.common.formatting import register_filters
+    from app.meetings.figures import DEFINED_FIGURES
 
     register_filters(app)
+    app.add_template_global(DEFINED_FIGURES, "defined_figures")
     app.add_template_global(action_label)
     app.add_template_global(describe_value)
