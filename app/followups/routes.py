@@ -203,7 +203,10 @@ def detail(follow_up_id: int):
         select(FollowUp)
         .options(
             joinedload(FollowUp.owner),
-            joinedload(FollowUp.meeting),
+            # The meeting's organisations: the follow-up counts for them too.
+            joinedload(FollowUp.meeting)
+            .selectinload(Meeting.organisations)
+            .joinedload(Organisation.parent),
             joinedload(FollowUp.organisation),
             joinedload(FollowUp.contact),
         )

@@ -332,6 +332,10 @@ def test_follow_ups_belong_where_their_meeting_belongs(world, as_role, app):
         assert "Skicka rutinen till alla" in organisation_section(client, organisation_id)
     assert "Skicka rutinen till alla" not in organisation_section(client, ids["goteborg"])
     with app.app_context():
+        item_id = db.session.scalar(select(FollowUp.id).filter_by(title="Skicka rutinen till alla"))
+    detail = client.get(f"/uppfoljningar/{item_id}").text
+    assert "Mötets organisationer" in detail and "Socialtjänsten, Uppsala kommun" in detail
+    with app.app_context():
         assert open_follow_ups(malmo, ids["lund"], ids["uppsala"], ids["goteborg"]) == [1, 1, 1, 0]
         # A follow-up of the unit itself counts for its municipality; one made for the
         # meeting and Uppsala's unit too counts once for Uppsala.
