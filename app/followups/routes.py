@@ -114,8 +114,9 @@ def create():
         form.due_on.data = local_today() + timedelta(days=14)
         meeting = db.session.get(Meeting, request.args.get("mote", type=int) or 0)
         if meeting is not None:
+            # The meeting's organisations are not copied: the follow-up counts for them
+            # through the meeting (services.follow_up_links).
             form.meeting.data = str(meeting.id)
-            form.organisation.data = meeting.organisations[0].id if meeting.organisations else None
         form.organisation.data = (
             request.args.get("organisation", type=int) or form.organisation.data
         )
@@ -190,7 +191,10 @@ def detail(follow_up_id: int):
         select(FollowUp)
         .options(
             joinedload(FollowUp.owner),
-            joinedload(FollowUp.meeting),
+            # The meeting's organisations: the follow-up counts for them too.
+            joinedload(FollowUp.meeting)
+            .selectinload(Meeting.organisations)
+            .joinedload(Organisation.parent),
             joinedload(FollowUp.organisation),
             joinedload(FollowUp.contact),
         )
@@ -280,10 +284,9 @@ def after_meeting(meeting_id: int):
                         title=row.title.data,
                         owner_id=row.owner.data or 0,
                         due_on=row.due_on.data,
+                        # Only the meeting: the follow-up counts for the meeting's
+                        # organisations as they are now (services.follow_up_links).
                         meeting_id=meeting.id,
-                        organisation_id=meeting.organisations[0].id
-                        if len(meeting.organisations) == 1
-                        else None,
                     ),
                     by=current_user,
                     today=local_today(),

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import CompoundSelect, Select, select, union
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import Action, Actor, diff, record, snapshot
@@ -21,7 +21,7 @@ from app.common.exceptions import DomainError, EditConflict
 from app.common.time import week_bounds
 from app.contacts.models import Contact
 from app.extensions import db
-from app.meetings.models import Meeting
+from app.meetings.models import Meeting, meeting_organisations
 from app.organisations.models import Organisation
 
 from .models import FollowUp, FollowUpStatus
@@ -155,6 +155,41 @@ def reassign_follow_up(follow_up: FollowUp, *, owner_id: int, by: Actor) -> None
     _save(follow_up, before, by=by)
 
 
+def follow_up_links(*where: Any, organisation_ids: Any = None) -> CompoundSelect:
+    """Every organisation a follow-up counts for, as (follow_up_id, organisation_id) rows: the
+    organisation it names itself, and the organisations of the meeting it came from as they
+    are now. Derived, never copied: editing the meeting's organisations moves the follow-up.
+    (A unit's follow-ups count for its municipality too: callers roll organisation_id up with
+    `meetings.figures.root_id`, or pass the organisation and its units.)
+
+    `where` filters the follow-ups (for example open ones); `organisation_ids` (a subquery or
+    list) keeps only those organisations. A UNION of the direct link and the meeting link,
+    each answered from its own index."""
+    direct = select(
+        FollowUp.id.label("follow_up_id"), FollowUp.organisation_id.label("organisation_id")
+    ).where(FollowUp.organisation_id.is_not(None), *where)
+    # Through the meeting entity, so a meeting in the trash takes its links with it.
+    via_meeting = (
+        select(FollowUp.id, meeting_organisations.c.organisation_id)
+        .join(Meeting, Meeting.id == FollowUp.meeting_id)
+        .join(meeting_organisations, meeting_organisations.c.meeting_id == Meeting.id)
+        .where(*where)
+    )
+    if organisation_ids is not None:
+        direct = direct.where(FollowUp.organisation_id.in_(organisation_ids))
+        via_meeting = via_meeting.where(
+            meeting_organisations.c.organisation_id.in_(organisation_ids)
+        )
+    return union(direct, via_meeting)
+
+
+def organisation_and_units(organisation_id: int) -> Select[tuple[int]]:
+    """The organisation's id and its units' (units belong to it through `parent_id`)."""
+    return select(Organisation.id).where(
+        (Organisation.id == organisation_id) | (Organisation.parent_id == organisation_id)
+    )
+
+
 #: What a follow-up row shows, all many-to-one: joined into the list's one statement.
 LIST_OPTIONS = (
     joinedload(FollowUp.owner),
@@ -202,15 +237,11 @@ def follow_up_query(filters: FollowUpFilter, *, today: date) -> Select[tuple[Fol
     ):
         if value:
             query = query.where(column == value)
-    if filters.organisation_id:  # the organisation or one of its units
-        query = query.where(
-            FollowUp.organisation_id.in_(
-                select(Organisation.id).where(
-                    (Organisation.id == filters.organisation_id)
-                    | (Organisation.parent_id == filters.organisation_id)
-                )
-            )
-        )
+    if filters.organisation_id:  # the organisation or one of its units, or their meetings
+        links = follow_up_links(
+            organisation_ids=organisation_and_units(filters.organisation_id)
+        ).subquery()
+        query = query.where(FollowUp.id.in_(select(links.c.follow_up_id)))
     if filters.view is View.DONE:
         return query.order_by(FollowUp.completed_on.desc(), FollowUp.id.desc())
     return query.order_by(FollowUp.due_on, FollowUp.id)

@@ -1,8 +1,7 @@
-"""Coverage: which municipalities and county boards the team has reached.
+"""Coverage on the start page: the municipalities and county boards with "Möte hållet", and
+the municipalities "Kontaktade" (both defined in figures.py).
 
-An organisation counts as reached when a held meeting involved it or one of its units
-(a meeting with "Socialtjänsten, Malmö stad" reaches Malmö). Planned and cancelled meetings
-never count, and an organisation reached many times counts once. Months are Stockholm months,
+A meeting with "Socialtjänsten, Malmö stad" counts for Malmö. Months are Stockholm months,
 and a meeting belongs to the month it starts in. Every figure is computed in SQL.
 """
 
@@ -12,27 +11,26 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import aliased
 
 from app.common.change_tokens import cached, watch
 from app.common.time import local_midnight
 from app.extensions import db
 from app.organisations.models import Organisation, OrganisationKind
 
-from .models import Meeting, MeetingStatus, meeting_organisations
+from .figures import COVERED_KINDS, contacted, met_links
+from .models import Meeting, MeetingStatus
+
+__all__ = ["COVERED_KINDS", "Coverage", "KindCoverage", "coverage"]
 
 #: Coverage depends on meetings (status, time, organisations, the trash) and organisations
 #: (kind, parent, archiving, the trash) only.
 COVERAGE_TOPIC = "coverage"
 watch(COVERAGE_TOPIC, Meeting, Organisation)
 
-#: The kinds whose coverage the team reports on.
-COVERED_KINDS = (OrganisationKind.KOMMUN, OrganisationKind.LANSSTYRELSE)
-
 
 @dataclass(frozen=True)
 class KindCoverage:
-    """Coverage of one kind: `reached` of `total` so far, and per month."""
+    """Coverage of one kind: `reached` (Möte hållet) of `total` so far, and per month."""
 
     total: int
     reached: int
@@ -53,6 +51,8 @@ class Coverage:
     held_last_month: int
     month_start: date
     last_month_start: date
+    #: Municipalities Kontaktade (engagement stage past "Ej kontaktad").
+    municipalities_contacted: int = 0
 
 
 def month_start(day: date) -> date:
@@ -83,30 +83,20 @@ def _compute(today: date) -> Coverage:
     this_start = local_midnight(month_start(today))
     last_start = local_midnight(previous_month_start(today))
     next_start = local_midnight(next_month_start(today))
-    root = aliased(Organisation)
+    links = met_links().subquery()
     reached = (
         select(
-            root.id.label("id"),
-            root.kind.label("kind"),
-            func.min(Meeting.starts_at).label("first_held"),
-            func.max(case((_between(Meeting.starts_at, this_start, next_start), 1), else_=0)).label(
+            links.c.root_id.label("id"),
+            links.c.kind.label("kind"),
+            func.min(links.c.starts_at).label("first_held"),
+            func.max(case((_between(links.c.starts_at, this_start, next_start), 1), else_=0)).label(
                 "this_month"
             ),
-            func.max(case((_between(Meeting.starts_at, last_start, this_start), 1), else_=0)).label(
+            func.max(case((_between(links.c.starts_at, last_start, this_start), 1), else_=0)).label(
                 "last_month"
             ),
         )
-        .select_from(Meeting)
-        .join(meeting_organisations, meeting_organisations.c.meeting_id == Meeting.id)
-        .join(Organisation, Organisation.id == meeting_organisations.c.organisation_id)
-        .join(root, root.id == func.coalesce(Organisation.parent_id, Organisation.id))
-        .where(
-            Meeting.status == MeetingStatus.HELD,
-            root.kind.in_(COVERED_KINDS),
-            root.parent_id.is_(None),
-            root.archived_at.is_(None),
-        )
-        .group_by(root.id, root.kind)
+        .group_by(links.c.root_id, links.c.kind)
         .subquery()
     )
     rows = db.session.execute(
@@ -119,17 +109,22 @@ def _compute(today: date) -> Coverage:
         ).group_by(reached.c.kind)
     ).all()
     by_kind = {kind: row for kind, *row in rows}
-    totals = dict(
-        db.session.execute(
-            select(Organisation.kind, func.count())
-            .where(
-                Organisation.kind.in_(COVERED_KINDS),
-                Organisation.parent_id.is_(None),
-                Organisation.archived_at.is_(None),
-            )
-            .group_by(Organisation.kind)
-        ).all()
-    )
+    # Per kind and stage: the totals, and the municipalities Kontaktade, in one statement.
+    per_stage = db.session.execute(
+        select(Organisation.kind, Organisation.engagement_stage, func.count())
+        .where(
+            Organisation.kind.in_(COVERED_KINDS),
+            Organisation.parent_id.is_(None),
+            Organisation.archived_at.is_(None),
+        )
+        .group_by(Organisation.kind, Organisation.engagement_stage)
+    ).all()
+    totals: dict[OrganisationKind, int] = {}
+    for kind, _stage, count in per_stage:
+        totals[kind] = totals.get(kind, 0) + count
+    municipal_stages = {
+        stage: count for kind, stage, count in per_stage if kind is OrganisationKind.KOMMUN
+    }
     held_this, held_last = db.session.execute(
         select(
             func.sum(case((Meeting.starts_at >= this_start, 1), else_=0)),
@@ -158,4 +153,5 @@ def _compute(today: date) -> Coverage:
         held_last_month=int(held_last or 0),
         month_start=month_start(today),
         last_month_start=previous_month_start(today),
+        municipalities_contacted=contacted(municipal_stages),
     )

@@ -34,11 +34,6 @@ class Stage(enum.StrEnum):
     def colour(self) -> str:
         return STAGE_COLOURS[self]
 
-    @property
-    def reached(self) -> bool:
-        """True once the municipality has been reached by the team at all."""
-        return self is not Stage.NOT_CONTACTED
-
 
 STAGE_LABELS = {
     Stage.NOT_CONTACTED: _l("Ej kontaktad"),

@@ -19,12 +19,13 @@ from flask_babel import gettext as _
 
 from app.common.spreadsheets import DATETIME_WIDTH, Sheet, Value, csv_bytes, xlsx_bytes
 from app.common.time import to_local
+from app.meetings.figures import CONTACTED, MET, Figure
 from app.meetings.models import MeetingKind
 from app.organisations.stages import Stage
 
 from .final import FinalReport
 from .meeting_list import HeldMeeting
-from .situation import CountyStages, MunicipalityStatus, SilentOrganisation
+from .situation import CountyStages, MunicipalityStatus, SilentOrganisation, met_per_county
 from .summary import BucketFigures, Row, Summary
 
 _BOM = "\ufeff".encode()
@@ -54,21 +55,42 @@ def _about(report: str, summary: Summary, generated_at: datetime) -> Sheet:
         (_("Period till och med"), summary.period.end),
         (_("Skapad"), local(generated_at)),
         (_("Genomförda möten"), summary.held),
-        (_("Organisationer nådda under perioden"), summary.organisations_reached),
-        (_("Organisationer nådda totalt vid periodens slut"), summary.organisations_cumulative),
-        (_("Kommuner nådda under perioden"), municipalities.reach.reached),
-        (_("Kommuner nådda för första gången"), municipalities.reach.new),
-        (_("Kommuner nådda totalt vid periodens slut"), municipalities.reach.cumulative),
+        (_("Organisationer med möte hållet under perioden"), summary.organisations_reached),
+        (
+            _("Organisationer med möte hållet totalt vid periodens slut"),
+            summary.organisations_cumulative,
+        ),
+        (_("Kommuner med möte hållet under perioden"), municipalities.reach.reached),
+        (_("Kommuner med möte hållet för första gången"), municipalities.reach.new),
+        (
+            _("Kommuner med möte hållet totalt vid periodens slut"),
+            municipalities.reach.cumulative,
+        ),
         (_("Antal kommuner"), municipalities.total),
-        (_("Länsstyrelser nådda under perioden"), boards.reach.reached),
-        (_("Länsstyrelser nådda totalt vid periodens slut"), boards.reach.cumulative),
+        (_("Länsstyrelser med möte hållet under perioden"), boards.reach.reached),
+        (_("Länsstyrelser med möte hållet totalt vid periodens slut"), boards.reach.cumulative),
         (_("Antal länsstyrelser"), boards.total),
         (_("Nya kontakter"), summary.new_contacts),
         (_("Uppföljningar skapade"), totals.created),
         (_("Uppföljningar klara"), totals.completed),
         (_("Uppföljningar försenade vid periodens slut"), totals.overdue),
+        *_definition_rows([MET]),
     ]
     return Sheet(title=_("Sammanfattning"), header=[_("Uppgift"), _("Värde")], rows=facts)
+
+
+def _definition_rows(figures: Sequence[Figure]) -> list[tuple[str, Value]]:
+    """One row per figure: "Definition: <name>" and what it counts (meetings/figures.py)."""
+    return [(_("Definition: %(name)s", name=f.label), f.text) for f in figures]
+
+
+def definitions_sheet(figures: Sequence[Figure]) -> Sheet:
+    """The definitions of the figures a report shows, as on its page."""
+    return Sheet(
+        title=_("Definitioner"),
+        header=[_("Begrepp"), _("Definition")],
+        rows=[[f.label, f.text] for f in figures],
+    )
 
 
 #: The meeting list's column widths: fixed, as its rows are written before they are all seen.
@@ -104,9 +126,9 @@ def summary_tables(summary: Summary) -> list[Sheet]:
     """The summary's tables, in the page's order (without the meeting list)."""
     reach_header = [
         _("Organisationstyp"),
-        _("Nådda under perioden"),
-        _("Nådda för första gången"),
-        _("Nådda totalt vid periodens slut"),
+        _("Möte hållet under perioden"),
+        _("Möte hållet för första gången"),
+        _("Möte hållet totalt vid periodens slut"),
         _("Antal i registret"),
     ]
     reach_rows = [
@@ -121,7 +143,7 @@ def summary_tables(summary: Summary) -> list[Sheet]:
             _("Möten per organisationstyp"), _("Organisationstyp"), summary.by_organisation_kind
         ),
         _rows_sheet(_("Möten per län"), _("Län"), summary.by_county),
-        Sheet(title=_("Nådda organisationer"), header=reach_header, rows=reach_rows),
+        Sheet(title=_("Möte hållet per typ"), header=reach_header, rows=reach_rows),
         Sheet(title=_("Uppföljningar"), header=follow_header, rows=follow_rows),
         _rows_sheet(_("Ämnen"), _("Ämne"), summary.topics),
         _rows_sheet(_("Målgrupper"), _("Målgrupp"), summary.target_groups),
@@ -136,9 +158,9 @@ def months_sheet(series: Sequence[BucketFigures]) -> Sheet:
         _("Från och med"),
         _("Till och med"),
         _("Genomförda möten"),
-        _("Kommuner nådda"),
-        _("Nya kommuner"),
-        _("Kommuner nådda totalt"),
+        _("Kommuner med möte hållet"),
+        _("Kommuner med möte hållet för första gången"),
+        _("Kommuner med möte hållet totalt"),
     ]
     rows = [
         [
@@ -175,11 +197,11 @@ def quarter_sheets(report: FinalReport) -> list[Sheet]:
         _("Från och med"),
         _("Till och med"),
         _("Genomförda möten"),
-        _("Organisationer nådda"),
-        _("Kommuner nådda"),
-        _("Nya kommuner"),
-        _("Kommuner nådda totalt"),
-        _("Länsstyrelser nådda totalt"),
+        _("Organisationer med möte hållet"),
+        _("Kommuner med möte hållet"),
+        _("Kommuner med möte hållet för första gången"),
+        _("Kommuner med möte hållet totalt"),
+        _("Länsstyrelser med möte hållet totalt"),
         _("Nya kontakter"),
         _("Uppföljningar skapade"),
         _("Uppföljningar klara"),
@@ -235,7 +257,9 @@ def situation_sheets(
     counties: Sequence[CountyStages],
     national: CountyStages,
 ) -> list[Sheet]:
-    """The lägesbild: every municipality, and municipalities per stage per county."""
+    """The lägesbild: every municipality, and municipalities per stage per county with the
+    Kontaktade and Möte hållet figures (`statuses` must be every municipality)."""
+    met = met_per_county(statuses)
     header = [
         _("Kommun"),
         _("Kommunkod"),
@@ -261,14 +285,21 @@ def situation_sheets(
         ]
         for s in statuses
     ]
-    county_header = [_("Län"), *(s.label for s in Stage), _("Nådda"), _("Totalt")]
+    county_header = [
+        _("Län"),
+        *(s.label for s in Stage),
+        CONTACTED.label,
+        MET.label,
+        _("Totalt"),
+    ]
     county_rows = [
-        [c.name, *(c.counts[s] for s in Stage), c.reached, c.total]
+        [c.name, *(c.counts[s] for s in Stage), c.contacted, met.get(c.code, 0), c.total]
         for c in [*counties, CountyStages(None, _("Hela landet"), national.counts)]
     ]
     return [
         Sheet(title=_("Kommuner"), header=header, rows=rows),
         Sheet(title=_("Per län"), header=county_header, rows=county_rows),
+        definitions_sheet([CONTACTED, MET]),
     ]
 
 

@@ -2,10 +2,10 @@
 held meetings.
 
 Each aggregate is one SQL statement, whatever the data volume: nothing loads every meeting
-into Python. The rules are those of the start page's coverage (app/meetings/coverage.py):
-only held meetings count; a meeting belongs to the Stockholm day, month or quarter it starts
-in; an organisation is reached by a held meeting with it or with one of its units, and a
-reached organisation counts once.
+into Python. "Möte hållet" is the one of app/meetings/figures.py, as on the start page: only
+held meetings count; a meeting belongs to the Stockholm day, month or quarter it starts in; an
+organisation has had a meeting held when one was held with it or with one of its units
+(`figures.root_id`), and it counts once.
 
 Figures for several periods ("buckets": the months of a chart, the quarters of the final
 account, and the period itself) come from the same statement. The buckets' first and last
@@ -50,7 +50,7 @@ from app.common.time import local_midnight
 from app.contacts.models import Contact
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
-from app.meetings.coverage import COVERED_KINDS
+from app.meetings.figures import COVERED_KINDS, root_id
 from app.meetings.models import (
     Meeting,
     MeetingKind,
@@ -65,8 +65,8 @@ from .sql import unindexed
 
 @dataclass(frozen=True)
 class Reach:
-    """Organisations of one kind reached: during a bucket, for the first time during it,
-    and at any time up to its end."""
+    """Organisations of one kind with Möte hållet (meetings/figures.py): during a bucket, for
+    the first time during it, and at any time up to its end."""
 
     reached: int = 0
     new: int = 0
@@ -173,7 +173,7 @@ def held_per_bucket(buckets: Sequence[Period]) -> list[dict[MeetingKind, int]]:
 
 
 def reach_per_bucket(buckets: Sequence[Period]) -> list[dict[OrganisationKind, Reach]]:
-    """Top-level organisations reached per kind, for each bucket. Archived municipalities
+    """Top-level organisations with Möte hållet per kind, for each bucket. Archived municipalities
     and county boards are left out, as the start page's coverage does; the totals they are
     measured against (`registry_totals`) leave them out too.
 
@@ -220,7 +220,7 @@ def reach_per_bucket(buckets: Sequence[Period]) -> list[dict[OrganisationKind, R
         )
         .select_from(per_organisation)
         .join(Organisation, Organisation.id == per_organisation.c.organisation_id)
-        .join(root, root.id == func.coalesce(Organisation.parent_id, Organisation.id))
+        .join(root, root.id == root_id(Organisation))
         .where(
             root.parent_id.is_(None),
             or_(root.archived_at.is_(None), root.kind.not_in(COVERED_KINDS)),

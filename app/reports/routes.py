@@ -16,7 +16,7 @@ from app.common.downloads import CSV, XLSX, attachment
 from app.common.page_cache import cached_page, kept, page_key
 from app.common.spreadsheets import export_filename
 from app.common.time import local_midnight, local_today, utcnow
-from app.meetings.coverage import COVERED_KINDS
+from app.meetings.figures import COVERED_KINDS
 from app.organisations.forms import county_choices, stage_choices
 from app.organisations.services import counties
 from app.organisations.stages import Stage
@@ -32,6 +32,7 @@ from .situation import (
     SilentOrganisation,
     county_rollup,
     filter_statuses,
+    met_per_county,
     municipality_statuses,
     silent_organisations,
 )
@@ -49,7 +50,7 @@ def index():
 
 
 def summary_charts(summary: Summary) -> dict[str, Markup]:
-    """Meetings per month and cumulative municipality coverage, as SVG."""
+    """Meetings per month and the municipalities with Möte hållet at each month's end, as SVG."""
     labels = [b.period.month_key for b in summary.series]
     held = bar_chart(
         labels, [b.held for b in summary.series], title=_("Genomförda möten per månad")
@@ -58,7 +59,7 @@ def summary_charts(summary: Summary) -> dict[str, Markup]:
         labels,
         [b.municipalities.cumulative for b in summary.series],
         maximum=summary.municipalities.total,
-        title=_("Kommuner nådda totalt vid varje månads slut"),
+        title=_("Kommuner med möte hållet totalt vid varje månads slut"),
     )
     # The SVG comes from charts.py, which escapes every text it writes.
     return {"held": Markup(held), "coverage": Markup(coverage)}  # nosec B704
@@ -188,6 +189,7 @@ def situation():
         filtered=county is not None or stage is not None,
         rollup=rollup,
         national=national,
+        met=met_per_county(statuses),
         stages=list(Stage),
         # The SVG comes from map.py, which escapes every name it writes.
         swedish_map=Markup(swedish_map),  # nosec B704

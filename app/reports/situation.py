@@ -3,7 +3,12 @@
 One statement each: every municipality with its stage and meeting figures; municipalities per
 stage per county; municipalities and county boards not met for a while; municipalities per
 stage at given moments, read from the engagement history. A unit's meetings and follow-ups
-count for its municipality, as everywhere else.
+count for its municipality, as everywhere else, and a follow-up made from a meeting counts for
+the meeting's organisations (followups.services.follow_up_links).
+
+The lägesbild shows two figures side by side (meetings/figures.py): "Kontaktade" (stage past
+"Ej kontaktad", per county from the stages) and "Möte hållet" (a held meeting ever, from the
+municipalities' rows: `met_per_county`).
 """
 
 from __future__ import annotations
@@ -20,14 +25,15 @@ from app.common.db_types import UTCDateTime
 from app.common.time import to_local
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
-from app.meetings.coverage import COVERED_KINDS
-from app.meetings.models import Meeting, MeetingStatus, meeting_organisations
+from app.followups.services import follow_up_links
+from app.meetings.figures import COVERED_KINDS, contacted, met_links, root_id
+from app.meetings.models import Meeting
 from app.organisations.models import County, EngagementChange, Organisation, OrganisationKind
 from app.organisations.stages import INITIAL_STAGE, Stage
 
 from .sql import unindexed
 
-_ROOT = func.coalesce(Organisation.parent_id, Organisation.id)
+_ROOT = root_id(Organisation)
 
 
 @dataclass(frozen=True)
@@ -60,8 +66,9 @@ class CountyStages:
         return sum(self.counts.values())
 
     @property
-    def reached(self) -> int:
-        return sum(n for stage, n in self.counts.items() if stage.reached)
+    def contacted(self) -> int:
+        """Kontaktade (meetings/figures.py)."""
+        return contacted(self.counts)
 
 
 @dataclass(frozen=True)
@@ -105,22 +112,13 @@ def _held_per_root(kinds: Sequence[OrganisationKind], *, count: bool = True):
     """Per top-level organisation of `kinds`: its last held meeting and (if `count`) how many
     it has had. Only the links to those organisations and their units are grouped (a meeting
     held with a municipality and one of its units counts once)."""
-    root, to_root = _roots(kinds)
-    figures = [func.max(Meeting.starts_at).label("last_held")]
+    # Every held meeting ever is read: in table order, not row by row through the status
+    # index (see sql.py).
+    links = met_links(kinds, status=unindexed(Meeting.status)).subquery()
+    figures = [func.max(links.c.starts_at).label("last_held")]
     if count:
-        figures.append(func.count(func.distinct(Meeting.id)).label("held"))
-    return (
-        select(root.id.label("root_id"), *figures)
-        .select_from(Meeting)
-        .join(meeting_organisations, meeting_organisations.c.meeting_id == Meeting.id)
-        .join(Organisation, Organisation.id == meeting_organisations.c.organisation_id)
-        .join(root, to_root)
-        # Every held meeting ever is read: in table order, not row by row through the
-        # status index (see sql.py).
-        .where(unindexed(Meeting.status) == MeetingStatus.HELD)
-        .group_by(root.id)
-        .subquery()
-    )
+        figures.append(func.count(func.distinct(links.c.meeting_id)).label("held"))
+    return select(links.c.root_id, *figures).group_by(links.c.root_id).subquery()
 
 
 def municipality_statuses() -> list[MunicipalityStatus]:
@@ -128,15 +126,18 @@ def municipality_statuses() -> list[MunicipalityStatus]:
     number of held meetings, open follow-ups, opportunities and challenges."""
     held = _held_per_root([OrganisationKind.KOMMUN])
     root, to_root = _roots([OrganisationKind.KOMMUN])
+    # Each open follow-up with the organisations it counts for (its own, its meeting's), by
+    # the status index. With the status hidden from it (sql.py), SQLite would rather read
+    # every follow-up through the partial index of creation times, which covers the trash
+    # filter: row by row, several times slower than either.
+    links = follow_up_links(FollowUp.status == FollowUpStatus.OPEN).subquery()
     follow_ups = (
-        select(root.id.label("root_id"), func.count().label("open"))
-        .select_from(FollowUp)
-        .join(Organisation, Organisation.id == FollowUp.organisation_id)
+        select(
+            root.id.label("root_id"), func.count(func.distinct(links.c.follow_up_id)).label("open")
+        )
+        .select_from(links)
+        .join(Organisation, Organisation.id == links.c.organisation_id)
         .join(root, to_root)
-        # By the status index. With the status hidden from it (sql.py), SQLite would rather
-        # read every follow-up through the partial index of creation times, which covers
-        # the trash filter: row by row, several times slower than either.
-        .where(FollowUp.status == FollowUpStatus.OPEN)
         .group_by(root.id)
         .subquery()
     )
@@ -204,6 +205,17 @@ def county_rollup() -> tuple[list[CountyStages], CountyStages]:
         if count:
             county.counts[stage or INITIAL_STAGE] += int(count)
     return list(counties.values()), _national(counties.values())
+
+
+def met_per_county(statuses: Iterable[MunicipalityStatus]) -> dict[str | None, int]:
+    """Municipalities with Möte hållet per county code, and in the whole country (key None),
+    from the lägesbild's rows (whose `held` comes from figures.met_links)."""
+    result: dict[str | None, int] = {None: 0}
+    for status in statuses:
+        if status.held:
+            result[status.county_code] = result.get(status.county_code, 0) + 1
+            result[None] += 1
+    return result
 
 
 def _national(counties: Iterable[CountyStages]) -> CountyStages:

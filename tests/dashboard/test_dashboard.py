@@ -225,7 +225,7 @@ def test_the_start_page(team, as_role, app, monkeypatch):
     assert "Redan klar" not in follow_ups and "Kollegans sak" not in follow_ups
 
     coverage_part = page.split("Täckning")[1].split("Senast loggade")[0]
-    assert re.search(r"1\s*<span class=\"stat__of\">av 290</span>", coverage_part)
+    assert re.search(r"1</data>\s*<span class=\"stat__of\">av 290</span>", coverage_part)
 
     team_page = client.get("/?moten=teamet").text.split("Nästa vecka")[0]
     assert "Kollegans möte" in team_page and "Inställt möte" not in team_page

@@ -18,7 +18,7 @@ from .conftest import screenshot
 
 def municipalities_reached(page) -> int:
     page.goto("/")
-    stat = page.locator(".stat", has_text="kommuner nådda").locator(".stat__value")
+    stat = page.locator(".stat", has_text="kommuner med möte hållet").locator(".stat__value")
     return int(re.match(r"\s*(\d+)", stat.inner_text()).group(1))
 
 

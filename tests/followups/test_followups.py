@@ -194,8 +194,9 @@ def test_after_the_meeting_in_one_form(world, as_role, app):
         )
         items = db.session.scalars(select(FollowUp).order_by(FollowUp.id)).all()
         assert [(i.title, i.meeting_id, i.organisation_id) for i in items] == [
-            ("Skicka utbildningsmaterial", world["meeting"], world["malmo"]),
-            ("Boka uppföljande möte", world["meeting"], world["malmo"]),
+            # Linked to the meeting only: they count for its organisations through it.
+            ("Skicka utbildningsmaterial", world["meeting"], None),
+            ("Boka uppföljande möte", world["meeting"], None),
         ]
     meeting_page = client.get(f"/moten/{world['meeting']}").text
     assert "Skicka utbildningsmaterial" in meeting_page and "Boka uppföljande möte" in meeting_page
@@ -275,3 +276,109 @@ def test_statement_counts_are_constant(world, as_role, app, count_statements):
             assert client.get(path).status_code == 200
         timeline_counts.append(counter.count)
     assert max(timeline_counts) <= 25
+
+
+def open_follow_ups(*organisation_ids):
+    """The lägesbild's open follow-ups of these municipalities, by id."""
+    from app.reports.situation import municipality_statuses
+
+    counts = {s.id: s.open_follow_ups for s in municipality_statuses()}
+    return [counts[i] for i in organisation_ids]
+
+
+def organisation_section(client, organisation_id):
+    """The follow-up section of an organisation's page."""
+    page = client.get(f"/organisationer/{organisation_id}").text
+    return page.split('id="followups-section-heading"')[1].split("</section>")[0]
+
+
+def test_follow_ups_belong_where_their_meeting_belongs(world, as_role, app):
+    """A follow-up made in "Efter mötet" counts for the meeting's organisations as they are
+    now (and a unit's for its municipality), on their pages and in the lägesbild; editing
+    the meeting's organisations moves it; one in the trash counts nowhere."""
+    from app.meetings import services as meeting_services
+    from app.trash.services import move_to_trash
+
+    with app.app_context():
+        lund = db.session.scalar(select(Organisation).filter_by(municipality_code="1281"))
+        uppsala = db.session.scalar(select(Organisation).filter_by(municipality_code="0380"))
+        goteborg = db.session.scalar(select(Organisation).filter_by(municipality_code="1480"))
+        # A unit of Uppsala whose kind is not "Kommun": it belongs to Uppsala by parent_id.
+        unit = Organisation(
+            name="Socialtjänsten", kind=lund.kind.CIVILSAMHALLE, parent_id=uppsala.id
+        )
+        db.session.add(unit)
+        meeting = db.session.get(Meeting, world["meeting"])
+        meeting.organisations = [db.session.get(Organisation, world["malmo"]), lund, unit]
+        meeting.version += 1
+        db.session.commit()
+        ids = {"lund": lund.id, "uppsala": uppsala.id, "goteborg": goteborg.id, "unit": unit.id}
+        version = meeting.version
+    malmo = world["malmo"]
+    client = as_role("coordinator")
+    response = client.post(
+        f"/uppfoljningar/efter-mote/{world['meeting']}",
+        data={
+            "outcome": "Bra möte",
+            "notes": "",
+            "version": str(version),
+            "follow_ups-0-title": "Skicka rutinen till alla",
+            "follow_ups-0-owner": world["me"],
+            "follow_ups-0-due_on": "2026-12-01",
+        },
+    )
+    assert response.status_code == 302
+    for organisation_id in (malmo, ids["lund"], ids["unit"], ids["uppsala"]):
+        assert "Skicka rutinen till alla" in organisation_section(client, organisation_id)
+    assert "Skicka rutinen till alla" not in organisation_section(client, ids["goteborg"])
+    with app.app_context():
+        item_id = db.session.scalar(select(FollowUp.id).filter_by(title="Skicka rutinen till alla"))
+    detail = client.get(f"/uppfoljningar/{item_id}").text
+    assert "Mötets organisationer" in detail and "Socialtjänsten, Uppsala kommun" in detail
+    with app.app_context():
+        assert open_follow_ups(malmo, ids["lund"], ids["uppsala"], ids["goteborg"]) == [1, 1, 1, 0]
+        # A follow-up of the unit itself counts for its municipality; one made for the
+        # meeting and Uppsala's unit too counts once for Uppsala.
+        add(world, "Unitens egen", date(2026, 12, 2), organisation_id=ids["unit"])
+        add(
+            world,
+            "Både och",
+            date(2026, 12, 3),
+            meeting_id=world["meeting"],
+            organisation_id=ids["unit"],
+        )
+        db.session.commit()
+        assert open_follow_ups(malmo, ids["uppsala"]) == [2, 3]
+
+        # Editing the meeting's organisations moves its follow-ups.
+        meeting = db.session.get(Meeting, world["meeting"])
+        meeting_services.update_meeting(
+            meeting,
+            values=meeting_services.MeetingValues(
+                title=meeting.title,
+                kind=meeting.kind,
+                status=meeting.status,
+                starts_at=meeting.starts_at,
+                ends_at=meeting.ends_at,
+                all_day=meeting.all_day,
+                responsible_id=meeting.responsible_id,
+                organisation_ids=[ids["goteborg"]],
+                outcome=meeting.outcome,
+            ),
+            expected_version=meeting.version,
+            by=None,
+        )
+        db.session.commit()
+        assert open_follow_ups(malmo, ids["lund"], ids["uppsala"], ids["goteborg"]) == [0, 0, 2, 2]
+    assert "Skicka rutinen till alla" in organisation_section(client, ids["goteborg"])
+    for organisation_id in (malmo, ids["lund"], ids["uppsala"]):
+        assert "Skicka rutinen till alla" not in organisation_section(client, organisation_id)
+    assert "Både och" in organisation_section(client, ids["uppsala"])  # its own link stays
+
+    # In the trash: counted nowhere, shown nowhere.
+    with app.app_context():
+        item = db.session.scalar(select(FollowUp).filter_by(title="Skicka rutinen till alla"))
+        move_to_trash(item, by=None)
+        db.session.commit()
+        assert open_follow_ups(ids["goteborg"]) == [1]
+    assert "Skicka rutinen till alla" not in organisation_section(client, ids["goteborg"])

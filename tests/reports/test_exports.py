@@ -65,7 +65,7 @@ def test_summary_workbook_sheets_and_headers(summary_xlsx):
         "Möten per typ",
         "Möten per organisationstyp",
         "Möten per län",
-        "Nådda organisationer",
+        "Möte hållet per typ",
         "Uppföljningar",
         "Ämnen",
         "Målgrupper",
@@ -89,7 +89,7 @@ def test_summary_workbook_sheets_and_headers(summary_xlsx):
         ["Norrbottens län", 1],
         ["Utan län (nationella organisationer)", 2],
     ]
-    reach = rows_of(book["Nådda organisationer"])
+    reach = rows_of(book["Möte hållet per typ"])
     assert reach[0][0] == "Organisationstyp" and reach[1] == ["Kommun", 3, 2, 3, 290]
 
 
@@ -100,7 +100,7 @@ def test_summary_figures_are_real_numbers_and_dates(summary_xlsx):
     assert facts["Period till och med"] == datetime(2026, 10, 31)
     assert isinstance(facts["Skapad"], datetime)
     assert facts["Genomförda möten"] == 6 and isinstance(facts["Genomförda möten"], int)
-    assert facts["Kommuner nådda under perioden"] == 3
+    assert facts["Kommuner med möte hållet under perioden"] == 3
     assert facts["Antal kommuner"] == 290 and facts["Antal länsstyrelser"] == 21
     assert facts["Nya kontakter"] == 1
     assert facts["Uppföljningar försenade vid periodens slut"] == 2
@@ -256,7 +256,7 @@ def test_situation_workbook(world, seeded):
         "Tolkar saknas",
     ]
     counties = rows_of(book["Per län"])
-    assert counties[-1] == ["Hela landet", 287, 0, 0, 1, 1, 1, 3, 290]
+    assert counties[-1] == ["Hela landet", 287, 0, 0, 1, 1, 1, 3, 4, 290]
     assert len(counties) == 1 + 21 + 1
 
 

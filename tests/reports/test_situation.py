@@ -51,10 +51,10 @@ def test_county_rollup(world, seeded):
     assert len(counties) == 21 and counties[0].name == "Stockholms län"
     skane = next(c for c in counties if c.code == "12")
     assert skane.counts[Stage.IN_DIALOGUE] == 1 and skane.counts[Stage.ACTIVE] == 1
-    assert (skane.counts[Stage.NOT_CONTACTED], skane.total, skane.reached) == (31, 33, 2)
+    assert (skane.counts[Stage.NOT_CONTACTED], skane.total, skane.contacted) == (31, 33, 2)
     norrbotten = next(c for c in counties if c.code == "25")
     assert (norrbotten.counts[Stage.DECLINED], norrbotten.total) == (1, 14)
-    assert national.total == 290 and national.reached == 3
+    assert national.total == 290 and national.contacted == 3
     assert national.counts[Stage.NOT_CONTACTED] == 287
     assert sum(c.total for c in counties) == 290
 

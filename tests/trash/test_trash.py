@@ -341,7 +341,7 @@ def import_finds_organisation(client: FlaskClient, w: World) -> bool:
 
 def summary_registry_total(client: FlaskClient, w: World) -> bool:
     book = workbook(client, f"/rapporter/sammanstallning.xlsx?manad={w.month}")
-    totals = {row[0]: row[4] for row in sheet_rows(book, "Nådda organisationer")}
+    totals = {row[0]: row[4] for row in sheet_rows(book, "Möte hållet per typ")}
     return totals["Civilsamhälle"] == 1
 
 
@@ -580,7 +580,7 @@ SURFACES = [
     Surface(
         "meeting",
         "summary-municipalities-reached",
-        lambda c, w: summary_facts(c, w)["Kommuner nådda under perioden"] == 1,
+        lambda c, w: summary_facts(c, w)["Kommuner med möte hållet under perioden"] == 1,
     ),
     Surface("meeting", "summary-topics", summary_topic),
     Surface("meeting", "situation-page", situation_page_counts_meeting),
