@@ -203,7 +203,7 @@ def detail(follow_up_id: int):
         .options(
             joinedload(FollowUp.owner),
             joinedload(FollowUp.meeting),
-            joinedload(FollowUp.organisation),
+            joinedload(FollowUp.organisation).joinedload(Organisation.parent),
             joinedload(FollowUp.contact),
         )
         .where(FollowUp.id == follow_up_id)

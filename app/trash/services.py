@@ -150,8 +150,12 @@ def trash_contents(*, limit: int = 100) -> list[TrashSection]:
         query = select(model).where(in_trash).order_by(model.deleted_at.desc(), kind.order)
         if model is Contact:
             query = query.options(
-                selectinload(Contact.affiliations).selectinload(Affiliation.organisation)
+                selectinload(Contact.affiliations)
+                .selectinload(Affiliation.organisation)
+                .selectinload(Organisation.parent)
             )
+        if model is Organisation:
+            query = query.options(selectinload(Organisation.parent))
         items = list(db.session.scalars(including_deleted(query.limit(limit))))
         total = db.session.scalar(
             including_deleted(select(func.count()).select_from(model).where(in_trash))
