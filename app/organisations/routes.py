@@ -156,9 +156,13 @@ def detail(organisation_id: int):
     )
     current = [a for a in affiliations if a.is_current()]
     former = [a for a in affiliations if not a.is_current()]
+    county_board = organisation.kind is OrganisationKind.LANSSTYRELSE and organisation.county_code
     return render_template(
         "organisations/detail.html",
         organisation=organisation,
+        county_municipalities=(
+            services.county_municipalities(organisation.county_code) if county_board else None
+        ),
         current_affiliations=sorted(current, key=lambda a: a.contact.sort_name),
         former_affiliations=former,
         events=history(organisation),

@@ -147,6 +147,23 @@ def of_kind(kind: OrganisationKind) -> ColumnElement[bool]:
     )
 
 
+def county_municipalities(county_code: str) -> list[Organisation]:
+    """The active municipalities of one county in Swedish order, with their engagement
+    stages: what a county board's page lists (one statement)."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.county_code == county_code,
+                Organisation.kind == OrganisationKind.KOMMUN,
+                Organisation.parent_id.is_(None),
+                Organisation.archived_at.is_(None),
+            )
+            .order_by(Organisation.sort_name, Organisation.id)
+        )
+    )
+
+
 def counties() -> list[County]:
     """The 21 counties in code order."""
     return list(db.session.scalars(select(County).order_by(County.code)))
