@@ -322,7 +322,7 @@ def _load_pairs(ranked: Ranked) -> list[DuplicatePair]:
                 selectinload(Contact.emails),
                 selectinload(Contact.affiliations)
                 .selectinload(Affiliation.organisation)
-                .selectinload(Organisation.parent),
+                .joinedload(Organisation.parent),
             )
             .where(Contact.id.in_(ids))
         )
