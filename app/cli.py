@@ -38,19 +38,21 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command()
+@click.option("--verbose", "-v", is_flag=True, help="Also list each created and updated row.")
 @with_appcontext
-def seed() -> None:
-    """Load or refresh the reference registry (idempotent; never overwrites user edits)."""
+def seed(verbose: bool) -> None:
+    """Load or refresh the reference registry (idempotent; never overwrites user edits).
+
+    Prints a summary of counts; what changed is listed only with --verbose (a fresh
+    database would otherwise print one line for each of the 358 rows)."""
     report = seed_reference_data()
     db.session.commit()
-    for name in report.created:
-        click.echo(f"created: {name}")
-    for name in report.updated:
-        click.echo(f"updated: {name}")
-    click.echo(
-        f"Seed done: {len(report.created)} created, {len(report.updated)} updated, "
-        f"{report.unchanged} unchanged."
-    )
+    if verbose:
+        for name in report.created:
+            click.echo(f"created: {name}")
+        for name in report.updated:
+            click.echo(f"updated: {name}")
+    click.echo(report.summary())
 
 
 @click.group(cls=AppGroup)
@@ -138,5 +140,5 @@ def ensure_admin(email: str, name: str) -> None:
     click.echo("  Samverkan: an administrator account has been created.")
     click.echo(f"  E-mail:   {user.email}")
     click.echo(f"  Password: {password}")
-    click.echo("  The password is shown only this once. Change it under 'Mitt konto'.")
+    click.echo("  The password is shown only this once; a new one must be chosen at first login.")
     click.echo("")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.auth import services
 from app.auth.models import Role
 from app.extensions import db
+
+from .conftest import login
+from .factories import make_user
 
 
 @pytest.fixture
@@ -14,13 +19,19 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def test_seed_prints_what_it_did_and_is_idempotent(runner):
+def test_seed_prints_a_summary_of_counts_and_is_idempotent(runner):
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
-    assert "created: Upplands Väsby kommun" in first.output
-    assert "358 created, 0 updated, 0 unchanged" in first.output
+    # One line of counts, not one line per organisation.
+    assert first.output.strip().splitlines() == ["Seed done: 358 created, 0 updated, 0 unchanged."]
     second = runner.invoke(args=["seed"])
-    assert "0 created, 0 updated, 358 unchanged" in second.output
+    assert second.output.strip().splitlines() == ["Seed done: 0 created, 0 updated, 358 unchanged."]
+
+
+def test_seed_lists_the_rows_only_when_asked(runner):
+    verbose = runner.invoke(args=["seed", "--verbose"])
+    assert "created: Upplands Väsby kommun" in verbose.output
+    assert "358 created, 0 updated, 0 unchanged" in verbose.output
 
 
 def test_users_create_from_environment_password(runner, app, monkeypatch):
@@ -84,7 +95,40 @@ def test_users_list_and_set_password(runner, app, monkeypatch):
 def test_ensure_admin_creates_once(runner, app):
     first = runner.invoke(args=["users", "ensure-admin"])
     assert "Password:" in first.output
+    assert "must be chosen at first login" in first.output
     second = runner.invoke(args=["users", "ensure-admin"])
     assert "Password:" not in second.output and "no account created" in second.output
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(services.User)) == 1
+
+
+def test_initial_admin_must_change_the_printed_password(runner, app):
+    """The password `make run` prints has been on a terminal: like any password an admin
+    sets for someone, it is changed at the first login before anything else."""
+    printed = runner.invoke(args=["users", "ensure-admin"]).output
+    password = re.search(r"Password: (\S+)", printed).group(1)
+    client = app.test_client()
+    assert login(client, "admin@example.se", password).status_code == 302
+    assert client.get("/").headers["Location"] == "/konto/losenord"
+    assert client.get("/admin/anvandare").headers["Location"] == "/konto/losenord"
+    client.post(
+        "/konto/losenord",
+        data={
+            "current_password": password,
+            "new_password": "administratörens-eget",
+            "confirm": "administratörens-eget",
+        },
+    )
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        assert not services.find_user_by_email("admin@example.se").must_change_password
+
+
+def test_ensure_admin_reactivating_an_account_also_requires_a_new_password(runner, app):
+    with app.app_context():
+        make_user(email="admin@example.se", role=Role.READER, active=False)
+        db.session.commit()
+    runner.invoke(args=["users", "ensure-admin"])
+    with app.app_context():
+        user = services.find_user_by_email("admin@example.se")
+        assert user.role is Role.ADMIN and user.active and user.must_change_password

@@ -44,6 +44,9 @@ def test_generates_the_expected_proportions(ctx):
     assert roles.count(Role.COORDINATOR) == 6 and roles.count(Role.READER) == 2
     units = count(Organisation, Organisation.name == "Socialtjänsten")
     assert 150 < units < 290
+    # Units are "Enhet", so the municipalities stay 290 (the Kommun filter).
+    assert count(Organisation, Organisation.kind == OrganisationKind.ENHET) == units
+    assert count(Organisation, Organisation.kind == OrganisationKind.KOMMUN) == 290
     assert count(Organisation, Organisation.kind == OrganisationKind.CIVILSAMHALLE) >= 20
 
     # Affiliations change over time: some ended, then a new one the day after.

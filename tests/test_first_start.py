@@ -44,7 +44,8 @@ def test_make_setup_on_a_fresh_machine(tmp_path):
     assert first.returncode == 0, first.stdout + first.stderr
     password = re.search(r"Password: (\S+)", first.stdout).group(1)
     assert "admin@example.se" in first.stdout
-    assert "358 created" in first.stdout
+    assert "Seed done: 358 created, 0 updated, 0 unchanged." in first.stdout
+    assert "created: " not in first.stdout  # a summary, not a line per organisation
 
     key_file = instance / "secret_key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -69,6 +70,16 @@ def test_make_setup_on_a_fresh_machine(tmp_path):
     client = app.test_client()
     response = client.post("/logga-in", data={"email": "admin@example.se", "password": password})
     assert response.status_code == 302
+    # The printed password is changed first, like any password an admin sets for someone.
+    assert client.get("/").headers["Location"] == "/konto/losenord"
+    client.post(
+        "/konto/losenord",
+        data={
+            "current_password": password,
+            "new_password": "eget-lösenord-1",
+            "confirm": "eget-lösenord-1",
+        },
+    )
     page = client.get("/").text
     assert "290" in page and "Kommuner" in page and "Länsstyrelser" in page
     with app.app_context():

@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from app import create_app
 from app.extensions import db
@@ -104,5 +105,65 @@ def test_directory_migration_indexes_existing_rows(empty_database):
         assert rows[0][1:] == ("orebro kommun orebro 1880", "}rebro kommun", "ej_kontaktad")
         assert rows[1][1:] == ("socialtjansten orebro kommun orebro", "socialtj|nsten", None)
         assert tuple(contact) == ("asa oberg asa@orebro.se", "}berg {sa")
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_unit_kind_migration_converts_units_and_goes_back(empty_database):
+    """Units (organisations with a parent) become kind 'enhet' whatever their parent's kind;
+    the downgrade gives each its parent's kind back, a unit of a unit too."""
+    app = create_app({"SECRET_KEY": "x", **empty_database})
+    with app.app_context():
+        upgrade(revision="63b5e036b39d")
+        rows = [
+            (1, "Kramfors kommun", "kommun", None),
+            (2, "Socialtjänsten", "kommun", 1),
+            (3, "Försörjningsstöd", "kommun", 2),
+            (4, "Länsstyrelsen Västernorrland", "lansstyrelse", None),
+            (5, "Integrationsenheten", "lansstyrelse", 4),
+            (6, "Röda Korset", "civilsamhalle", None),
+        ]
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO counties VALUES ('22', 'Västernorrlands län', 'V', 'Y')")
+            )
+            for id_, name, kind, parent in rows:
+                connection.execute(
+                    text(
+                        "INSERT INTO organisations (id, name, kind, parent_id, county_code, notes,"
+                        " also_region, opportunities, challenges, search_text, sort_name,"
+                        " created_at, updated_at, version) VALUES (:id, :name, :kind, :parent,"
+                        " '22', '', false, '', '', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP,"
+                        " 1)"
+                    ),
+                    {"id": id_, "name": name, "kind": kind, "parent": parent},
+                )
+
+        def kinds() -> list[str]:
+            with db.engine.connect() as connection:
+                return list(
+                    connection.execute(text("SELECT kind FROM organisations ORDER BY id")).scalars()
+                )
+
+        upgrade()
+        assert kinds() == ["kommun", "enhet", "enhet", "lansstyrelse", "enhet", "civilsamhalle"]
+        with db.engine.connect() as connection:
+            # The CHECK constraint admits the new kind, and still nothing unknown.
+            with pytest.raises(IntegrityError):
+                connection.execute(text("UPDATE organisations SET kind = 'okand' WHERE id = 6"))
+            connection.rollback()
+        downgrade(revision="63b5e036b39d")
+        assert kinds() == [
+            "kommun",
+            "kommun",
+            "kommun",
+            "lansstyrelse",
+            "lansstyrelse",
+            "civilsamhalle",
+        ]
+        with db.engine.connect() as connection:
+            with pytest.raises(IntegrityError):
+                connection.execute(text("UPDATE organisations SET kind = 'enhet' WHERE id = 2"))
+            connection.rollback()
         downgrade(revision="base")
         db.engine.dispose()

@@ -227,7 +227,8 @@ def ensure_admin(*, email: str, name: str) -> tuple[User, str] | None:
     """Create an admin with a generated password if there is no active admin.
 
     Returns the new user and the password (to be printed once), or None if an active admin
-    already existed.
+    already existed. Like every account an admin creates or resets, the printed password must
+    be changed at first login: it has been on a terminal and perhaps in a log.
     """
     if _active_admin_count() > 0:
         return None
@@ -235,8 +236,13 @@ def ensure_admin(*, email: str, name: str) -> tuple[User, str] | None:
     existing = find_user_by_email(email)
     if existing is not None:
         existing.role, existing.active = Role.ADMIN, True
-        set_password(existing, password)
+        set_password(existing, password, must_change=True)
         return existing, password
     return create_user(
-        email=email, name=name, role=Role.ADMIN, password=password, by=None
+        email=email,
+        name=name,
+        role=Role.ADMIN,
+        password=password,
+        must_change_password=True,
+        by=None,
     ), password

@@ -36,6 +36,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.services import Actor
 from app.common.text import fold
 from app.extensions import db
+from app.organisations.models import Organisation
 
 from .models import Affiliation, Contact, ContactEmail, DuplicateDismissal
 
@@ -319,7 +320,9 @@ def _load_pairs(ranked: Ranked) -> list[DuplicatePair]:
             select(Contact)
             .options(
                 selectinload(Contact.emails),
-                selectinload(Contact.affiliations).selectinload(Affiliation.organisation),
+                selectinload(Contact.affiliations)
+                .selectinload(Affiliation.organisation)
+                .joinedload(Organisation.parent),
             )
             .where(Contact.id.in_(ids))
         )

@@ -19,6 +19,7 @@ from app.common.time import local_today
 from app.common.validation import InvalidValue, normalise_email, normalise_phone
 from app.extensions import db
 from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.services import of_kind
 
 from .models import Affiliation, Contact, ContactEmail, ContactPhone, Tag, contact_tags
 
@@ -314,7 +315,7 @@ def contact_query(filters: ContactFilter, *, today: date | None = None) -> Selec
     if filters.kind is not None or filters.county:
         organisation = select(Organisation.id).where(Organisation.id == Affiliation.organisation_id)
         if filters.kind is not None:
-            organisation = organisation.where(Organisation.kind == filters.kind)
+            organisation = organisation.where(of_kind(filters.kind))
         if filters.county:
             organisation = organisation.where(Organisation.county_code == filters.county)
         affiliation_conditions.append(organisation.exists())

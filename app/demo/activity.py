@@ -220,9 +220,9 @@ def meeting_row(
         "notes": "Anteckningar förda av ansvarig handläggare." if held else "",
         "outcome": rng.choice(words.OUTCOMES) if held and rng.random() < 0.8 else "",
         "responsible_id": 0,  # set by the caller
-        "search_text": fold(" ".join(p for p in [title, place, *(o.name for o in chosen)] if p))[
-            :600
-        ],
+        "search_text": fold(
+            " ".join(p for p in [title, place, *(o.display_name for o in chosen)] if p)
+        )[:600],
         "uid": f"{seeded_uuid(uid_rng)}@samverkan",
         "sequence": sequence,
         "cancelled_at": cancelled_at,

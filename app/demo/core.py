@@ -20,6 +20,7 @@ from sqlalchemy import Table, insert
 from app.common.text import fold
 from app.common.time import local_midnight, local_to_utc
 from app.extensions import db
+from app.organisations.models import display_name
 
 #: The span the demo covers: from just before the assignment began to just after it ends.
 FIRST_DAY = date(2025, 6, 1)
@@ -104,8 +105,8 @@ class Org:
 
     @property
     def display_name(self) -> str:
-        """As the app shows it: "Socialtjänsten, Malmö stad" for a unit."""
-        return f"{self.name}, {self.parent_name}" if self.parent_name else self.name
+        """As the app shows it: "Socialtjänsten, Malmö kommun" for a unit."""
+        return display_name(self.name, self.parent_name or None)
 
 
 @dataclass

@@ -53,6 +53,7 @@ KIND_CATEGORY = {
     OrganisationKind.SKR: "skr",
     OrganisationKind.CIVILSAMHALLE: "civilsamhalle",
     OrganisationKind.ANNAN: "civilsamhalle",
+    OrganisationKind.ENHET: "civilsamhalle",  # a municipality's unit becomes "socialtjanst"
 }
 
 
@@ -139,7 +140,7 @@ def load_organisations(ctx: Context) -> int:
     unit_rows = [
         {
             "name": UNIT_NAME,
-            "kind": OrganisationKind.KOMMUN,
+            "kind": OrganisationKind.ENHET,
             "county_code": m.county_code,
             "parent_id": m.id,
             "search_text": fold(f"{UNIT_NAME} {m.name} {m.short_name}")[:600],

@@ -195,7 +195,7 @@ def detail(follow_up_id: int):
             joinedload(FollowUp.meeting)
             .selectinload(Meeting.organisations)
             .joinedload(Organisation.parent),
-            joinedload(FollowUp.organisation),
+            joinedload(FollowUp.organisation).joinedload(Organisation.parent),
             joinedload(FollowUp.contact),
         )
         .where(FollowUp.id == follow_up_id)

@@ -147,7 +147,9 @@ def fill_meeting_choices(form: MeetingForm) -> None:
     form.contacts.choices = [
         SelectChoice(
             c.id,
-            ", ".join([c.full_name, *[a.organisation.name for a in c.current_affiliations()][:1]]),
+            ", ".join(
+                [c.full_name, *[a.organisation.display_name for a in c.current_affiliations()][:1]]
+            ),
         )
         for c in contacts
     ]

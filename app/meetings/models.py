@@ -205,8 +205,9 @@ class Meeting(SoftDeletable, db.Model):
     )
 
     def index(self) -> None:
-        """Refresh `search_text` from the title, place and organisation names."""
-        parts = [self.title, self.place, *(o.name for o in self.organisations)]
+        """Refresh `search_text` from the title, place and organisation names (a unit's with
+        its parent's, so "Kramfors" finds a meeting with its social services)."""
+        parts = [self.title, self.place, *(o.display_name for o in self.organisations)]
         self.search_text = fold(" ".join(p for p in parts if p))[:600]
 
     @property

@@ -12,6 +12,7 @@ from app.common.text import fold, like_pattern, search_terms
 from app.common.time import local_midnight
 from app.extensions import db
 from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.services import of_kind
 
 from .models import (
     MAX_MEETING_DAYS,
@@ -78,7 +79,7 @@ def meeting_query(filters: MeetingFilter, *, for_list: bool = True) -> Select[tu
             Organisation, Organisation.id == meeting_organisations.c.organisation_id
         )
         if filters.organisation_kind:
-            chosen = chosen.where(Organisation.kind == filters.organisation_kind)
+            chosen = chosen.where(of_kind(filters.organisation_kind))
         if filters.county:
             chosen = chosen.where(Organisation.county_code == filters.county)
         if filters.organisation_id:

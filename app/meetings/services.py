@@ -318,7 +318,7 @@ def load_meeting(meeting_id: int) -> Meeting | None:
     return db.session.scalar(
         select(Meeting)
         .options(
-            selectinload(Meeting.organisations),
+            selectinload(Meeting.organisations).joinedload(Organisation.parent),
             selectinload(Meeting.contacts),
             selectinload(Meeting.team),
             joinedload(Meeting.responsible),  # many-to-one: in the same statement
@@ -345,7 +345,11 @@ def contact_choices(organisation_ids: list[int], selected_ids: list[int]) -> lis
     )
     query = (
         select(Contact)
-        .options(selectinload(Contact.affiliations).selectinload(Affiliation.organisation))
+        .options(
+            selectinload(Contact.affiliations)
+            .selectinload(Affiliation.organisation)
+            .joinedload(Organisation.parent)
+        )
         .where(at_organisations | Contact.id.in_(selected_ids or [0]))
     )
     return list(db.session.scalars(query.order_by(Contact.sort_name).limit(500)))

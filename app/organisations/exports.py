@@ -27,12 +27,14 @@ def organisation_header() -> list[str]:
 
 
 def organisation_rows(organisations: Sequence[Organisation]) -> Iterator[list[Value]]:
+    """One row per organisation, named as the app names it (a unit with its parent's name);
+    load `parent` with the organisations."""
     for organisation in organisations:
         yield [
-            organisation.name,
+            organisation.display_name,
             organisation.short_name,
             organisation.kind.label,
-            organisation.parent.name if organisation.parent else None,
+            organisation.parent.display_name if organisation.parent else None,
             organisation.county.name if organisation.county else None,
             organisation.municipality_code,
             organisation.org_number,

@@ -27,7 +27,7 @@ from app.common.forms import (
 )
 from app.common.validation import normalise_url
 
-from .models import KIND_LABELS, County, OrganisationKind
+from .models import KIND_LABELS, TOP_LEVEL_KINDS, County, OrganisationKind
 from .services import normalise_org_number
 from .stages import STAGE_LABELS, Stage
 
@@ -42,9 +42,17 @@ def _website(value: str) -> str:
     return normalise_url(value, message=str(WEBSITE_MESSAGE))
 
 
-def kind_choices(blank: str | None = None) -> list[SelectChoice]:
-    choices = [SelectChoice(kind.value, str(KIND_LABELS[kind])) for kind in OrganisationKind]
+def kind_choices(
+    blank: str | None = None, kinds: Sequence[OrganisationKind] = tuple(OrganisationKind)
+) -> list[SelectChoice]:
+    """Kinds for a select; filters offer every kind, "Enhet" too."""
+    choices = [SelectChoice(kind.value, str(KIND_LABELS[kind])) for kind in kinds]
     return [SelectChoice("", blank), *choices] if blank is not None else choices
+
+
+def top_level_kind_choices() -> list[SelectChoice]:
+    """The kinds a user picks for an organisation of its own: a unit is always "Enhet"."""
+    return kind_choices(kinds=TOP_LEVEL_KINDS)
 
 
 def stage_choices(blank: str | None = None) -> list[SelectChoice]:
@@ -87,7 +95,8 @@ class OrganisationForm(Form):
     short_name = StringField(
         _l("Kortnamn"), filters=[strip], validators=[Optional(), max_length(100)]
     )
-    kind = SelectField(_l("Typ"), coerce=OrganisationKind, choices=kind_choices)
+    #: Not on a unit's form: a unit's kind is always ENHET (the service sets it).
+    kind = SelectField(_l("Typ"), coerce=OrganisationKind, choices=top_level_kind_choices)
     parent_id = SelectField(
         _l("Ingår i"), coerce=optional_int, validate_choice=False, widget=LongSelect()
     )

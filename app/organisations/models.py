@@ -19,7 +19,12 @@ from .stages import Stage
 
 
 class OrganisationKind(enum.StrEnum):
-    """The kinds of organisation the team works with; values are stored, labels shown."""
+    """The kinds of organisation the team works with; values are stored, labels shown.
+
+    ENHET is the kind of every unit (an organisation with a parent, such as a municipality's
+    social services), whatever its parent is: a unit is never counted as a "kommun". Whether
+    a unit belongs to a municipality is read from its parent, never from its own kind.
+    """
 
     KOMMUN = "kommun"
     LANSSTYRELSE = "lansstyrelse"
@@ -28,6 +33,7 @@ class OrganisationKind(enum.StrEnum):
     SKR = "skr"
     CIVILSAMHALLE = "civilsamhalle"
     ANNAN = "annan"
+    ENHET = "enhet"
 
     @property
     def label(self) -> str:
@@ -46,6 +52,7 @@ KIND_LABELS = {
     OrganisationKind.SKR: _l("SKR"),
     OrganisationKind.CIVILSAMHALLE: _l("Civilsamhälle"),
     OrganisationKind.ANNAN: _l("Annan"),
+    OrganisationKind.ENHET: _l("Enhet"),
 }
 
 KIND_PLURAL_LABELS = {
@@ -56,7 +63,18 @@ KIND_PLURAL_LABELS = {
     OrganisationKind.SKR: _l("SKR"),
     OrganisationKind.CIVILSAMHALLE: _l("Civilsamhällesorganisationer"),
     OrganisationKind.ANNAN: _l("Andra organisationer"),
+    OrganisationKind.ENHET: _l("Enheter"),
 }
+
+#: The kinds a user chooses for an organisation of its own (a unit's kind is always ENHET).
+TOP_LEVEL_KINDS = tuple(kind for kind in OrganisationKind if kind is not OrganisationKind.ENHET)
+
+
+def display_name(name: str, parent_name: str | None) -> str:
+    """How an organisation is named everywhere it is shown: a unit with its parent's name,
+    "Socialtjänsten, Kramfors kommun". The one definition; `Organisation.display_name` and
+    queries that read names as plain rows (pickers, reports) both call it."""
+    return f"{name}, {parent_name}" if parent_name else name
 
 
 class County(db.Model):
@@ -138,10 +156,9 @@ class Organisation(SoftDeletable, db.Model):
 
     @property
     def display_name(self) -> str:
-        """The name, with the parent's for a unit: "Socialtjänsten, Malmö stad"."""
-        if self.parent is not None:
-            return f"{self.name}, {self.parent.name}"
-        return self.name
+        """The name, with the parent's for a unit: "Socialtjänsten, Kramfors kommun" (see
+        `display_name()`). Load `parent` with the organisation in lists (selectinload)."""
+        return display_name(self.name, self.parent.name if self.parent is not None else None)
 
     @property
     def is_municipality(self) -> bool:

@@ -5,6 +5,9 @@ Idempotent: each seeded organisation carries a `reference_key`, and a re-run fin
 key. What the reference data owns (kind, codes, county) is kept in line with it; descriptive
 fields (name, short name, organisation number, website) are written only when the
 organisation is created, so a user's edits, including emptying a field, are never undone.
+One exception: when the reference data corrects a name ("Kalmars kommun" → "Kalmar kommun"),
+an organisation whose stored name is still the one the seed gave it before (see
+`FORMER_REFERENCE_NAMES`) is renamed; a name a user chose stays.
 Notes, units, contacts, engagement and archiving are the users' alone.
 
 Gotland: the municipality (0980) holds the regional responsibilities and is called Region
@@ -21,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.audit.services import Action, record
 from app.extensions import db
 
 from .models import County, Organisation, OrganisationKind
@@ -38,6 +42,13 @@ RENUMBERED_MUNICIPALITIES = {"1917": "0331"}
 #: The short name marking SKR among the rows of agencies.csv.
 SKR_SHORT_NAME = "SKR"
 
+#: Names earlier versions of the reference data gave organisations, by `reference_key`. An
+#: organisation still carrying one of them was never renamed by a user, so the seed gives it
+#: the corrected name. Add the old name here whenever app/data corrects a name.
+FORMER_REFERENCE_NAMES: dict[str, tuple[str, ...]] = {
+    "kommun:0880": ("Kalmars kommun",),  # corrected 2026-12-05 (see app/data/README.md)
+}
+
 #: Fields the reference data owns and a re-run brings back in line; the rest of a row is
 #: written only when the organisation is created.
 OWNED_FIELDS = ("kind", "municipality_code", "county_code", "also_region")
@@ -45,7 +56,8 @@ OWNED_FIELDS = ("kind", "municipality_code", "county_code", "also_region")
 
 @dataclass
 class SeedReport:
-    """What a run of the seed did."""
+    """What a run of the seed did: the names created and updated (with what changed), and
+    how many rows were already in line."""
 
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -54,6 +66,13 @@ class SeedReport:
     @property
     def changed_anything(self) -> bool:
         return bool(self.created or self.updated)
+
+    def summary(self) -> str:
+        """One line of counts, for the terminal and logs (`flask seed`, `make run`)."""
+        return (
+            f"Seed done: {len(self.created)} created, {len(self.updated)} updated, "
+            f"{self.unchanged} unchanged."
+        )
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -167,12 +186,28 @@ def seed_organisations(report: SeedReport, data_dir: Path) -> None:
             if getattr(organisation, key) != wanted:
                 setattr(organisation, key, wanted)
                 changed.append(key)
+        if rename_if_seeded(organisation, row["name"]):
+            changed.append("name")
         if changed:
             organisation.index()
             report.updated.append(f"{organisation.name} ({', '.join(changed)})")
         else:
             report.unchanged += 1
     db.session.flush()
+
+
+def rename_if_seeded(organisation: Organisation, name: str) -> bool:
+    """Give `organisation` the reference data's corrected `name` if its stored name is one the
+    seed gave it before (never a name a user typed). Recorded in its history; its units are
+    re-indexed, since they are found by their parent's name."""
+    former = FORMER_REFERENCE_NAMES.get(organisation.reference_key or "", ())
+    if organisation.name == name or organisation.name not in former:
+        return False
+    old, organisation.name = organisation.name, name
+    for unit in organisation.units:
+        unit.index()
+    record(entity=organisation, action=Action.UPDATE, by=None, changes={"name": [old, name]})
+    return True
 
 
 def seed_reference_data(data_dir: Path = DATA_DIR) -> SeedReport:

@@ -133,9 +133,13 @@ def detail(organisation_id: int):
     )
     current = [a for a in affiliations if a.is_current()]
     former = [a for a in affiliations if not a.is_current()]
+    county_board = organisation.kind is OrganisationKind.LANSSTYRELSE and organisation.county_code
     return render_template(
         "organisations/detail.html",
         organisation=organisation,
+        county_municipalities=(
+            services.county_municipalities(organisation.county_code) if county_board else None
+        ),
         current_affiliations=sorted(current, key=lambda a: a.contact.sort_name),
         former_affiliations=former,
         events=shown_history(organisation),
@@ -144,12 +148,17 @@ def detail(organisation_id: int):
     )
 
 
-def prepare_form(form: OrganisationForm, organisation: Organisation | None) -> None:
-    """Fill the pickers; seeded organisations keep kind, county and parent fixed."""
+def prepare_form(
+    form: OrganisationForm, organisation: Organisation | None, parent: Organisation | None = None
+) -> None:
+    """Fill the pickers; seeded organisations keep kind, county and parent fixed, and a unit
+    has no kind to choose (it is an "Enhet")."""
     if organisation is not None and organisation.reference_key:
         for name in services.REFERENCE_FIELDS:
             delattr(form, name)
         return
+    if parent is not None or (organisation is not None and organisation.parent_id):
+        delattr(form, "kind")
     form.county_code.choices = county_choices(services.counties(), blank=_("Inget län"))
     candidates = [
         o
@@ -165,10 +174,10 @@ def create():
     parent = db.session.get(Organisation, request.args.get("parent", type=int) or 0)
     form = OrganisationForm()
     if request.method == "GET":
-        form.kind.data = parent.kind if parent else OrganisationKind.CIVILSAMHALLE
+        form.kind.data = OrganisationKind.CIVILSAMHALLE
         form.parent_id.data = parent.id if parent else None
         form.county_code.data = parent.county_code if parent else ""
-    prepare_form(form, None)
+    prepare_form(form, None, parent)
     if form.validate_on_submit():
         try:
             organisation = services.create_organisation(values=form.values(), by=current_user)
@@ -176,7 +185,7 @@ def create():
             form.parent_id.errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("%(name)s är skapad.", name=organisation.name), "success")
+            flash(_("%(name)s är skapad.", name=organisation.display_name), "success")
             return redirect(url_for(".detail", organisation_id=organisation.id))
     return render_template("organisations/form.html", form=form, organisation=None, parent=parent)
 
@@ -223,7 +232,7 @@ def archive(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     services.archive_organisation(organisation, by=current_user)
     db.session.commit()
-    flash(_("%(name)s är arkiverad.", name=organisation.name), "success")
+    flash(_("%(name)s är arkiverad.", name=organisation.display_name), "success")
     return redirect(url_for(".detail", organisation_id=organisation.id))
 
 
@@ -232,7 +241,7 @@ def restore(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     services.restore_organisation(organisation, by=current_user)
     db.session.commit()
-    flash(_("%(name)s är återställd.", name=organisation.name), "success")
+    flash(_("%(name)s är återställd.", name=organisation.display_name), "success")
     return redirect(url_for(".detail", organisation_id=organisation.id))
 
 

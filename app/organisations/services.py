@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from app.audit.services import Action, Actor, diff, record, snapshot
@@ -18,7 +18,7 @@ from app.common.time import utcnow
 from app.common.validation import InvalidValue
 from app.extensions import db
 
-from .models import County, EngagementChange, Organisation, OrganisationKind
+from .models import County, EngagementChange, Organisation, OrganisationKind, display_name
 from .stages import Stage
 
 #: Fields a user edits on an organisation, recorded in the history when they change.
@@ -137,6 +137,33 @@ def organisation_query(filters: OrganisationFilter) -> Select[tuple[Organisation
     return query.order_by(*ordering, Organisation.id)
 
 
+def of_kind(kind: OrganisationKind) -> ColumnElement[bool]:
+    """The condition "is of `kind`, or a unit of an organisation of `kind`" on `Organisation`:
+    filtering meetings or contacts by "Kommun" keeps those at a municipality's social
+    services, although units have the kind ENHET of their own."""
+    parent = aliased(Organisation)
+    return (Organisation.kind == kind) | Organisation.parent_id.in_(
+        select(parent.id).where(parent.kind == kind)
+    )
+
+
+def county_municipalities(county_code: str) -> list[Organisation]:
+    """The active municipalities of one county in Swedish order, with their engagement
+    stages: what a county board's page lists (one statement)."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.county_code == county_code,
+                Organisation.kind == OrganisationKind.KOMMUN,
+                Organisation.parent_id.is_(None),
+                Organisation.archived_at.is_(None),
+            )
+            .order_by(Organisation.sort_name, Organisation.id)
+        )
+    )
+
+
 def counties() -> list[County]:
     """The 21 counties in code order."""
     return list(db.session.scalars(select(County).order_by(County.code)))
@@ -161,7 +188,7 @@ def organisation_choices() -> list[OrganisationChoice]:
         .order_by(Organisation.sort_name, Organisation.id)
     )
     return [
-        OrganisationChoice(id=id_, display_name=f"{name}, {parent_name}" if parent_name else name)
+        OrganisationChoice(id=id_, display_name=display_name(name, parent_name))
         for id_, name, parent_name in rows
     ]
 
@@ -188,13 +215,29 @@ def _check_county(code: str | None) -> None:
         raise InvalidOrganisation(_("Länet finns inte."))
 
 
+def kind_for(
+    parent: Organisation | None, chosen: OrganisationKind | None, current: OrganisationKind | None
+) -> OrganisationKind:
+    """The kind an organisation gets: ENHET for a unit, whatever its parent is; else the kind
+    chosen, or the one it has. A unit taken out of its parent (no kind chosen, since a unit's
+    form has none) becomes "Annan" until someone picks its kind."""
+    if parent is not None:
+        return OrganisationKind.ENHET
+    for kind in (chosen, current):
+        if kind is not None and kind is not OrganisationKind.ENHET:
+            return kind
+    return OrganisationKind.ANNAN
+
+
 def create_organisation(*, values: dict[str, Any], by: Actor | None) -> Organisation:
-    """Add an organisation or a unit (values as in EDITABLE_FIELDS)."""
+    """Add an organisation or a unit (values as in EDITABLE_FIELDS; a unit gets the kind
+    ENHET)."""
     _check_county(values.get("county_code"))
     parent = _check_parent(None, values.get("parent_id"))
     organisation = Organisation(**{k: values.get(k) for k in EDITABLE_FIELDS})
     organisation.notes = organisation.notes or ""
     organisation.parent = parent
+    organisation.kind = kind_for(parent, values.get("kind"), None)
     if parent is not None and not organisation.county_code:
         organisation.county_code = parent.county_code
     organisation.index()
@@ -213,7 +256,7 @@ def update_organisation(
     organisation: Organisation, *, values: dict[str, Any], expected_version: int, by: Actor
 ) -> Organisation:
     """Save edits; raise EditConflict if someone saved in between. Seeded organisations keep
-    their kind, county and place in the hierarchy."""
+    their kind, county and place in the hierarchy; a unit's kind is ENHET (see `kind_for`)."""
     if organisation.version != expected_version:
         raise EditConflict(current=organisation)
     before = snapshot(organisation, EDITABLE_FIELDS)
@@ -223,8 +266,9 @@ def update_organisation(
     if "parent_id" in fields:
         _check_county(values.get("county_code"))
         organisation.parent = _check_parent(organisation, values.get("parent_id"))
+        organisation.kind = kind_for(organisation.parent, values.get("kind"), organisation.kind)
     for name in fields:
-        if name != "parent_id":
+        if name not in ("parent_id", "kind"):
             setattr(organisation, name, values.get(name))
     organisation.notes = organisation.notes or ""
     organisation.index()

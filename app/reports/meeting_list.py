@@ -18,7 +18,7 @@ from app.auth.models import User
 from app.common.time import to_local
 from app.extensions import db
 from app.meetings.models import Meeting, MeetingKind, meeting_organisations
-from app.organisations.models import Organisation
+from app.organisations.models import Organisation, display_name
 
 from .periods import Period
 from .queries import held_in
@@ -56,11 +56,6 @@ _MEETING_COLUMNS = (
 )
 
 
-def _display_name(name: str, parent: str | None) -> str:
-    """As `Organisation.display_name`: a unit with its parent's name."""
-    return f"{name}, {parent}" if parent else name
-
-
 def _held_meeting(row: Sequence[Any], organisations: list[tuple[str, str]]) -> HeldMeeting:
     """A HeldMeeting from the columns of `_MEETING_COLUMNS` and (sort key, display name)
     pairs, ordered here as the meeting's organisations are everywhere else."""
@@ -94,7 +89,7 @@ def held_meetings_page(period: Period, *, offset: int, limit: int) -> list[HeldM
         .outerjoin(parent, parent.id == Organisation.parent_id)
         .where(meeting_organisations.c.meeting_id.in_([row[0] for row in rows]))
     ):
-        names[meeting_id].append((key, _display_name(name, parent_name)))
+        names[meeting_id].append((key, display_name(name, parent_name)))
     return [_held_meeting(row, names[row[0]]) for row in rows]
 
 
@@ -119,7 +114,7 @@ def held_meeting_rows(period: Period) -> Iterator[HeldMeeting]:
         for _meeting_id, group in groupby(result, key=itemgetter(0)):
             rows = list(group)
             organisations = [
-                (row[width], _display_name(row[width + 1], row[width + 2]))
+                (row[width], display_name(row[width + 1], row[width + 2]))
                 for row in rows
                 if row[width + 1] is not None
             ]

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 
 from app.meetings.models import MeetingKind, Perspective
-from app.organisations.models import OrganisationKind
+from app.organisations.models import TOP_LEVEL_KINDS, OrganisationKind
 
 from . import meeting_list, queries
 from .breakdowns import Group, breakdowns
@@ -106,7 +106,7 @@ class Summary:
     @property
     def reach(self) -> list[KindReach]:
         """Reach per organisation kind, in the kinds' order."""
-        return [KindReach(k, self.figures.reach[k], self.totals[k]) for k in OrganisationKind]
+        return [KindReach(k, self.figures.reach[k], self.totals[k]) for k in TOP_LEVEL_KINDS]
 
     @property
     def municipalities(self) -> KindReach:
@@ -156,7 +156,8 @@ def no_county_label() -> str:
 
 def _kind_rows(groups: list[Group]) -> list[Row]:
     counts = {g.key: g.count for g in groups}
-    rows = [Row(kind.label, counts.get(kind.value, 0)) for kind in OrganisationKind]
+    # By the top-level organisation's kind (breakdowns.py), so never ENHET.
+    rows = [Row(kind.label, counts.get(kind.value, 0)) for kind in TOP_LEVEL_KINDS]
     if counts.get(None):
         rows.append(Row(no_organisation_label(), counts[None]))
     return rows

@@ -18,7 +18,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import Action, Actor, record
 from app.auth.models import User
@@ -150,8 +150,12 @@ def trash_contents(*, limit: int = 100) -> list[TrashSection]:
         query = select(model).where(in_trash).order_by(model.deleted_at.desc(), kind.order)
         if model is Contact:
             query = query.options(
-                selectinload(Contact.affiliations).selectinload(Affiliation.organisation)
+                selectinload(Contact.affiliations)
+                .selectinload(Affiliation.organisation)
+                .joinedload(Organisation.parent)
             )
+        if model is Organisation:
+            query = query.options(joinedload(Organisation.parent))
         items = list(db.session.scalars(including_deleted(query.limit(limit))))
         total = db.session.scalar(
             including_deleted(select(func.count()).select_from(model).where(in_trash))

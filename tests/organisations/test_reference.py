@@ -9,10 +9,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.audit.services import history
 from app.contacts.models import Affiliation, Contact
 from app.extensions import db
 from app.organisations.models import County, Organisation, OrganisationKind
-from app.organisations.reference import DATA_DIR, seed_reference_data
+from app.organisations.reference import (
+    DATA_DIR,
+    FORMER_REFERENCE_NAMES,
+    reference_organisations,
+    seed_reference_data,
+)
 from app.organisations.services import registry_overview
 
 K = OrganisationKind
@@ -123,7 +129,7 @@ def test_rerun_keeps_user_edits_and_additions(registry):
     assert board.website  # the reference data gives county boards a website ...
     board.website = None  # ... which a user may remove
     board.short_name = "Lst Skåne"
-    unit = Organisation(name="Socialtjänsten", kind=K.KOMMUN, parent=malmo, county_code="12")
+    unit = Organisation(name="Socialtjänsten", kind=K.ENHET, parent=malmo, county_code="12")
     person = Contact(first_name="Sara", last_name="Lind")
     db.session.add_all(
         [unit, person, Affiliation(contact=person, organisation=malmo, title="Enhetschef")]
@@ -164,3 +170,51 @@ def test_rerun_restores_reference_owned_fields_only(registry):
 def test_seed_reads_its_own_copy_of_the_data():
     assert Path("app/data").resolve() == DATA_DIR
     assert (DATA_DIR / "README.md").exists()
+
+
+def test_reference_names_are_the_official_ones(registry):
+    kalmar = db.session.scalar(select(Organisation).where(Organisation.municipality_code == "0880"))
+    assert kalmar.name == "Kalmar kommun"
+    # The legal "kommun" form, even where the municipality calls itself "stad".
+    malmo = db.session.scalar(select(Organisation).where(Organisation.municipality_code == "1280"))
+    assert malmo.name == "Malmö kommun"
+
+
+def test_seed_corrects_a_name_it_gave_before(registry):
+    kalmar = db.session.scalar(select(Organisation).where(Organisation.municipality_code == "0880"))
+    kalmar.name = "Kalmars kommun"  # as an earlier seed named it
+    kalmar.index()
+    unit = Organisation(name="Socialtjänsten", kind=K.ENHET, parent=kalmar, county_code="08")
+    unit.index()
+    db.session.add(unit)
+    db.session.commit()
+
+    report = seed_reference_data()
+    db.session.commit()
+    db.session.expire_all()
+    kalmar = db.session.get(Organisation, kalmar.id)
+    assert kalmar.name == "Kalmar kommun"
+    assert report.updated == ["Kalmar kommun (name)"]
+    # Found by the new name, the unit too; the rename is in the history.
+    assert "kalmar kommun" in db.session.get(Organisation, unit.id).search_text
+    event = history(kalmar)[0]
+    assert event.changes == {"name": ["Kalmars kommun", "Kalmar kommun"]}
+    assert seed_reference_data().updated == []  # and it happens once
+
+
+def test_seed_keeps_a_name_a_user_chose(registry):
+    kalmar = db.session.scalar(select(Organisation).where(Organisation.municipality_code == "0880"))
+    kalmar.name = "Kalmar kommun – socialförvaltningen"
+    db.session.commit()
+    report = seed_reference_data()
+    db.session.commit()
+    assert report.updated == []
+    db.session.expire_all()
+    assert db.session.get(Organisation, kalmar.id).name == "Kalmar kommun – socialförvaltningen"
+
+
+def test_former_names_are_not_the_current_ones():
+    """Each former name was replaced: it is not what the data gives now."""
+    current = {row["reference_key"]: row["name"] for row in reference_organisations()}
+    for key, names in FORMER_REFERENCE_NAMES.items():
+        assert key in current and current[key] not in names
