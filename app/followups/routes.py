@@ -51,8 +51,9 @@ FIELD_LABELS = {
 }
 VIEW_LABELS = {
     services.View.MINE: _l("Mina"),
+    services.View.MINE_OVERDUE: _l("Mina försenade"),
     services.View.TEAM: _l("Teamets"),
-    services.View.OVERDUE: _l("Försenade"),
+    services.View.OVERDUE: _l("Teamets försenade"),
     services.View.WEEK: _l("Denna vecka"),
     services.View.DONE: _l("Klara"),
 }
