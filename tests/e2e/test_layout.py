@@ -111,15 +111,18 @@ LAYOUT_PROBLEMS = """(desktop) => {
     if (box.right > width + 0.5 || box.left < -0.5) {
       const labelled = region && region.getAttribute('role') === 'region'
         && region.getAttribute('aria-label') && region.tabIndex === 0;
-      if (!labelled) problems.push(`table "${label}" is wider than the screen outside a labelled scrolling region`);
+      if (!labelled) problems.push(
+        `table "${label}" is wider than the screen outside a labelled scrolling region`);
     }
     if (!desktop) continue;
-    for (const control of table.querySelectorAll('tbody a, tbody button, tbody input:not([type=hidden]), tbody select')) {
+    const controls = 'tbody a, tbody button, tbody input:not([type=hidden]), tbody select';
+    for (const control of table.querySelectorAll(controls)) {
       const at = control.getBoundingClientRect();
       if (!at.width) continue;
       if (at.left < left - 0.5 || at.right > right + 0.5) {
         problems.push(`"${name(control)}" in table "${label}" lies outside the visible table ` +
-          `(${Math.round(at.left)}–${Math.round(at.right)} px, visible ${Math.round(left)}–${Math.round(right)} px)`);
+          `(${Math.round(at.left)}–${Math.round(at.right)} px, ` +
+          `visible ${Math.round(left)}–${Math.round(right)} px)`);
       }
     }
   }
@@ -154,12 +157,14 @@ PRINTABLE_AREA = """() => {
 PRINT_PROBLEMS = """([width, height]) => {
   const problems = [];
   if (document.documentElement.scrollWidth > width + 0.5)
-    problems.push(`the printed page is ${document.documentElement.scrollWidth} px wide, A4 holds ${Math.round(width)} px`);
+    problems.push(`the printed page is ${document.documentElement.scrollWidth} px wide, ` +
+      `A4 holds ${Math.round(width)} px`);
   for (const th of document.querySelectorAll('main table thead th')) {
     const box = th.getBoundingClientRect();
     const text = th.textContent.trim();
     if (!box.width || box.left < -0.5 || box.right > width + 0.5)
-      problems.push(`column "${text}" is not printed (${Math.round(box.left)}–${Math.round(box.right)} px of ${Math.round(width)})`);
+      problems.push(`column "${text}" is not printed ` +
+        `(${Math.round(box.left)}–${Math.round(box.right)} px of ${Math.round(width)})`);
   }
   let firstKept = null;
   for (const el of document.querySelectorAll('main *')) {
@@ -173,7 +178,8 @@ PRINT_PROBLEMS = """([width, height]) => {
   if (firstKept && firstKept.top < 0.75 * height) {
     const el = firstKept.el;
     problems.push(`page 1 ends at ${Math.round(firstKept.top)} of ${Math.round(height)} px: ` +
-      `${el.tagName.toLowerCase()}.${el.className.baseVal ?? el.className} is kept whole and moves to page 2`);
+      `${el.tagName.toLowerCase()}.${el.className.baseVal ?? el.className} ` +
+      'is kept whole and moves to page 2');
   }
   return problems;
 }"""
@@ -182,9 +188,7 @@ PRINT_PROBLEMS = """([width, height]) => {
 @pytest.fixture(scope="module")
 def page(browser, server) -> Iterator:
     """One admin's page for the whole module (an admin sees every menu entry)."""
-    context = browser.new_context(
-        base_url=server, locale="sv-SE", timezone_id="Europe/Stockholm"
-    )
+    context = browser.new_context(base_url=server, locale="sv-SE", timezone_id="Europe/Stockholm")
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
