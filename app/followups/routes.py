@@ -39,8 +39,9 @@ bp = Blueprint("followups", __name__, url_prefix="/uppfoljningar")
 PER_PAGE = 50
 VIEW_LABELS = {
     services.View.MINE: _l("Mina"),
+    services.View.MINE_OVERDUE: _l("Mina försenade"),
     services.View.TEAM: _l("Teamets"),
-    services.View.OVERDUE: _l("Försenade"),
+    services.View.OVERDUE: _l("Teamets försenade"),
     services.View.WEEK: _l("Denna vecka"),
     services.View.DONE: _l("Klara"),
 }

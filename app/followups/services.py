@@ -201,8 +201,9 @@ LIST_OPTIONS = (
 
 class View(enum.StrEnum):
     MINE = "mina"
+    MINE_OVERDUE = "mina-forsenade"
     TEAM = "teamets"
-    OVERDUE = "forsenade"
+    OVERDUE = "forsenade"  # the team's
     WEEK = "veckan"
     DONE = "klara"
 
@@ -222,6 +223,8 @@ def follow_up_query(filters: FollowUpFilter, *, today: date) -> Select[tuple[Fol
     is_open = FollowUp.status == FollowUpStatus.OPEN
     if filters.view is View.MINE:
         query = query.where(is_open, FollowUp.owner_id == filters.user_id)
+    elif filters.view is View.MINE_OVERDUE:
+        query = query.where(is_open, FollowUp.owner_id == filters.user_id, FollowUp.due_on < today)
     elif filters.view is View.TEAM:
         query = query.where(is_open)
     elif filters.view is View.OVERDUE:

@@ -17,6 +17,7 @@ USERS = {
     "coordinator": ("kim@samordnare.example.se", "Kim Samordnare", Role.COORDINATOR),
     "colleague": ("ali@samordnare.example.se", "Ali Kollega", Role.COORDINATOR),
     "reader": ("lisa@samordnare.example.se", "Lisa Läsare", Role.READER),
+    "admin": ("adam@samordnare.example.se", "Adam Administratör", Role.ADMIN),
 }
 
 

@@ -111,6 +111,30 @@ def test_the_lists(world, as_role, app):
     assert "försenad" in client.get("/uppfoljningar").text
 
 
+def test_overdue_on_the_start_page_leads_to_my_overdue_with_the_teams_one_click_away(
+    world, as_role, app
+):
+    """The start page's "Försenade" are mine, so its link opens my overdue follow-ups, not
+    the team's; the team's overdue list is one tab away on that list."""
+    from datetime import timedelta
+
+    today = local_today()
+    with app.app_context():
+        add(world, "Min försenade", today - timedelta(days=2))
+        add(world, "Kollegans försenade", today - timedelta(days=1), owner="other")
+        add(world, "Min kommande", today + timedelta(days=2))
+        db.session.commit()
+    client = as_role("coordinator")
+    start = client.get("/").text
+    link = re.search(r'<a href="(/uppfoljningar\?visa=[^"]+)">Visa alla mina försenade</a>', start)
+    assert link, "the start page links to my overdue follow-ups"
+    mine = client.get(link.group(1).replace("&amp;", "&")).text
+    assert titles(mine) == ["Min försenade"]
+    team = re.search(r'<a href="(/uppfoljningar\?visa=[^"]+)"\s*>Teamets försenade</a>', mine)
+    assert team, "the team's overdue follow-ups are one click away"
+    assert titles(client.get(team.group(1)).text) == ["Min försenade", "Kollegans försenade"]
+
+
 def test_complete_in_one_click_with_a_note(world, as_role, app):
     with app.app_context():
         item = add(world, "Skicka material", local_today())
