@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from flask_babel import gettext as _
 
-from app.common.spreadsheets import Value
+from app.common.spreadsheets import Value, code
 
 from .models import Organisation
 
@@ -27,6 +27,7 @@ def organisation_header() -> list[str]:
 
 
 def organisation_rows(organisations: Sequence[Organisation]) -> Iterator[list[Value]]:
+    """One row per organisation; kommunkod and organisation number as text (`code`)."""
     for organisation in organisations:
         yield [
             organisation.name,
@@ -34,8 +35,8 @@ def organisation_rows(organisations: Sequence[Organisation]) -> Iterator[list[Va
             organisation.kind.label,
             organisation.parent.name if organisation.parent else None,
             organisation.county.name if organisation.county else None,
-            organisation.municipality_code,
-            organisation.org_number,
+            code(organisation.municipality_code),
+            code(organisation.org_number),
             organisation.website,
             organisation.engagement_stage.label if organisation.engagement_stage else None,
             organisation.archived_at.date() if organisation.archived_at else None,
