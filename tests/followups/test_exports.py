@@ -98,3 +98,14 @@ def test_the_list_page_offers_its_exports_for_the_chosen_view(follow_ups, as_rol
 def date_time(day: date):
     """A date as openpyxl reads a date cell back."""
     return datetime(day.year, day.month, day.day)
+
+
+def test_the_export_reads_the_follow_ups_in_a_fixed_number_of_statements(
+    follow_ups, as_role, count_statements
+):
+    client = as_role("coordinator")
+    with count_statements() as few:
+        assert client.get("/uppfoljningar/export.xlsx?visa=klara").status_code == 200
+    with count_statements() as many:
+        assert client.get("/uppfoljningar/export.xlsx?visa=teamets").status_code == 200
+    assert many.count == few.count, many.statements
