@@ -18,6 +18,7 @@ def organisation_header() -> list[str]:
         _("Typ"),
         _("Ingår i"),
         _("Län"),
+        _("Länskod"),
         _("Kommunkod"),
         _("Organisationsnummer"),
         _("Webbplats"),
@@ -27,7 +28,8 @@ def organisation_header() -> list[str]:
 
 
 def organisation_rows(organisations: Sequence[Organisation]) -> Iterator[list[Value]]:
-    """One row per organisation; kommunkod and organisation number as text (`code`)."""
+    """One row per organisation; länskod, kommunkod and organisation number as text
+    (`code`)."""
     for organisation in organisations:
         yield [
             organisation.name,
@@ -35,6 +37,7 @@ def organisation_rows(organisations: Sequence[Organisation]) -> Iterator[list[Va
             organisation.kind.label,
             organisation.parent.name if organisation.parent else None,
             organisation.county.name if organisation.county else None,
+            code(organisation.county_code),
             code(organisation.municipality_code),
             code(organisation.org_number),
             organisation.website,

@@ -168,7 +168,7 @@ def test_organisation_exports_keep_codes_as_text(seeded, as_role):
     client = as_role("reader")
     response = client.get("/organisationer/export.csv?typ=kommun&lan=07")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert b";0764;" in response.data  # Alvesta's code, with its zero
+    assert b";07;0764;" in response.data  # Kronoberg's and Alvesta's codes, with their zeros
     sheet = load_workbook(
         io.BytesIO(client.get("/organisationer/export.xlsx?typ=kommun&lan=07").data)
     ).active
@@ -179,5 +179,8 @@ def test_organisation_exports_keep_codes_as_text(seeded, as_role):
     assert all(
         sheet.cell(row=r, column=column).number_format == "@" for r in range(2, sheet.max_row + 1)
     )  # a text cell that stays text when edited
+    county = header.index("Länskod") + 1
+    assert {sheet.cell(row=r, column=county).value for r in range(2, sheet.max_row + 1)} == {"07"}
+    assert sheet.cell(row=2, column=county).number_format == "@"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
