@@ -75,8 +75,10 @@ def register_blueprints(app: Flask) -> None:
     from app.contacts import duplicate_routes, import_routes  # noqa: F401  (more contact views)
     from app.contacts.routes import bp as contacts_bp
     from app.dashboard.routes import bp as dashboard_bp
+    from app.followups import export_routes as follow_up_exports  # noqa: F401  (more views)
     from app.followups.routes import bp as followups_bp
     from app.health import bp as health_bp
+    from app.meetings import export_routes as meeting_exports  # noqa: F401  (more views)
     from app.meetings.routes import bp as meetings_bp
     from app.organisations.routes import bp as organisations_bp
     from app.privacy.routes import bp as privacy_bp

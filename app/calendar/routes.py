@@ -47,9 +47,9 @@ def _file_name(meeting: Meeting, suffix: str = "") -> str:
 
 
 def _calendar_file(data: bytes, *, method: str, filename: str) -> Response:
-    response = attachment(data, filename=filename, mimetype="text/calendar")
-    response.headers["Content-Type"] = f"text/calendar; charset=utf-8; method={method}"
-    return response
+    return attachment(
+        data, filename=filename, mimetype=f"text/calendar; charset=utf-8; method={method}"
+    )
 
 
 @bp.get("/moten/<int:meeting_id>/inbjudan.ics")

@@ -1,10 +1,15 @@
 """CSV and XLSX from rows of values: pure functions returning bytes, no Flask.
 
 Both are made for Swedish Excel: CSV in UTF-8 with a BOM, semicolon-separated, CRLF lines;
-XLSX with real dates and numbers, a bold frozen header row, filters and sensible widths.
+XLSX with real dates and numbers, a bold frozen header row, filters and sensible widths,
+and a print setup (A4, fit to the page's width, landscape when wide, the header row on every
+page). Codes (`Code`: kommunkod 0764, länskod 07, organisation numbers, postal codes, phone
+numbers) are text cells formatted as text, so no spreadsheet turns 0764 into 764.
 Every text cell is defused against formula injection: in CSV a text starting with = + - @
-(or a tab or carriage return) gets a leading apostrophe, and in XLSX text is always stored as
-text, never as a formula.
+(or a tab or carriage return) gets a leading apostrophe, unless it is only a number written
+with digits, spaces and dashes (a phone number such as +46 70-123 45 67, which no spreadsheet
+can run); `undefuse` takes the apostrophe off again when such a CSV is read back. In XLSX
+text is always stored as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -28,7 +33,26 @@ DATETIME_WIDTH = 16
 #: Excel's limit on a cell's text.
 MAX_CELL_TEXT = 32_767
 
+
+class Code(str):
+    """Digits that are text, not a number: kommunkod 0764, länskod 07, an organisation
+    number, a postal code, a phone number. XLSX writes it as a text cell formatted as text
+    ("@"), so the leading zero stays, also when the cell is edited."""
+
+    __slots__ = ()
+
+
+def code(value: str | None) -> Code | None:
+    """`value` as a Code; None (an empty cell) for no value."""
+    return Code(value) if value else None
+
+
 Value = str | int | float | date | datetime | None
+
+#: A sheet is wide, and printed landscape, with more columns than this.
+PORTRAIT_COLUMNS = 6
+#: XlsxWriter's paper size number for A4.
+A4 = 9
 
 
 @dataclass
@@ -46,9 +70,24 @@ class Sheet:
     widths: Sequence[int] | None = None
 
 
+#: A number written with a sign, digits, spaces, dashes, dots or brackets (+46 70-123 45 67,
+#: -12,5): a spreadsheet may compute it, but it holds no function, reference or command, so
+#: it is left as it is rather than given an apostrophe.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9 ()./,-]*")
+
+
 def defuse(text: str) -> str:
     """Make text that a spreadsheet would read as a formula plain text."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def undefuse(text: str) -> str:
+    """A cell of a CSV this app exported as it was before `defuse`: the leading apostrophe
+    taken off where `defuse` adds one (before = + - @, a tab or a carriage return), so an
+    export imports back unchanged."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
 def _csv_value(value: Value) -> str:
@@ -113,12 +152,15 @@ class _Writer:
         self.bold = workbook.add_format({"bold": True})
         self.moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         self.day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        self.text = workbook.add_format({"num_format": "@"})
 
     def row(self, worksheet: Any, number: int, values: Sequence[Value]) -> None:
         for column, value in enumerate(values):
             if value is None or value == "":  # an empty cell
                 continue
-            if isinstance(value, str):  # always text, never a formula, whatever it starts with
+            if isinstance(value, Code):  # text formatted as text: 0764 stays 0764
+                worksheet.write_string(number, column, _cell_text(value), self.text)
+            elif isinstance(value, str):  # always text, never a formula, whatever it starts with
                 worksheet.write_string(number, column, _cell_text(value))
             elif isinstance(value, datetime):
                 worksheet.write_datetime(number, column, value, self.moment)
@@ -132,6 +174,18 @@ class _Writer:
     def header(self, worksheet: Any, names: Sequence[str]) -> None:
         for column, name in enumerate(names):
             worksheet.write_string(0, column, _cell_text(str(name)), self.bold)
+
+
+def print_setup(worksheet: Any, columns: int) -> None:
+    """A4, as wide as the page (as many pages down as it takes), landscape with more than
+    `PORTRAIT_COLUMNS` columns, the header row repeated at the top of every page."""
+    worksheet.set_paper(A4)
+    worksheet.fit_to_pages(1, 0)
+    if columns > PORTRAIT_COLUMNS:
+        worksheet.set_landscape()
+    else:
+        worksheet.set_portrait()
+    worksheet.repeat_rows(0)
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
@@ -161,6 +215,9 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         for column, width in enumerate(widths):
             worksheet.set_column(column, column, width)
         worksheet.freeze_panes(1, 0)
+        print_setup(worksheet, len(sheet.header))
+        # Codes are text on purpose: no "number stored as text" warning on them.
+        worksheet.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
         writer.header(worksheet, sheet.header)
         last_row = 0
         for last_row, row in enumerate(rows, start=1):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from flask_babel import gettext as _
 
-from app.common.spreadsheets import Value
+from app.common.spreadsheets import Value, code
 from app.common.time import to_local
 from app.common.validation import display_phone
 
 from .models import Contact
-from .vcard import Card
+from .vcard import Card, vcard
 
 
 def contact_header() -> list[str]:
@@ -29,7 +29,8 @@ def contact_header() -> list[str]:
 
 
 def contact_rows(contacts: Sequence[Contact]) -> Iterator[list[Value]]:
-    """One row per contact: current roles joined, addresses as shown in the app."""
+    """One row per contact: current roles joined, addresses as shown in the app, phone
+    numbers as text (`code`)."""
     for contact in contacts:
         current = contact.current_affiliations()
         former = contact.former_affiliations()
@@ -39,7 +40,7 @@ def contact_rows(contacts: Sequence[Contact]) -> Iterator[list[Value]]:
             "; ".join(a.title for a in current if a.title),
             "; ".join(a.organisation.display_name for a in current),
             ", ".join(e.address for e in contact.emails),
-            ", ".join(display_phone(p.number) for p in contact.phones),
+            code(", ".join(display_phone(p.number) for p in contact.phones)),
             ", ".join(t.name for t in contact.tags),
             "; ".join(
                 ", ".join(p for p in (a.title, a.organisation.display_name) if p) for a in former
@@ -68,3 +69,8 @@ def contact_card(contact: Contact, *, site: str) -> Card:
         revised=contact.updated_at,
         uid=f"contact-{contact.id}@{site}",
     )
+
+
+def vcards(contacts: Iterable[Contact], *, site: str) -> str:
+    """Every contact's vCard, one after the other: one file an address book imports whole."""
+    return "".join(vcard(contact_card(contact, site=site)) for contact in contacts)

@@ -2,7 +2,9 @@
 
 CSV in UTF-8 (with or without BOM) or Windows-1252 (Excel's "CSV" on Swedish Windows),
 separated by semicolons, commas or tabs; or an Excel workbook (first sheet). Every cell
-comes back as stripped text: dates as YYYY-MM-DD, whole numbers without ".0".
+comes back as stripped text: dates as YYYY-MM-DD, whole numbers without ".0", and without
+the apostrophe this app's exports put before a formula-like text (`undefuse`), so an exported
+list imports back as it was.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from app.common.spreadsheets import undefuse
 from app.common.text import remove_control_characters
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -90,7 +93,7 @@ def cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return undefuse(str(value).strip())
 
 
 def trim(rows: list[list[str]]) -> list[list[str]]:
@@ -111,7 +114,7 @@ def read_csv(data: bytes, *, max_rows: int) -> Table:
     rows: list[list[str]] = []
     try:
         for row in reader:
-            rows.append([remove_control_characters(cell).strip() for cell in row])
+            rows.append([remove_control_characters(undefuse(cell)).strip() for cell in row])
             if len(rows) > max_rows + 1:
                 raise UnreadableFile(too_many_rows(max_rows))
     except csv.Error as error:

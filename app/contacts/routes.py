@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.audit.display import shown_history
-from app.common.downloads import CSV, XLSX, attachment
+from app.common.downloads import CSV, VCARD, XLSX, attachment
 from app.common.exceptions import EditConflict
 from app.common.formatting import format_date
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
@@ -24,7 +24,7 @@ from app.organisations.services import counties
 from app.organisations.services import organisation_choices as active_organisations
 
 from . import services
-from .exports import contact_card, contact_header, contact_rows
+from .exports import contact_card, contact_header, contact_rows, vcards
 from .forms import (
     AffiliationForm,
     ChangeOrganisationForm,
@@ -109,13 +109,24 @@ def export(fmt: str):
     return attachment(xlsx_bytes([sheet]), filename=filename, mimetype=XLSX)
 
 
+@bp.get("/export.vcf")
+def vcard_list():
+    """The filtered list, every contact, as one vCard file: the whole list goes into an
+    address book in one import."""
+    _form, filters = list_filters()
+    contacts = db.session.scalars(services.contact_query(filters)).all()
+    text = vcards(contacts, site=request.host)
+    filename = export_filename(_("kontakter"), local_today(), "vcf")
+    return attachment(text.encode("utf-8"), filename=filename, mimetype=VCARD)
+
+
 @bp.get("/<int:contact_id>.vcf")
 def vcard_download(contact_id: int):
     """The contact as a vCard, to save in Outlook, Apple or Google contacts."""
     contact = load_contact(contact_id)
     text = vcard(contact_card(contact, site=request.host))
     filename = f"{contact.full_name or contact.id}.vcf"
-    return attachment(text.encode("utf-8"), filename=filename, mimetype="text/vcard; charset=utf-8")
+    return attachment(text.encode("utf-8"), filename=filename, mimetype=VCARD)
 
 
 @bp.get("/<int:contact_id>")

@@ -57,14 +57,20 @@ def back(default: str):
     return redirect(target if is_safe_next(target) else default)
 
 
-@bp.get("")
-@cached_page
-def index():
+def list_filters() -> services.FollowUpFilter:
+    """The list's view (?visa=) for the signed-in user: what the list and its exports show."""
     try:
         view = services.View(request.args.get("visa", services.View.MINE.value))
     except ValueError:
         view = services.View.MINE
-    filters = services.FollowUpFilter(view=view, user_id=current_user.id)
+    return services.FollowUpFilter(view=view, user_id=current_user.id)
+
+
+@bp.get("")
+@cached_page
+def index():
+    filters = list_filters()
+    view = filters.view
     page = paginate(
         services.follow_up_query(filters, today=local_today()),
         page=request.args.get("sida", 1, type=int),

@@ -285,9 +285,9 @@ def detail(meeting_id: int):
     )
 
 
-@bp.get("")
-@cached_page
-def index():
+def list_filters() -> tuple[MeetingFilterForm, queries.MeetingFilter]:
+    """The list's filter form from the query string, and the filters it means (the list
+    and its exports)."""
     form = MeetingFilterForm(request.args)
     form.typ.choices = kind_choices(blank=_("Alla typer"))
     form.status.choices = status_choices(blank=_("Alla"))
@@ -309,6 +309,13 @@ def index():
         topic=form.amne.data or None,
         perspective=form.perspektiv.data,
     )
+    return form, filters
+
+
+@bp.get("")
+@cached_page
+def index():
+    form, filters = list_filters()
     page = paginate(
         queries.meeting_query(filters),
         page=request.args.get("sida", 1, type=int),

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from flask_babel import gettext as _
 
-from app.common.spreadsheets import Value
+from app.common.spreadsheets import Value, code
 
 from .models import Organisation
 
@@ -18,6 +18,7 @@ def organisation_header() -> list[str]:
         _("Typ"),
         _("Ingår i"),
         _("Län"),
+        _("Länskod"),
         _("Kommunkod"),
         _("Organisationsnummer"),
         _("Webbplats"),
@@ -27,8 +28,9 @@ def organisation_header() -> list[str]:
 
 
 def organisation_rows(organisations: Sequence[Organisation]) -> Iterator[list[Value]]:
-    """One row per organisation, named as the app names it (a unit with its parent's name);
-    load `parent` with the organisations."""
+    """One row per organisation, named as the app names it (a unit with its parent's name;
+    load `parent` with the organisations); länskod, kommunkod and organisation number as
+    text (`code`)."""
     for organisation in organisations:
         yield [
             organisation.display_name,
@@ -36,8 +38,9 @@ def organisation_rows(organisations: Sequence[Organisation]) -> Iterator[list[Va
             organisation.kind.label,
             organisation.parent.display_name if organisation.parent else None,
             organisation.county.name if organisation.county else None,
-            organisation.municipality_code,
-            organisation.org_number,
+            code(organisation.county_code),
+            code(organisation.municipality_code),
+            code(organisation.org_number),
             organisation.website,
             organisation.engagement_stage.label if organisation.engagement_stage else None,
             organisation.archived_at.date() if organisation.archived_at else None,

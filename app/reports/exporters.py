@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from app.common.spreadsheets import DATETIME_WIDTH, Sheet, Value, csv_bytes, xlsx_bytes
+from app.common.spreadsheets import DATETIME_WIDTH, Sheet, Value, code, csv_bytes, xlsx_bytes
 from app.common.time import to_local
 from app.meetings.figures import CONTACTED, MET, Figure
 from app.meetings.models import MeetingKind
@@ -274,7 +274,7 @@ def situation_sheets(
     rows = [
         [
             s.name,
-            s.code,
+            code(s.code),
             s.county,
             s.stage.label,
             local_date(s.last_held),

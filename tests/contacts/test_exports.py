@@ -126,3 +126,61 @@ def test_vcard_escapes_and_folds():
     for line in text.split("\r\n"):
         assert len(line.encode("utf-8")) <= 75
     assert fold("x" * 80) == "x" * 75 + "\r\n " + "x" * 5
+
+
+def test_a_filtered_contact_list_downloads_as_one_vcard_file(people, as_role):
+    client = as_role("reader")
+    response = client.get("/kontakter/export.vcf?status=nuvarande")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/vcard; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert ".vcf" in response.headers["Content-Disposition"]
+    text = response.data.decode("utf-8")
+    cards = text.split("END:VCARD\r\n")
+    assert cards[-1] == "" and len(cards) - 1 == text.count("BEGIN:VCARD") == 2
+    assert "FN:Åsa Öberg\r\n" in text and "N:+Elak;" in text and "Annan" not in text
+    everyone = client.get("/kontakter/export.vcf").data.decode("utf-8")
+    assert everyone.count("BEGIN:VCARD") == everyone.count("END:VCARD") == 3
+    page = client.get("/kontakter?status=nuvarande").text
+    assert 'href="/kontakter/export.vcf?status=nuvarande"' in page
+
+
+def test_an_exported_csv_imports_back_without_the_formula_guard(people, as_role, app):
+    """Export the list, read it as the contact import does: the names come back as they were
+    typed (no leftover apostrophes), so every row matches its contact with nothing to change."""
+    from app.contacts.import_files import read_table
+    from app.contacts.importer import guess_mapping, plan_import
+
+    data = as_role("reader").get("/kontakter/export.csv").data
+    assert "'+Elak" in data.decode("utf-8-sig")  # the export guards it
+    table = read_table(data, filename="kontakter.csv", max_bytes=5_000_000, max_rows=1000)
+    cells = [cell for row in table.rows for cell in row]
+    assert not [cell for cell in cells if cell.startswith("'")]
+    assert ["+Elak", '=HYPERLINK("http://x")'] in [row[:2] for row in table.rows]
+    with app.test_request_context():
+        plan = plan_import(table.rows, guess_mapping(table.header))
+    planned = {row.name: row.action for row in plan.rows}
+    # Found (by organisation and name, or by address) with nothing new to add.
+    assert planned['=HYPERLINK("http://x") +Elak'] == planned["Åsa Öberg"] == "skip"
+
+
+def test_organisation_exports_keep_codes_as_text(seeded, as_role):
+    client = as_role("reader")
+    response = client.get("/organisationer/export.csv?typ=kommun&lan=07")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert b";07;0764;" in response.data  # Kronoberg's and Alvesta's codes, with their zeros
+    sheet = load_workbook(
+        io.BytesIO(client.get("/organisationer/export.xlsx?typ=kommun&lan=07").data)
+    ).active
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Kommunkod") + 1
+    codes = {sheet.cell(row=r, column=column).value for r in range(2, sheet.max_row + 1)}
+    assert "0764" in codes and all(isinstance(c, str) and len(c) == 4 for c in codes)
+    assert all(
+        sheet.cell(row=r, column=column).number_format == "@" for r in range(2, sheet.max_row + 1)
+    )  # a text cell that stays text when edited
+    county = header.index("Länskod") + 1
+    assert {sheet.cell(row=r, column=county).value for r in range(2, sheet.max_row + 1)} == {"07"}
+    assert sheet.cell(row=2, column=county).number_format == "@"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"

@@ -75,6 +75,8 @@ def xlsx_paths(world) -> list[str]:
         "/rapporter/lagesbild.xlsx",
         "/rapporter/tystnad.xlsx",
         "/rapporter/slutredovisning.xlsx",
+        "/moten/export.xlsx",
+        "/uppfoljningar/export.xlsx?visa=teamets",
     ]
 
 
@@ -83,6 +85,8 @@ def csv_paths(world) -> list[str]:
         "/organisationer/export.csv",
         "/kontakter/export.csv",
         f"/rapporter/sammanstallning.csv?manad={world.month}",
+        "/moten/export.csv",
+        "/uppfoljningar/export.csv?visa=teamets",
     ]
 
 

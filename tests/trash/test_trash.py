@@ -517,6 +517,7 @@ SURFACES = [
     Surface("contact", "detail", found(lambda w: f"/kontakter/{w.contact}")),
     Surface("contact", "edit", found(lambda w: f"/kontakter/{w.contact}/redigera")),
     Surface("contact", "vcard", found(lambda w: f"/kontakter/{w.contact}.vcf")),
+    Surface("contact", "vcard-list", on_page(lambda w: "/kontakter/export.vcf", CONTACT)),
     Surface(
         "contact",
         "change-organisation",
@@ -538,6 +539,8 @@ SURFACES = [
         "list-by-county",
         on_page(lambda w: f"/moten?orgtyp=kommun&lan={w.kiruna_county}", MEETING),
     ),
+    Surface("meeting", "list-csv", in_csv(lambda w: "/moten/export.csv", MEETING)),
+    Surface("meeting", "list-xlsx", in_workbook(lambda w: "/moten/export.xlsx", MEETING)),
     Surface("meeting", "search", on_page(lambda w: "/sok?q=zebrafinkmötet", MEETING)),
     Surface("meeting", "start-page-mine", on_page(lambda w: "/", MEETING)),
     Surface("meeting", "start-page-team", on_page(lambda w: "/?moten=teamet", MEETING)),
@@ -600,6 +603,16 @@ SURFACES = [
     Surface("follow_up", "mine", on_page(lambda w: "/uppfoljningar", FOLLOW_UP)),
     Surface("follow_up", "team", on_page(lambda w: "/uppfoljningar?visa=teamets", FOLLOW_UP)),
     Surface("follow_up", "this-week", on_page(lambda w: "/uppfoljningar?visa=veckan", FOLLOW_UP)),
+    Surface(
+        "follow_up",
+        "team-csv",
+        in_csv(lambda w: "/uppfoljningar/export.csv?visa=teamets", FOLLOW_UP),
+    ),
+    Surface(
+        "follow_up",
+        "team-xlsx",
+        in_workbook(lambda w: "/uppfoljningar/export.xlsx?visa=teamets", FOLLOW_UP),
+    ),
     Surface("follow_up", "start-page-due-soon", on_page(lambda w: "/", FOLLOW_UP)),
     Surface("follow_up", "meeting-page", on_page(lambda w: f"/moten/{w.meeting}", FOLLOW_UP)),
     Surface(
