@@ -12,6 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import delete
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField
 
+from app.auth.access import write_form
 from app.common.forms import Form
 from app.common.time import utcnow
 from app.extensions import db
@@ -116,6 +117,7 @@ def import_mapping(batch_id: int):
 
 
 @bp.get("/import/<int:batch_id>")
+@write_form
 def import_preview(batch_id: int):
     batch = db.get_or_404(ImportBatch, batch_id)
     if batch.status != "draft":

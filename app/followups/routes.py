@@ -16,6 +16,7 @@ from wtforms import SelectChoice
 
 from app.audit.services import history
 from app.auth.access import is_safe_next
+from app.auth.services import assignable_users
 from app.common.exceptions import EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
 from app.common.page_cache import cached_page
@@ -59,7 +60,8 @@ VIEW_LABELS = {
 
 
 def user_choices(blank: str | None = None) -> list[SelectChoice]:
-    choices = [SelectChoice(u.id, u.name) for u in meeting_services.active_users()]
+    """Who a follow-up can be given to: active users who are not readers."""
+    choices = [SelectChoice(u.id, u.name) for u in assignable_users()]
     return [SelectChoice("", blank), *choices] if blank is not None else choices
 
 
