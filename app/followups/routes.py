@@ -22,7 +22,7 @@ from app.common.forms import redisplays_on_csrf_failure, submitted_version
 from app.common.page_cache import cached_page
 from app.common.pagination import paginate
 from app.common.sections import Section, provides
-from app.common.time import local_today
+from app.common.time import local_today, utcnow
 from app.contacts.models import Contact
 from app.extensions import db
 from app.meetings import services as meeting_services
@@ -271,6 +271,7 @@ def after_meeting(meeting_id: int):
         if request.method == "GET"
         else None
     )
+    form.not_started = meeting.starts_at > utcnow()
     default_due = local_today() + timedelta(days=14)
     for row in form.follow_ups:
         row.owner.choices = user_choices()

@@ -169,6 +169,7 @@ def test_after_the_meeting_in_one_form(world, as_role, app):
     client = as_role("coordinator")
     url = f"/uppfoljningar/efter-mote/{world['meeting']}"
     page = client.get(url).text
+    assert "Ja, mötet är hållet" not in page  # it has begun: nothing to ask
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     data = {
         "outcome": "Kommunen vill ha en utbildning",
@@ -203,6 +204,46 @@ def test_after_the_meeting_in_one_form(world, as_role, app):
     assert "Dialog" in malmo_page and "Senaste genomförda möte: 2026-11-20" in malmo_page
     assert "Skicka utbildningsmaterial" in malmo_page
     assert "Dialog" in client.get(f"/kontakter/{world['anna']}").text
+
+
+def test_after_a_meeting_that_has_not_started_asks_first(world, as_role, app):
+    """A meeting whose start is still ahead is marked held only after "Ja, mötet är hållet";
+    without it the form comes back with the message at the box and nothing is stored."""
+    from datetime import timedelta
+
+    from app.common.time import utcnow
+
+    with app.app_context():
+        meeting = db.session.get(Meeting, world["meeting"])
+        meeting.starts_at = utcnow() + timedelta(days=3)
+        meeting.ends_at = meeting.starts_at + timedelta(hours=1)
+        db.session.commit()
+        version = meeting.version
+    client = as_role("coordinator")
+    url = f"/uppfoljningar/efter-mote/{world['meeting']}"
+    page = client.get(url).text
+    assert "har alltså inte hållits än" in page and "Ja, mötet är hållet" in page
+    data = {
+        "outcome": "Bra möte",
+        "version": str(version),
+        "follow_ups-0-title": "Skicka material",
+        "follow_ups-0-owner": world["me"],
+        "follow_ups-0-due_on": "2026-12-20",
+    }
+    asked = client.post(url, data=data)
+    assert asked.status_code == 200
+    error = asked.text.split('id="held_early-error"')[1].split("</p>")[0]
+    assert "Mötet har inte börjat än enligt kalendern" in error
+    assert 'aria-invalid="true"' in asked.text.split('id="held_early"')[0].rsplit("<input", 1)[1]
+    assert "Bra möte" in asked.text
+    with app.app_context():
+        assert db.session.get(Meeting, world["meeting"]).status is MeetingStatus.PLANNED
+        assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 0
+    confirmed = client.post(url, data={**data, "held_early": "y"})
+    assert confirmed.headers["Location"] == f"/moten/{world['meeting']}"
+    with app.app_context():
+        assert db.session.get(Meeting, world["meeting"]).status is MeetingStatus.HELD
+        assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 1
 
 
 def test_after_meeting_is_all_or_nothing(world, as_role, app):
