@@ -633,3 +633,28 @@ def test_readers_cannot_import(seeded, as_role):
         ).status_code
         == 403
     )
+
+
+def test_long_submits_are_marked_for_the_busy_script(seeded, as_role, app):
+    """The import's buttons and the list exports carry data-busy (what busy.js says while
+    the server works), and every page loads the script; without it they work as before."""
+    client = as_role("coordinator")
+    upload = client.get("/kontakter/import").text
+    assert "js/busy.js" in upload
+    button = re.search(r"<button[^>]*data-busy=\"([^\"]+)\"[^>]*>Läs in filen</button>", upload)
+    assert button and "Filen läses in" in button.group(1)
+    response = client.post(
+        "/kontakter/import",
+        data={"file": (io.BytesIO("Förnamn;Efternamn\r\nAnna;Ek\r\n".encode()), "k.csv")},
+    )
+    mapping = client.get(response.headers["Location"]).text
+    assert re.search(r"<button[^>]*data-busy=\"[^\"]+\"[^>]*>Förhandsgranska</button>", mapping)
+    preview = client.post(
+        response.headers["Location"], data={"first_name": "0", "last_name": "1"}
+    ).headers["Location"]
+    assert re.search(
+        r"<button[^>]*data-busy=\"Kontakterna importeras[^\"]*\"[^>]*>Importera</button>",
+        client.get(preview).text,
+    )
+    contacts = client.get("/kontakter").text
+    assert len(re.findall(r'<a href="/kontakter/export\.(?:xlsx|csv)[^"]*" data-busy=', contacts)) == 2
