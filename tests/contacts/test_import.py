@@ -199,6 +199,26 @@ class TestPlanning:
         assert names[result[9].organisation_id] == "Örebro kommun"
         assert names[result[10].organisation_id] == "Migrationsverket"
 
+    def test_a_name_as_written_is_matched_before_its_folded_form(self, registry):
+        """Håbo (0305) and Habo (0643) are two municipalities that fold to the same "habo":
+        the name as written decides; only a name neither is written as stays ambiguous."""
+        header = ["Namn", "Organisation"]
+        rows = [
+            ["A A", "Håbo kommun"],
+            ["B B", "Habo kommun"],
+            ["C C", "HÅBO"],
+            ["D D", "habo  kommun"],
+            ["E E", "Hábo kommun"],
+        ]
+        result = by_number(plan(rows, header))
+        codes = {o.id: o.municipality_code for o in db.session.scalars(select(Organisation))}
+        assert codes[result[2].organisation_id] == "0305"
+        assert codes[result[3].organisation_id] == "0643"
+        assert codes[result[4].organisation_id] == "0305"
+        assert codes[result[5].organisation_id] == "0643"
+        assert result[6].organisation_id is None
+        assert "Flera organisationer heter Hábo kommun" in result[6].reasons[0]
+
     def test_existing_contacts_are_matched_by_email_then_name(self, registry):
         malmo = db.session.scalar(select(Organisation).filter_by(municipality_code="1280"))
         by_email = create_contact(
