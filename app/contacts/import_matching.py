@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.common.text import fold
 from app.extensions import db
@@ -130,6 +131,20 @@ class OrganisationIndex:
                 )
             return None, _("Okänd organisation: %(name)s", name=name)
         return None, None
+
+
+def organisation_display_names(ids: Iterable[int]) -> dict[int, str]:
+    """Id → display name ("Socialtjänsten, Malmö kommun") of the organisations a plan's rows
+    matched, so the preview can say which one each row will get: two statements per chunk."""
+    names: dict[int, str] = {}
+    for chunk in chunks(sorted(set(ids))):
+        for organisation in db.session.scalars(
+            select(Organisation)
+            .options(selectinload(Organisation.parent))
+            .where(Organisation.id.in_(chunk))
+        ):
+            names[organisation.id] = organisation.display_name
+    return names
 
 
 def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:

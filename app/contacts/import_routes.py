@@ -19,6 +19,7 @@ from app.extensions import db
 
 from . import import_commit, importer
 from .import_files import UnreadableFile, read_table
+from .import_matching import organisation_display_names
 from .models import ImportBatch
 from .routes import bp
 
@@ -130,8 +131,17 @@ def import_preview(batch_id: int):
     shown = request.args.get("visa")
     rows = [r for r in plan.rows if r.action == shown] if shown else plan.rows
     form = ConfirmForm(data={"fingerprint": plan.fingerprint})
+    organisations = organisation_display_names(
+        r.organisation_id for r in rows if r.organisation_id is not None
+    )
     return render_template(
-        "contacts/import/preview.html", batch=batch, plan=plan, rows=rows, shown=shown, form=form
+        "contacts/import/preview.html",
+        batch=batch,
+        plan=plan,
+        rows=rows,
+        shown=shown,
+        form=form,
+        organisations=organisations,
     )
 
 

@@ -102,6 +102,8 @@ class PlannedRow:
     name: str = ""
     values: ContactValues | None = None
     organisation_id: int | None = None
+    #: What the row gave to find its organisation by (code, number or name); "" for nothing.
+    organisation_text: str = ""
     title: str = ""
     contact_id: int | None = None
 
@@ -219,14 +221,13 @@ def _read_row(
     except InvalidContact as error:
         planned.reasons.append(str(error))
         phones = []
-    organisation_id, problem = organisations.find(
-        code=_cell(row, mapping, "municipality_code"),
-        number=_cell(row, mapping, "org_number"),
-        name=_cell(row, mapping, "organisation"),
-    )
+    code, number = _cell(row, mapping, "municipality_code"), _cell(row, mapping, "org_number")
+    organisation_name = _cell(row, mapping, "organisation")
+    organisation_id, problem = organisations.find(code=code, number=number, name=organisation_name)
     if problem:
         planned.reasons.append(problem)
     planned.organisation_id = organisation_id
+    planned.organisation_text = code or number or organisation_name
     planned.title = _cell(row, mapping, "title")[:200]
     if planned.title and organisation_id is None and not problem:
         planned.reasons.append(_("Roll eller titel utan organisation"))

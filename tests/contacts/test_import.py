@@ -679,3 +679,48 @@ def test_long_submits_are_marked_for_the_busy_script(seeded, as_role, app):
     contacts = client.get("/kontakter").text
     exports = re.findall(r'<a href="/kontakter/export\.(?:xlsx|csv)[^"]*" data-busy=', contacts)
     assert len(exports) == 2
+
+
+def upload_and_preview(client, data: bytes, mapping: dict[str, str], filename="k.csv") -> str:
+    """Upload a file, choose the columns, and return the preview's URL."""
+    upload = client.post("/kontakter/import", data={"file": (io.BytesIO(data), filename)})
+    assert upload.headers["Location"].endswith("/kolumner"), upload.headers["Location"]
+    return client.post(upload.headers["Location"], data=mapping).headers["Location"]
+
+
+def organisation_cells(page: str) -> list[str]:
+    return re.findall(r'<td class="import-organisation">([^<]*)</td>', page)
+
+
+def test_the_preview_names_the_organisation_each_row_matched(seeded, as_role, app):
+    """Each row shows the organisation it will be tied to by its display name (a unit with
+    its municipality), or that none matched, or that none was given."""
+    from app.organisations.services import create_organisation
+
+    with app.app_context():
+        malmo = db.session.scalar(select(Organisation).filter_by(municipality_code="1280"))
+        create_organisation(
+            values={"name": "Familjerätten", "kind": malmo.kind, "parent_id": malmo.id}, by=None
+        )
+        db.session.commit()
+    rows = [
+        ["Förnamn", "Efternamn", "Organisation"],
+        ["Anna", "Ek", "Håbo kommun"],
+        ["Bo", "Ek", "Habo kommun"],
+        ["Cia", "Ek", "Familjerätten"],
+        ["Dan", "Ek", "Atlantis"],
+        ["Eva", "Ek", ""],
+    ]
+    client = as_role("coordinator")
+    preview_url = upload_and_preview(
+        client, as_csv(rows), {"first_name": "0", "last_name": "1", "organisation": "2"}
+    )
+    preview = client.get(preview_url).text
+    assert '<th scope="col">Organisation</th>' in preview
+    assert organisation_cells(preview) == [
+        "Håbo kommun",
+        "Habo kommun",
+        "Familjerätten, Malmö kommun",
+        "Ingen träff",
+        "Ingen angiven",
+    ]
