@@ -13,7 +13,13 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.contacts import import_commit, importer
-from app.contacts.import_files import UnreadableFile, read_table
+from app.contacts.import_files import (
+    UNDECIDED,
+    UnreadableFile,
+    encoding_samples,
+    read_table,
+    recode,
+)
 from app.contacts.models import Contact, ImportBatch
 from app.contacts.services import ContactValues, create_contact, update_contact
 from app.extensions import db
@@ -57,15 +63,30 @@ class TestReading:
         [
             (as_csv([HEADER, *ROWS], bom=True), "utf-8-sig", ";"),
             (as_csv([HEADER, *ROWS], separator=","), "utf-8", ","),
-            (as_csv([HEADER, *ROWS], encoding="cp1252"), "cp1252", ";"),
             (as_csv([HEADER, *ROWS], separator="\t"), "utf-8", "\t"),
         ],
-        ids=["utf8-bom-semicolon", "utf8-comma", "windows1252-semicolon", "tab"],
+        ids=["utf8-bom-semicolon", "utf8-comma", "tab"],
     )
     def test_every_encoding_and_separator_reads_the_same(self, data, encoding, separator):
         table = read(data)
         assert (table.header, table.rows) == (HEADER, ROWS)
         assert (table.encoding, table.separator) == (encoding, separator)
+
+    def test_a_file_that_is_not_utf8_waits_for_its_encoding(self):
+        """Windows-1252 bytes are not guessed: the table is UNDECIDED, keeps every byte, and
+        reads right in the encoding chosen, while the samples show how each choice reads."""
+        rows = [["Ort", "Namn"], ["Västerås", "Åsa Öberg – chef"]]
+        table = read(as_csv(rows, encoding="cp1252"))
+        assert (table.encoding, table.separator) == (UNDECIDED, ";")
+        assert recode([table.header, *table.rows], "cp1252") == rows
+        samples = encoding_samples([table.header, *table.rows])
+        assert samples[0] == {
+            "cp1252": "Västerås",
+            "iso-8859-1": "Västerås",
+            "utf-8": "V\ufffdster\ufffds",
+        }
+        assert samples[1]["cp1252"] == "Åsa Öberg – chef"
+        assert samples[1]["iso-8859-1"] == "Åsa Öberg \x96 chef"  # no dash in Latin-1
 
     def test_xlsx_with_numbers_and_dates(self):
         table = read(
@@ -724,3 +745,53 @@ def test_the_preview_names_the_organisation_each_row_matched(seeded, as_role, ap
         "Ingen träff",
         "Ingen angiven",
     ]
+
+
+def test_a_cp1252_file_asks_for_its_encoding_and_then_previews_right(seeded, as_role, app):
+    """Not UTF-8: the user is asked (in Swedish, with examples) instead of shown mojibake;
+    nothing can be mapped or previewed before; after choosing, the preview is right."""
+    rows = [["Förnamn", "Efternamn", "Organisation"], ["Åsa", "Öberg", "Västerås"]]
+    client = as_role("coordinator")
+    upload = client.post(
+        "/kontakter/import",
+        data={"file": (io.BytesIO(as_csv(rows, encoding="cp1252")), "kontakter.csv")},
+    )
+    question_url = upload.headers["Location"]
+    assert question_url.endswith("/teckenkodning")
+    batch_url = question_url.removesuffix("/teckenkodning")
+    # No step can skip the question.
+    assert client.get(batch_url + "/kolumner").headers["Location"] == question_url
+    assert client.get(batch_url).headers["Location"] == question_url
+    question = client.get(question_url).text
+    assert "Vilken teckenkodning har filen?" in question
+    assert "inte sparad som UTF-8" in question
+    for label in ("Windows-1252 (Excel på Windows)", "ISO-8859-1 (Latin-1)", "UTF-8"):
+        assert label in question
+    assert '<td data-encoding="cp1252">Västerås</td>' in question
+    assert '<td data-encoding="utf-8">V\ufffdster\ufffds</td>' in question
+    mapping_url = client.post(question_url, data={"encoding": "cp1252"}).headers["Location"]
+    assert mapping_url == batch_url + "/kolumner"
+    assert client.get(question_url).headers["Location"] == mapping_url  # asked once
+    mapping = client.get(mapping_url).text
+    assert '<option selected value="0">Förnamn' in mapping  # the header is guessed again
+    client.post(mapping_url, data={"first_name": "0", "last_name": "1", "organisation": "2"})
+    preview = client.get(batch_url).text
+    assert "Åsa Öberg" in preview
+    assert organisation_cells(preview) == ["Västerås kommun"]
+    assert "Ã" not in preview and "\ufffd" not in preview
+
+
+def test_an_undecided_file_cannot_be_committed(seeded, as_role, app):
+    client = as_role("coordinator")
+    upload = client.post(
+        "/kontakter/import",
+        data={"file": (io.BytesIO("Namn\r\nGöran\r\n".encode("cp1252")), "k.csv")},
+    )
+    batch_id = int(upload.headers["Location"].split("/")[-2])
+    with app.app_context():
+        from app.contacts.models import ImportBatch
+
+        batch = db.session.get(ImportBatch, batch_id)
+        assert batch.encoding == UNDECIDED
+        with pytest.raises(importer.ImportNotPossible, match="teckenkodning"):
+            import_commit.commit_import(batch, expected="", skip_errors=True, by=None)
