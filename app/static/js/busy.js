@@ -68,8 +68,9 @@
       return;
     }
     form.setAttribute("data-busy-sent", "true");
-    // Disabled after the browser has collected the form, so the submission is unchanged.
-    window.setTimeout(function () { markBusy(submitter); }, 0);
+    // At once: a page waiting for its next one runs no more timers. (The form data is
+    // collected after this event, so a busy button must not carry a name the server reads.)
+    markBusy(submitter);
   });
 
   document.addEventListener("click", function (event) {
