@@ -3,8 +3,12 @@
 Every view needs a signed-in, active user unless it is marked `@public`. Readers may look at
 everything and change nothing: every request with a state-changing method from a reader is
 refused with 403, except for the few views marked `@readers_may_post` (logging out, their own
-password and language). Views for one role use `@role_required(...)`. Because the rules live
-in one `before_request` hook, a new route is protected without anyone remembering to.
+password and language). A reader cannot open a write form either: a view whose URL also
+accepts a write (a create or edit form, GET and POST on one URL) or one marked `@write_form`
+(a step of a write that is shown with GET, such as an import's preview) answers 403 to a
+reader's GET too, before anything is typed into it. Views for one role use
+`@role_required(...)`. Because the rules live in one `before_request` hook, a new route is
+protected without anyone remembering to.
 """
 
 from __future__ import annotations
@@ -41,6 +45,29 @@ def readers_may_post(view: View) -> View:
     return view
 
 
+def write_form(view: View) -> View:
+    """Mark a GET-only view that belongs to a write (a step readers never reach)."""
+    view.write_form = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_write_form(endpoint: str | None) -> bool:
+    """True if readers may not even open this endpoint: its URL takes a write method (a form
+    that posts to itself) or it is marked `@write_form`, and it is not one of the reader's
+    own-account views (`@readers_may_post`)."""
+    if endpoint is None:
+        return False
+    view = current_app.view_functions.get(endpoint)
+    if view is None or getattr(view, "readers_may_post", False):
+        return False
+    if getattr(view, "write_form", False):
+        return True
+    return any(
+        rule.methods is not None and bool(rule.methods - SAFE_METHODS)
+        for rule in current_app.url_map.iter_rules(endpoint)
+    )
+
+
 def role_required(*roles: Role) -> Callable[[View], View]:
     """Let only users with one of `roles` reach the view; others get 403."""
 
@@ -68,9 +95,9 @@ def enforce_access() -> Any:
     if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
         return redirect(url_for("auth.change_password"))
     if (
-        request.method not in SAFE_METHODS
-        and not current_user.can_edit
+        not current_user.can_edit
         and not getattr(view, "readers_may_post", False)
+        and (request.method not in SAFE_METHODS or is_write_form(request.endpoint))
     ):
         abort(403)
     return None

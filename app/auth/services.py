@@ -53,6 +53,22 @@ class LoginThrottled(DomainError):
         return f"retry after {self.retry_after}"
 
 
+def assignable_users() -> list[User]:
+    """The users work can be given to (a follow-up's owner, a meeting's responsible person
+    and team): active and allowed to edit. Readers only look, so they are never offered."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.active, User.role != Role.READER).order_by(User.name)
+        )
+    )
+
+
+def assignable_user(user_id: int) -> User | None:
+    """The user with this id if work can be given to them (see `assignable_users`), else None."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active and user.can_edit else None
+
+
 @functools.cache
 def dummy_hash(method: str) -> str:
     """Checked when no account matches, so an unknown e-mail costs as much as a wrong

@@ -27,6 +27,7 @@ from app.common.time import utcnow
 from app.extensions import db
 from app.organisations.models import Organisation
 
+from .import_files import UNDECIDED
 from .import_matching import (
     KnownAddress,
     KnownAffiliation,
@@ -51,14 +52,21 @@ from .services import ContactValues, clean_emails, clean_phones, contact_snapsho
 
 
 def start_import(
-    *, filename: str, header: list[str], rows: list[list[str]], by: Actor
+    *,
+    filename: str,
+    header: list[str],
+    rows: list[list[str]],
+    by: Actor,
+    encoding: str | None = None,
 ) -> ImportBatch:
-    """Keep an uploaded file as a draft with a guessed mapping."""
+    """Keep an uploaded file as a draft with a guessed mapping (guessed again once the
+    encoding of an UNDECIDED file is chosen)."""
     batch = ImportBatch(
         filename=filename[:255],
         header=header,
         rows=rows,
-        mapping=guess_mapping(header),
+        mapping={} if encoding == UNDECIDED else guess_mapping(header),
+        encoding=encoding,
         created_by_id=by.id,
         created_by_name=by.name,
     )
@@ -76,6 +84,8 @@ def commit_import(batch: ImportBatch, *, expected: str, skip_errors: bool, by: A
     """
     if batch.status != "draft":
         raise ImportNotPossible(_("Importen är redan genomförd."))
+    if batch.encoding == UNDECIDED:
+        raise ImportNotPossible(_("Välj först vilken teckenkodning filen har."))
     plan = plan_import(batch.rows, batch.mapping)
     if plan.fingerprint != expected:
         raise ImportNotPossible(

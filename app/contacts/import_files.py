@@ -1,10 +1,16 @@
 """Reading contact files the way people actually have them. Pure: bytes in, rows out.
 
-CSV in UTF-8 (with or without BOM) or Windows-1252 (Excel's "CSV" on Swedish Windows),
-separated by semicolons, commas or tabs; or an Excel workbook (first sheet). Every cell
+CSV separated by semicolons, commas or tabs; or an Excel workbook (first sheet). Every cell
 comes back as stripped text: dates as YYYY-MM-DD, whole numbers without ".0", and without
 the apostrophe this app's exports put before a formula-like text (`undefuse`), so an exported
 list imports back as it was.
+
+A CSV in UTF-8 (with or without BOM) is read at once. Any other file's encoding cannot be
+known from its bytes (Windows-1252, Excel's "CSV" on Swedish Windows, and ISO-8859-1 accept
+the same bytes and differ in some letters), so guessing would show some people mojibake:
+such a table comes back with the encoding UNDECIDED and each byte as the Latin-1 character
+of the same number, which loses nothing, and `recode` turns it into text once the user has
+chosen among CHOOSABLE_ENCODINGS, comparing `encoding_samples`.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -24,6 +31,14 @@ from app.common.text import remove_control_characters
 
 XLSX_MAGIC = b"PK\x03\x04"
 SEPARATORS = (";", ",", "\t")
+#: A CSV that is not UTF-8, read before the user has said which encoding it has.
+UNDECIDED = "undecided"
+#: What a user may choose for a CSV that is not UTF-8 (Python codec → label), likeliest first.
+CHOOSABLE_ENCODINGS = {
+    "cp1252": _l("Windows-1252 (Excel på Windows)"),
+    "iso-8859-1": _l("ISO-8859-1 (Latin-1)"),
+    "utf-8": _l("UTF-8"),
+}
 
 
 class UnreadableFile(ValueError):
@@ -41,22 +56,46 @@ class Table:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (BOM or not) first, else Windows-1252."""
+    """Text and encoding name: UTF-8 (BOM or not); anything else UNDECIDED, each byte as
+    the Latin-1 character of the same number (see the module docstring)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            data = data[3:]
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        raise UnreadableFile(
-            _(
-                "Filen har en teckenkodning som inte går att läsa. "
-                "Spara den som UTF-8 eller från Excel."
-            )
-        ) from None
+        return data.decode("latin-1"), UNDECIDED
+
+
+def recode_cell(raw: str, encoding: str) -> str:
+    """A cell read as UNDECIDED, as text in `encoding`, cleaned like every cell. A byte the
+    encoding has no letter for becomes "\ufffd" rather than an error, so the user sees it."""
+    text = raw.encode("latin-1").decode(encoding, errors="replace")
+    return remove_control_characters(undefuse(text)).strip()
+
+
+def recode(rows: list[list[str]], encoding: str) -> list[list[str]]:
+    """Rows read as UNDECIDED, as text in the encoding the user chose."""
+    if encoding not in CHOOSABLE_ENCODINGS:
+        raise ValueError(encoding)
+    return [[recode_cell(cell, encoding) for cell in row] for row in rows]
+
+
+def encoding_samples(rows: list[list[str]], limit: int = 4) -> list[dict[str, str]]:
+    """A few cells of a table read as UNDECIDED that have letters outside ASCII, as each
+    choosable encoding reads them: the user picks the one where the names look right."""
+    cells: list[str] = []
+    for row in rows:
+        for cell in row:
+            if not cell.isascii() and cell not in cells:
+                cells.append(cell)
+                if len(cells) == limit:
+                    break
+        if len(cells) == limit:
+            break
+    return [{code: recode_cell(cell, code) for code in CHOOSABLE_ENCODINGS} for cell in cells]
 
 
 def sniff_separator(first_line: str) -> str:
@@ -112,9 +151,11 @@ def read_csv(data: bytes, *, max_rows: int) -> Table:
     separator = sniff_separator(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     rows: list[list[str]] = []
+    # Undecided cells are kept byte for byte (as Latin-1) and cleaned by `recode`.
+    undecided = encoding == UNDECIDED
     try:
         for row in reader:
-            rows.append([remove_control_characters(undefuse(cell)).strip() for cell in row])
+            rows.append(row if undecided else [remove_control_characters(undefuse(c)).strip() for c in row])
             if len(rows) > max_rows + 1:
                 raise UnreadableFile(too_many_rows(max_rows))
     except csv.Error as error:

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.common.text import fold
 from app.extensions import db
@@ -34,14 +35,23 @@ def normalise_municipality_code(text: str) -> str | None:
     return RENUMBERED_MUNICIPALITIES.get(code, code)
 
 
+def exact_key(text: str) -> str:
+    """A name compared as written: case and spacing aside, but with its diacritics, so that
+    "Håbo kommun" and "Habo kommun" (two municipalities) stay apart."""
+    return " ".join(text.split()).casefold()
+
+
 class OrganisationIndex:
-    """Every organisation, findable by code, organisation number and (folded) name."""
+    """Every organisation, findable by code, organisation number and name. A name is looked
+    up as written first (diacritics kept), and only then folded without them ("Malmo" finds
+    Malmö), because folding makes different names equal: Håbo and Habo are both "habo"."""
 
     SUFFIXES = (" kommun", " kommuns", " stad", " kommunen")
 
     def __init__(self) -> None:
         self.by_code: dict[str, int] = {}
         self.by_number: dict[str, list[int]] = defaultdict(list)
+        self.by_exact_name: dict[str, set[int]] = defaultdict(set)
         self.by_name: dict[str, set[int]] = defaultdict(set)
         rows = db.session.execute(
             select(
@@ -63,23 +73,29 @@ class OrganisationIndex:
                     self.by_number[row.org_number].insert(0, row.id)
                 else:
                     self.by_number[row.org_number].append(row.id)
-            keys = {fold(row.name), fold(row.short_name or "")}
+            written = [row.name, row.short_name or ""]
             if row.parent_id in names:
-                keys.add(fold(f"{row.name}, {names[row.parent_id]}"))
-                keys.add(fold(f"{row.name} {names[row.parent_id]}"))
-            for key in list(keys):
-                for suffix in self.SUFFIXES:
-                    if key.endswith(suffix):
-                        keys.add(key.removesuffix(suffix))
-            for key in keys:
-                if key:
-                    self.by_name[key].add(row.id)
+                written += [
+                    f"{row.name}, {names[row.parent_id]}",
+                    f"{row.name} {names[row.parent_id]}",
+                ]
+            for index, normalise in ((self.by_exact_name, exact_key), (self.by_name, fold)):
+                for key in self.with_suffixes_removed([normalise(text) for text in written]):
+                    index[key].add(row.id)
 
     @classmethod
-    def keys_for(cls, name: str) -> list[str]:
-        """The folded name as written, then without "kommun", "stad" …"""
-        key = fold(name)
-        return [key] + [key.removesuffix(s) for s in cls.SUFFIXES if key.endswith(s)]
+    def with_suffixes_removed(cls, keys: list[str]) -> list[str]:
+        """The keys, then each without "kommun", "stad" …; no empty ones."""
+        stems = [k.removesuffix(s) for k in keys for s in cls.SUFFIXES if k.endswith(s)]
+        return [k for k in dict.fromkeys(keys + stems) if k]
+
+    def named(self, name: str) -> set[int]:
+        """The organisations with this name: as written if any is, else folded."""
+        for index, normalise in ((self.by_exact_name, exact_key), (self.by_name, fold)):
+            for key in self.with_suffixes_removed([normalise(name)]):
+                if matches := index.get(key):
+                    return matches
+        return set()
 
     def find(self, *, code: str, number: str, name: str) -> tuple[int | None, str | None]:
         """The organisation's id, or None with the reason it was not found. A code or an
@@ -104,11 +120,7 @@ class OrganisationIndex:
                 return found[0], None
             return None, _("Okänt organisationsnummer: %(n)s", n=number)
         if name:
-            matches: set[int] = set()
-            for key in self.keys_for(name):
-                matches = self.by_name.get(key, set())
-                if matches:
-                    break
+            matches = self.named(name)
             if len(matches) == 1:
                 return next(iter(matches)), None
             if len(matches) > 1:
@@ -119,6 +131,20 @@ class OrganisationIndex:
                 )
             return None, _("Okänd organisation: %(name)s", name=name)
         return None, None
+
+
+def organisation_display_names(ids: Iterable[int]) -> dict[int, str]:
+    """Id → display name ("Socialtjänsten, Malmö kommun") of the organisations a plan's rows
+    matched, so the preview can say which one each row will get: two statements per chunk."""
+    names: dict[int, str] = {}
+    for chunk in chunks(sorted(set(ids))):
+        for organisation in db.session.scalars(
+            select(Organisation)
+            .options(selectinload(Organisation.parent))
+            .where(Organisation.id.in_(chunk))
+        ):
+            names[organisation.id] = organisation.display_name
+    return names
 
 
 def chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:

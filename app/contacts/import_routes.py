@@ -1,4 +1,5 @@
-"""The contact import, step by step: upload → map columns → preview → confirm; and revert."""
+"""The contact import, step by step: upload → (choose the encoding of a CSV that is not
+UTF-8) → map columns → preview → confirm; and revert."""
 
 from __future__ import annotations
 
@@ -10,14 +11,22 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import delete
-from wtforms import BooleanField, HiddenField, SelectChoice, SelectField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField
 
+from app.auth.access import write_form
 from app.common.forms import Form
 from app.common.time import utcnow
 from app.extensions import db
 
 from . import import_commit, importer
-from .import_files import UnreadableFile, read_table
+from .import_files import (
+    CHOOSABLE_ENCODINGS,
+    UNDECIDED,
+    UnreadableFile,
+    encoding_samples,
+    read_table,
+)
+from .import_matching import organisation_display_names
 from .models import ImportBatch
 from .routes import bp
 
@@ -27,6 +36,14 @@ DRAFT_LIFETIME = timedelta(days=1)
 
 class UploadForm(Form):
     file = FileField(_l("Fil"), validators=[FileRequired(message=_l("Välj en fil att importera."))])
+
+
+def encoding_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, str(label)) for code, label in CHOOSABLE_ENCODINGS.items()]
+
+
+class EncodingForm(Form):
+    encoding = RadioField(_l("Teckenkodning"), choices=encoding_choices, default="cp1252")
 
 
 class ConfirmForm(Form):
@@ -87,17 +104,47 @@ def import_upload():
                 header=table.header,
                 rows=table.rows,
                 by=current_user,
+                encoding=table.encoding,
             )
             db.session.commit()
-            return redirect(url_for(".import_mapping", batch_id=batch.id))
+            return redirect(next_step(batch))
     return render_template(
         "contacts/import/upload.html", form=form, imports=import_commit.recent_imports()
+    )
+
+
+def next_step(batch: ImportBatch) -> str:
+    """Where a draft goes on: the encoding question while it is open, else the columns."""
+    if batch.encoding == UNDECIDED:
+        return url_for(".import_encoding", batch_id=batch.id)
+    return url_for(".import_mapping", batch_id=batch.id)
+
+
+@bp.route("/import/<int:batch_id>/teckenkodning", methods=["GET", "POST"])
+def import_encoding(batch_id: int):
+    """A CSV that is not UTF-8: the user chooses its encoding, comparing how each reads."""
+    batch = draft_or_404(batch_id)
+    if batch.encoding != UNDECIDED:
+        return redirect(next_step(batch))
+    form = EncodingForm()
+    if form.validate_on_submit():
+        importer.choose_encoding(batch, encoding=form.encoding.data)
+        db.session.commit()
+        return redirect(next_step(batch))
+    return render_template(
+        "contacts/import/encoding.html",
+        form=form,
+        batch=batch,
+        samples=encoding_samples([batch.header, *batch.rows]),
+        encodings=CHOOSABLE_ENCODINGS,
     )
 
 
 @bp.route("/import/<int:batch_id>/kolumner", methods=["GET", "POST"])
 def import_mapping(batch_id: int):
     batch = draft_or_404(batch_id)
+    if batch.encoding == UNDECIDED:
+        return redirect(next_step(batch))
     form_class = mapping_form(batch)
     form = form_class(data={k: str(v) for k, v in batch.mapping.items()})
     if form.validate_on_submit():
@@ -116,6 +163,7 @@ def import_mapping(batch_id: int):
 
 
 @bp.get("/import/<int:batch_id>")
+@write_form
 def import_preview(batch_id: int):
     batch = db.get_or_404(ImportBatch, batch_id)
     if batch.status != "draft":
@@ -124,12 +172,23 @@ def import_preview(batch_id: int):
             batch=batch,
             touched=import_commit.changed_since(batch) if batch.status == "committed" else [],
         )
+    if batch.encoding == UNDECIDED:
+        return redirect(next_step(batch))
     plan = importer.plan_import(batch.rows, batch.mapping)
     shown = request.args.get("visa")
     rows = [r for r in plan.rows if r.action == shown] if shown else plan.rows
     form = ConfirmForm(data={"fingerprint": plan.fingerprint})
+    organisations = organisation_display_names(
+        r.organisation_id for r in rows if r.organisation_id is not None
+    )
     return render_template(
-        "contacts/import/preview.html", batch=batch, plan=plan, rows=rows, shown=shown, form=form
+        "contacts/import/preview.html",
+        batch=batch,
+        plan=plan,
+        rows=rows,
+        shown=shown,
+        form=form,
+        organisations=organisations,
     )
 
 

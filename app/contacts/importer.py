@@ -1,5 +1,6 @@
-"""Planning a contact import: guess the column mapping and classify every row. Applying
-and reverting are in import_commit.py.
+"""Planning a contact import: read a file that is not UTF-8 in the encoding the user chose,
+guess the column mapping and classify every row. Applying and reverting are in
+import_commit.py.
 
 A plan classifies each row as create, update, skip or error, with the reasons, and writes
 nothing. Matching: organisations by kommunkod, organisation number or name; existing
@@ -20,7 +21,9 @@ from flask_babel import lazy_gettext as _l
 from app.common.exceptions import DomainError
 from app.common.text import fold
 
+from .import_files import UNDECIDED, recode
 from .import_matching import KnownContact, OrganisationIndex, existing_contacts
+from .models import ImportBatch
 from .services import (
     ContactValues,
     InvalidContact,
@@ -102,6 +105,8 @@ class PlannedRow:
     name: str = ""
     values: ContactValues | None = None
     organisation_id: int | None = None
+    #: What the row gave to find its organisation by (code, number or name); "" for nothing.
+    organisation_text: str = ""
     title: str = ""
     contact_id: int | None = None
 
@@ -152,6 +157,16 @@ def guess_mapping(header: Sequence[str]) -> dict[str, int]:
     if "first_name" in mapping and "last_name" in mapping:
         mapping.pop("full_name", None)
     return mapping
+
+
+def choose_encoding(batch: ImportBatch, *, encoding: str) -> None:
+    """Read a draft whose file was not UTF-8 in the encoding the user chose."""
+    if batch.status != "draft" or batch.encoding != UNDECIDED:
+        raise ImportNotPossible(_("Filens teckenkodning är redan vald."))
+    batch.header = recode([batch.header], encoding)[0]
+    batch.rows = recode(batch.rows, encoding)
+    batch.encoding = encoding
+    batch.mapping = guess_mapping(batch.header)
 
 
 # --- Planning --------------------------------------------------------------------------------
@@ -219,14 +234,13 @@ def _read_row(
     except InvalidContact as error:
         planned.reasons.append(str(error))
         phones = []
-    organisation_id, problem = organisations.find(
-        code=_cell(row, mapping, "municipality_code"),
-        number=_cell(row, mapping, "org_number"),
-        name=_cell(row, mapping, "organisation"),
-    )
+    code, number = _cell(row, mapping, "municipality_code"), _cell(row, mapping, "org_number")
+    organisation_name = _cell(row, mapping, "organisation")
+    organisation_id, problem = organisations.find(code=code, number=number, name=organisation_name)
     if problem:
         planned.reasons.append(problem)
     planned.organisation_id = organisation_id
+    planned.organisation_text = code or number or organisation_name
     planned.title = _cell(row, mapping, "title")[:200]
     if planned.title and organisation_id is None and not problem:
         planned.reasons.append(_("Roll eller titel utan organisation"))

@@ -177,6 +177,10 @@ class ImportBatch(db.Model):
     rows: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
     mapping: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    #: How the file was read ("utf-8", "xlsx", the encoding the user chose …); "undecided"
+    #: while a CSV that is not UTF-8 waits for the user to choose (its cells then hold the
+    #: bytes as Latin-1, see import_files.py); None for imports from before it was kept.
+    encoding: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_by_name: Mapped[str] = mapped_column(String(200), default="")

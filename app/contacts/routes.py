@@ -59,6 +59,13 @@ def chosen_organisation(organisation_id: int | None) -> Organisation | None:
     return organisation
 
 
+def show_at_field(form, error: services.InvalidContact) -> None:
+    """The service's message next to the field it is about (with aria-describedby and
+    aria-invalid, see _macros/forms.html) and in the summary; above the form otherwise."""
+    target = form._fields.get(error.field) if error.field else None
+    (target.errors if target is not None else form.form_errors).append(str(error))
+
+
 def list_filters() -> tuple[ContactFilterForm, services.ContactFilter]:
     """The list's filter form from the query string, and the filters it means."""
     form = ContactFilterForm(request.args)
@@ -180,7 +187,7 @@ def create():
                 by=current_user,
             )
         except services.InvalidContact as error:
-            flash(str(error), "error")
+            show_at_field(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s är skapad.", name=contact.full_name), "success")
@@ -220,7 +227,7 @@ def edit(contact_id: int):
             conflict_rows = conflicting_fields(form, form_values(conflict.current))
             form.version.data = conflict.current.version
         except services.InvalidContact as error:
-            flash(str(error), "error")
+            show_at_field(form, error)
         else:
             db.session.commit()
             flash(_("Ändringarna är sparade."), "success")
@@ -297,7 +304,7 @@ def change_organisation(contact_id: int):
                 by=current_user,
             )
         except services.InvalidContact as error:
-            flash(str(error), "error")
+            show_at_field(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s har bytt organisation.", name=contact.full_name), "success")

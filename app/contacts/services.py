@@ -29,7 +29,13 @@ MAX_TAG_LENGTH = 60
 
 
 class InvalidContact(DomainError):
-    """A value the directory does not accept; the message says which and why."""
+    """A value the directory does not accept; the message says which and why. `field` names
+    the value it is about ("emails", "phones", "first_name", "organisation_id"), so a form can
+    show the message at that field; None when it concerns the whole."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -62,7 +68,7 @@ def clean_emails(values: list[str]) -> list[str]:
         try:
             address = normalise_email(value, message=email_message())
         except InvalidValue as error:
-            raise InvalidContact(f"{value.strip()}: {error}") from None
+            raise InvalidContact(f"{value.strip()}: {error}", field="emails") from None
         if address not in cleaned:
             cleaned.append(address)
     return cleaned
@@ -77,7 +83,7 @@ def clean_phones(values: list[str]) -> list[str]:
         try:
             number = normalise_phone(value, message=phone_message())
         except InvalidValue as error:
-            raise InvalidContact(f"{value.strip()}: {error}") from None
+            raise InvalidContact(f"{value.strip()}: {error}", field="phones") from None
         if number not in cleaned:
             cleaned.append(number)
     return cleaned
@@ -111,7 +117,7 @@ def contact_snapshot(contact: Contact) -> dict[str, Any]:
 
 def _apply(contact: Contact, values: ContactValues) -> None:
     if not values.first_name.strip() and not values.last_name.strip():
-        raise InvalidContact(_("Ange för- eller efternamn."))
+        raise InvalidContact(_("Ange för- eller efternamn."), field="first_name")
     contact.first_name = values.first_name.strip()
     contact.last_name = values.last_name.strip()
     contact.notes = values.notes.strip()
@@ -144,7 +150,9 @@ def create_contact(
             Affiliation(organisation=organisation, title=title.strip(), started_on=started_on)
         )
     elif title.strip():
-        raise InvalidContact(_("Välj organisation för rollen eller titeln."))
+        raise InvalidContact(
+            _("Välj organisation för rollen eller titeln."), field="organisation_id"
+        )
     db.session.flush()
     changes = diff({}, contact_snapshot(contact))
     if organisation is not None:

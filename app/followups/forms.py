@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     FormField,
@@ -11,7 +12,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from app.common.forms import (
     Form,
@@ -64,7 +65,22 @@ class NewFollowUpRow(Form):
 
 
 class AfterMeetingForm(Form):
+    """Marks the meeting held. For a meeting that has not started yet (a click on the wrong
+    meeting, or a form opened too early) the user must tick `held_early` first; the view sets
+    `not_started` before validating."""
+
     outcome = note_field(_l("Resultat"), max_chars=20000)
     notes = note_field(_l("Anteckningar"), max_chars=50000)
     follow_ups = FieldList(FormField(NewFollowUpRow), min_entries=3, max_entries=10)
+    held_early = BooleanField(_l("Ja, mötet är hållet"))
     version = HiddenField()
+    not_started = False
+
+    def validate_held_early(self, field: BooleanField) -> None:
+        if self.not_started and not field.data:
+            raise ValidationError(
+                _l(
+                    "Mötet har inte börjat än enligt kalendern. Kryssa i ”Ja, mötet är hållet” "
+                    "om det ändå är hållet; annars avbryt."
+                )
+            )

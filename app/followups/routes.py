@@ -16,12 +16,13 @@ from wtforms import SelectChoice
 
 from app.audit.display import shown_history
 from app.auth.access import is_safe_next
+from app.auth.services import assignable_users
 from app.common.exceptions import EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
 from app.common.page_cache import cached_page
 from app.common.pagination import paginate
 from app.common.sections import Section, provides
-from app.common.time import local_today
+from app.common.time import local_today, utcnow
 from app.contacts.models import Contact
 from app.extensions import db
 from app.meetings import services as meeting_services
@@ -48,7 +49,8 @@ VIEW_LABELS = {
 
 
 def user_choices(blank: str | None = None) -> list[SelectChoice]:
-    choices = [SelectChoice(u.id, u.name) for u in meeting_services.active_users()]
+    """Who a follow-up can be given to: active users who are not readers."""
+    choices = [SelectChoice(u.id, u.name) for u in assignable_users()]
     return [SelectChoice("", blank), *choices] if blank is not None else choices
 
 
@@ -266,6 +268,7 @@ def after_meeting(meeting_id: int):
         if request.method == "GET"
         else None
     )
+    form.not_started = meeting.starts_at > utcnow()
     default_due = local_today() + timedelta(days=14)
     for row in form.follow_ups:
         row.owner.choices = user_choices()

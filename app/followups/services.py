@@ -16,7 +16,7 @@ from sqlalchemy import CompoundSelect, Select, select, union
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import Action, Actor, diff, record, snapshot
-from app.auth.models import User
+from app.auth.services import assignable_user
 from app.common.exceptions import DomainError, EditConflict
 from app.common.time import week_bounds
 from app.contacts.models import Contact
@@ -58,9 +58,8 @@ class FollowUpValues:
 
 
 def _check_owner(owner_id: int) -> None:
-    owner = db.session.get(User, owner_id)
-    if owner is None or not owner.active:
-        raise InvalidFollowUp(_("Ansvarig måste vara en aktiv användare."))
+    if assignable_user(owner_id) is None:
+        raise InvalidFollowUp(_("Ansvarig måste vara en aktiv användare som inte är läsare."))
 
 
 def _check(values: FollowUpValues, *, today: date) -> None:

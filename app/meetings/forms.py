@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from app.auth.services import assignable_users
 from app.common.forms import (
     FilterForm,
     Form,
@@ -44,7 +45,7 @@ from .models import (
     MeetingStatus,
     Perspective,
 )
-from .services import active_users, contact_choices
+from .services import contact_choices
 
 LINK_MESSAGE = _l("Ange en länk som börjar med http:// eller https://.")
 
@@ -141,7 +142,8 @@ class MeetingForm(Form):
 
 
 def fill_meeting_choices(form: MeetingForm) -> None:
-    """The pickers: organisations, contacts at the chosen ones, active team members."""
+    """The pickers: organisations, contacts at the chosen ones, team members who may be
+    given work (active, not readers)."""
     form.organisations.choices = organisation_choices(active_organisations(), blank="")[1:]
     contacts = contact_choices(form.organisations.data or [], form.contacts.data or [])
     form.contacts.choices = [
@@ -153,7 +155,7 @@ def fill_meeting_choices(form: MeetingForm) -> None:
         )
         for c in contacts
     ]
-    users = active_users()
+    users = assignable_users()
     form.responsible.choices = [SelectChoice("", _("Välj ansvarig"))] + [
         SelectChoice(u.id, u.name) for u in users
     ]

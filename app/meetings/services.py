@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import Action, Actor, diff, plain, record
 from app.auth.models import User
+from app.auth.services import assignable_user
 from app.common.exceptions import DomainError, EditConflict
 from app.common.labels import labels_named
 from app.common.time import (
@@ -181,8 +182,10 @@ def snapshot(meeting: Meeting) -> dict[str, Any]:
 
 
 def _active_user(user_id: int, message: str) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or not user.active:
+    """A user who may be responsible for or take part in a meeting for the team: active,
+    and not a reader (see auth.services.assignable_user)."""
+    user = assignable_user(user_id)
+    if user is None:
         raise InvalidMeeting(message)
     return user
 
@@ -199,7 +202,7 @@ def _apply(meeting: Meeting, values: MeetingValues) -> None:
             _("Ett möte kan vara högst %(days)d dagar långt.", days=MAX_MEETING_DAYS)
         )
     responsible = _active_user(
-        values.responsible_id, _("Den ansvariga måste vara en aktiv användare.")
+        values.responsible_id, _("Den ansvariga måste vara en aktiv användare som inte är läsare.")
     )
     organisations = list(
         db.session.scalars(select(Organisation).where(Organisation.id.in_(values.organisation_ids)))
@@ -208,7 +211,7 @@ def _apply(meeting: Meeting, values: MeetingValues) -> None:
         raise InvalidMeeting(_("En vald organisation finns inte."))
     contacts = list(db.session.scalars(select(Contact).where(Contact.id.in_(values.contact_ids))))
     team = [
-        _active_user(i, _("Deltagare i teamet måste vara aktiva användare."))
+        _active_user(i, _("Deltagare i teamet måste vara aktiva användare som inte är läsare."))
         for i in dict.fromkeys(values.team_ids)
     ]
     if responsible not in team:
@@ -356,6 +359,8 @@ def contact_choices(organisation_ids: list[int], selected_ids: list[int]) -> lis
 
 
 def active_users() -> list[User]:
+    """Every active user, readers too: for filters over what people did. Choices of who does
+    something are `auth.services.assignable_users`."""
     return list(db.session.scalars(select(User).where(User.active).order_by(User.name)))
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
 import pytest
+from werkzeug.exceptions import HTTPException
 
 from app import create_app
 from app.auth.access import is_safe_next
@@ -60,6 +64,15 @@ def example_rows(seeded, users):
 
 GET_RULES = [r for r in RULES if "GET" in r.methods]
 WRITE_RULES = [(r, m) for r in RULES for m in sorted(r.methods - SAFE_METHODS)]
+#: GET pages that are steps of a write without posting to themselves.
+WRITE_STEPS = {"contacts.import_preview"}
+#: Forms a reader must not even open: every GET page whose URL also takes a write (create and
+#: edit forms post to themselves), and the write steps; their own account's forms excepted.
+WRITE_FORMS = {
+    r.endpoint
+    for r in GET_RULES
+    if r.methods - SAFE_METHODS and r.endpoint not in READER_WRITES | PUBLIC_ENDPOINTS
+} | WRITE_STEPS
 
 
 @pytest.mark.parametrize("rule", GET_RULES, ids=lambda r: r.endpoint)
@@ -109,7 +122,7 @@ def test_reader_sees_every_non_admin_page(as_role, rule):
     response = as_role("reader").get(example_path(rule))
     response.close()
     admin_page = rule.endpoint.startswith("auth.") and rule.rule.startswith("/admin")
-    if admin_page or rule.endpoint in STAFF_PAGES:
+    if admin_page or rule.endpoint in STAFF_PAGES | WRITE_FORMS:
         assert response.status_code == 403
     elif rule.endpoint == "auth.login":
         assert response.status_code == 302  # already logged in: on to the start page
@@ -141,6 +154,87 @@ def test_an_id_the_user_may_not_reach_answers_like_one_that_does_not_exist(as_ro
 def test_reader_finds_no_edit_controls_on_start_page(as_role):
     page = as_role("reader").get("/").text
     assert "/admin/" not in page
+
+
+def test_the_write_forms_are_the_create_and_edit_pages():
+    """The set the reader walk refuses is what a person calls a form (a guard against the
+    walk silently refusing nothing)."""
+    assert {
+        "contacts.create",
+        "contacts.edit",
+        "meetings.create",
+        "meetings.edit",
+        "followups.create",
+        "followups.edit",
+        "followups.after_meeting",
+        "organisations.create",
+        "organisations.edit",
+        "organisations.engagement",
+        "contacts.import_upload",
+        "contacts.import_preview",
+        "calendar.import_invite",
+    } <= WRITE_FORMS
+
+
+@pytest.mark.parametrize("endpoint", sorted(WRITE_FORMS))
+def test_reader_cannot_open_a_write_form(as_role, endpoint):
+    """403 before anything is typed: the GET of every create/edit form and write step."""
+    (rule,) = [r for r in GET_RULES if r.endpoint == endpoint]
+    response = as_role("reader").get(example_path(rule))
+    assert response.status_code == 403
+
+
+class Links(HTMLParser):
+    """The links (href) and the targets of posting forms (action) on a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.posts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+        if tag == "form" and (values.get("method") or "get").lower() == "post":
+            self.posts.append(values.get("action") or "")
+        if tag == "button" and values.get("formaction"):
+            self.posts.append(values["formaction"] or "")
+
+
+def endpoint_of(target: str, path: str, method: str) -> str | None:
+    """The endpoint a link or form on the page at `path` leads to; None for other sites."""
+    parts = urlsplit(urljoin(f"http://localhost{path}", target))
+    if parts.netloc != "localhost":
+        return None
+    try:
+        endpoint, _args = URL_MAP.bind("localhost").match(parts.path, method=method)
+    except HTTPException:
+        return None
+    return endpoint
+
+
+def test_reader_sees_no_link_or_button_to_a_write(as_role):
+    """Every page a reader can open, with rows to act on: no link leads to a write form and
+    no form posts anywhere but to the reader's own account."""
+    client = as_role("reader")
+    offending = []
+    for rule in GET_RULES:
+        path = example_path(rule)
+        response = client.get(path)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            response.close()
+            continue
+        links = Links()
+        links.feed(response.text)
+        for href in links.links:
+            if endpoint_of(href, path, "GET") in WRITE_FORMS:
+                offending.append((rule.endpoint, "link", href))
+        for action in links.posts:
+            target = endpoint_of(action, path, "POST")
+            if target is not None and target not in READER_WRITES:
+                offending.append((rule.endpoint, "form", action or path))
+    assert offending == []
 
 
 def test_csrf_is_enforced_when_not_testing(app_config, app, users):

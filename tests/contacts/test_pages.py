@@ -83,15 +83,36 @@ def test_bad_input_is_named_and_nothing_is_saved(coordinator, app, field, value,
     }
     response = coordinator.post("/kontakter/ny", data=data)
     assert response.status_code == 200
-    assert message in response.text
+    assert_error_at_field(response.text, field, message)
     assert 'value="Bo"' in response.text  # the user's input is kept
     with app.app_context():
         assert db.session.scalar(select(Contact).filter_by(last_name="Fel")) is None
 
 
+def assert_error_at_field(page: str, field: str, message: str) -> None:
+    """The message is next to the field, tied to it for screen readers, not only in a banner."""
+    control = re.search(rf'<(?:input|textarea|select)[^>]*\bid="{field}"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in control
+    assert f"{field}-error" in re.search(r'aria-describedby="([^"]*)"', control).group(1)
+    error = re.search(rf'<p class="field-error" id="{field}-error">(.*?)</p>', page, re.S)
+    assert error and message in error.group(1)
+    assert 'class="flash flash--error"' not in page
+
+
 def test_a_name_is_required(coordinator):
     response = coordinator.post("/kontakter/ny", data={"first_name": "", "last_name": ""})
-    assert "Ange för- eller efternamn." in response.text
+    assert_error_at_field(response.text, "first_name", "Ange för- eller efternamn.")
+
+
+def test_errors_on_edit_show_at_the_field(coordinator, app):
+    created = coordinator.post("/kontakter/ny", data={"first_name": "Eva", "last_name": "Rätt"})
+    edit_url = created.headers["Location"] + "/redigera"
+    response = coordinator.post(
+        edit_url,
+        data={"first_name": "Eva", "last_name": "Rätt", "phones": "12", "version": "1"},
+    )
+    assert response.status_code == 200
+    assert_error_at_field(response.text, "phones", "Ange ett giltigt telefonnummer")
 
 
 def test_change_organisation_keeps_the_old_role_as_history(coordinator, app):

@@ -193,6 +193,7 @@ def test_after_the_meeting_in_one_form(world, as_role, app):
     client = as_role("coordinator")
     url = f"/uppfoljningar/efter-mote/{world['meeting']}"
     page = client.get(url).text
+    assert "Ja, mötet är hållet" not in page  # it has begun: nothing to ask
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     data = {
         "outcome": "Kommunen vill ha en utbildning",
@@ -230,6 +231,46 @@ def test_after_the_meeting_in_one_form(world, as_role, app):
     assert "Dialog" in client.get(f"/kontakter/{world['anna']}").text
 
 
+def test_after_a_meeting_that_has_not_started_asks_first(world, as_role, app):
+    """A meeting whose start is still ahead is marked held only after "Ja, mötet är hållet";
+    without it the form comes back with the message at the box and nothing is stored."""
+    from datetime import timedelta
+
+    from app.common.time import utcnow
+
+    with app.app_context():
+        meeting = db.session.get(Meeting, world["meeting"])
+        meeting.starts_at = utcnow() + timedelta(days=3)
+        meeting.ends_at = meeting.starts_at + timedelta(hours=1)
+        db.session.commit()
+        version = meeting.version
+    client = as_role("coordinator")
+    url = f"/uppfoljningar/efter-mote/{world['meeting']}"
+    page = client.get(url).text
+    assert "har alltså inte hållits än" in page and "Ja, mötet är hållet" in page
+    data = {
+        "outcome": "Bra möte",
+        "version": str(version),
+        "follow_ups-0-title": "Skicka material",
+        "follow_ups-0-owner": world["me"],
+        "follow_ups-0-due_on": "2026-12-20",
+    }
+    asked = client.post(url, data=data)
+    assert asked.status_code == 200
+    error = asked.text.split('id="held_early-error"')[1].split("</p>")[0]
+    assert "Mötet har inte börjat än enligt kalendern" in error
+    assert 'aria-invalid="true"' in asked.text.split('id="held_early"')[0].rsplit("<input", 1)[1]
+    assert "Bra möte" in asked.text
+    with app.app_context():
+        assert db.session.get(Meeting, world["meeting"]).status is MeetingStatus.PLANNED
+        assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 0
+    confirmed = client.post(url, data={**data, "held_early": "y"})
+    assert confirmed.headers["Location"] == f"/moten/{world['meeting']}"
+    with app.app_context():
+        assert db.session.get(Meeting, world["meeting"]).status is MeetingStatus.HELD
+        assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 1
+
+
 def test_after_meeting_is_all_or_nothing(world, as_role, app):
     client = as_role("coordinator")
     url = f"/uppfoljningar/efter-mote/{world['meeting']}"
@@ -244,6 +285,54 @@ def test_after_meeting_is_all_or_nothing(world, as_role, app):
     with app.app_context():
         assert db.session.get(Meeting, world["meeting"]).status is MeetingStatus.PLANNED
         assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 0
+
+
+def owner_options(page: str, field_id: str) -> str:
+    return page.split(f'id="{field_id}"')[1].split("</select>")[0]
+
+
+def test_readers_and_inactive_users_are_not_offered_as_owners(world, users, as_role, app):
+    """The owner pickers (new, edit, reassign, after the meeting) offer only people who may
+    be given work; a reader's id posted anyway is refused and nothing changes."""
+    with app.app_context():
+        reader = db.session.scalar(select(User).filter_by(email=users["reader"]))
+        reader.name = "Lisa Läsare"
+        db.session.get(User, world["me"]).name = "Kim Samordnare"
+        db.session.add(User(email="gone@example.se", name="Borta", password_hash="x", active=False))
+        item = add(world, "Boka möte", local_today())
+        db.session.commit()
+        reader_id, item_id = reader.id, item.id
+    client = as_role("coordinator")
+    pages = [
+        ("owner", "/uppfoljningar/ny"),
+        ("owner", f"/uppfoljningar/{item_id}/redigera"),
+        ("owner", f"/uppfoljningar/{item_id}"),
+        ("follow_ups-0-owner", f"/uppfoljningar/efter-mote/{world['meeting']}"),
+    ]
+    for field_id, url in pages:
+        options = owner_options(client.get(url).text, field_id)
+        assert "Kim Samordnare" in options
+        assert "Lisa Läsare" not in options and ">Borta<" not in options
+    refused = client.post(
+        "/uppfoljningar/ny",
+        data={"title": "Ringa", "owner": reader_id, "due_on": "2026-12-20"},
+    )
+    assert "Ansvarig måste vara en aktiv användare som inte är läsare." in refused.text
+    client.post(f"/uppfoljningar/{item_id}/tilldela", data={"owner": reader_id})
+    after = client.post(
+        f"/uppfoljningar/efter-mote/{world['meeting']}",
+        data={
+            "outcome": "Klart",
+            "version": "1",
+            "follow_ups-0-title": "Till läsaren",
+            "follow_ups-0-owner": reader_id,
+            "follow_ups-0-due_on": "2026-12-20",
+        },
+    )
+    assert "som inte är läsare" in after.text
+    with app.app_context():
+        assert db.session.scalars(select(FollowUp.owner_id)).all() == [world["me"]]
+        assert db.session.get(Meeting, world["meeting"]).status is MeetingStatus.PLANNED
 
 
 def test_readers_see_but_never_change(world, as_role, app):

@@ -187,7 +187,34 @@ def test_a_deactivated_responsible_is_refused(world, as_role, app):
         db.session.get(User, world["coordinator"]).active = False
         db.session.commit()
     response = as_role("admin").post("/moten/ny", data=form_data(world))
-    assert "Den ansvariga måste vara en aktiv användare." in response.text
+    assert "Den ansvariga måste vara en aktiv användare" in response.text
+
+
+def test_readers_and_inactive_users_are_not_offered_or_accepted(world, users, as_role, app):
+    """Only people who may be given work are offered as responsible or team members; a
+    reader's id posted anyway is refused and nothing is stored."""
+    with app.app_context():
+        reader = db.session.scalar(select(User).filter_by(email=users["reader"]))
+        db.session.get(User, world["coordinator"]).name = "Kim Samordnare"
+        reader.name = "Lisa Läsare"
+        ghost = User(email="gone@example.se", name="Borta Användare", password_hash="x")
+        ghost.active = False
+        db.session.add(ghost)
+        db.session.commit()
+        reader_id = reader.id
+    client = as_role("admin")
+    page = client.get("/moten/ny").text
+    responsible = page.split('id="responsible"')[1].split("</select>")[0]
+    team = page.split('id="team"')[1].split("</select>")[0]
+    for options in (responsible, team):
+        assert "Kim Samordnare" in options
+        assert "Lisa Läsare" not in options and "Borta Användare" not in options
+    refused = client.post("/moten/ny", data=form_data(world, responsible=str(reader_id)))
+    assert "Den ansvariga måste vara en aktiv användare som inte är läsare." in refused.text
+    in_team = client.post("/moten/ny", data=form_data(world, team=[str(reader_id)]))
+    assert "Deltagare i teamet måste vara aktiva användare som inte är läsare." in in_team.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0
 
 
 def test_edit_history_and_conflict(world, as_role, app):

@@ -133,13 +133,17 @@ def test_a_normal_workbook_still_imports_with_the_spy(app, coordinator, inflatio
     assert 0 < inflation_spy["bytes"] < 1_000_000
 
 
-def test_a_file_in_no_readable_encoding_is_refused_with_a_message(app, coordinator):
-    # 0x81, 0x8D, 0x8F, 0x90 and 0x9D are neither UTF-8 nor Windows-1252.
+def test_a_file_in_no_known_encoding_is_asked_about_not_guessed(app, coordinator):
+    # 0x81, 0x8D, 0x8F, 0x90 and 0x9D are neither UTF-8 nor Windows-1252: the user is asked,
+    # and the bytes no encoding has a letter for show as such, never as an error page.
     data = b"F\xf6rnamn;Efternamn\r\n\x81\x8d;\x8f\x90\x9d\r\n"
     response = upload(coordinator, data, "kontakter.csv")
-    assert response.status_code == 200
-    assert "teckenkodning" in field_error(response.text)
-    assert batches(app) == 0
+    assert response.headers["Location"].endswith("/teckenkodning")
+    question = coordinator.get(response.headers["Location"])
+    assert question.status_code == 200 and "teckenkodning" in question.text
+    chosen = coordinator.post(response.headers["Location"], data={"encoding": "cp1252"})
+    assert chosen.headers["Location"].endswith("/kolumner")
+    assert batches(app) == 1
 
 
 def test_a_file_mixing_encodings_is_read_without_error(app, coordinator):
