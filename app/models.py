@@ -27,3 +27,4 @@ from app.meetings.models import (  # noqa: F401
     meeting_topics,
 )
 from app.organisations.models import County, EngagementChange, Organisation  # noqa: F401
+from app.savedfilters.models import SavedFilter  # noqa: F401
