@@ -296,18 +296,24 @@ def contact_with_details(contact_id: int) -> Select[tuple[Contact]]:
     )
 
 
-def contact_query(filters: ContactFilter, *, today: date | None = None) -> Select[tuple[Contact]]:
+def contact_query(
+    filters: ContactFilter, *, today: date | None = None, for_list: bool = True
+) -> Select[tuple[Contact]]:
     """The SELECT behind the contact list, filtered and sorted in SQL, loading what the list
-    shows in a fixed number of statements."""
+    shows in a fixed number of statements: the roles with their organisations, and for the
+    list (`for_list`) also addresses, numbers and tags, which the header search leaves off."""
     today = today or local_today()
     query = select(Contact).options(
-        selectinload(Contact.emails),
-        selectinload(Contact.phones),
-        selectinload(Contact.tags),
         selectinload(Contact.affiliations)
         .selectinload(Affiliation.organisation)
         .joinedload(Organisation.parent),
     )
+    if for_list:
+        query = query.options(
+            selectinload(Contact.emails),
+            selectinload(Contact.phones),
+            selectinload(Contact.tags),
+        )
     query = query.where(*match_conditions(Contact.search_text, filters.q))
 
     affiliation_conditions = [Affiliation.contact_id == Contact.id]
@@ -415,4 +421,4 @@ def search_contacts(query: str, *, limit: int = 20) -> list[Contact]:
     if not search_terms(query):
         return []
     filters = ContactFilter(q=query, sort=RELEVANCE)
-    return list(db.session.scalars(contact_query(filters).limit(limit)))
+    return list(db.session.scalars(contact_query(filters, for_list=False).limit(limit)))

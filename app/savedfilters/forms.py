@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField
 
+from app.auth.models import SavedFilter
 from app.common.forms import Form, max_length, required, strip
-
-from .models import SavedFilter
 
 NAME_LENGTH = SavedFilter.name.type.length  # type: ignore[attr-defined]
 

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import readers_may_post
+from app.auth.models import SavedFilter
 from app.extensions import db
 
 from . import services
 from .forms import SaveFilterForm
-from .models import SavedFilter
 
 bp = Blueprint("saved_filters", __name__, url_prefix="/sparade-filter")
 
@@ -25,7 +25,7 @@ def list_url(list_key: str, query: str = "") -> str:
 @bp.app_template_global()
 def saved_filters_for(list_key: str) -> list[SavedFilter]:
     """The signed-in user's saved filters for a list (the list pages show them)."""
-    return services.saved_filters(user_id=current_user.id, list_key=list_key)
+    return services.saved_filters(user=current_user, list_key=list_key)
 
 
 @bp.app_template_global()

@@ -7,12 +7,10 @@ from urllib.parse import parse_qsl, urlencode
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.auth.models import SavedFilter, User
 from app.common.exceptions import DomainError
 from app.common.text import sort_key
 from app.extensions import db
-
-from .models import SavedFilter
 
 #: The lists that have filters, by the endpoint of their page (the saved filter's list_key).
 LISTS = (
@@ -58,18 +56,17 @@ def save_filter(*, list_key: str, name: str, query: str, by: User) -> SavedFilte
         )
     )
     if saved is None:
-        saved = SavedFilter(user_id=by.id, list_key=list_key, name=name)
-        db.session.add(saved)
+        saved = SavedFilter(list_key=list_key, name=name)
+        by.saved_filters.append(saved)
     saved.query_string = query
     db.session.flush()
     return saved
 
 
-def saved_filters(*, user_id: int, list_key: str) -> list[SavedFilter]:
-    """The user's saved filters for one list, in Swedish order of their names."""
-    rows = db.session.scalars(
-        select(SavedFilter).where(SavedFilter.user_id == user_id, SavedFilter.list_key == list_key)
-    )
+def saved_filters(*, user: User, list_key: str) -> list[SavedFilter]:
+    """The user's saved filters for one list, in Swedish order of their names (read from
+    `user.saved_filters`, which the login loader fetches with the user)."""
+    rows = [saved for saved in user.saved_filters if saved.list_key == list_key]
     return sorted(rows, key=lambda saved: (sort_key(saved.name), saved.id))
 
 
@@ -83,5 +80,5 @@ def delete_saved_filter(*, saved: SavedFilter, by: User) -> None:
     """Remove one of the user's saved filters."""
     if saved.user_id != by.id:
         raise InvalidSavedFilter(_("Filtret är inte ditt."))
-    db.session.delete(saved)
+    by.saved_filters.remove(saved)  # delete-orphan: the row goes
     db.session.flush()

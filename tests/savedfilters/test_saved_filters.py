@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from app.auth.models import SavedFilter
 from app.extensions import db
-from app.savedfilters.models import SavedFilter
 from app.savedfilters.services import filter_query
 
 from ..conftest import login
