@@ -99,7 +99,7 @@ class TestReading:
         with app.test_request_context():
             with pytest.raises(UnreadableFile, match="för stor"):
                 read(as_csv([HEADER, *ROWS]), max_bytes=10)
-            with pytest.raises(UnreadableFile, match="fler än 1 rader"):
+            with pytest.raises(UnreadableFile, match="fler än 1 rad\\."):
                 read(as_csv([HEADER, *ROWS]), max_rows=1)
 
 
