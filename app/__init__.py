@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from app.organisations.routes import bp as organisations_bp
     from app.privacy.routes import bp as privacy_bp
     from app.reports.routes import bp as reports_bp
+    from app.savedfilters.routes import bp as saved_filters_bp
     from app.search.routes import bp as search_bp
     from app.trash.routes import bp as trash_bp
 
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(followups_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(saved_filters_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(privacy_bp)

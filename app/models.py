@@ -1,7 +1,7 @@
 """Imports every domain's models, so Alembic and `flask shell` see the whole schema."""
 
 from app.audit.models import AuditEvent  # noqa: F401
-from app.auth.models import LoginFailure, User  # noqa: F401
+from app.auth.models import LoginFailure, SavedFilter, User  # noqa: F401
 from app.common.change_tokens import ChangeToken  # noqa: F401
 from app.contacts.models import (  # noqa: F401
     Affiliation,

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.common.database import SAFE_METHODS
 from app.extensions import db, login_manager
@@ -114,8 +115,17 @@ def is_safe_next(target: str | None) -> bool:
 
 
 def load_user(token: str) -> User | None:
-    """Flask-Login's loader: the active user whose current session token this is."""
-    return db.session.scalar(select(User).where(User.session_token == token, User.active))
+    """Flask-Login's loader: the active user whose current session token this is, with their
+    saved filters (a handful of rows, joined: no statement more on the list pages)."""
+    return (
+        db.session.scalars(
+            select(User)
+            .options(joinedload(User.saved_filters))
+            .where(User.session_token == token, User.active)
+        )
+        .unique()
+        .first()
+    )
 
 
 def redirect_to_login() -> Any:

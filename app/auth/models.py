@@ -8,8 +8,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Index, String
-from sqlalchemy.orm import Mapped, mapped_column, validates
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.common.db_types import UTCDateTime, enum_column
 from app.common.time import utcnow
@@ -72,6 +72,12 @@ class User(UserMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
+    # The user's saved list filters (app/savedfilters), loaded with the user in the same
+    # statement (see access.load_user), so the lists show them without a statement more.
+    saved_filters: Mapped[list[SavedFilter]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
     # The version counts edits of what admins edit (e-mail, name, role, active), so logging
     # in or changing one's password never turns an admin's open form into a conflict. The
     # ORM still checks it in every UPDATE's WHERE clause; services bump it (see update_user).
@@ -120,3 +126,22 @@ class LoginFailure(db.Model):
         Index("ix_login_failures_email_failed_at", "email", "failed_at"),
         Index("ix_login_failures_address_failed_at", "address", "failed_at"),
     )
+
+
+class SavedFilter(db.Model):
+    """A list's query string under a name, belonging to one user (gone with the user).
+
+    Kept with the user, whose own thing it is; app/savedfilters saves and shows them.
+    `list_key` names the list (the endpoint of its page, see savedfilters.services.LISTS);
+    `query_string` is the filter part of the list's query string (no page number).
+    """
+
+    __tablename__ = "saved_filters"
+    __table_args__ = (UniqueConstraint("user_id", "list_key", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    list_key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(100))
+    query_string: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -56,9 +57,10 @@ def login():
             db.session.commit()
             minutes = max(1, -(-int(throttled.retry_after.total_seconds()) // 60))
             flash(
-                _(
-                    "För många misslyckade inloggningar. Vänta %(n)d minut(er) och försök igen.",
-                    n=minutes,
+                ngettext(
+                    "För många misslyckade inloggningar. Vänta %(num)d minut och försök igen.",
+                    "För många misslyckade inloggningar. Vänta %(num)d minuter och försök igen.",
+                    minutes,
                 ),
                 "error",
             )

@@ -81,7 +81,7 @@ def follow_up_event(follow_up: FollowUp, *, url: str) -> CalendarEvent:
     return CalendarEvent(
         uid=f"uppfoljning-{follow_up.id}@samverkan",
         sequence=follow_up.version,
-        summary=_("Senast: %(title)s", title=follow_up.title),
+        summary=_("Sista dag: %(title)s", title=follow_up.title),
         starts_at=local_midnight(follow_up.due_on),
         ends_at=local_midnight(follow_up.due_on + timedelta(days=1)),
         all_day=True,

@@ -46,8 +46,12 @@ def current_locale() -> str:
 
 
 def register_filters(app: Flask) -> None:
-    """Make the formatters available as Jinja filters, and the page language as a global."""
+    """Make the formatters available as Jinja filters, and the page language (and whether a
+    list's table is empty, for the empty states in _macros/lists.html) as globals."""
+    from app.common.pagination import no_records
+
     app.add_template_global(current_locale)
+    app.add_template_global(no_records)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_number, "number")

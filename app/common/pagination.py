@@ -36,3 +36,14 @@ def paginate(query: Select[Any], *, page: int, per_page: int) -> Pagination:
     result.total = bounded_count(query)
     result.more_than = COUNT_LIMIT if result.total > COUNT_LIMIT else None
     return result
+
+
+def no_records(table_name: str) -> bool:
+    """True when the table holds no record outside the trash: a list empty for that reason
+    (a fresh install) says how to start, rather than that nothing matches its filter. One
+    statement, run only for an empty list page."""
+    table = db.metadata.tables[table_name]
+    query = select(literal(1)).select_from(table)
+    if "deleted_at" in table.c:
+        query = query.where(table.c.deleted_at.is_(None))
+    return db.session.scalar(query.limit(1)) is None

@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -207,7 +208,11 @@ def read_xlsx(data: bytes, *, max_rows: int) -> Table:
 
 
 def too_many_rows(max_rows: int) -> str:
-    return _("Filen har fler än %(n)d rader. Dela upp den i flera filer.", n=max_rows)
+    return ngettext(
+        "Filen har fler än %(num)d rad. Dela upp den i flera filer.",
+        "Filen har fler än %(num)d rader. Dela upp den i flera filer.",
+        max_rows,
+    )
 
 
 def table_from(rows: list[list[str]], *, encoding: str, separator: str) -> Table:

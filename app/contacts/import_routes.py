@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import delete
@@ -212,9 +213,11 @@ def import_confirm(batch_id: int):
     db.session.commit()
     flash(
         _(
-            "Importen är klar: %(created)d nya och %(updated)d uppdaterade kontakter.",
-            created=plan.count("create"),
-            updated=plan.count("update"),
+            "Importen är klar: %(created)s och %(updated)s.",
+            created=ngettext("%(num)d ny kontakt", "%(num)d nya kontakter", plan.count("create")),
+            updated=ngettext(
+                "%(num)d uppdaterad kontakt", "%(num)d uppdaterade kontakter", plan.count("update")
+            ),
         ),
         "success",
     )

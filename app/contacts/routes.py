@@ -83,7 +83,7 @@ def list_filters() -> tuple[ContactFilterForm, services.ContactFilter]:
         county=form.lan.data or None,
         tag=form.tagg.data or None,
         status=status,
-        sort=request.args.get("sort", "namn"),
+        sort=request.args.get("sort") or (services.RELEVANCE if form.q.data else "namn"),
         descending=request.args.get("ordning") == "fallande",
     )
     return form, filters

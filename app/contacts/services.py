@@ -14,7 +14,8 @@ from sqlalchemy.orm import selectinload
 from app.audit.services import Action, Actor, diff, record, snapshot
 from app.common.exceptions import DomainError, EditConflict
 from app.common.labels import labels_named
-from app.common.text import fold, like_pattern, one_line, search_terms
+from app.common.matching import match_conditions, match_rank
+from app.common.text import fold, like_pattern, one_line, search_terms, sort_key
 from app.common.time import local_today
 from app.common.validation import InvalidValue, normalise_email, normalise_phone
 from app.extensions import db
@@ -257,6 +258,10 @@ class Status(enum.StrEnum):
     ALL = "alla"
 
 
+#: The order of a search: best matches first (see match_rank), then by name. The list uses it
+#: when a query is typed and no column is chosen.
+RELEVANCE = "relevans"
+
 SORTS: dict[str, tuple[Any, ...]] = {
     "namn": (Contact.sort_name,),
     "andrad": (Contact.updated_at,),
@@ -300,20 +305,25 @@ def contact_with_details(contact_id: int) -> Select[tuple[Contact]]:
     )
 
 
-def contact_query(filters: ContactFilter, *, today: date | None = None) -> Select[tuple[Contact]]:
+def contact_query(
+    filters: ContactFilter, *, today: date | None = None, for_list: bool = True
+) -> Select[tuple[Contact]]:
     """The SELECT behind the contact list, filtered and sorted in SQL, loading what the list
-    shows in a fixed number of statements."""
+    shows in a fixed number of statements: the roles with their organisations, and for the
+    list (`for_list`) also addresses, numbers and tags, which the header search leaves off."""
     today = today or local_today()
     query = select(Contact).options(
-        selectinload(Contact.emails),
-        selectinload(Contact.phones),
-        selectinload(Contact.tags),
         selectinload(Contact.affiliations)
         .selectinload(Affiliation.organisation)
         .joinedload(Organisation.parent),
     )
-    for term in search_terms(filters.q):
-        query = query.where(Contact.search_text.like(like_pattern(term), escape="\\"))
+    if for_list:
+        query = query.options(
+            selectinload(Contact.emails),
+            selectinload(Contact.phones),
+            selectinload(Contact.tags),
+        )
+    query = query.where(*match_conditions(Contact.search_text, filters.q))
 
     affiliation_conditions = [Affiliation.contact_id == Contact.id]
     if filters.status is Status.CURRENT:
@@ -344,7 +354,20 @@ def contact_query(filters: ContactFilter, *, today: date | None = None) -> Selec
         )
     columns = SORTS.get(filters.sort, SORTS["namn"])
     ordering = [c.desc() if filters.descending else c.asc() for c in columns]
+    if filters.sort == RELEVANCE and search_terms(filters.q):
+        ordering.insert(
+            0, match_rank(Contact.search_text, filters.q, exact=_same_last_name(filters.q))
+        )
     return query.order_by(*ordering, Contact.id)
+
+
+def _same_last_name(query: str) -> Any:
+    """SQL: the contact's last name (its sort key begins with it) is exactly `query`."""
+    key = sort_key(query)
+    return or_(
+        Contact.sort_name == key,
+        Contact.sort_name.like(f"{like_pattern(key)[1:-1]} %", escape="\\"),
+    )
 
 
 def contacts_by_address(addresses: list[str]) -> dict[str, Contact]:
@@ -402,7 +425,9 @@ def contacts_for_addresses(people: list[tuple[str, str]], *, by: Actor | None) -
 
 
 def search_contacts(query: str, *, limit: int = 20) -> list[Contact]:
-    """Contacts whose names or e-mail addresses contain every word of `query`."""
+    """Contacts whose names or e-mail addresses contain every word of `query`, the best matches
+    first (the whole last name, names beginning with the query), then in Swedish order."""
     if not search_terms(query):
         return []
-    return list(db.session.scalars(contact_query(ContactFilter(q=query)).limit(limit)))
+    filters = ContactFilter(q=query, sort=RELEVANCE)
+    return list(db.session.scalars(contact_query(filters, for_list=False).limit(limit)))

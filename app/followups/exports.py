@@ -13,7 +13,7 @@ from .models import FollowUp
 
 def follow_up_header() -> list[str]:
     return [
-        _("Senast"),
+        _("Sista dag"),
         _("Vad ska göras"),
         _("Status"),
         _("Ansvarig"),

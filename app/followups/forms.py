@@ -34,7 +34,7 @@ class FollowUpForm(Form):
     owner = SelectField(
         _l("Ansvarig"), coerce=optional_int, validate_choice=False, validators=[required()]
     )
-    due_on = DateField(_l("Senast"), format="%Y-%m-%d", validators=[input_required()])
+    due_on = DateField(_l("Sista dag"), format="%Y-%m-%d", validators=[input_required()])
     organisation = SelectField(
         _l("Gäller organisation"), coerce=optional_int, validate_choice=False, widget=LongSelect()
     )
@@ -61,7 +61,7 @@ class NewFollowUpRow(Form):
 
     title = StringField(_l("Uppföljning"), filters=[strip], validators=[max_length(200)])
     owner = SelectField(_l("Ansvarig"), coerce=optional_int, validate_choice=False)
-    due_on = DateField(_l("Senast"), format="%Y-%m-%d", validators=[Optional()])
+    due_on = DateField(_l("Sista dag"), format="%Y-%m-%d", validators=[Optional()])
 
 
 class AfterMeetingForm(Form):

@@ -20,7 +20,7 @@ register_fields(
         "title": Shown(_l("Vad ska göras")),
         "description": Shown(_l("Beskrivning")),
         "owner_id": Shown(_l("Ansvarig"), reference="user"),
-        "due_on": Shown(_l("Senast"), format=day),
+        "due_on": Shown(_l("Sista dag"), format=day),
         "status": Shown(_l("Status"), format=coded(status_labels)),
         "meeting_id": Shown(_l("Möte"), reference="meeting"),
         "organisation_id": Shown(_l("Organisation"), reference="organisation"),

@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -287,7 +288,7 @@ def after_meeting(meeting_id: int):
             for row in rows:
                 if row.due_on.data is None:
                     raise services.InvalidFollowUp(
-                        _("Ange senast-datum för ”%(title)s”.", title=row.title.data)
+                        _("Ange sista dag för ”%(title)s”.", title=row.title.data)
                     )
                 services.create_follow_up(
                     values=services.FollowUpValues(
@@ -312,7 +313,11 @@ def after_meeting(meeting_id: int):
         else:
             db.session.commit()
             flash(
-                _("Mötet är markerat som genomfört med %(n)d nya uppföljningar.", n=len(rows)),
+                ngettext(
+                    "Mötet är markerat som genomfört med %(num)d ny uppföljning.",
+                    "Mötet är markerat som genomfört med %(num)d nya uppföljningar.",
+                    len(rows),
+                ),
                 "success",
             )
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.common.text import fold, like_pattern, search_terms
+from app.common.matching import match_conditions, match_rank
+from app.common.text import fold, search_terms
 from app.common.time import local_midnight
 from app.extensions import db
 from app.organisations.models import Organisation, OrganisationKind
@@ -44,6 +45,7 @@ class MeetingFilter:
     organisation_id: int | None = None
     contact_id: int | None = None
     descending: bool = True
+    relevance: bool = False  # best matches of `q` first (the header search), then by date
 
 
 def meeting_query(filters: MeetingFilter, *, for_list: bool = True) -> Select[tuple[Meeting]]:
@@ -58,8 +60,7 @@ def meeting_query(filters: MeetingFilter, *, for_list: bool = True) -> Select[tu
             selectinload(Meeting.organisations).joinedload(Organisation.parent),
             joinedload(Meeting.responsible),
         )
-    for term in search_terms(filters.q):
-        query = query.where(Meeting.search_text.like(like_pattern(term), escape="\\"))
+    query = query.where(*match_conditions(Meeting.search_text, filters.q))
     if filters.start:
         query = query.where(
             Meeting.ends_at > local_midnight(filters.start),
@@ -119,11 +120,15 @@ def meeting_query(filters: MeetingFilter, *, for_list: bool = True) -> Select[tu
             )
         )
     order = Meeting.starts_at.desc() if filters.descending else Meeting.starts_at.asc()
+    if filters.relevance and search_terms(filters.q):
+        return query.order_by(match_rank(Meeting.search_text, filters.q), order, Meeting.id.desc())
     return query.order_by(order, Meeting.id.desc())
 
 
 def search_meetings(query: str, *, limit: int = 20) -> list[Meeting]:
-    """Meetings whose title, place or organisations contain every word of `query`."""
+    """Meetings whose title, place or organisations contain every word of `query`: titles
+    beginning with the query first, then newest first."""
     if not search_terms(query):
         return []
-    return list(db.session.scalars(meeting_query(MeetingFilter(q=query)).limit(limit)))
+    filters = MeetingFilter(q=query, relevance=True)
+    return list(db.session.scalars(meeting_query(filters).limit(limit)))

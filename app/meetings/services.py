@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -199,7 +200,11 @@ def _apply(meeting: Meeting, values: MeetingValues) -> None:
         raise InvalidMeeting(_("Mötet måste sluta efter att det börjar."))
     if values.ends_at - values.starts_at > timedelta(days=MAX_MEETING_DAYS):
         raise InvalidMeeting(
-            _("Ett möte kan vara högst %(days)d dagar långt.", days=MAX_MEETING_DAYS)
+            ngettext(
+                "Ett möte kan vara högst %(num)d dag långt.",
+                "Ett möte kan vara högst %(num)d dagar långt.",
+                MAX_MEETING_DAYS,
+            )
         )
     responsible = _active_user(
         values.responsible_id, _("Den ansvariga måste vara en aktiv användare som inte är läsare.")

@@ -55,7 +55,7 @@ def filters_from(form: OrganisationFilterForm) -> services.OrganisationFilter:
         county=form.lan.data or None,
         stage=form.steg.data,
         archived=form.arkiverade.data,
-        sort=request.args.get("sort", "namn"),
+        sort=request.args.get("sort") or (services.RELEVANCE if form.q.data else "namn"),
         descending=request.args.get("ordning") == "fallande",
     )
 

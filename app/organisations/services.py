@@ -12,8 +12,9 @@ from sqlalchemy.orm import aliased, selectinload
 
 from app.audit.services import Action, Actor, diff, record, snapshot
 from app.common.exceptions import DomainError, EditConflict
+from app.common.matching import match_conditions, match_rank
 from app.common.references import is_referred_to
-from app.common.text import like_pattern, search_terms
+from app.common.text import search_terms, sort_key
 from app.common.time import utcnow
 from app.common.validation import InvalidValue
 from app.extensions import db
@@ -95,6 +96,10 @@ def luhn_valid(digits: str) -> bool:
 # --- Listing ---------------------------------------------------------------------------------
 
 
+#: The order of a search: best matches first (see match_rank), then by name. The list uses it
+#: when a query is typed and no column is chosen.
+RELEVANCE = "relevans"
+
 SORTS: dict[str, tuple[Any, ...]] = {
     "namn": (Organisation.sort_name,),
     "typ": (Organisation.kind, Organisation.sort_name),
@@ -122,8 +127,7 @@ def organisation_query(filters: OrganisationFilter) -> Select[tuple[Organisation
     query = select(Organisation).options(
         selectinload(Organisation.county), selectinload(Organisation.parent)
     )
-    for term in search_terms(filters.q):
-        query = query.where(Organisation.search_text.like(like_pattern(term), escape="\\"))
+    query = query.where(*match_conditions(Organisation.search_text, filters.q))
     if filters.kind is not None:
         query = query.where(Organisation.kind == filters.kind)
     if filters.county:
@@ -134,6 +138,9 @@ def organisation_query(filters: OrganisationFilter) -> Select[tuple[Organisation
         query = query.where(Organisation.archived_at.is_(None))
     columns = SORTS.get(filters.sort, SORTS["namn"])
     ordering = [c.desc() if filters.descending else c.asc() for c in columns]
+    if filters.sort == RELEVANCE and search_terms(filters.q):
+        exact = Organisation.sort_name == sort_key(filters.q)
+        ordering.insert(0, match_rank(Organisation.search_text, filters.q, exact=exact))
     return query.order_by(*ordering, Organisation.id)
 
 
@@ -336,8 +343,10 @@ def change_engagement(
 
 
 def search_organisations(query: str, *, limit: int = 20) -> list[Organisation]:
-    """Active organisations whose names or codes contain every word of `query`."""
+    """Active organisations whose names or codes contain every word of `query`, the best
+    matches first (an exact name, then names beginning with the query), then in Swedish order."""
     terms = search_terms(query)
     if not terms:
         return []
-    return list(db.session.scalars(organisation_query(OrganisationFilter(q=query)).limit(limit)))
+    filters = OrganisationFilter(q=query, sort=RELEVANCE)
+    return list(db.session.scalars(organisation_query(filters).limit(limit)))

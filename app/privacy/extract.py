@@ -275,7 +275,7 @@ def extract_sheets(data: PersonalData, *, labels: Mapping[str, Any]) -> list[She
             [
                 _("Vad ska göras"),
                 _("Beskrivning"),
-                _("Senast"),
+                _("Sista dag"),
                 _("Status"),
                 _("Ansvarig"),
                 _("Möte"),

@@ -14,11 +14,43 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-WIDTH = 640
-HEIGHT = 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 18, 40
-#: With more labels than this, only every second (third, …) one is written.
-MAX_LABELS = 14
+WIDTH = 480
+HEIGHT = 240
+LEFT, RIGHT, TOP, BOTTOM = 52, 12, 22, 36
+#: The text size in the chart's units. The charts are drawn at least about 26rem (416 px)
+#: wide (reports.css), so their text is never smaller than about 12 px on screen.
+FONT = 14
+#: A text's width estimated as this many font sizes per character (a little more than the
+#: average letter of a sans-serif face, so that estimated boxes apart are apart on screen).
+CHAR_WIDTH = 0.62
+#: Space kept between two labels, in the chart's units.
+GAP = 4
+
+
+@dataclass
+class _Texts:
+    """The chart's texts so far, by their estimated boxes: a text that would touch one
+    already written is left out (the table under each chart holds every figure)."""
+
+    boxes: list[tuple[float, float, float, float]]
+
+    def add(self, text: str, x: float, y: float, *, anchor: str, css_class: str) -> str:
+        width = len(text) * FONT * CHAR_WIDTH
+        left = {"middle": x - width / 2, "end": x - width}.get(anchor, x)
+        box = (left, y - FONT, left + width, y)
+        if any(_touch(box, other) for other in self.boxes):
+            return ""
+        self.boxes.append(box)
+        return (
+            f'<text class="{css_class}" x="{x}" y="{y}" text-anchor="{anchor}" '
+            f'font-size="{FONT}">{escape(text)}</text>'
+        )
+
+
+def _touch(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return not (
+        a[2] + GAP <= b[0] or b[2] + GAP <= a[0] or a[3] + GAP <= b[1] or b[3] + GAP <= a[1]
+    )
 
 
 @dataclass(frozen=True)
@@ -63,14 +95,13 @@ def _y(value: float, maximum: int) -> float:
     return round(TOP + _plot_height() * (1 - value / maximum), 1)
 
 
-def _axes(maximum: int) -> list[str]:
+def _axes(maximum: int, texts: _Texts) -> list[str]:
     parts = []
     for tick in _ticks(maximum):
         y = _y(tick, maximum)
         parts.append(
             f'<line class="chart__grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>'
-            f'<text class="chart__tick" x="{LEFT - 6}" y="{y + 4}" text-anchor="end" '
-            f'font-size="12">{tick}</text>'
+            + texts.add(str(tick), LEFT - 6, y + 5, anchor="end", css_class="chart__tick")
         )
     bottom = HEIGHT - BOTTOM
     parts.append(
@@ -85,13 +116,19 @@ def _slots(count: int) -> tuple[float, list[float]]:
     return slot, [round(LEFT + slot * (i + 0.5), 1) for i in range(count)]
 
 
-def _labels(labels: Sequence[str], centres: list[float]) -> list[str]:
-    every = -(-len(labels) // MAX_LABELS)
+def _labels(labels: Sequence[str], centres: list[float], texts: _Texts) -> list[str]:
+    """The category labels under the axis: every one if they fit side by side, else every
+    second (third, …), the same step throughout so the reader can count along."""
+    slot = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
+    widest = max((len(label) for label in labels), default=0) * FONT * CHAR_WIDTH
+    every = 1
+    while slot * every < widest + GAP:
+        every += 1
+    y = HEIGHT - BOTTOM + FONT + 6
     return [
-        f'<text class="chart__label" x="{x}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
-        f'font-size="12">{escape(label)}</text>'
+        texts.add(label, x, y, anchor="middle", css_class="chart__label")
         for i, (label, x) in enumerate(zip(labels, centres, strict=True))
-        if i % every == 0 or i == len(labels) - 1
+        if i % every == 0
     ]
 
 
@@ -100,31 +137,32 @@ def bar_chart(labels: Sequence[str], values: Sequence[int], *, title: str) -> st
     maximum = nice_ceiling(max(values, default=0))
     slot, centres = _slots(len(labels))
     width = round(slot * 0.7, 1)
-    parts = _open(title, "chart--bars") + _axes(maximum)
+    texts = _Texts([])
+    parts = _open(title, "chart--bars") + _labels(labels, centres, texts) + _axes(maximum, texts)
     for value, x in zip(values, centres, strict=True):
         y = _y(value, maximum)
         height = round(HEIGHT - BOTTOM - y, 1)
         parts.append(
             f'<rect class="chart__bar" x="{round(x - width / 2, 1)}" y="{y}" width="{width}" '
             f'height="{height}"/>'
-            f'<text class="chart__value" x="{x}" y="{y - 4}" text-anchor="middle" '
-            f'font-size="12">{value}</text>'
+            + texts.add(str(value), x, y - 4, anchor="middle", css_class="chart__value")
         )
-    return "".join(parts + _labels(labels, centres) + ["</svg>"])
+    return "".join([*parts, "</svg>"])
 
 
 def line_chart(labels: Sequence[str], values: Sequence[int], *, maximum: int, title: str) -> str:
     """A line through the values on an axis up to `maximum` (say 290 municipalities)."""
     ceiling = max([maximum, *values, 1])
     _slot, centres = _slots(len(labels))
-    parts = _open(title, "chart--line") + _axes(ceiling)
-    if maximum:
+    texts = _Texts([])
+    parts = _open(title, "chart--line") + _labels(labels, centres, texts)
+    if maximum:  # the ceiling's figure before the gridlines': it matters more
         y = _y(maximum, ceiling)
         parts.append(
             f'<line class="chart__ceiling" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>'
-            f'<text class="chart__tick" x="{LEFT - 6}" y="{y + 4}" text-anchor="end" '
-            f'font-size="12">{maximum}</text>'
+            + texts.add(str(maximum), LEFT - 6, y + 5, anchor="end", css_class="chart__tick")
         )
+    parts += _axes(ceiling, texts)
     points = " ".join(f"{x},{_y(value, ceiling)}" for value, x in zip(values, centres, strict=True))
     if points:
         parts.append(f'<polyline class="chart__line" fill="none" points="{points}"/>')
@@ -132,10 +170,9 @@ def line_chart(labels: Sequence[str], values: Sequence[int], *, maximum: int, ti
         y = _y(value, ceiling)
         parts.append(
             f'<circle class="chart__dot" cx="{x}" cy="{y}" r="3"/>'
-            f'<text class="chart__value" x="{x}" y="{y - 7}" text-anchor="middle" '
-            f'font-size="12">{value}</text>'
+            + texts.add(str(value), x, y - 7, anchor="middle", css_class="chart__value")
         )
-    return "".join(parts + _labels(labels, centres) + ["</svg>"])
+    return "".join([*parts, "</svg>"])
 
 
 def stacked_bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str) -> str:
@@ -144,7 +181,8 @@ def stacked_bar_chart(labels: Sequence[str], series: Sequence[Series], *, title:
     maximum = max([*totals, 1])
     slot, centres = _slots(len(labels))
     width = round(slot * 0.7, 1)
-    parts = _open(title, "chart--stacked") + _axes(maximum)
+    texts = _Texts([])
+    parts = _open(title, "chart--stacked") + _labels(labels, centres, texts) + _axes(maximum, texts)
     for i, x in enumerate(centres):
         below = 0
         for layer in series:
@@ -158,4 +196,4 @@ def stacked_bar_chart(labels: Sequence[str], series: Sequence[Series], *, title:
                     f"<title>{escape(labels[i])}: {escape(layer.name)} {value}</title></rect>"
                 )
             below += value
-    return "".join(parts + _labels(labels, centres) + ["</svg>"])
+    return "".join([*parts, "</svg>"])

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.common.spreadsheets import DATETIME_WIDTH, Sheet, Value, code, csv_bytes, xlsx_bytes
-from app.common.time import to_local
+from app.common.time import local_today, to_local
 from app.meetings.figures import CONTACTED, MET, Figure
 from app.meetings.models import MeetingKind
 from app.organisations.stages import Stage
@@ -256,10 +257,22 @@ def situation_sheets(
     statuses: Sequence[MunicipalityStatus],
     counties: Sequence[CountyStages],
     national: CountyStages,
+    *,
+    on: date | None = None,
 ) -> list[Sheet]:
-    """The lägesbild: every municipality, and municipalities per stage per county with the
-    Kontaktade and Möte hållet figures (`statuses` must be every municipality)."""
+    """The lägesbild on the day `on` (today unless given): first the day it describes, then
+    every municipality, and municipalities per stage per county with the Kontaktade and Möte
+    hållet figures (`statuses` must be every municipality), and the figures' definitions."""
     met = met_per_county(statuses)
+    on = on or local_today()
+    about = Sheet(
+        title=_("Lägesbild"),
+        header=[_("Läget %(day)s", day=on.isoformat())],
+        rows=[
+            [_("Lägesbild: varje kommuns engagemangssteg, möten och uppföljningar den dagen.")],
+            [_("Flikarna Kommuner och Per län visar uppgifterna.")],
+        ],
+    )
     header = [
         _("Kommun"),
         _("Kommunkod"),
@@ -297,14 +310,18 @@ def situation_sheets(
         for c in [*counties, CountyStages(None, _("Hela landet"), national.counts)]
     ]
     return [
+        about,
         Sheet(title=_("Kommuner"), header=header, rows=rows),
         Sheet(title=_("Per län"), header=county_header, rows=county_rows),
         definitions_sheet([CONTACTED, MET]),
     ]
 
 
-def silence_sheets(rows: Sequence[SilentOrganisation], *, today: date) -> list[Sheet]:
-    """The silence list, longest silence first."""
+def silence_sheets(
+    rows: Sequence[SilentOrganisation], *, today: date, months: int | None = None
+) -> list[Sheet]:
+    """The silence list, longest silence first; with `months`, the sheet's name says how many
+    months without a held meeting it applied ("Tystnad 6 månader")."""
     header = [
         _("Organisation"),
         _("Typ"),
@@ -324,7 +341,12 @@ def silence_sheets(rows: Sequence[SilentOrganisation], *, today: date) -> list[S
         ]
         for row in rows
     ]
-    return [Sheet(title=_("Tystnadslista"), header=header, rows=data)]
+    title = (
+        ngettext("Tystnad %(num)d månad", "Tystnad %(num)d månader", months)
+        if months
+        else _("Tystnadslista")
+    )
+    return [Sheet(title=title, header=header, rows=data)]
 
 
 def xlsx(sheets: Sequence[Sheet]) -> bytes:

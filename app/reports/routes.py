@@ -187,6 +187,7 @@ def situation():
         statuses=shown,
         total=len(statuses),
         filtered=county is not None or stage is not None,
+        today=local_today(),  # the day the lägesbild describes (the page is kept per day)
         rollup=rollup,
         national=national,
         met=met_per_county(statuses),
@@ -234,7 +235,7 @@ def silence_export():
     form, _cutoff, rows = _silence()
     if rows is None:
         return render_template("reports/silence.html", form=form, rows=None, cutoff=None), 400
-    sheets = exporters.silence_sheets(rows, today=local_today())
+    sheets = exporters.silence_sheets(rows, today=local_today(), months=form.months)
     filename = export_filename(_("tystnadslista"), local_today(), "xlsx")
     return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)
 

@@ -2,7 +2,7 @@
 "undecided", for the user to choose its encoding (app/contacts/import_files.py).
 
 Revision ID: c7e1a9d4f2b3
-Revises: 63b5e036b39d
+Revises: 7a1e5c0d2b94
 Create Date: 2026-12-05 09:40:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c7e1a9d4f2b3"
-down_revision = "63b5e036b39d"
+down_revision = "7a1e5c0d2b94"
 branch_labels = None
 depends_on = None
 

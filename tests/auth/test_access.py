@@ -24,6 +24,8 @@ READER_WRITES = {
     "auth.change_language",
     "calendar.new_link",
     "calendar.revoke_link",
+    "saved_filters.create",
+    "saved_filters.delete",
 }
 #: Pages about one person's data as a whole (register extract, erasure, retention): not for readers.
 STAFF_PAGES = {
@@ -33,7 +35,7 @@ STAFF_PAGES = {
     "privacy.retention_list",
 }
 #: GET pages that answer 404 for the example rows (a held meeting has no cancellation).
-NOT_FOUND_FOR_EXAMPLES = {"calendar.cancellation"}
+NOT_FOUND_FOR_EXAMPLES = {"calendar.cancellation", "saved_filters.reopen"}
 
 
 URL_MAP = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).url_map
@@ -106,6 +108,8 @@ READER_WRITE_RESPONSES = {
     "auth.login": 302,  # already logged in
     "calendar.new_link": 200,  # the new link, shown once
     "calendar.revoke_link": 302,  # back to the subscription page
+    "saved_filters.create": 302,  # back, with the reason it was not saved
+    "saved_filters.delete": 404,  # no saved filter of theirs with id 1
 }
 
 

@@ -232,10 +232,10 @@ class TestFeeds:
         assert "Mitt möte" in events and "Kollegans möte" not in events
         assert events["Inställt nyss"]["STATUS"] == "CANCELLED"
         assert "Inställt för länge sedan" not in events
-        deadline = events["Senast: Skicka rutinen"]
+        deadline = events["Sista dag: Skicka rutinen"]
         assert deadline.decoded("DTSTART") == date(2026, 12, 2)
         assert deadline.decoded("DTEND") == date(2026, 12, 3)  # exclusive end
-        assert events["Senast: Klar sak"]["STATUS"] == "CANCELLED"
+        assert events["Sista dag: Klar sak"]["STATUS"] == "CANCELLED"
 
         # Unchanged feed: 304 on the ETag.
         etag = response.headers["ETag"]

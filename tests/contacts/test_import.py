@@ -120,7 +120,7 @@ class TestReading:
         with app.test_request_context():
             with pytest.raises(UnreadableFile, match="för stor"):
                 read(as_csv([HEADER, *ROWS]), max_bytes=10)
-            with pytest.raises(UnreadableFile, match="fler än 1 rader"):
+            with pytest.raises(UnreadableFile, match="fler än 1 rad\\."):
                 read(as_csv([HEADER, *ROWS]), max_rows=1)
 
 
@@ -645,7 +645,7 @@ def test_the_whole_flow_with_a_500_row_excel_file(seeded, as_role, app):
         data={"fingerprint": fingerprint, "skip_errors": "y"},
     )
     result = client.get(done.headers["Location"]).text
-    assert "497 nya och 0 uppdaterade" in result
+    assert "497 nya kontakter och 0 uppdaterade kontakter" in result
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Contact)) == 497
     client.post(f"/kontakter/import/{batch_id}/angra")

@@ -118,7 +118,7 @@ def test_invitation_and_subscription_from_the_browser(new_page):
     page.get_by_role("button", name="Spara mötet").click()
     page.get_by_role("link", name="Ny uppföljning").click()
     page.get_by_label("Vad ska göras").fill("Förbered underlag")
-    page.get_by_label("Senast").fill((local_today() + timedelta(days=5)).isoformat())
+    page.get_by_label("Sista dag").fill((local_today() + timedelta(days=5)).isoformat())
     page.get_by_role("button", name="Spara").click()
     page.get_by_role("link", name="Planerat möte med Malmö").first.click()
 
@@ -147,7 +147,7 @@ def test_invitation_and_subscription_from_the_browser(new_page):
     assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
     events = {str(e["SUMMARY"]): e for e in Calendar.from_ical(feed.body()).walk("VEVENT")}
     assert events["Planerat möte med Malmö"]["STATUS"] == "CANCELLED"
-    deadline = events["Senast: Förbered underlag"]  # the follow-up's due date, all day
+    deadline = events["Sista dag: Förbered underlag"]  # the follow-up's due date, all day
     assert deadline.decoded("DTSTART") == local_today() + timedelta(days=5)
 
 

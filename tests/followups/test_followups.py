@@ -281,7 +281,7 @@ def test_after_meeting_is_all_or_nothing(world, as_role, app):
         "follow_ups-0-owner": world["me"],
     }
     response = client.post(url, data=data)
-    assert "Ange senast-datum" in response.text
+    assert "Ange sista dag" in response.text
     with app.app_context():
         assert db.session.get(Meeting, world["meeting"]).status is MeetingStatus.PLANNED
         assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 0

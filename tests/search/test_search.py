@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.common.text import sort_key
 from app.contacts.services import ContactValues, create_contact
 from app.extensions import db
 from app.organisations.models import Organisation, OrganisationKind
@@ -152,3 +153,69 @@ def test_meetings_are_found_by_title_place_and_organisation(registry, as_role, c
         page = client.get("/sok", query_string={"q": "återvandring"}).text
     assert '<h2 id="meeting-results">Möten</h2>' in page and "Återvandring och rutiner" in page
     assert counter.count <= 12
+
+
+def test_exact_and_prefix_matches_come_first(registry, as_role):
+    """ "Örebro" lists Örebro kommun first, though "Länsstyrelsen i Örebro län" and "Region
+    Örebro län" come before it in Swedish order; the other hits follow in Swedish order."""
+    for query in ["Örebro", "orebro", "Örebro kommun"]:
+        found = names(search_everything(query))
+        assert found[0] == "Örebro kommun", (query, found)
+    found = names(search_everything("Örebro"))
+    later = [name for name in found if not name.startswith("Örebro")]
+    assert len(later) >= 2 and later == sorted(later, key=sort_key)
+    page = as_role("reader").get("/organisationer", query_string={"q": "Örebro"}).text
+    assert page.index("Örebro kommun") < page.index("Region Örebro län")
+    # A column the user chose still decides the order.
+    page = as_role("reader").get("/organisationer", query_string={"q": "Örebro", "sort": "namn"})
+    assert page.text.index("Region Örebro län") < page.text.index("Örebro kommun")
+
+
+def test_exact_contact_and_meeting_titles_come_first(registry, as_role):
+    from datetime import UTC, datetime
+
+    from app.meetings.models import MeetingKind, MeetingStatus
+    from app.meetings.services import MeetingValues, schedule_meeting
+
+    with registry.app_context():
+        for first, last in [("Berit", "Andersson"), ("Anders", "Berg"), ("Per", "Andersson")]:
+            create_contact(values=ContactValues(first_name=first, last_name=last), by=None)
+        for day, title in [(3, "Möte om Anderssons förslag"), (1, "Anders och laget")]:
+            schedule_meeting(
+                values=MeetingValues(
+                    title=title,
+                    kind=MeetingKind.DIGITAL,
+                    status=MeetingStatus.HELD,
+                    starts_at=datetime(2026, 11, day, 9, tzinfo=UTC),
+                    ends_at=datetime(2026, 11, day, 10, tzinfo=UTC),
+                    all_day=False,
+                    responsible_id=1,
+                    organisation_ids=[1],
+                ),
+                by=None,
+            )
+        db.session.commit()
+        results = search_everything("Andersson")
+        # Last name exactly the query first, in Swedish order.
+        assert [c.full_name for c in results.contacts] == ["Berit Andersson", "Per Andersson"]
+        results = search_everything("anders")
+        assert results.contacts[0].full_name == "Anders Berg"
+        # The title beginning with the word first, though the other meeting is newer.
+        assert [m.title for m in results.meetings] == [
+            "Anders och laget",
+            "Möte om Anderssons förslag",
+        ]
+    page = as_role("reader").get("/kontakter", query_string={"q": "anders"}).text
+    assert page.index("Berg, Anders") < page.index("Andersson, Berit")
+
+
+@pytest.mark.parametrize("query", ["202100-2163", "2021002163", "162021002163", "202100216"])
+def test_org_number_with_or_without_dash(registry, as_role, query):
+    assert names(search_everything(query)) == ["Migrationsverket"]
+    page = as_role("reader").get("/organisationer", query_string={"q": query}).text
+    assert "Migrationsverket" in page and "Örebro kommun" not in page
+
+
+def test_digits_that_are_not_an_org_number_still_match_as_typed(registry):
+    assert names(search_everything("1880")) == ["Örebro kommun"]
+    assert search_everything("99999999").empty
