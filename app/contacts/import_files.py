@@ -156,7 +156,9 @@ def read_csv(data: bytes, *, max_rows: int) -> Table:
     undecided = encoding == UNDECIDED
     try:
         for row in reader:
-            rows.append(row if undecided else [remove_control_characters(undefuse(c)).strip() for c in row])
+            rows.append(
+                row if undecided else [remove_control_characters(undefuse(c)).strip() for c in row]
+            )
             if len(rows) > max_rows + 1:
                 raise UnreadableFile(too_many_rows(max_rows))
     except csv.Error as error:
