@@ -281,7 +281,7 @@ def test_follow_up_history_names_owner_meeting_organisation_contact(app, client,
         db.session.commit()
     text = history_text(client, f"/uppfoljningar/{follow_up_id}")
     assert "Ansvarig Anna Samordnare ändrades till Bo Handläggare" in text
-    assert "Senast 2026-06-20 ändrades till 2026-07-01" in text
+    assert "Sista dag 2026-06-20 ändrades till 2026-07-01" in text
     assert "Status Öppen ändrades till Klar" in text
     assert "Klar – ändrades till 2026-06-30" in text
     assert "Möte Gammalt möte (borttagen) ändrades till Samråd Kalmar" in text

@@ -63,7 +63,7 @@ def test_the_csv_is_the_chosen_list_with_every_page(follow_ups, as_role):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = csv_rows(response.data)
-    assert rows[0][:4] == ["Senast", "Vad ska göras", "Status", "Ansvarig"]
+    assert rows[0][:4] == ["Sista dag", "Vad ska göras", "Status", "Ansvarig"]
     assert [row[1] for row in rows[1:]] == [f"Min {n:02d}" for n in range(MINE)]  # all pages
     assert rows[1][0] == local_today().isoformat() and rows[1][2] == "Öppen"
     team = [row[1] for row in csv_rows(client.get("/uppfoljningar/export.csv?visa=teamets").data)]

@@ -39,7 +39,7 @@ def test_the_lagesbild_workbook_for_a_given_day(seeded):
             municipality_statuses(), rollup, national, on=date(2026, 12, 5)
         )
     assert sheets[0].header == ["Läget 2026-12-05"]
-    assert [sheet.title for sheet in sheets] == ["Lägesbild", "Kommuner", "Per län"]
+    assert [sheet.title for sheet in sheets] == ["Lägesbild", "Kommuner", "Per län", "Definitioner"]
 
 
 @pytest.mark.parametrize(("months", "words"), [(1, "1 månad"), (6, "6 månader")])
