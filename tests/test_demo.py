@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app import create_app
 from app.auth.models import Role, User
 from app.contacts.models import Affiliation, Contact
-from app.contacts.services import search_contacts
+from app.contacts.queries import search_contacts
 from app.demo import DatabaseInUse, generate
 from app.demo.registry import TEAM, team_email
 from app.extensions import db

@@ -16,7 +16,7 @@ from wtforms import SelectChoice
 from app.auth.models import User
 from app.common.forms import Form
 from app.common.time import to_local, utcnow
-from app.contacts.services import contacts_by_address
+from app.contacts.queries import contacts_by_address
 from app.extensions import db
 from app.meetings.forms import MeetingForm, fill_meeting_choices
 from app.meetings.models import MeetingKind, MeetingStatus

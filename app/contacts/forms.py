@@ -19,7 +19,8 @@ from app.common.forms import (
 from app.common.time import local_today
 from app.organisations.forms import optional_int, optional_kind
 
-from .services import ContactValues, Status, split_tags
+from .queries import Status
+from .services import ContactValues, split_tags
 
 
 def date_field(label, **kwargs) -> DateField:

@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.audit.display import shown_history
-from app.common.downloads import CSV, VCARD, XLSX, attachment
+from app.common.downloads import VCARD, attachment, table_download
 from app.common.exceptions import EditConflict
 from app.common.formatting import format_date
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.page_cache import cached_page
 from app.common.pagination import paginate
 from app.common.sections import sections_for
-from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
+from app.common.spreadsheets import export_filename
 from app.common.time import local_today
 from app.common.validation import display_phone
 from app.extensions import db
@@ -23,7 +23,7 @@ from app.organisations.models import Organisation
 from app.organisations.services import counties
 from app.organisations.services import organisation_choices as active_organisations
 
-from . import services
+from . import queries, services
 from .exports import contact_card, contact_header, contact_rows, vcards
 from .forms import (
     AffiliationForm,
@@ -43,7 +43,7 @@ PER_PAGE = 50
 
 def load_contact(contact_id: int) -> Contact:
     """The contact with everything its page shows, in a fixed number of statements."""
-    return db.session.scalar(services.contact_with_details(contact_id)) or abort(404)
+    return db.session.scalar(queries.contact_with_details(contact_id)) or abort(404)
 
 
 def organisation_picker(form_field, blank: str) -> None:
@@ -66,24 +66,24 @@ def show_at_field(form, error: services.InvalidContact) -> None:
     (target.errors if target is not None else form.form_errors).append(str(error))
 
 
-def list_filters() -> tuple[ContactFilterForm, services.ContactFilter]:
+def list_filters() -> tuple[ContactFilterForm, queries.ContactFilter]:
     """The list's filter form from the query string, and the filters it means."""
     form = ContactFilterForm(request.args)
     organisation_picker(form.organisation, blank=_("Alla organisationer"))
     form.typ.choices = kind_choices(blank=_("Alla typer"))
     form.lan.choices = county_choices(counties(), blank=_("Alla län"))
     try:
-        status = services.Status(form.status.data)
+        status = queries.Status(form.status.data)
     except ValueError:
-        status = services.Status.ALL
-    filters = services.ContactFilter(
+        status = queries.Status.ALL
+    filters = queries.ContactFilter(
         q=form.q.data or "",
         organisation_id=form.organisation.data,
         kind=form.typ.data,
         county=form.lan.data or None,
         tag=form.tagg.data or None,
         status=status,
-        sort=request.args.get("sort") or (services.RELEVANCE if form.q.data else "namn"),
+        sort=request.args.get("sort") or (queries.RELEVANCE if form.q.data else "namn"),
         descending=request.args.get("ordning") == "fallande",
     )
     return form, filters
@@ -94,7 +94,7 @@ def list_filters() -> tuple[ContactFilterForm, services.ContactFilter]:
 def index():
     form, filters = list_filters()
     page = paginate(
-        services.contact_query(filters),
+        queries.contact_query(filters),
         page=request.args.get("sida", 1, type=int),
         per_page=PER_PAGE,
     )
@@ -107,13 +107,14 @@ def index():
 def export(fmt: str):
     """The filtered list, every row, as CSV or XLSX."""
     _form, filters = list_filters()
-    contacts = db.session.scalars(services.contact_query(filters)).all()
-    header, rows = contact_header(), contact_rows(contacts)
-    filename = export_filename(_("kontakter"), local_today(), fmt)
-    if fmt == "csv":
-        return attachment(csv_bytes(header, rows), filename=filename, mimetype=CSV)
-    sheet = Sheet(title=_("Kontakter"), header=header, rows=rows)
-    return attachment(xlsx_bytes([sheet]), filename=filename, mimetype=XLSX)
+    contacts = db.session.scalars(queries.contact_query(filters)).all()
+    return table_download(
+        fmt,
+        stem=_("kontakter"),
+        title=_("Kontakter"),
+        header=contact_header(),
+        rows=contact_rows(contacts),
+    )
 
 
 @bp.get("/export.vcf")
@@ -121,7 +122,7 @@ def vcard_list():
     """The filtered list, every contact, as one vCard file: the whole list goes into an
     address book in one import."""
     _form, filters = list_filters()
-    contacts = db.session.scalars(services.contact_query(filters)).all()
+    contacts = db.session.scalars(queries.contact_query(filters)).all()
     text = vcards(contacts, site=request.host)
     filename = export_filename(_("kontakter"), local_today(), "vcf")
     return attachment(text.encode("utf-8"), filename=filename, mimetype=VCARD)

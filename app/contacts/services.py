@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
 from app.audit.services import Action, Actor, diff, record, snapshot
 from app.common.exceptions import DomainError, EditConflict
 from app.common.labels import labels_named
-from app.common.matching import match_conditions, match_rank
-from app.common.text import fold, like_pattern, one_line, search_terms, sort_key
-from app.common.time import local_today
+from app.common.text import fold, one_line
 from app.common.validation import InvalidValue, normalise_email, normalise_phone
 from app.extensions import db
-from app.organisations.models import Organisation, OrganisationKind
-from app.organisations.services import of_kind
+from app.organisations.models import Organisation
 
-from .models import Affiliation, Contact, ContactEmail, ContactPhone, Tag, contact_tags
+from .models import Affiliation, Contact, ContactEmail, ContactPhone, Tag
+from .queries import contacts_by_address
 
 #: What the history records for a contact, beyond the lists of addresses and tags.
 CONTACT_FIELDS = ("first_name", "last_name", "notes")
@@ -249,140 +245,6 @@ def change_organisation(
     )
 
 
-# --- Listing ---------------------------------------------------------------------------------
-
-
-class Status(enum.StrEnum):
-    CURRENT = "nuvarande"
-    FORMER = "tidigare"
-    ALL = "alla"
-
-
-#: The order of a search: best matches first (see match_rank), then by name. The list uses it
-#: when a query is typed and no column is chosen.
-RELEVANCE = "relevans"
-
-SORTS: dict[str, tuple[Any, ...]] = {
-    "namn": (Contact.sort_name,),
-    "andrad": (Contact.updated_at,),
-}
-
-
-@dataclass
-class ContactFilter:
-    q: str = ""
-    organisation_id: int | None = None
-    kind: OrganisationKind | None = None
-    county: str | None = None
-    tag: str | None = None
-    status: Status = Status.ALL
-    sort: str = "namn"
-    descending: bool = False
-
-
-def current_condition(today: date) -> Any:
-    """SQL: the affiliation holds today."""
-    return and_(
-        or_(Affiliation.started_on.is_(None), Affiliation.started_on <= today),
-        or_(Affiliation.ended_on.is_(None), Affiliation.ended_on >= today),
-    )
-
-
-def contact_with_details(contact_id: int) -> Select[tuple[Contact]]:
-    """The contact with its addresses, numbers, tags and roles (with their organisations), in
-    a fixed number of statements: for its page and its register extract."""
-    return (
-        select(Contact)
-        .options(
-            selectinload(Contact.emails),
-            selectinload(Contact.phones),
-            selectinload(Contact.tags),
-            selectinload(Contact.affiliations)
-            .joinedload(Affiliation.organisation)
-            .joinedload(Organisation.parent),
-        )
-        .where(Contact.id == contact_id)
-    )
-
-
-def contact_query(
-    filters: ContactFilter, *, today: date | None = None, for_list: bool = True
-) -> Select[tuple[Contact]]:
-    """The SELECT behind the contact list, filtered and sorted in SQL, loading what the list
-    shows in a fixed number of statements: the roles with their organisations, and for the
-    list (`for_list`) also addresses, numbers and tags, which the header search leaves off."""
-    today = today or local_today()
-    query = select(Contact).options(
-        selectinload(Contact.affiliations)
-        .selectinload(Affiliation.organisation)
-        .joinedload(Organisation.parent),
-    )
-    if for_list:
-        query = query.options(
-            selectinload(Contact.emails),
-            selectinload(Contact.phones),
-            selectinload(Contact.tags),
-        )
-    query = query.where(*match_conditions(Contact.search_text, filters.q))
-
-    affiliation_conditions = [Affiliation.contact_id == Contact.id]
-    if filters.status is Status.CURRENT:
-        affiliation_conditions.append(current_condition(today))
-    if filters.organisation_id:
-        affiliation_conditions.append(Affiliation.organisation_id == filters.organisation_id)
-    if filters.kind is not None or filters.county:
-        organisation = select(Organisation.id).where(Organisation.id == Affiliation.organisation_id)
-        if filters.kind is not None:
-            organisation = organisation.where(of_kind(filters.kind))
-        if filters.county:
-            organisation = organisation.where(Organisation.county_code == filters.county)
-        affiliation_conditions.append(organisation.exists())
-    if len(affiliation_conditions) > 1 or filters.status is Status.CURRENT:
-        query = query.where(exists().where(*affiliation_conditions))
-    if filters.status is Status.FORMER:
-        query = query.where(
-            exists().where(Affiliation.contact_id == Contact.id),
-            ~exists().where(Affiliation.contact_id == Contact.id, current_condition(today)),
-        )
-    if filters.tag:
-        query = query.where(
-            exists().where(
-                contact_tags.c.contact_id == Contact.id,
-                contact_tags.c.tag_id == Tag.id,
-                Tag.key == fold(filters.tag),
-            )
-        )
-    columns = SORTS.get(filters.sort, SORTS["namn"])
-    ordering = [c.desc() if filters.descending else c.asc() for c in columns]
-    if filters.sort == RELEVANCE and search_terms(filters.q):
-        ordering.insert(
-            0, match_rank(Contact.search_text, filters.q, exact=_same_last_name(filters.q))
-        )
-    return query.order_by(*ordering, Contact.id)
-
-
-def _same_last_name(query: str) -> Any:
-    """SQL: the contact's last name (its sort key begins with it) is exactly `query`."""
-    key = sort_key(query)
-    return or_(
-        Contact.sort_name == key,
-        Contact.sort_name.like(f"{like_pattern(key)[1:-1]} %", escape="\\"),
-    )
-
-
-def contacts_by_address(addresses: list[str]) -> dict[str, Contact]:
-    """Existing contacts keyed by each of the given e-mail addresses they have."""
-    wanted = {a.strip().lower() for a in addresses if a and a.strip()}
-    if not wanted:
-        return {}
-    rows = db.session.execute(
-        select(ContactEmail.address, Contact)
-        .join(Contact, Contact.id == ContactEmail.contact_id)
-        .where(ContactEmail.address.in_(wanted))
-    ).all()
-    return dict(rows)
-
-
 def split_name(full: str) -> tuple[str, str]:
     """ "Berg, Anna" → ("Anna", "Berg"); "Anna Maria Berg" → ("Anna Maria", "Berg")."""
     if "," in full:
@@ -422,12 +284,3 @@ def contacts_for_addresses(people: list[tuple[str, str]], *, by: Actor | None) -
             found[address] = contact
         ids.append(contact.id)
     return ids
-
-
-def search_contacts(query: str, *, limit: int = 20) -> list[Contact]:
-    """Contacts whose names or e-mail addresses contain every word of `query`, the best matches
-    first (the whole last name, names beginning with the query), then in Swedish order."""
-    if not search_terms(query):
-        return []
-    filters = ContactFilter(q=query, sort=RELEVANCE)
-    return list(db.session.scalars(contact_query(filters, for_list=False).limit(limit)))

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from app.common.downloads import CSV, XLSX, attachment
-from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
+from app.common.downloads import table_download
 from app.common.time import local_today
 from app.extensions import db
 
@@ -23,9 +22,11 @@ def export(fmt: str):
     """The chosen list, every row, read in batches and written as it is read."""
     query = services.follow_up_query(list_filters(), today=local_today())
     rows = follow_up_rows(db.session.scalars(query.execution_options(yield_per=STREAM_BATCH)))
-    header = follow_up_header()
-    filename = export_filename(_("uppfoljningar"), local_today(), fmt)
-    if fmt == "csv":
-        return attachment(csv_bytes(header, rows), filename=filename, mimetype=CSV)
-    sheet = Sheet(title=_("Uppföljningar"), header=header, rows=rows, widths=FOLLOW_UP_WIDTHS)
-    return attachment(xlsx_bytes([sheet]), filename=filename, mimetype=XLSX)
+    return table_download(
+        fmt,
+        stem=_("uppfoljningar"),
+        title=_("Uppföljningar"),
+        header=follow_up_header(),
+        rows=rows,
+        widths=FOLLOW_UP_WIDTHS,
+    )

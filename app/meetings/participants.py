@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.common.text import like_pattern, search_terms
 from app.common.time import local_today
 from app.contacts.models import Affiliation, Contact
-from app.contacts.services import current_condition
+from app.contacts.queries import current_condition
 from app.extensions import db
 from app.organisations.models import Organisation
 

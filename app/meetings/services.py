@@ -25,7 +25,7 @@ from app.common.time import (
     utcnow,
 )
 from app.contacts.models import Affiliation, Contact
-from app.contacts.services import current_condition
+from app.contacts.queries import current_condition
 from app.extensions import db
 from app.organisations.models import Organisation
 

@@ -19,13 +19,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.display import shown_history
 from app.auth.access import public
-from app.common.downloads import CSV, XLSX, attachment
+from app.common.downloads import table_download
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.page_cache import cached_page
 from app.common.sections import sections_for
-from app.common.spreadsheets import Sheet, csv_bytes, export_filename, xlsx_bytes
-from app.common.time import local_today
 from app.contacts.models import Affiliation
 from app.extensions import db
 
@@ -101,12 +99,13 @@ def export(fmt: str):
     """The filtered list, every row, as CSV or XLSX."""
     _form, filters = list_filters()
     organisations = db.session.scalars(services.organisation_query(filters)).all()
-    header, rows = organisation_header(), organisation_rows(organisations)
-    filename = export_filename(_("organisationer"), local_today(), fmt)
-    if fmt == "csv":
-        return attachment(csv_bytes(header, rows), filename=filename, mimetype=CSV)
-    sheet = Sheet(title=_("Organisationer"), header=header, rows=rows)
-    return attachment(xlsx_bytes([sheet]), filename=filename, mimetype=XLSX)
+    return table_download(
+        fmt,
+        stem=_("organisationer"),
+        title=_("Organisationer"),
+        header=organisation_header(),
+        rows=organisation_rows(organisations),
+    )
 
 
 @bp.get("/<int:organisation_id>")

@@ -24,7 +24,7 @@ from app.common.spreadsheets import Sheet, Value, code
 from app.common.time import to_local, utcnow
 from app.common.validation import display_phone
 from app.contacts.models import Affiliation, Contact
-from app.contacts.services import contact_with_details
+from app.contacts.queries import contact_with_details
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.meetings.models import Meeting, meeting_contacts

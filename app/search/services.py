@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from app.common.text import search_terms
 from app.contacts.models import Contact
-from app.contacts.services import search_contacts
+from app.contacts.queries import search_contacts
 from app.meetings.models import Meeting
 from app.meetings.queries import search_meetings
 from app.organisations.models import Organisation

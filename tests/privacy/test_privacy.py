@@ -20,12 +20,12 @@ from app.common.time import local_midnight, local_today
 from app.contacts.import_commit import commit_import, revert_import, start_import
 from app.contacts.importer import ImportNotPossible, plan_import
 from app.contacts.models import Affiliation, Contact, ImportBatch, ImportItem
+from app.contacts.queries import search_contacts
 from app.contacts.services import (
     ContactValues,
     add_affiliation,
     create_contact,
     end_affiliation,
-    search_contacts,
     update_contact,
 )
 from app.extensions import db
