@@ -142,3 +142,38 @@ def test_the_import_button_is_disabled_with_a_live_message_while_it_works(new_pa
     page.wait_for_url(re.compile(r"/kontakter/import$"))
     expect(page.get_by_role("button", name="Läs in filen")).to_be_enabled()
     expect(page.locator(".busy-status")).to_have_text("")
+
+
+def test_a_file_not_in_utf8_is_read_right_once_its_encoding_is_chosen(new_page, tmp_path):
+    """The encoding question is answered by clicking a choice, as a person would; the columns
+    step then shows the letters right."""
+    page = new_page("coordinator")
+    page.goto("/kontakter/import")
+    path = tmp_path / "kontakter.csv"
+    path.write_bytes("Förnamn;Efternamn;Ort\r\nÅsa;Öberg;Västerås\r\n".encode("cp1252"))
+    page.get_by_label("Fil", exact=True).set_input_files(str(path))
+    page.get_by_role("button", name="Läs in filen").click()
+    expect(page.get_by_role("heading", name="Vilken teckenkodning har filen?")).to_be_visible()
+    page.get_by_label(re.compile("Windows-1252")).check()
+    page.get_by_role("button", name="Fortsätt").click()
+    expect(page.locator("main")).to_contain_text("Västerås")
+    expect(page.locator("main")).not_to_contain_text("VÃ¤")
+    assert "teckenkodning" not in page.url
+
+
+def test_a_new_unit_is_made_from_its_municipality_and_is_an_enhet(new_page):
+    """ "Ny enhet" on a municipality's page: no kind to choose, and the unit is named with its
+    municipality everywhere after saving."""
+    page = new_page("coordinator")
+    page.goto("/organisationer?q=Kramfors")
+    page.get_by_role("link", name="Kramfors kommun", exact=True).click()
+    page.get_by_role("link", name="Ny enhet").click()
+    expect(page.get_by_role("heading", name="Ny enhet under Kramfors kommun")).to_be_visible()
+    expect(page.get_by_label("Typ", exact=True)).to_have_count(0)
+    page.get_by_label("Namn", exact=True).fill("Individ- och familjeomsorgen")
+    page.get_by_role("button", name="Spara").click()
+    main = page.locator("main")
+    expect(main).to_contain_text("Enhet")
+    expect(main).to_contain_text("Kramfors kommun")
+    page.goto("/organisationer?q=familjeomsorgen")
+    expect(page.locator("main")).to_contain_text("Individ- och familjeomsorgen, Kramfors kommun")
