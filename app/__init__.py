@@ -42,11 +42,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of app.extensions to this app."""
     from app import models  # noqa: F401  (every model registered before first use)
+    from app.aggregates.maintain import install_maintenance
     from app.auth.access import configure_login
-    from app.common.change_tokens import install_change_tokens
     from app.common.database import configure_sqlite, engine_options
     from app.common.i18n import select_locale, select_timezone
-    from app.common.page_store import init_app as init_page_store
     from app.common.soft_delete import install_soft_delete_filter
     from app.extensions import babel, csrf, db, login_manager, migrate
 
@@ -55,7 +54,7 @@ def register_extensions(app: Flask) -> None:
     )
     db.init_app(app)
     install_soft_delete_filter()
-    install_change_tokens()
+    install_maintenance()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
@@ -64,7 +63,6 @@ def register_extensions(app: Flask) -> None:
     configure_login(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    init_page_store(app)
 
 
 def register_blueprints(app: Flask) -> None:

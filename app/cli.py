@@ -27,10 +27,12 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(users)
 
+    from app.aggregates.cli import aggregates
     from app.backup import backup, restore
     from app.demo import demo
     from app.reports.cli import report
 
+    app.cli.add_command(aggregates)
     app.cli.add_command(report)
     app.cli.add_command(backup)
     app.cli.add_command(restore)

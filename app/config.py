@@ -63,11 +63,6 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "PASSWORD_MIN_LENGTH": 12,
         # The retention list (gallring): contacts without any activity for this many years.
         "RETENTION_YEARS": 3,
-        # Rendered pages kept until the next write (common/page_cache.py): in each worker's
-        # memory (0: caching off) and in a folder the workers share ("" or 0: memory only).
-        "PAGE_CACHE_BYTES": 32 * 1024 * 1024,
-        "PAGE_CACHE_DIR": os.path.join(instance_path, "page-cache"),
-        "PAGE_CACHE_DISK_BYTES": 256 * 1024 * 1024,
         "PASSWORD_HASH_METHOD": "scrypt",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",

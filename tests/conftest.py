@@ -97,7 +97,6 @@ def app_config(tmp_path: Any, postgres_schema: str | None) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         # Cheap hashing keeps the suite fast; test_password_hash_default checks production's.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-        "PAGE_CACHE_DIR": str(tmp_path / "page-cache"),
         **database_config(tmp_path, postgres_schema),
     }
 

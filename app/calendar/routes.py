@@ -17,13 +17,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import public, readers_may_post
 from app.common.downloads import attachment
-from app.common.page_cache import kept
 from app.common.sections import Section, provides
 from app.common.time import local_midnight, local_today
 from app.extensions import db
@@ -174,7 +172,7 @@ def personal_feed(token: str):
         name = _("Samverkan: %(name)s", name=user.name)
         return ics.feed(events, name=name, description=_("Möten och uppföljningar i Samverkan"))
 
-    return _feed_response(kept(_feed_key("personal", user.id), build))
+    return _feed_response(build())
 
 
 @bp.get("/kalender/<token>/team.ics")
@@ -189,13 +187,7 @@ def team_feed(token: str):
         ]
         return ics.feed(events, name=_("Samverkan: teamets möten"))
 
-    return _feed_response(kept(_feed_key("team", None), build))
-
-
-def _feed_key(kind: str, user_id: int | None) -> tuple:
-    """Feeds are kept (common/page_cache) per user (the team's: one for all), language, day
-    and address of the app."""
-    return ("feed", kind, user_id, str(get_locale()), local_today(), request.url_root)
+    return _feed_response(build())
 
 
 def feed_links(token: str) -> dict[str, str]:

@@ -11,7 +11,6 @@ from app.common.downloads import VCARD, attachment, table_download
 from app.common.exceptions import EditConflict
 from app.common.formatting import format_date
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
-from app.common.page_cache import cached_page
 from app.common.pagination import paginate
 from app.common.sections import sections_for
 from app.common.spreadsheets import export_filename
@@ -90,7 +89,6 @@ def list_filters() -> tuple[ContactFilterForm, queries.ContactFilter]:
 
 
 @bp.get("")
-@cached_page
 def index():
     form, filters = list_filters()
     page = paginate(
@@ -138,7 +136,6 @@ def vcard_download(contact_id: int):
 
 
 @bp.get("/<int:contact_id>")
-@cached_page
 def detail(contact_id: int):
     contact = load_contact(contact_id)
     add_form = AffiliationForm()

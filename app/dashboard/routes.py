@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from app.common.page_cache import cached_page
+from app.aggregates.queries import coverage
 from app.common.time import local_today
 from app.followups.forms import CompleteForm
-from app.meetings.coverage import coverage
 from app.organisations.models import OrganisationKind
 from app.organisations.services import registry_overview
 
@@ -21,7 +20,6 @@ TEAM = "teamet"
 
 
 @bp.get("/")
-@cached_page
 def index():
     today = local_today()
     team = request.args.get("moten") == TEAM

@@ -8,9 +8,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.aggregates.maintain import rebuild
 from app.auth.models import Role, User
 from app.auth.services import generate_password, hash_password
-from app.common.change_tokens import touch
 from app.common.time import local_today
 from app.contacts.models import Contact
 from app.extensions import db
@@ -95,7 +95,7 @@ def generate(
     follow_ups = generate_follow_ups(ctx, held)
     changes = record_engagement(ctx)
     db.session.flush()
-    touch()  # the bulk inserts bypass the session hooks that renew the change tokens
+    rebuild()  # the bulk inserts bypass the session hooks that keep the figures
     return DemoSummary(
         users_created=users_created,
         password=chosen_password if users_created and not password else None,

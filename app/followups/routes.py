@@ -20,7 +20,6 @@ from app.auth.access import is_safe_next
 from app.auth.services import assignable_users
 from app.common.exceptions import EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
-from app.common.page_cache import cached_page
 from app.common.pagination import paginate
 from app.common.sections import Section, provides
 from app.common.time import local_today, utcnow
@@ -70,7 +69,6 @@ def list_filters() -> services.FollowUpFilter:
 
 
 @bp.get("")
-@cached_page
 def index():
     filters = list_filters()
     view = filters.view

@@ -23,7 +23,6 @@ from wtforms import SelectChoice
 from app.audit.display import shown_history
 from app.common.exceptions import EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
-from app.common.page_cache import cached_page
 from app.common.pagination import paginate
 from app.common.sections import Section, provides, sections_for
 from app.common.time import local_today, to_local, utcnow
@@ -274,7 +273,6 @@ def participants():
 
 
 @bp.get("/<int:meeting_id>")
-@cached_page
 def detail(meeting_id: int):
     meeting = services.load_meeting(meeting_id) or abort(404)
     return render_template(
@@ -313,7 +311,6 @@ def list_filters() -> tuple[MeetingFilterForm, queries.MeetingFilter]:
 
 
 @bp.get("")
-@cached_page
 def index():
     form, filters = list_filters()
     page = paginate(

@@ -22,7 +22,6 @@ from app.auth.access import public
 from app.common.downloads import table_download
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
-from app.common.page_cache import cached_page
 from app.common.sections import sections_for
 from app.contacts.models import Affiliation
 from app.extensions import db
@@ -82,7 +81,6 @@ def list_filters() -> tuple[OrganisationFilterForm, services.OrganisationFilter]
 
 
 @bp.get("")
-@cached_page
 def index():
     form, filters = list_filters()
     page = db.paginate(
@@ -109,7 +107,6 @@ def export(fmt: str):
 
 
 @bp.get("/<int:organisation_id>")
-@cached_page
 def detail(organisation_id: int):
     organisation = db.session.scalar(
         select(Organisation)

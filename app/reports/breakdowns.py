@@ -4,27 +4,24 @@ and consequence perspective: one statement for all five."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import String, cast, func, literal_column, null, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import String, cast, literal_column, select, union_all
 
+from app.aggregates.models import (
+    COUNTY,
+    NONE,
+    ORGANISATION_KIND,
+    PERSPECTIVE,
+    TARGET_GROUP,
+    TOPIC,
+)
+from app.aggregates.queries import counts
 from app.common.text import sort_key
 from app.extensions import db
-from app.meetings.models import (
-    Meeting,
-    MeetingPerspective,
-    TargetGroup,
-    Topic,
-    meeting_organisations,
-    meeting_target_groups,
-    meeting_topics,
-)
-from app.organisations.models import County, Organisation
+from app.meetings.models import TargetGroup, Topic
+from app.organisations.models import County
 
 from .periods import Period
-from .queries import as_int, held_in
-from .sql import unindexed
 
 
 @dataclass(frozen=True)
@@ -51,92 +48,54 @@ class Breakdowns:
 
 def breakdowns(period: Period) -> Breakdowns:
     """Held meetings counted per organisation kind, county, topic, target group and
-    perspective, in one statement: the period's held meetings found once (a CTE), each with
-    the kind and county of every organisation it was held with found once (a second CTE),
-    then a UNION ALL of five GROUP BYs over them; names are joined to the few groups, not to
-    every row. Organisation kind and county are those of the top-level organisation (a unit
-    counts as its municipality); a meeting without organisations, or with national ones, has
-    no county (key None)."""
-    held = select(Meeting.id.label("id")).where(held_in(period)).cte("held")
-    root = aliased(Organisation)
-    links = (
-        select(
-            held.c.id,
-            root.kind.label("kind"),
-            func.coalesce(Organisation.county_code, root.county_code).label("county"),
-        )
-        .select_from(held)
-        .outerjoin(meeting_organisations, meeting_organisations.c.meeting_id == held.c.id)
-        .outerjoin(Organisation, Organisation.id == meeting_organisations.c.organisation_id)
-        .outerjoin(root, root.id == func.coalesce(Organisation.parent_id, Organisation.id))
-        .cte("links")
-    )
-    # A meeting may touch a kind or a county through several organisations: counted once.
-    meetings = func.count(func.distinct(links.c.id)).label("meetings")
-    per_county = select(links.c.county.label("key"), meetings).group_by(links.c.county).subquery()
-    # A meeting has a topic or target group at most once (the link tables' primary keys).
-    # Unindexed: from each held meeting to its labels, not from every label ever given
-    # (through the label index) to whether its meeting is held in the period.
-    per_topic = (
-        select(unindexed(meeting_topics.c.topic_id).label("id"), func.count().label("meetings"))
-        .select_from(held)
-        .join(meeting_topics, meeting_topics.c.meeting_id == held.c.id)
-        .group_by(unindexed(meeting_topics.c.topic_id))
-        .subquery()
-    )
-    per_target = (
-        select(meeting_target_groups.c.target_group_id.label("id"), func.count().label("meetings"))
-        .select_from(held)
-        .join(meeting_target_groups, meeting_target_groups.c.meeting_id == held.c.id)
-        .group_by(meeting_target_groups.c.target_group_id)
-        .subquery()
-    )
-    no_name = cast(null(), String).label("name")
-
-    def dimension(name: str) -> Any:
-        return literal_column(f"'{name}'").label("dimension")
-
-    parts = [
-        select(
-            dimension("kind"), cast(links.c.kind, String).label("key"), no_name, meetings
-        ).group_by(links.c.kind),
-        select(dimension("county"), per_county.c.key, County.name, per_county.c.meetings)
-        .select_from(per_county)
-        .outerjoin(County, County.code == per_county.c.key),
-        select(dimension("topic"), cast(Topic.id, String), Topic.name, per_topic.c.meetings)
-        .select_from(per_topic)
-        .join(Topic, Topic.id == per_topic.c.id),
-        select(
-            dimension("target"),
-            cast(TargetGroup.id, String),
-            TargetGroup.name,
-            per_target.c.meetings,
-        )
-        .select_from(per_target)
-        .join(TargetGroup, TargetGroup.id == per_target.c.id),
-        select(
-            dimension("perspective"),
-            cast(MeetingPerspective.perspective, String),
-            no_name,
-            func.count(),
-        )
-        .select_from(held)
-        .join(MeetingPerspective, MeetingPerspective.meeting_id == held.c.id)
-        .group_by(MeetingPerspective.perspective),
-    ]
-    groups: dict[str, list[Group]] = {
-        name: [] for name in ("kind", "county", "topic", "target", "perspective")
+    perspective, from the maintained tallies (app/aggregates: a meeting counts once in each
+    group it touches; organisation kind and county are those of the top-level organisation,
+    a unit counting as its municipality; a meeting without organisations, or with national
+    ones, has no county, key None). Two statements: the counts, and the names of the
+    counties, topics and target groups among them."""
+    (figures,) = counts([ORGANISATION_KIND, COUNTY, TOPIC, TARGET_GROUP, PERSPECTIVE], [period])
+    wanted = {
+        "county": [k for k in figures[COUNTY] if k != NONE],
+        "topic": [int(k) for k in figures[TOPIC]],
+        "target": [int(k) for k in figures[TARGET_GROUP]],
     }
-    for name, key, label, count in db.session.execute(union_all(*parts)).all():
-        groups[name].append(Group(key=key, name=label, count=as_int(count)))
+    parts = [
+        select(literal_column("'county'"), County.code, County.name).where(
+            County.code.in_(wanted["county"])
+        ),
+        select(literal_column("'topic'"), cast(Topic.id, String), Topic.name).where(
+            Topic.id.in_(wanted["topic"])
+        ),
+        select(literal_column("'target'"), cast(TargetGroup.id, String), TargetGroup.name).where(
+            TargetGroup.id.in_(wanted["target"])
+        ),
+    ]
+    names: dict[tuple[str, str], str] = {}
+    if any(wanted.values()):
+        names = {(d, k): n for d, k, n in db.session.execute(union_all(*parts))}
+
+    def groups(dimension: str, name: str | None = None, *, named: bool = True) -> list[Group]:
+        rows = []
+        for key, count in figures[dimension].items():
+            if not count:
+                continue
+            if key == NONE:
+                rows.append(Group(key=None, name=None, count=count))
+            elif name is None:
+                rows.append(Group(key=key, name=None, count=count))
+            elif (name, key) in names or not named:
+                rows.append(Group(key=key, name=names.get((name, key)), count=count))
+        return rows
 
     def most_first(rows: list[Group]) -> list[Group]:
         return sorted(rows, key=lambda g: (-g.count, sort_key(g.name)))
 
     return Breakdowns(
-        organisation_kinds=groups["kind"],
-        counties=sorted(groups["county"], key=lambda g: (g.key is None, g.key or "")),
-        topics=most_first(groups["topic"]),
-        target_groups=most_first(groups["target"]),
-        perspectives=groups["perspective"],
+        organisation_kinds=groups(ORGANISATION_KIND),
+        counties=sorted(
+            groups(COUNTY, "county", named=False), key=lambda g: (g.key is None, g.key or "")
+        ),
+        topics=most_first(groups(TOPIC, "topic")),
+        target_groups=most_first(groups(TARGET_GROUP, "target")),
+        perspectives=groups(PERSPECTIVE),
     )

@@ -24,7 +24,7 @@ statements) and streamed as plain rows for the exports (`held_meeting_rows`, one
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -38,25 +38,20 @@ from sqlalchemy import (
     func,
     literal_column,
     null,
-    or_,
     select,
     union_all,
 )
-from sqlalchemy.orm import aliased
 
+from app.aggregates.models import MEETING_KIND
+from app.aggregates.queries import counts, met_counts, top_level
 from app.auth.models import User
 from app.common.text import sort_key
 from app.common.time import local_midnight
 from app.contacts.models import Contact
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
-from app.meetings.figures import COVERED_KINDS, root_id
-from app.meetings.models import (
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    meeting_organisations,
-)
+from app.meetings.figures import COVERED_KINDS
+from app.meetings.models import Meeting, MeetingKind, MeetingStatus
 from app.organisations.models import Organisation, OrganisationKind
 
 from .periods import Period
@@ -150,99 +145,42 @@ def as_int(value: Any) -> int:
 
 
 def held_per_bucket(buckets: Sequence[Period]) -> list[dict[MeetingKind, int]]:
-    """Held meetings per meeting kind, for each bucket (a range of the status and start index
-    per slot)."""
-    if not buckets:
-        return []
-    slots = _Slots.of(buckets)
-    rows = db.session.execute(
-        _union(
-            select(_number(slot), Meeting.kind, func.count())
-            .where(Meeting.status == MeetingStatus.HELD, _within(Meeting.starts_at, first, last))
-            .group_by(Meeting.kind)
-            for slot, first, last in slots.ranges()
-        )
-    ).all()
-    per_slot: dict[MeetingKind, list[int]] = {k: [0] * slots.count for k in MeetingKind}
-    for slot, kind, count in rows:
-        per_slot[kind][slot] += as_int(count)
+    """Held meetings per meeting kind, for each bucket (from the maintained tallies)."""
+    per_bucket = counts([MEETING_KIND], buckets)
     return [
-        {kind: sum(per_slot[kind][s] for s in slots.spanned(b)) for kind in MeetingKind}
-        for b in buckets
+        {kind: figures[MEETING_KIND][kind.value] for kind in MeetingKind} for figures in per_bucket
     ]
 
 
 def reach_per_bucket(buckets: Sequence[Period]) -> list[dict[OrganisationKind, Reach]]:
-    """Top-level organisations with Möte hållet per kind, for each bucket. Archived municipalities
-    and county boards are left out, as the start page's coverage does; the totals they are
-    measured against (`registry_totals`) leave them out too.
+    """Top-level organisations with Möte hållet per kind, for each bucket: during it, for the
+    first time during it, and at any time up to its end. Archived municipalities and county
+    boards are left out, as the start page's coverage does; the totals they are measured
+    against (`registry_totals`) leave them out too.
 
-    Every held meeting up to the last bucket's end is read once, grouped by the organisation
-    it was held with and its slot (slot -1: before the buckets); the roll-up to top-level
-    organisations, and their flags per bucket, work on those few thousand groups."""
+    Two statements over the maintained figures: the organisations met in each bucket (the
+    tallies of its months), and every top-level organisation with its first held meeting."""
     if not buckets:
         return []
-    slots = _Slots.of(buckets)
-    last = slots.moments[-1]
-    links = (
-        select(
-            meeting_organisations.c.organisation_id.label("organisation_id"),
-            slots.case(Meeting.starts_at, before=True).label("slot"),
-            Meeting.starts_at.label("starts_at"),
-        )
-        .select_from(Meeting)
-        .join(meeting_organisations, meeting_organisations.c.meeting_id == Meeting.id)
-        .where(Meeting.status == MeetingStatus.HELD, Meeting.starts_at < last)
-        .subquery()
-    )
-    per_organisation = (
-        select(
-            links.c.organisation_id,
-            links.c.slot,
-            func.min(links.c.starts_at).label("first_held"),
-        )
-        .group_by(links.c.organisation_id, links.c.slot)
-        .subquery()
-    )
-    root = aliased(Organisation)
-    spans = [slots.spanned(b) for b in buckets]
-    flags = [
-        func.max(
-            case((per_organisation.c.slot.between(span.start, span.stop - 1), 1), else_=0)
-        ).label(f"b{position}")
-        for position, span in enumerate(spans)
+    organisations = [
+        o for o in top_level().values() if not (o.archived and o.kind in COVERED_KINDS)
     ]
-    per_root = (
-        select(
-            root.kind.label("kind"),
-            func.min(per_organisation.c.first_held).label("first_held"),
-            *flags,
+    met = met_counts(buckets)
+    result: list[dict[OrganisationKind, Reach]] = []
+    for bucket, reached in zip(buckets, met, strict=True):
+        starts_at, ends_at = bucket.starts_at, bucket.ends_at
+        new: Counter[OrganisationKind] = Counter()
+        cumulative: Counter[OrganisationKind] = Counter()
+        for organisation in organisations:
+            first = organisation.first_held_at
+            if first is None or first >= ends_at:
+                continue
+            cumulative[organisation.kind] += 1
+            if first >= starts_at:
+                new[organisation.kind] += 1
+        result.append(
+            {kind: Reach(reached[kind], new[kind], cumulative[kind]) for kind in OrganisationKind}
         )
-        .select_from(per_organisation)
-        .join(Organisation, Organisation.id == per_organisation.c.organisation_id)
-        .join(root, root.id == root_id(Organisation))
-        .where(
-            root.parent_id.is_(None),
-            or_(root.archived_at.is_(None), root.kind.not_in(COVERED_KINDS)),
-        )
-        .group_by(root.id, root.kind)
-        .subquery()
-    )
-    columns = []
-    for position, b in enumerate(buckets):
-        columns += [
-            func.sum(per_root.c[f"b{position}"]),
-            func.sum(case((_in(per_root.c.first_held, b), 1), else_=0)),
-            func.sum(case((per_root.c.first_held < b.ends_at, 1), else_=0)),
-        ]
-    rows = db.session.execute(select(per_root.c.kind, *columns).group_by(per_root.c.kind)).all()
-    result: list[dict[OrganisationKind, Reach]] = [
-        dict.fromkeys(OrganisationKind, Reach()) for _ in buckets
-    ]
-    for kind, *figures in rows:
-        for position in range(len(buckets)):
-            reached, new, cumulative = figures[3 * position : 3 * position + 3]
-            result[position][kind] = Reach(as_int(reached), as_int(new), as_int(cumulative))
     return result
 
 

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.common.downloads import CSV, XLSX, attachment
-from app.common.page_cache import cached_page, kept, page_key
 from app.common.spreadsheets import export_filename
 from app.common.time import local_midnight, local_today, utcnow
 from app.meetings.figures import COVERED_KINDS
@@ -86,7 +85,6 @@ def _bad_period(form: PeriodForm):
 
 
 @bp.get("/sammanstallning")
-@cached_page
 def summary():
     form, period = _chosen_period()
     if period is None:
@@ -135,12 +133,9 @@ def summary_export(fmt: str):
         )
         return exporters.csv_tables(sheets) if fmt == "csv" else exporters.xlsx(sheets)
 
-    # Kept until the next write, like the page (common/page_cache.py).
     name = _("sammanstallning")
     filename = f"{name}-{period.slug}.{fmt}"
-    return attachment(
-        kept(page_key(), build), filename=filename, mimetype=CSV if fmt == "csv" else XLSX
-    )
+    return attachment(build(), filename=filename, mimetype=CSV if fmt == "csv" else XLSX)
 
 
 # --- The lägesbild -----------------------------------------------------------------------
@@ -166,7 +161,6 @@ def stage_areas(statuses: list[MunicipalityStatus], shown: set[int]) -> dict[str
 
 
 @bp.get("/lagesbild")
-@cached_page
 def situation():
     form = SituationFilterForm(request.args)
     all_counties = counties()
@@ -205,7 +199,7 @@ def situation_export():
         return exporters.xlsx(exporters.situation_sheets(municipality_statuses(), rollup, national))
 
     filename = export_filename(_("lagesbild"), local_today(), "xlsx")
-    return attachment(kept(page_key(), build), filename=filename, mimetype=XLSX)
+    return attachment(build(), filename=filename, mimetype=XLSX)
 
 
 # --- The silence list --------------------------------------------------------------------
@@ -278,7 +272,6 @@ def final_charts(report: FinalReport) -> dict[str, Markup]:
 
 
 @bp.get("/slutredovisning")
-@cached_page
 def final():
     form, period = _chosen_final_period()
     if period is None:
@@ -323,4 +316,4 @@ def final_export():
 
     name = _("slutredovisning")
     filename = f"{name}-{period.slug}.xlsx"
-    return attachment(kept(page_key(), build), filename=filename, mimetype=XLSX)
+    return attachment(build(), filename=filename, mimetype=XLSX)

@@ -2,9 +2,10 @@
 
 One statement each: every municipality with its stage and meeting figures; municipalities per
 stage per county; municipalities and county boards not met for a while; municipalities per
-stage at given moments, read from the engagement history. A unit's meetings and follow-ups
-count for its municipality, as everywhere else, and a follow-up made from a meeting counts for
-the meeting's organisations (followups.services.follow_up_links).
+stage at given moments, read from the engagement history. The meeting and follow-up figures
+are the maintained ones (app/aggregates): a unit's meetings and follow-ups count for its
+municipality, as everywhere else, and a follow-up made from a meeting counts for the
+meeting's organisations (followups.services.follow_up_links).
 
 The lägesbild shows two figures side by side (meetings/figures.py): "Kontaktade" (stage past
 "Ej kontaktad", per county from the stages) and "Möte hållet" (a held meeting ever, from the
@@ -19,21 +20,14 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Integer, and_, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import aliased
 
+from app.aggregates.models import RootFigures
 from app.common.db_types import UTCDateTime
 from app.common.time import to_local
 from app.extensions import db
-from app.followups.models import FollowUp, FollowUpStatus
-from app.followups.services import follow_up_links
-from app.meetings.figures import COVERED_KINDS, contacted, met_links, root_id
-from app.meetings.models import Meeting
+from app.meetings.figures import COVERED_KINDS, contacted
 from app.organisations.models import County, EngagementChange, Organisation, OrganisationKind
 from app.organisations.stages import INITIAL_STAGE, Stage
-
-from .sql import unindexed
-
-_ROOT = root_id(Organisation)
 
 
 @dataclass(frozen=True)
@@ -96,51 +90,10 @@ def _municipalities() -> tuple[Any, ...]:
     )
 
 
-def _roots(kinds: Sequence[OrganisationKind]) -> tuple[Any, Any]:
-    """An alias for the top-level organisations of `kinds`, and the condition joining a
-    (possibly unit) `Organisation` to it."""
-    root = aliased(Organisation)
-    return root, and_(
-        root.id == _ROOT,
-        root.kind.in_(kinds),
-        root.parent_id.is_(None),
-        root.archived_at.is_(None),
-    )
-
-
-def _held_per_root(kinds: Sequence[OrganisationKind], *, count: bool = True):
-    """Per top-level organisation of `kinds`: its last held meeting and (if `count`) how many
-    it has had. Only the links to those organisations and their units are grouped (a meeting
-    held with a municipality and one of its units counts once)."""
-    # Every held meeting ever is read: in table order, not row by row through the status
-    # index (see sql.py).
-    links = met_links(kinds, status=unindexed(Meeting.status)).subquery()
-    figures = [func.max(links.c.starts_at).label("last_held")]
-    if count:
-        figures.append(func.count(func.distinct(links.c.meeting_id)).label("held"))
-    return select(links.c.root_id, *figures).group_by(links.c.root_id).subquery()
-
-
 def municipality_statuses() -> list[MunicipalityStatus]:
     """Every active municipality, in Swedish name order, with its stage, last held meeting,
-    number of held meetings, open follow-ups, opportunities and challenges."""
-    held = _held_per_root([OrganisationKind.KOMMUN])
-    root, to_root = _roots([OrganisationKind.KOMMUN])
-    # Each open follow-up with the organisations it counts for (its own, its meeting's), by
-    # the status index. With the status hidden from it (sql.py), SQLite would rather read
-    # every follow-up through the partial index of creation times, which covers the trash
-    # filter: row by row, several times slower than either.
-    links = follow_up_links(FollowUp.status == FollowUpStatus.OPEN).subquery()
-    follow_ups = (
-        select(
-            root.id.label("root_id"), func.count(func.distinct(links.c.follow_up_id)).label("open")
-        )
-        .select_from(links)
-        .join(Organisation, Organisation.id == links.c.organisation_id)
-        .join(root, to_root)
-        .group_by(root.id)
-        .subquery()
-    )
+    number of held meetings, open follow-ups (from the maintained figures: app/aggregates),
+    opportunities and challenges. One statement."""
     rows = db.session.execute(
         select(
             Organisation.id,
@@ -149,15 +102,14 @@ def municipality_statuses() -> list[MunicipalityStatus]:
             Organisation.county_code,
             County.name,
             Organisation.engagement_stage,
-            held.c.last_held,
-            held.c.held,
-            follow_ups.c.open,
+            RootFigures.last_held_at,
+            RootFigures.held,
+            RootFigures.open_follow_ups,
             Organisation.opportunities,
             Organisation.challenges,
         )
         .outerjoin(County, County.code == Organisation.county_code)
-        .outerjoin(held, held.c.root_id == Organisation.id)
-        .outerjoin(follow_ups, follow_ups.c.root_id == Organisation.id)
+        .outerjoin(RootFigures, RootFigures.organisation_id == Organisation.id)
         .where(*_municipalities())
         .order_by(Organisation.sort_name, Organisation.id)
     ).all()
@@ -209,7 +161,7 @@ def county_rollup() -> tuple[list[CountyStages], CountyStages]:
 
 def met_per_county(statuses: Iterable[MunicipalityStatus]) -> dict[str | None, int]:
     """Municipalities with Möte hållet per county code, and in the whole country (key None),
-    from the lägesbild's rows (whose `held` comes from figures.met_links)."""
+    from the lägesbild's rows (whose `held` is the maintained figure, app/aggregates)."""
     result: dict[str | None, int] = {None: 0}
     for status in statuses:
         if status.held:
@@ -231,7 +183,7 @@ def silent_organisations(
 ) -> list[SilentOrganisation]:
     """Active municipalities and county boards with no held meeting since `cutoff` (a UTC
     moment): never met first, then the longest silence first, then by name."""
-    held = _held_per_root(kinds, count=False)
+    last_held = RootFigures.last_held_at
     rows = db.session.execute(
         select(
             Organisation.id,
@@ -239,19 +191,19 @@ def silent_organisations(
             Organisation.kind,
             County.name,
             Organisation.engagement_stage,
-            held.c.last_held,
+            last_held,
         )
         .outerjoin(County, County.code == Organisation.county_code)
-        .outerjoin(held, held.c.root_id == Organisation.id)
+        .outerjoin(RootFigures, RootFigures.organisation_id == Organisation.id)
         .where(
             Organisation.kind.in_(kinds),
             Organisation.parent_id.is_(None),
             Organisation.archived_at.is_(None),
-            or_(held.c.last_held.is_(None), held.c.last_held < cutoff),
+            or_(last_held.is_(None), last_held < cutoff),
         )
         .order_by(
-            case((held.c.last_held.is_(None), 0), else_=1),
-            held.c.last_held,
+            case((last_held.is_(None), 0), else_=1),
+            last_held,
             Organisation.sort_name,
             Organisation.id,
         )

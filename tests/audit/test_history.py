@@ -337,7 +337,6 @@ def test_a_long_history_costs_no_more_statements(app, client, world, count_state
     path = f"/moten/{world['meeting']}"
 
     def statements() -> int:
-        client.application.config["PAGE_CACHE_BYTES"] = 0
         with count_statements() as counter:
             assert client.get(path).status_code == 200
         return counter.count

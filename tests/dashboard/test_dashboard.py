@@ -14,7 +14,7 @@ from app.common.time import iso_week, local_to_utc, local_today, week_bounds
 from app.dashboard import services
 from app.extensions import db
 from app.followups.services import FollowUpValues, complete_follow_up, create_follow_up
-from app.meetings.coverage import coverage
+from app.aggregates.queries import coverage
 from app.meetings.models import MeetingKind, MeetingStatus
 from app.meetings.services import MeetingValues, schedule_meeting
 from app.organisations.models import Organisation, OrganisationKind

@@ -30,7 +30,7 @@ from app.contacts.services import (
 )
 from app.extensions import db
 from app.followups.services import FollowUpValues, create_follow_up
-from app.meetings.coverage import coverage
+from app.aggregates.queries import coverage
 from app.meetings.models import Meeting, MeetingKind, MeetingStatus
 from app.meetings.services import MeetingValues, schedule_meeting
 from app.organisations.models import Organisation

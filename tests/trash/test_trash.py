@@ -35,7 +35,7 @@ from app.contacts.services import ContactValues, create_contact
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.followups.services import FollowUpValues, complete_follow_up, create_follow_up
-from app.meetings.coverage import coverage
+from app.aggregates.queries import coverage
 from app.meetings.models import Meeting, MeetingKind, MeetingStatus
 from app.meetings.services import MeetingValues, schedule_meeting
 from app.organisations.models import Organisation, OrganisationKind

@@ -1,0 +1,158 @@
+"""The facts a held meeting contributes, computed by one statement for some meetings or all.
+
+This is where the figures' rules live (DOMAIN.md, "Figures and what they mean"; the names and
+definitions are in app/meetings/figures.py): only held meetings outside the trash count; a
+meeting counts for the top-level organisation of every organisation it was held with (a unit
+counts for its municipality: `figures.root_id`), once however many of its units were there;
+organisations in the trash do not count; its county is the unit's own, else its
+organisation's; it belongs to the Stockholm day and month it starts in. Archiving and an
+organisation's kind are applied when the figures are read, so they change nothing here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import String, cast, func, literal, select, union
+from sqlalchemy.orm import aliased
+
+from app.common.time import to_local
+from app.extensions import db
+from app.followups.models import FollowUp, FollowUpStatus
+from app.followups.services import follow_up_links
+from app.meetings.figures import root_id
+from app.meetings.models import (
+    Meeting,
+    MeetingPerspective,
+    MeetingStatus,
+    meeting_organisations,
+    meeting_target_groups,
+    meeting_topics,
+)
+from app.organisations.models import Organisation
+
+from .models import (
+    COUNTY,
+    MEETING_KIND,
+    NONE,
+    ORGANISATION_KIND,
+    PERSPECTIVE,
+    ROOT,
+    TARGET_GROUP,
+    TOPIC,
+)
+
+
+class Fact(NamedTuple):
+    meeting_id: int
+    dimension: str
+    key: str
+    starts_at: datetime
+    day: date
+    month: date
+
+
+def _label(name: str) -> Any:
+    return literal(name, String).label("dimension")
+
+
+def fact_statement(meeting_ids: Collection[int] | None = None) -> Any:
+    """(meeting_id, dimension, key, starts_at) for every fact of the held meetings among
+    `meeting_ids` (all held meetings when None), without duplicates."""
+    # Entities throughout, so the trash filter applies to meetings and organisations alike.
+    held = [Meeting.status == MeetingStatus.HELD]
+    if meeting_ids is not None:
+        held.append(Meeting.id.in_(list(meeting_ids)))
+    columns = (Meeting.id.label("meeting_id"),)
+    root = aliased(Organisation)
+    roots = (
+        select(*columns, _label(ROOT), cast(root.id, String).label("key"), Meeting.starts_at)
+        .select_from(Meeting)
+        .join(meeting_organisations, meeting_organisations.c.meeting_id == Meeting.id)
+        .join(Organisation, Organisation.id == meeting_organisations.c.organisation_id)
+        .join(root, root.id == root_id(Organisation))
+        .where(root.parent_id.is_(None), *held)
+    )
+    # Kind and county through outer joins: a meeting without (live) organisations has none.
+    outer_root = aliased(Organisation)
+
+    def with_organisations(dimension: str, key: Any) -> Any:
+        return (
+            select(*columns, _label(dimension), func.coalesce(key, NONE), Meeting.starts_at)
+            .select_from(Meeting)
+            .outerjoin(meeting_organisations, meeting_organisations.c.meeting_id == Meeting.id)
+            .outerjoin(Organisation, Organisation.id == meeting_organisations.c.organisation_id)
+            .outerjoin(outer_root, outer_root.id == root_id(Organisation))
+            .where(*held)
+        )
+
+    def through(dimension: str, key: Any, link: Any, on: Any) -> Any:
+        return (
+            select(*columns, _label(dimension), cast(key, String), Meeting.starts_at)
+            .select_from(Meeting)
+            .join(link, on)
+            .where(*held)
+        )
+
+    return union(
+        roots,
+        with_organisations(ORGANISATION_KIND, cast(outer_root.kind, String)),
+        with_organisations(COUNTY, func.coalesce(Organisation.county_code, outer_root.county_code)),
+        select(*columns, _label(MEETING_KIND), cast(Meeting.kind, String), Meeting.starts_at).where(
+            *held
+        ),
+        through(
+            TOPIC,
+            meeting_topics.c.topic_id,
+            meeting_topics,
+            meeting_topics.c.meeting_id == Meeting.id,
+        ),
+        through(
+            TARGET_GROUP,
+            meeting_target_groups.c.target_group_id,
+            meeting_target_groups,
+            meeting_target_groups.c.meeting_id == Meeting.id,
+        ),
+        through(
+            PERSPECTIVE,
+            MeetingPerspective.perspective,
+            MeetingPerspective,
+            MeetingPerspective.meeting_id == Meeting.id,
+        ),
+    )
+
+
+def follow_up_fact_statement(follow_up_ids: Collection[int] | None = None) -> Any:
+    """(follow_up_id, organisation_id) for every top-level organisation each open follow-up
+    among `follow_up_ids` (all when None) counts for."""
+    where = [FollowUp.status == FollowUpStatus.OPEN]
+    if follow_up_ids is not None:
+        where.append(FollowUp.id.in_(list(follow_up_ids)))
+    links = follow_up_links(*where).subquery()
+    root = aliased(Organisation)
+    return (
+        select(links.c.follow_up_id, root.id)
+        .select_from(links)
+        .join(Organisation, Organisation.id == links.c.organisation_id)
+        .join(root, root.id == root_id(Organisation))
+        .where(root.parent_id.is_(None))
+        .distinct()
+    )
+
+
+def follow_up_facts(follow_up_ids: Collection[int] | None = None) -> set[tuple[int, int]]:
+    return {(f, o) for f, o in db.session.execute(follow_up_fact_statement(follow_up_ids))}
+
+
+def facts(meeting_ids: Collection[int] | None = None, *, chunk: int = 10_000) -> Iterator[Fact]:
+    """The facts of `meeting_ids` (all held meetings when None), streamed from the database
+    `chunk` rows at a time, each with its Stockholm day and month."""
+    days: dict[datetime, date] = {}
+    result = db.session.execute(fact_statement(meeting_ids).execution_options(yield_per=chunk))
+    for meeting_id, dimension, key, starts_at in result:
+        day = days.get(starts_at)
+        if day is None:
+            day = days[starts_at] = to_local(starts_at).date()
+        yield Fact(meeting_id, dimension, key, starts_at, day, day.replace(day=1))

@@ -1,0 +1,81 @@
+"""The maintained figures' tables (see the package docstring). They hold no personal data,
+only ids, codes and counts, and are rebuilt from the meetings at any time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.common.db_types import UTCDateTime
+from app.extensions import db
+
+#: The dimensions a held meeting is counted under.
+ROOT = "root"  # key: the id of the top-level organisation it was held with
+MEETING_KIND = "kind"  # key: MeetingKind value
+ORGANISATION_KIND = "orgkind"  # key: the top-level organisation's kind ("" without any)
+COUNTY = "county"  # key: county code ("" when none: national, or no organisation)
+TOPIC = "topic"  # key: topic id
+TARGET_GROUP = "target"  # key: target group id
+PERSPECTIVE = "perspective"  # key: Perspective value
+DIMENSIONS = (ROOT, MEETING_KIND, ORGANISATION_KIND, COUNTY, TOPIC, TARGET_GROUP, PERSPECTIVE)
+#: The key of "none" (a meeting without organisations has no county and no organisation kind).
+NONE = ""
+
+
+class MeetingFact(db.Model):
+    """What one held meeting counts for under one dimension. No foreign key to the meeting:
+    when a meeting is deleted for good, its facts must still be there to subtract."""
+
+    __tablename__ = "meeting_facts"
+
+    meeting_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    dimension: Mapped[str] = mapped_column(String(12), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    day: Mapped[date] = mapped_column(Date)  # the Stockholm day it starts
+    month: Mapped[date] = mapped_column(Date)  # the first day of that Stockholm month
+
+    __table_args__ = (
+        # An organisation's held meetings, first and last: a range of this index.
+        Index("ix_meeting_facts_dimension_key_starts_at", "dimension", "key", "starts_at"),
+        # A few days' facts (a period's first and last part month).
+        Index("ix_meeting_facts_dimension_day", "dimension", "day"),
+    )
+
+
+class Tally(db.Model):
+    """Held meetings per Stockholm month, dimension and key."""
+
+    __tablename__ = "tallies"
+
+    dimension: Mapped[str] = mapped_column(String(12), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    meetings: Mapped[int]
+
+
+class FollowUpFact(db.Model):
+    """A top-level organisation an open follow-up (outside the trash) counts for: its own
+    organisation's, and those of its meeting's organisations as they are now."""
+
+    __tablename__ = "follow_up_facts"
+
+    follow_up_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    organisation_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+    __table_args__ = (Index("ix_follow_up_facts_organisation_id", "organisation_id"),)
+
+
+class RootFigures(db.Model):
+    """A top-level organisation's held meetings (how many, the first and the last start) and
+    its open follow-ups; a row only while one of them is not zero."""
+
+    __tablename__ = "root_figures"
+
+    organisation_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    held: Mapped[int] = mapped_column(default=0)
+    first_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    open_follow_ups: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,258 @@
+"""Reading the maintained figures: per period, per organisation, and the start page's
+coverage. Each read costs a statement or two whose rows are bounded by months × keys (at most
+one row per organisation per month) and the organisations, not by the meetings held.
+
+A period is any run of whole Stockholm days (`start`, `end`, both included). Its whole months
+are read from the tallies; the days before its first whole month and after its last (a
+period that starts on the 5th, a free period) from the facts of those days.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import Integer, cast, func, literal, literal_column, or_, select, union_all
+
+from app.common.time import local_midnight
+from app.extensions import db
+from app.meetings.coverage import (
+    Coverage,
+    KindCoverage,
+    month_start,
+    next_month_start,
+    previous_month_start,
+)
+from app.meetings.figures import COVERED_KINDS, contacted
+from app.organisations.models import Organisation, OrganisationKind
+
+from .models import MEETING_KIND, ROOT, MeetingFact, RootFigures, Tally
+
+
+class Span(Protocol):
+    """Whole Stockholm days from `start` to `end`, both included (reports.periods.Period)."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A period cut into whole months (first days) and the days outside them."""
+
+    months: tuple[date, ...]
+    days: tuple[tuple[date, date], ...]  # (first, last) ranges, both included
+
+
+def parts(span: Span) -> Parts:
+    first = span.start if span.start.day == 1 else next_month_start(span.start)
+    after = span.end + timedelta(days=1)
+    last = month_start(after)  # the first month not wholly inside (exclusive)
+    months: list[date] = []
+    month = first
+    while month < last:
+        months.append(month)
+        month = next_month_start(month)
+    if not months:
+        return Parts((), ((span.start, span.end),))
+    days = []
+    if span.start < months[0]:
+        days.append((span.start, months[0] - timedelta(days=1)))
+    if last <= span.end:
+        days.append((last, span.end))
+    return Parts(tuple(months), tuple(days))
+
+
+def counts(dimensions: Sequence[str], spans: Sequence[Span]) -> list[dict[str, Counter[str]]]:
+    """Held meetings per key of each dimension, for each span: one statement (the tallies of
+    the months any span covers, and the facts of the days outside them)."""
+    if not spans or not dimensions:
+        return [{d: Counter() for d in dimensions} for _ in spans]
+    cut = [parts(span) for span in spans]
+    months = sorted({m for p in cut for m in p.months})
+    ranges = sorted({r for p in cut for r in p.days})
+    statements: list[Any] = []
+    if months:
+        statements.append(
+            select(
+                literal(0, Integer).label("grain"),
+                Tally.dimension,
+                Tally.month.label("date"),
+                Tally.key,
+                Tally.meetings,
+            ).where(
+                Tally.dimension.in_(dimensions), Tally.month >= months[0], Tally.month <= months[-1]
+            )
+        )
+    if ranges:
+        statements.append(
+            select(
+                literal(1, Integer),
+                MeetingFact.dimension,
+                MeetingFact.day,
+                MeetingFact.key,
+                func.count(),
+            )
+            .where(
+                MeetingFact.dimension.in_(dimensions),
+                or_(*(MeetingFact.day.between(first, last) for first, last in ranges)),
+            )
+            .group_by(MeetingFact.dimension, MeetingFact.day, MeetingFact.key)
+        )
+    statement = statements[0] if len(statements) == 1 else union_all(*statements)
+    rows = db.session.execute(statement).all()
+    result = [{d: Counter() for d in dimensions} for _ in spans]
+    # Each month and day to the spans it belongs to, then each row added where it belongs.
+    by_month: dict[date, list[int]] = {}
+    by_day: dict[date, list[int]] = {}
+    for position, part in enumerate(cut):
+        for month in part.months:
+            by_month.setdefault(month, []).append(position)
+        for first, last in part.days:
+            day = first
+            while day <= last:
+                by_day.setdefault(day, []).append(position)
+                day += timedelta(days=1)
+    for grain, dimension, day, key, meetings in rows:
+        for position in (by_month if grain == 0 else by_day).get(day, ()):
+            result[position][dimension][key] += int(meetings)
+    return result
+
+
+@dataclass(frozen=True)
+class Days:
+    """A run of whole Stockholm days (for spans that are not report periods)."""
+
+    start: date
+    end: date
+
+
+def month_span(first: date) -> Days:
+    return Days(first, next_month_start(first) - timedelta(days=1))
+
+
+def met_counts(spans: Sequence[Span]) -> list[Counter[OrganisationKind]]:
+    """Möte hållet during each span: the top-level organisations with a held meeting in it,
+    per kind, archived municipalities and county boards left out. One statement: per span,
+    the organisations of its months' tallies and of its other days' facts, counted once."""
+    if not spans:
+        return []
+    met: list[Any] = []
+    for position, span in enumerate(spans):
+        part = parts(span)
+        number = literal_column(str(position), Integer).label("position")
+        if part.months:
+            met.append(
+                select(number, Tally.key).where(
+                    Tally.dimension == ROOT,
+                    Tally.month >= part.months[0],
+                    Tally.month <= part.months[-1],
+                )
+            )
+        for first, last in part.days:
+            met.append(
+                select(number, MeetingFact.key).where(
+                    MeetingFact.dimension == ROOT, MeetingFact.day.between(first, last)
+                )
+            )
+    keys = (met[0] if len(met) == 1 else union_all(*met)).subquery()
+    rows = db.session.execute(
+        select(keys.c.position, Organisation.kind, func.count(func.distinct(keys.c.key)))
+        .select_from(keys)
+        .join(Organisation, Organisation.id == cast(keys.c.key, Integer))
+        .where(
+            Organisation.parent_id.is_(None),
+            or_(Organisation.archived_at.is_(None), Organisation.kind.not_in(COVERED_KINDS)),
+        )
+        .group_by(keys.c.position, Organisation.kind)
+    ).all()
+    result: list[Counter[OrganisationKind]] = [Counter() for _ in spans]
+    for position, kind, count in rows:
+        result[int(position)][kind] += int(count)
+    return result
+
+
+@dataclass(frozen=True)
+class TopLevel:
+    """A top-level organisation and its maintained figures."""
+
+    id: int
+    kind: OrganisationKind
+    archived: bool
+    held: int
+    first_held_at: datetime | None
+    last_held_at: datetime | None
+    open_follow_ups: int
+
+
+def top_level(kinds: Iterable[OrganisationKind] | None = None) -> dict[int, TopLevel]:
+    """Every top-level organisation (of `kinds`) with its figures: one statement."""
+    statement = (
+        select(
+            Organisation.id,
+            Organisation.kind,
+            Organisation.archived_at.is_not(None),
+            RootFigures.held,
+            RootFigures.first_held_at,
+            RootFigures.last_held_at,
+            RootFigures.open_follow_ups,
+        )
+        .outerjoin(RootFigures, RootFigures.organisation_id == Organisation.id)
+        .where(Organisation.parent_id.is_(None))
+    )
+    if kinds is not None:
+        statement = statement.where(Organisation.kind.in_(list(kinds)))
+    return {
+        row[0]: TopLevel(
+            row[0], row[1], bool(row[2]), int(row[3] or 0), row[4], row[5], int(row[6] or 0)
+        )
+        for row in db.session.execute(statement)
+    }
+
+
+def coverage(today: date) -> Coverage:
+    """The start page's coverage (Möte hållet and Kontaktade, meetings/figures.py): four
+    statements over the maintained figures and the registry."""
+    this_month = month_start(today)
+    last_month = previous_month_start(today)
+    this_start = local_midnight(this_month)
+    next_start = local_midnight(next_month_start(today))
+    organisations = {o.id: o for o in top_level(COVERED_KINDS).values() if not o.archived}
+    met = met_counts([month_span(this_month), month_span(last_month)])
+    held = counts([MEETING_KIND], [month_span(this_month), month_span(last_month)])
+    stages = db.session.execute(
+        select(Organisation.engagement_stage, func.count())
+        .where(
+            Organisation.kind == OrganisationKind.KOMMUN,
+            Organisation.parent_id.is_(None),
+            Organisation.archived_at.is_(None),
+        )
+        .group_by(Organisation.engagement_stage)
+    ).all()
+
+    def of(kind: OrganisationKind) -> KindCoverage:
+        mine = [o for o in organisations.values() if o.kind is kind]
+        return KindCoverage(
+            total=len(mine),
+            reached=sum(1 for o in mine if o.held),
+            reached_this_month=met[0][kind],
+            reached_last_month=met[1][kind],
+            new_this_month=sum(
+                1
+                for o in mine
+                if o.first_held_at is not None and this_start <= o.first_held_at < next_start
+            ),
+        )
+
+    return Coverage(
+        municipalities=of(OrganisationKind.KOMMUN),
+        county_boards=of(OrganisationKind.LANSSTYRELSE),
+        held_this_month=sum(held[0][MEETING_KIND].values()),
+        held_last_month=sum(held[1][MEETING_KIND].values()),
+        month_start=this_month,
+        last_month_start=last_month,
+        municipalities_contacted=contacted(dict(stages)),
+    )
