@@ -424,7 +424,13 @@ def test_printed_pdf_holds_every_column_and_fills_page_one(page, detail_pages, p
     headers = [" ".join(h.split()) for h in page.locator("main table thead th").all_inner_texts()]
     headers = [h for h in headers if h]
     assert headers, path
-    data = page.pdf(format="A4", landscape=landscape, prefer_css_page_size=False)
+    # Printing lays the page out for print; an earlier test may have left "screen" emulated,
+    # which page.pdf would keep.
+    page.emulate_media(media="print")
+    try:
+        data = page.pdf(format="A4", landscape=landscape, prefer_css_page_size=False)
+    finally:
+        page.emulate_media(media="screen")
     name = f"print-{path.strip('/').replace('/', '-')}-{'landscape' if landscape else 'portrait'}"
     (ARTIFACTS_DIR / f"{name}.pdf").write_bytes(data)
     pages = pdf_text(data)
