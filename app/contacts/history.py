@@ -56,6 +56,13 @@ def contact_name(row: Any) -> str:
     return _("%(name)s (borttagen)", name=name) if row.state == REMOVED else name
 
 
+def role_text(value: Any) -> str:
+    """A recorded role (`services.describe_affiliation`). One a contact was created with
+    before that wording ended with a colon when it had no title ("Kramfors kommun:"):
+    shown without it."""
+    return str(value).rstrip().removesuffix(":")
+
+
 register_reference("contact", Reference(lookup=_contacts, name=contact_name))
 register_fields(
     Contact.__tablename__,
@@ -67,6 +74,6 @@ register_fields(
         "emails": Shown(FIELD_LABELS["emails"], ordered=True),
         "phones": Shown(FIELD_LABELS["phones"], format=display_phone, ordered=True),
         "tags": Shown(FIELD_LABELS["tags"]),
-        "affiliation": Shown(FIELD_LABELS["affiliation"]),
+        "affiliation": Shown(FIELD_LABELS["affiliation"], format=role_text),
     },
 )

@@ -48,7 +48,13 @@ from .models import (
     ImportItem,
     contact_tags,
 )
-from .services import ContactValues, clean_emails, clean_phones, contact_snapshot
+from .services import (
+    ContactValues,
+    clean_emails,
+    clean_phones,
+    contact_snapshot,
+    describe_affiliation,
+)
 
 
 def start_import(
@@ -154,7 +160,7 @@ def _create(
             affiliations.append(
                 {"contact_id": contact_id, "organisation_id": organisation.id, "title": title}
             )
-            changes["affiliation"] = [None, f"{organisation.display_name}: {title}".strip()]
+            changes["affiliation"] = [None, describe_affiliation(organisation, title)]
         writes.event(contact_id, changes, Action.IMPORT)
         items.append(_item(contact_id, row, "created"))
     insert_rows(ContactEmail, emails)

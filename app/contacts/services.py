@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.audit.services import Action, Actor, diff, record, snapshot
 from app.common.exceptions import DomainError, EditConflict
+from app.common.formatting import format_date
 from app.common.labels import labels_named
 from app.common.text import fold, one_line
 from app.common.validation import InvalidValue, normalise_email, normalise_phone
@@ -153,7 +154,7 @@ def create_contact(
     db.session.flush()
     changes = diff({}, contact_snapshot(contact))
     if organisation is not None:
-        changes["affiliation"] = [None, f"{organisation.display_name}: {title.strip()}".strip()]
+        changes["affiliation"] = [None, describe_affiliation(organisation, title, started_on)]
     record(entity=contact, action=action, by=by, changes=changes, note=note)
     return contact
 
@@ -180,10 +181,28 @@ def update_contact(
     return changes
 
 
+def describe_affiliation(
+    organisation: Organisation,
+    title: str = "",
+    started_on: date | None = None,
+    ended_on: date | None = None,
+) -> str:
+    """A role as the contact's history records it, in the words the page uses: the
+    organisation's display name, the role after a colon, the period in dates as the pages
+    show them: "Socialtjänsten, Kramfors kommun: Handläggare, 2026-02-01–2026-05-31".
+    No role: the name alone; no dates: no period. The one wording for every writer."""
+    text = organisation.display_name
+    if title.strip():
+        text += f": {title.strip()}"
+    if started_on or ended_on:
+        text += f", {format_date(started_on)}–{format_date(ended_on)}"
+    return text
+
+
 def _describe(affiliation: Affiliation) -> str:
-    period = f"{affiliation.started_on or ''}–{affiliation.ended_on or ''}"
-    parts = [affiliation.organisation.display_name, affiliation.title, period]
-    return ", ".join(p for p in parts if p and p != "–")
+    return describe_affiliation(
+        affiliation.organisation, affiliation.title, affiliation.started_on, affiliation.ended_on
+    )
 
 
 def add_affiliation(

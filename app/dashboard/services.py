@@ -111,9 +111,12 @@ def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
     )
     ordered = base.options(*LIST_OPTIONS).order_by(FollowUp.due_on, FollowUp.id)
     ordered = ordered.limit(FOLLOW_UP_LIMIT)
-    overdue = list(db.session.scalars(ordered.where(FollowUp.due_on < today)))
+    # unique(): LIST_OPTIONS joins each meeting's organisations into the same statement.
+    overdue = list(db.session.scalars(ordered.where(FollowUp.due_on < today)).unique())
     due_soon = list(
-        db.session.scalars(ordered.where(FollowUp.due_on >= today, FollowUp.due_on < soon_end))
+        db.session.scalars(
+            ordered.where(FollowUp.due_on >= today, FollowUp.due_on < soon_end)
+        ).unique()
     )
     overdue_total, soon_total = db.session.execute(
         select(

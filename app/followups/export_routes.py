@@ -20,7 +20,9 @@ STREAM_BATCH = 500
 @bp.get("/export.<any(csv, xlsx):fmt>")
 def export(fmt: str):
     """The chosen list, every row, read in batches and written as it is read."""
-    query = services.follow_up_query(list_filters(), today=local_today())
+    query = services.follow_up_query(
+        list_filters(), today=local_today(), options=services.EXPORT_OPTIONS
+    )
     rows = follow_up_rows(db.session.scalars(query.execution_options(yield_per=STREAM_BATCH)))
     return table_download(
         fmt,

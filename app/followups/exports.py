@@ -18,7 +18,7 @@ def follow_up_header() -> list[str]:
         _("Status"),
         _("Ansvarig"),
         _("Möte"),
-        _("Organisation"),
+        _("Organisationer"),
         _("Kontakt"),
         _("Klar"),
         _("Kommentar"),
@@ -39,7 +39,8 @@ def follow_up_rows(follow_ups: Iterable[FollowUp]) -> Iterator[list[Value]]:
             item.status.label,
             item.owner.name,
             item.meeting.title if item.meeting else None,
-            item.organisation.display_name if item.organisation else None,
+            # Its own organisation and its meeting's, as the list shows them.
+            "; ".join(o.display_name for o in item.organisations) or None,
             item.contact.full_name if item.contact else None,
             item.completed_on,
             item.completion_note,

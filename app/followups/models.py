@@ -93,6 +93,17 @@ class FollowUp(SoftDeletable, db.Model):
         ),
     )
 
+    @property
+    def organisations(self) -> list[Organisation]:
+        """The organisations this follow-up counts for, as loaded: the one it names itself,
+        then its meeting's as they are now, each once. The row-by-row reading of
+        `services.follow_up_links` for lists that already hold the follow-ups (load
+        `meeting.organisations` with them: `services.LIST_OPTIONS`)."""
+        found = [self.organisation] if self.organisation is not None else []
+        if self.meeting is not None:
+            found += [o for o in self.meeting.organisations if o.id != self.organisation_id]
+        return found
+
     def is_overdue(self, today: date) -> bool:
         """Open and due before today (a Stockholm date): due today is not yet overdue."""
         return self.status is FollowUpStatus.OPEN and self.due_on < today

@@ -323,9 +323,11 @@ def after_meeting(meeting_id: int):
 
 
 def follow_up_section(filters: services.FollowUpFilter, title: str) -> Section:
-    items = db.session.scalars(
-        services.follow_up_query(filters, today=local_today()).limit(20)
-    ).all()
+    items = (
+        db.session.scalars(services.follow_up_query(filters, today=local_today()).limit(20))
+        .unique()
+        .all()
+    )
     return Section(
         "followups/_section.html",
         {

@@ -189,10 +189,23 @@ def organisation_and_units(organisation_id: int) -> Select[tuple[int]]:
     )
 
 
-#: What a follow-up row shows, all many-to-one: joined into the list's one statement.
+#: What a follow-up row shows, in the list's one statement: the many-to-one links, and the
+#: organisations of its meeting (a collection joined too: read the rows with `.unique()`),
+#: so a list costs the same statements whatever its rows link to.
 LIST_OPTIONS = (
     joinedload(FollowUp.owner),
-    joinedload(FollowUp.meeting),
+    joinedload(FollowUp.meeting).joinedload(Meeting.organisations).joinedload(Organisation.parent),
+    joinedload(FollowUp.organisation).joinedload(Organisation.parent),
+    joinedload(FollowUp.contact),
+)
+
+#: The same for the exports, which read in batches (`yield_per` cannot join a collection):
+#: the meetings' organisations come in one more statement per batch.
+EXPORT_OPTIONS = (
+    joinedload(FollowUp.owner),
+    joinedload(FollowUp.meeting)
+    .selectinload(Meeting.organisations)
+    .joinedload(Organisation.parent),
     joinedload(FollowUp.organisation).joinedload(Organisation.parent),
     joinedload(FollowUp.contact),
 )
@@ -216,9 +229,11 @@ class FollowUpFilter:
     contact_id: int | None = None
 
 
-def follow_up_query(filters: FollowUpFilter, *, today: date) -> Select[tuple[FollowUp]]:
-    """The SELECT behind the follow-up lists, loading what they show."""
-    query = select(FollowUp).options(*LIST_OPTIONS)
+def follow_up_query(
+    filters: FollowUpFilter, *, today: date, options: tuple[Any, ...] = LIST_OPTIONS
+) -> Select[tuple[FollowUp]]:
+    """The SELECT behind the follow-up lists, loading what they show (`options`)."""
+    query = select(FollowUp).options(*options)
     is_open = FollowUp.status == FollowUpStatus.OPEN
     if filters.view is View.MINE:
         query = query.where(is_open, FollowUp.owner_id == filters.user_id)

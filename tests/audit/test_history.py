@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.contacts.models import Contact
 from app.contacts.services import CONTACT_FIELDS, ContactValues, contact_snapshot, create_contact
 from app.extensions import db
@@ -312,6 +312,61 @@ def test_contact_history_of_imports_merges_anonymisation_and_trash(app, client, 
     for action in ("tog bort", "återställde", "anonymiserade", "slog ihop"):
         assert action in text
     assert "Anteckningar (raderat) ändrades till –" in text
+
+
+def test_contact_roles_read_as_organisation_role_and_local_dates(app, client, world):
+    """A role ("Roll") in the contact's history, as the writers record it today (creating a
+    contact with a role, adding one, ending it, changing organisation) and as older
+    versions stored it: the organisation with its municipality, the role, dates as the
+    pages show them; never an id, a code, UTC or False, and no dangling colon."""
+    from app.contacts import services as contact_services
+    from app.contacts.services import add_affiliation, change_organisation, end_affiliation
+
+    with app.app_context():
+        anna = db.session.get(User, world["anna"])
+        unit = db.session.get(Organisation, world["unit"])
+        kalmar = db.session.get(Organisation, world["kalmar"])
+        eva = create_contact(
+            values=ContactValues(first_name="Eva", last_name="Lund"),
+            organisation=unit,
+            title="Handläggare",
+            started_on=date(2026, 1, 12),
+            by=anna,
+        )
+        per = create_contact(
+            values=ContactValues(first_name="Per", last_name="Lund"), organisation=kalmar, by=anna
+        )
+        greta = db.session.get(Contact, world["greta"])
+        role = add_affiliation(
+            greta, organisation=unit, title="Enhetschef", started_on=date(2026, 2, 1), by=anna
+        )
+        end_affiliation(role, ended_on=date(2026, 5, 31), by=anna)
+        change_organisation(
+            greta, organisation=kalmar, title="Samordnare", starts_on=date(2026, 6, 1), by=anna
+        )
+        store(per, "update", {"affiliation": [None, "Kalmar kommun:"]})  # as stored before
+        db.session.commit()
+        ids = {"eva": eva.id, "per": per.id}
+        assert contact_services.describe_affiliation(kalmar) == "Kalmar kommun"
+    eva_text = history_text(client, f"/kontakter/{ids['eva']}")
+    assert (
+        "Roll – ändrades till Socialtjänsten, Kalmar kommun: Handläggare, 2026-01-12–" in eva_text
+    )
+    greta_text = history_text(client, f"/kontakter/{world['greta']}")
+    assert (
+        "Roll Socialtjänsten, Kalmar kommun: Enhetschef, 2026-02-01– ändrades till "
+        "Socialtjänsten, Kalmar kommun: Enhetschef, 2026-02-01–2026-05-31"
+    ) in greta_text
+    assert "Roll – ändrades till Kalmar kommun: Samordnare, 2026-06-01–" in greta_text
+    per_text = history_text(client, f"/kontakter/{ids['per']}")
+    assert per_text.count("Roll – ändrades till Kalmar kommun") == 2, per_text
+    assert "Kalmar kommun:" not in per_text
+    for text in (eva_text, greta_text, per_text):
+        roles = re.findall(r"Roll (.*?)(?= \d{4}-\d\d-\d\d \d\d:\d\d|$)", text)
+        assert roles, text
+        for shown in roles:
+            for wrong in ("False", "True", "None", "+00:00", "T00:", "nr "):
+                assert wrong not in shown, (wrong, shown)
 
 
 def test_every_field_the_writers_record_has_a_label(app, world):

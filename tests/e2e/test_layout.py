@@ -12,6 +12,7 @@ server, one browser, one logged-in page for the whole module.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from playwright.sync_api import expect
 
 from app.common.time import local_today
 
+from .conftest import ARTIFACTS as ARTIFACTS_DIR
 from .conftest import log_in, screenshot
 
 pytestmark = pytest.mark.skipif(
@@ -313,3 +315,132 @@ def test_printing_keeps_every_column_on_a4(page, detail_pages):
     finally:
         page.emulate_media(media="screen")
     assert not problems, "\n".join(problems)
+
+
+#: The pages with charts (the start page has none).
+CHARTED = ["/rapporter/sammanstallning", "/rapporter/slutredovisning"]
+NARROW_TEXT = 11  #: px: the smallest chart text on screen, at any width
+
+#: Every text of every chart as drawn on screen: its computed font size times the chart's
+#: scale (rendered width over viewBox width), its box (getBoundingClientRect), the chart's
+#: index, and whether its scrolling region is labelled and focusable.
+CHART_TEXTS = """() => [...document.querySelectorAll('main svg.chart')].flatMap((svg, chart) => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const region = svg.closest('[role=region]');
+  const labelled = !!(region && region.getAttribute('aria-label') && region.tabIndex === 0);
+  return [...svg.querySelectorAll('text')].map(text => {
+    const box = text.getBoundingClientRect();
+    return {chart, labelled, text: text.textContent,
+      size: parseFloat(getComputedStyle(text).fontSize) * scale,
+      box: [box.left, box.top, box.right, box.bottom]};
+  });
+})"""
+
+
+def chart_text_problems(texts: list[dict]) -> list[str]:
+    """Texts drawn smaller than NARROW_TEXT px, or touching another text of their chart."""
+    problems = []
+    for item in texts:
+        _left, top, _right, bottom = item["box"]
+        if item["size"] < NARROW_TEXT or bottom - top < NARROW_TEXT:
+            problems.append(
+                f"{item['text']!r} is {item['size']:.1f} px ({bottom - top:.1f} px high)"
+            )
+        unlabelled = f"chart {item['chart']} is not in a labelled, focusable region"
+        if not item["labelled"] and unlabelled not in problems:
+            problems.append(unlabelled)
+    for index, a in enumerate(texts):
+        for b in texts[index + 1 :]:
+            if a["chart"] != b["chart"]:
+                continue
+            ax0, ay0, ax1, ay1 = a["box"]
+            bx0, by0, bx1, by1 = b["box"]
+            if ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1:
+                problems.append(f"{a['text']!r} and {b['text']!r} overlap")
+    return problems
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_chart_text_is_legible_and_apart(page, detail_pages, width):
+    """At 320 px (and at 1280) every chart's text is at least 11 px on screen, no two of a
+    chart's labels touch, and the page itself does not scroll sideways: a chart narrower
+    than its text allows scrolls inside its own labelled region."""
+    problems = []
+    for path in CHARTED:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.goto(path).status == 200, path
+        texts = page.evaluate(CHART_TEXTS)
+        assert len(texts) > 10, (path, texts)
+        problems += [f"{path} at {width} px: {p}" for p in chart_text_problems(texts)]
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        if page_width > width:
+            problems.append(f"{path} at {width} px scrolls sideways ({page_width} px)")
+        screenshot(page, f"layout-charts-{path.rsplit('/', 1)[1]}-{width}")
+    assert not problems, "\n".join(problems)
+
+
+def pdf_text(data: bytes) -> list[str]:
+    """Each page's text, as pypdf extracts it."""
+    from pypdf import PdfReader
+
+    return [p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def page_one_reach(data: bytes) -> float:
+    """How far down page 1 its text reaches, as a share of the page's height."""
+    from pypdf import PdfReader
+
+    first = PdfReader(io.BytesIO(data)).pages[0]
+    heights: list[float] = []
+
+    def visit(text, cm, tm, _font, _size) -> None:
+        if text.strip():  # the text's baseline in page space (tm, then cm)
+            heights.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    first.extract_text(visitor_text=visit)
+    height = float(first.mediabox.height)
+    return (height - min(heights)) / height if heights else 0.0
+
+
+def squeezed(text: str) -> str:
+    """Text without white space or hyphens: a header wrapped over two lines still matches."""
+    return re.sub(r"[\s\u00ad-]+", "", text)
+
+
+@pytest.mark.parametrize(
+    "path, landscape",
+    [
+        ("/rapporter/lagesbild", True),
+        ("/rapporter/sammanstallning/utskrift", True),
+        ("/rapporter/sammanstallning/utskrift", False),
+    ],
+)
+def test_printed_pdf_holds_every_column_and_fills_page_one(page, detail_pages, path, landscape):
+    """A real PDF from headless Chromium (page.pdf, A4; the lägesbild landscape, as its
+    @page asks): every column header of the page's tables, "Utmaningar" among the
+    lägesbild's, is in the PDF's text, and page 1 is not left nearly empty."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.goto(path).status == 200
+    headers = [" ".join(h.split()) for h in page.locator("main table thead th").all_inner_texts()]
+    headers = [h for h in headers if h]
+    assert headers, path
+    # Printing lays the page out for print; an earlier test may have left "screen" emulated,
+    # which page.pdf would keep.
+    page.emulate_media(media="print")
+    try:
+        data = page.pdf(format="A4", landscape=landscape, prefer_css_page_size=False)
+    finally:
+        page.emulate_media(media="screen")
+    name = f"print-{path.strip('/').replace('/', '-')}-{'landscape' if landscape else 'portrait'}"
+    (ARTIFACTS_DIR / f"{name}.pdf").write_bytes(data)
+    pages = pdf_text(data)
+    assert pages and data.startswith(b"%PDF")
+    everything = squeezed("".join(pages))
+    missing = [h for h in headers if squeezed(h) not in everything]
+    assert not missing, f"{path}: not in the PDF: {missing}"
+    if path == "/rapporter/lagesbild":
+        assert "Utmaningar" in headers and "Möjligheter" in headers
+    # Page 1 is filled: its lowest line of text is in the last quarter of the page (a
+    # picture has no text, so the text's reach is measured, not its amount).
+    assert pages[0].strip()
+    assert len(pages) == 1 or page_one_reach(data) >= 0.75, page_one_reach(data)

@@ -495,3 +495,96 @@ def test_follow_ups_belong_where_their_meeting_belongs(world, as_role, app):
         db.session.commit()
         assert open_follow_ups(ids["goteborg"]) == [1]
     assert "Skicka rutinen till alla" not in organisation_section(client, ids["goteborg"])
+
+
+def add_meetings_with_units(world, count, *, codes=("2282", "0764", "1280", "0380")):
+    """`count` held meetings, each with a municipality's "Socialtjänsten" (a unit), each with
+    a follow-up made after it (only the meeting named, as "Efter mötet" makes it), mine and
+    due tomorrow, naming Anna (so it is on her page too)."""
+    from datetime import timedelta
+
+    tomorrow = local_today() + timedelta(days=1)
+    for number in range(count):
+        municipality = db.session.scalar(
+            select(Organisation).filter_by(municipality_code=codes[number % len(codes)])
+        )
+        unit = db.session.scalar(
+            select(Organisation).filter_by(parent_id=municipality.id, name="Socialtjänsten")
+        )
+        if unit is None:
+            unit = Organisation(
+                name="Socialtjänsten", kind=municipality.kind, parent_id=municipality.id
+            )
+            db.session.add(unit)
+            db.session.flush()
+        meeting = schedule_meeting(
+            values=MeetingValues(
+                title=f"Samråd {number}",
+                kind=MeetingKind.DIGITAL,
+                status=MeetingStatus.HELD,
+                starts_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
+                ends_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
+                all_day=False,
+                responsible_id=world["me"],
+                organisation_ids=[unit.id],
+            ),
+            by=None,
+        )
+        add(world, f"Efter samråd {number}", tomorrow, meeting_id=meeting.id)
+        add(
+            world,
+            f"Till Anna {number}",
+            tomorrow,
+            meeting_id=meeting.id,
+            contact_id=world["anna"],
+            organisation_id=world["malmo"],
+        )
+    db.session.commit()
+
+
+def galler(page: str, title: str) -> str:
+    """The "Gäller" cell of the row whose title is `title`, as text."""
+    row = page.split(f">{title}</a>", 1)[1].split("</tr>", 1)[0]
+    cell = row.split("<td>", 2)[1].split("</td>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
+
+
+def test_a_follow_up_after_a_meeting_shows_the_meetings_organisations_in_every_list(
+    world, as_role, app, count_statements
+):
+    """A follow-up made "Efter mötet" names only its meeting, yet counts for the meeting's
+    organisations: every list of follow-ups shows them, a unit with its municipality, in a
+    number of statements that does not grow with the rows."""
+    with app.app_context():
+        add_meetings_with_units(world, 2)
+        kramfors = db.session.scalar(select(Organisation.id).filter_by(municipality_code="2282"))
+    client = as_role("coordinator")
+    pages = {
+        "list": "/uppfoljningar?visa=teamets",
+        "start page": "/",
+        "municipality": f"/organisationer/{kramfors}",
+    }
+    for name, path in pages.items():
+        page = client.get(path).text
+        assert galler(page, "Efter samråd 0") == "Samråd 0 · Socialtjänsten, Kramfors kommun", name
+    assert (
+        galler(client.get(f"/kontakter/{world['anna']}").text, "Till Anna 1")
+        == "Samråd 1 · Malmö kommun; Socialtjänsten, Alvesta kommun · Anna Ek"
+    )
+    csv = client.get("/uppfoljningar/export.csv?visa=teamets").data.decode("utf-8-sig")
+    assert "Efter samråd 0;Öppen;" in csv and ";Socialtjänsten, Kramfors kommun;" in csv
+
+    def counts():
+        found = {}
+        for name, path in {**pages, "contact": f"/kontakter/{world['anna']}"}.items():
+            client.get(path)  # the coverage figures are kept between requests: warm them
+            with count_statements() as counter:
+                assert client.get(path).status_code == 200
+            found[name] = counter.count
+        return found
+
+    app.config["PAGE_CACHE_BYTES"] = 0  # count the statements of rendering, not of the cache
+    few = counts()
+    with app.app_context():
+        add_meetings_with_units(world, 12)
+    assert counts() == few

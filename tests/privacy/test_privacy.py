@@ -266,7 +266,7 @@ def test_json_extract_holds_every_section(person, as_role):
         "after": ["greta.z@malmo.se", "greta@privat.se"],
     }
     assert history[2]["changes"] == {
-        "affiliation": {"before": None, "after": "Föreningen Väst, Samordnare, 2024-01-01–"}
+        "affiliation": {"before": None, "after": "Föreningen Väst: Samordnare, 2024-01-01–"}
     }
     assert history[3]["changes"] == {
         "notes": {"before": "", "after": "=1+1 ringer helst på fredagar"}
