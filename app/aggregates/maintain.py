@@ -7,13 +7,15 @@ after the flush, in the same transaction, `refresh` replaces the noted meetings'
 follow-ups' facts with freshly computed ones (those of an organisation's meetings and
 follow-ups and its units' too, and a meeting's follow-ups), adds the difference to the
 monthly tallies, and recomputes the figures of every top-level organisation whose facts
-changed: the rest of the transaction, and every later one, reads figures with the write in. Recomputing from the database's own state, rather than
-applying each change's delta, makes noting too much harmless: a meeting noted without need
-contributes the same facts again and nothing changes.
+changed: the rest of the transaction, and every later one, reads figures with the write in.
+Recomputing from the database's own state, rather than applying each change's delta, makes
+noting too much harmless: a meeting noted without need contributes the same facts again.
 
 A statement that writes meetings or organisations around the session (bulk UPDATE or DELETE)
 cannot be followed row by row: the transaction then rebuilds everything before it commits
-(no code path does so today; the trash, merges and imports all go through the flush).
+(no code path does so today: the trash and the organisation edits go through the flush, and
+the contact merge's and import's statements write only contact columns, which no figure
+reads; follow-ups are therefore not watched for such statements).
 Writes outside the session altogether (`flask demo`, `flask restore`) call `rebuild()`.
 
 On PostgreSQL two transactions refreshing the same meeting or organisation take turns (row
@@ -58,7 +60,6 @@ WATCHED_TABLES = frozenset(
         "meeting_target_groups",
         "meeting_perspectives",
         "organisations",
-        "follow_ups",
         "topics",
         "target_groups",
     }
@@ -232,14 +233,14 @@ def _refresh_follow_ups(session: Session, follow_up_ids: set[int]) -> set[int]:
     """Replace these follow-ups' facts; return the organisations whose facts changed."""
     roots: set[int] = set()
     for chunk in _chunks(follow_up_ids):
-        old = set(
+        old = {
             tuple(row)
             for row in session.execute(
                 select(FollowUpFact.follow_up_id, FollowUpFact.organisation_id).where(
                     FollowUpFact.follow_up_id.in_(chunk)
                 )
             ).all()
-        )
+        }
         new = follow_up_facts(chunk)
         if old == new:
             continue

@@ -28,6 +28,7 @@ from app.meetings.coverage import (
 )
 from app.meetings.figures import COVERED_KINDS, contacted
 from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.stages import Stage
 
 from .models import MEETING_KIND, ROOT, MeetingFact, RootFigures, Tally
 
@@ -186,6 +187,7 @@ class TopLevel:
     first_held_at: datetime | None
     last_held_at: datetime | None
     open_follow_ups: int
+    stage: Stage | None
 
 
 def top_level(kinds: Iterable[OrganisationKind] | None = None) -> dict[int, TopLevel]:
@@ -199,6 +201,7 @@ def top_level(kinds: Iterable[OrganisationKind] | None = None) -> dict[int, TopL
             RootFigures.first_held_at,
             RootFigures.last_held_at,
             RootFigures.open_follow_ups,
+            Organisation.engagement_stage,
         )
         .outerjoin(RootFigures, RootFigures.organisation_id == Organisation.id)
         .where(Organisation.parent_id.is_(None))
@@ -207,15 +210,16 @@ def top_level(kinds: Iterable[OrganisationKind] | None = None) -> dict[int, TopL
         statement = statement.where(Organisation.kind.in_(list(kinds)))
     return {
         row[0]: TopLevel(
-            row[0], row[1], bool(row[2]), int(row[3] or 0), row[4], row[5], int(row[6] or 0)
+            row[0], row[1], bool(row[2]), int(row[3] or 0), row[4], row[5], int(row[6] or 0), row[7]
         )
         for row in db.session.execute(statement)
     }
 
 
 def coverage(today: date) -> Coverage:
-    """The start page's coverage (Möte hållet and Kontaktade, meetings/figures.py): four
-    statements over the maintained figures and the registry."""
+    """The start page's coverage (Möte hållet and Kontaktade, meetings/figures.py): three
+    statements: the top-level organisations with their figures and stages, and the month's
+    and last month's tallies."""
     this_month = month_start(today)
     last_month = previous_month_start(today)
     this_start = local_midnight(this_month)
@@ -223,15 +227,7 @@ def coverage(today: date) -> Coverage:
     organisations = {o.id: o for o in top_level(COVERED_KINDS).values() if not o.archived}
     met = met_counts([month_span(this_month), month_span(last_month)])
     held = counts([MEETING_KIND], [month_span(this_month), month_span(last_month)])
-    stages = db.session.execute(
-        select(Organisation.engagement_stage, func.count())
-        .where(
-            Organisation.kind == OrganisationKind.KOMMUN,
-            Organisation.parent_id.is_(None),
-            Organisation.archived_at.is_(None),
-        )
-        .group_by(Organisation.engagement_stage)
-    ).all()
+    stages = Counter(o.stage for o in organisations.values() if o.kind is OrganisationKind.KOMMUN)
 
     def of(kind: OrganisationKind) -> KindCoverage:
         mine = [o for o in organisations.values() if o.kind is kind]
