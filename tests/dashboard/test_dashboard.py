@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.aggregates.queries import coverage
 from app.auth.models import User
 from app.common.time import iso_week, local_to_utc, local_today, week_bounds
 from app.dashboard import services
 from app.extensions import db
 from app.followups.services import FollowUpValues, complete_follow_up, create_follow_up
-from app.aggregates.queries import coverage
 from app.meetings.models import MeetingKind, MeetingStatus
 from app.meetings.services import MeetingValues, schedule_meeting
 from app.organisations.models import Organisation, OrganisationKind

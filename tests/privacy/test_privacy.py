@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
+from app.aggregates.queries import coverage
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.common.time import local_midnight, local_today
@@ -30,7 +31,6 @@ from app.contacts.services import (
 )
 from app.extensions import db
 from app.followups.services import FollowUpValues, create_follow_up
-from app.aggregates.queries import coverage
 from app.meetings.models import Meeting, MeetingKind, MeetingStatus
 from app.meetings.services import MeetingValues, schedule_meeting
 from app.organisations.models import Organisation

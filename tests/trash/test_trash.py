@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from app.aggregates.queries import coverage
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.calendar.services import issue_feed_token
@@ -35,7 +36,6 @@ from app.contacts.services import ContactValues, create_contact
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.followups.services import FollowUpValues, complete_follow_up, create_follow_up
-from app.aggregates.queries import coverage
 from app.meetings.models import Meeting, MeetingKind, MeetingStatus
 from app.meetings.services import MeetingValues, schedule_meeting
 from app.organisations.models import Organisation, OrganisationKind
