@@ -22,6 +22,7 @@ run: setup
 ## setup: everything `run` does before serving (also used by the tests of first start)
 setup: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
+	$(FLASK) aggregates rebuild --if-missing
 	$(FLASK) seed
 	$(FLASK) users ensure-admin
 

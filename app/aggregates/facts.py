@@ -58,13 +58,18 @@ def _label(name: str) -> Any:
     return literal(name, String).label("dimension")
 
 
-def fact_statement(meeting_ids: Collection[int] | None = None) -> Any:
+def fact_statement(
+    meeting_ids: Collection[int] | None = None, *, between: tuple[int, int] | None = None
+) -> Any:
     """(meeting_id, dimension, key, starts_at) for every fact of the held meetings among
-    `meeting_ids` (all held meetings when None), without duplicates."""
+    `meeting_ids` (all held meetings when None) or with ids `between` two (both included),
+    without duplicates."""
     # Entities throughout, so the trash filter applies to meetings and organisations alike.
     held = [Meeting.status == MeetingStatus.HELD]
     if meeting_ids is not None:
         held.append(Meeting.id.in_(list(meeting_ids)))
+    if between is not None:
+        held.append(Meeting.id.between(*between))
     columns = (Meeting.id.label("meeting_id"),)
     root = aliased(Organisation)
     roots = (
@@ -146,11 +151,18 @@ def follow_up_facts(follow_up_ids: Collection[int] | None = None) -> set[tuple[i
     return {(f, o) for f, o in db.session.execute(follow_up_fact_statement(follow_up_ids))}
 
 
-def facts(meeting_ids: Collection[int] | None = None, *, chunk: int = 10_000) -> Iterator[Fact]:
-    """The facts of `meeting_ids` (all held meetings when None), streamed from the database
-    `chunk` rows at a time, each with its Stockholm day and month."""
+def facts(
+    meeting_ids: Collection[int] | None = None,
+    *,
+    between: tuple[int, int] | None = None,
+    chunk: int = 10_000,
+) -> Iterator[Fact]:
+    """The facts of `meeting_ids` (all held meetings when None) or of the meetings with ids
+    `between` two, streamed from the database `chunk` rows at a time, each with its
+    Stockholm day and month."""
     days: dict[datetime, date] = {}
-    result = db.session.execute(fact_statement(meeting_ids).execution_options(yield_per=chunk))
+    statement = fact_statement(meeting_ids, between=between)
+    result = db.session.execute(statement.execution_options(yield_per=chunk))
     for meeting_id, dimension, key, starts_at in result:
         day = days.get(starts_at)
         if day is None:

@@ -39,7 +39,6 @@ from app.followups.models import FollowUp
 from app.meetings.models import (
     Meeting,
     MeetingPerspective,
-    MeetingStatus,
     TargetGroup,
     Topic,
     meeting_organisations,
@@ -374,11 +373,11 @@ def rebuild(session: Session | None = None) -> dict[str, int]:
     session = session or db.session()
     for model in (MeetingFact, FollowUpFact, Tally, RootFigures):
         session.execute(delete(model))
-    # A few thousand meetings at a time: their facts in memory, then written.
-    held = session.scalars(select(Meeting.id).where(Meeting.status == MeetingStatus.HELD)).all()
+    # Meetings by ranges of 20,000 ids: their facts in memory, then written.
+    first, last = session.execute(select(func.min(Meeting.id), func.max(Meeting.id))).one()
     count = 0
-    for chunk in _chunks(held, 2_000):
-        batch = list(facts(chunk))
+    for start in range(first or 0, (last or -1) + 1, 20_000):
+        batch = list(facts(between=(start, start + 19_999)))
         _insert_facts(session, batch)
         count += len(batch)
     session.execute(

@@ -69,6 +69,14 @@ def restore(path: Path, yes: bool) -> None:
         raise click.ClickException(str(error)) from None
     db.engine.dispose()
     upgrade()
+    # A backup from before the maintained figures existed has none: computed now. (A newer
+    # backup holds them, consistent with its data.)
+    from app.aggregates.cli import missing
+    from app.aggregates.maintain import rebuild
+
+    if missing():
+        rebuild()
+        db.session.commit()
     head = scripts.get_current_head()
     schema = "schema is current" if summary.revision == head else f"schema upgraded to {head}"
     click.echo(f"Restored {path} into {safe_url(url)}: {summary.describe()}; {schema}.")
