@@ -205,8 +205,10 @@ class _Writer:
         for column, value in enumerate(values):
             if value is None or value == "":  # an empty cell
                 continue
-            if isinstance(value, Link):
+            if isinstance(value, Link) and "://" in value.url:
                 worksheet.write_url(number, column, value.url, self.link, string=value.text)
+            elif isinstance(value, Link):  # a path without a host: no link to follow
+                worksheet.write_string(number, column, _cell_text(value.url))
             elif isinstance(value, Code):  # text formatted as text: 0764 stays 0764
                 worksheet.write_string(number, column, _cell_text(value), self.text)
             elif isinstance(value, str):  # always text, never a formula, whatever it starts with
