@@ -68,6 +68,11 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "PAGE_CACHE_BYTES": 32 * 1024 * 1024,
         "PAGE_CACHE_DIR": os.path.join(instance_path, "page-cache"),
         "PAGE_CACHE_DISK_BYTES": 256 * 1024 * 1024,
+        # Calendar feeds hold the meetings from this many days back to this many ahead, at
+        # most FEED_MAX_EVENTS of them (the upcoming first): calendar/feeds.py.
+        "FEED_PAST_DAYS": 92,
+        "FEED_FUTURE_DAYS": 365,
+        "FEED_MAX_EVENTS": 5000,
         "PASSWORD_HASH_METHOD": "scrypt",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
