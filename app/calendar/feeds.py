@@ -9,31 +9,32 @@ each meeting's event made once per version.
   for a personal feed, the user's follow-ups. The view turns it into the ETag: a client that
   has this version gets 304 after two statements, with nothing rendered.
 - A meeting's event text is kept per (meeting, updated_at, version, language, address,
-  organisations' version): a feed made again after one change reads the unchanged
-  meetings as three columns and renders only the changed one.
+  organisations' version), a follow-up's likewise: a feed made again after one change reads
+  the unchanged rows as three columns and renders only the changed one. Follow-ups, like
+  meetings, are capped at `FEED_MAX_EVENTS`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.common.soft_delete import including_deleted
-from app.common.time import local_midnight
+from app.common.time import STOCKHOLM, local_midnight
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
 from app.meetings.models import Meeting, MeetingStatus, meeting_team
 from app.organisations.models import Organisation
 
 from . import ics
-from .services import CANCELLED_KEPT, FEED_HISTORY, meeting_event
+from .services import CANCELLED_KEPT, FEED_HISTORY, follow_up_event, meeting_event
 
 #: The defaults of FEED_PAST_DAYS, FEED_FUTURE_DAYS and FEED_MAX_EVENTS (app/config.py).
 DEFAULT_PAST_DAYS = FEED_HISTORY.days
@@ -46,8 +47,9 @@ LOAD_CHUNK = 500
 #: Changes when the feeds' text changes for the same data (part of every ETag).
 FORMAT = "feed-2"
 
-#: ~1 KB an event with its key: at most ~20 MB per worker.
-_meeting_texts = ics.EventTexts(size=20_000)
+#: Meetings' and follow-ups' events by version; ~1 KB an event with its key: at most ~20 MB
+#: per worker.
+_texts = ics.EventTexts(size=20_000)
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,10 @@ class FeedVersion:
         return int(self.meetings[0] or 0)
 
     @property
+    def follow_up_count(self) -> int:
+        return int(self.follow_ups[0] or 0) if self.follow_ups else 0
+
+    @property
     def organisations_key(self) -> str:
         return repr(self.organisations)
 
@@ -149,71 +155,70 @@ def feed_version(window: FeedWindow, *, user: User | None = None) -> FeedVersion
     return FeedVersion(meetings=row[:5], organisations=row[5:7], follow_ups=row[7:])
 
 
-def _meeting_keys(
-    window: FeedWindow, *, user: User | None, limit: int, total: int
-) -> list[tuple[int, datetime, int]]:
-    """(id, updated_at, version) of the meetings the feed shows, in time order: all of the
-    window's, or when there are more than `limit`, the upcoming first and then the latest
-    past ones (one statement while the window holds no more than `limit`)."""
-    base = select(Meeting.id, Meeting.updated_at, Meeting.version).where(
-        _in_window(window), _shown_in(window)
-    )
-    if user is not None:
-        base = base.where(_users_meetings(user))
+Key = tuple[int, datetime, int]  # id, updated_at, version
+
+
+def _capped_keys(
+    base: Select, *, at: Any, today: Any, order: Any, limit: int, total: int
+) -> list[Key]:
+    """(id, updated_at, version) of `base`'s rows in time order (`at`, then `order`): all of
+    them, or when there may be more than `limit`, the upcoming ones (`at` from `today`) first
+    and then the latest past ones (one statement while `total` is no more than `limit`)."""
     if total <= limit:
-        return [tuple(r) for r in db.session.execute(base.order_by(Meeting.starts_at, Meeting.id))]
-    upcoming = [
-        tuple(r)
-        for r in db.session.execute(
-            base.where(Meeting.starts_at >= window.today)
-            .order_by(Meeting.starts_at, Meeting.id)
-            .limit(limit)
-        )
+        return [tuple(r) for r in db.session.execute(base.order_by(at, order))]  # type: ignore[misc]
+    upcoming: list[Key] = [
+        tuple(r)  # type: ignore[misc]
+        for r in db.session.execute(base.where(at >= today).order_by(at, order).limit(limit))
     ]
-    past: list[tuple[int, datetime, int]] = []
+    past: list[Key] = []
     if len(upcoming) < limit:
         past = [
-            tuple(r)
+            tuple(r)  # type: ignore[misc]
             for r in db.session.execute(
-                base.where(Meeting.starts_at < window.today)
-                .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+                base.where(at < today)
+                .order_by(at.desc(), order.desc())
                 .limit(limit - len(upcoming))
             )
         ]
-    return past[::-1] + upcoming  # type: ignore[return-value]
+    return past[::-1] + upcoming
+
+
+def _kept_texts(
+    kind: str,
+    keys: Sequence[Key],
+    *,
+    load: Callable[[list[int]], Iterable[Any]],
+    make: Callable[[Any], ics.CalendarEvent],
+    context: tuple[object, ...],
+) -> list[bytes]:
+    """Each row's event text, from the kept ones where the row is unchanged (same
+    updated_at and version); the others loaded (`LOAD_CHUNK` at a time), made and kept.
+    `context` is what else the text depends on (language, address, …)."""
+    texts: dict[int, bytes] = {}
+    missing = []
+    for row_id, updated_at, version in keys:
+        text = _texts.get((kind, row_id, updated_at, version, *context))
+        if text is None:
+            missing.append(row_id)
+        else:
+            texts[row_id] = text
+    for start in range(0, len(missing), LOAD_CHUNK):
+        for item in load(missing[start : start + LOAD_CHUNK]):
+            text = ics.event_text(make(item))
+            _texts.put((kind, item.id, item.updated_at, item.version, *context), text)
+            texts[item.id] = text
+    return [texts[row_id] for row_id, _updated, _version in keys if row_id in texts]
+
+
+def _load_meetings(ids: list[int]) -> Iterable[Meeting]:
+    return db.session.scalars(
+        select(Meeting)
+        .options(selectinload(Meeting.organisations).joinedload(Organisation.parent))
+        .where(Meeting.id.in_(ids))
+    )
 
 
 def meeting_texts(
-    keys: Sequence[tuple[int, datetime, int]],
-    *,
-    url: Callable[[int], str],
-    context: tuple[object, ...],
-) -> list[bytes]:
-    """Each meeting's event text, from the kept ones where the meeting is unchanged; the
-    others read (`LOAD_CHUNK` at a time, with their organisations) and made. `context` is
-    what else the text depends on (language, address, organisations' version)."""
-    texts: dict[int, bytes] = {}
-    missing = []
-    for meeting_id, updated_at, version in keys:
-        text = _meeting_texts.get((meeting_id, updated_at, version, *context))
-        if text is None:
-            missing.append(meeting_id)
-        else:
-            texts[meeting_id] = text
-    for start in range(0, len(missing), LOAD_CHUNK):
-        meetings = db.session.scalars(
-            select(Meeting)
-            .options(selectinload(Meeting.organisations).joinedload(Organisation.parent))
-            .where(Meeting.id.in_(missing[start : start + LOAD_CHUNK]))
-        )
-        for meeting in meetings:
-            text = ics.event_text(meeting_event(meeting, url=url(meeting.id), with_people=False))
-            _meeting_texts.put((meeting.id, meeting.updated_at, meeting.version, *context), text)
-            texts[meeting.id] = text
-    return [texts[meeting_id] for meeting_id, _updated, _version in keys if meeting_id in texts]
-
-
-def feed_meeting_texts(
     window: FeedWindow,
     version: FeedVersion,
     *,
@@ -222,27 +227,63 @@ def feed_meeting_texts(
     url: Callable[[int], str],
     context: tuple[object, ...],
 ) -> list[bytes]:
-    """The events of the feed's meetings (the user's, or the team's for None)."""
-    keys = _meeting_keys(window, user=user, limit=limit, total=version.meeting_count)
-    return meeting_texts(keys, url=url, context=(*context, version.organisations_key))
+    """The events of the feed's meetings (the user's, or the team's for None), made only for
+    meetings changed since they were last made."""
+    base = select(Meeting.id, Meeting.updated_at, Meeting.version).where(
+        _in_window(window), _shown_in(window)
+    )
+    if user is not None:
+        base = base.where(_users_meetings(user))
+    keys = _capped_keys(
+        base,
+        at=Meeting.starts_at,
+        today=window.today,
+        order=Meeting.id,
+        limit=limit,
+        total=version.meeting_count,
+    )
+    return _kept_texts(
+        "meeting",
+        keys,
+        load=_load_meetings,
+        make=lambda m: meeting_event(m, url=url(m.id), with_people=False),
+        context=(*context, version.organisations_key),
+    )
 
 
-def feed_follow_ups(user: User, window: FeedWindow) -> list[FollowUp]:
-    """The user's follow-ups due in the window: open ones, and those closed in the last 30
-    days (shown as cancelled)."""
+def follow_up_texts(
+    user: User,
+    window: FeedWindow,
+    version: FeedVersion,
+    *,
+    limit: int,
+    url: Callable[[int], str],
+    context: tuple[object, ...],
+) -> list[bytes]:
+    """The user's follow-ups due in the window as all-day events: open ones, and those
+    closed in the last 30 days (shown as cancelled); at most `limit`, the upcoming first."""
     recently = (window.today - CANCELLED_KEPT).date()
-    return list(
-        db.session.scalars(
-            select(FollowUp)
-            .where(
-                _follow_up_window(user, window),
-                or_(FollowUp.status == FollowUpStatus.OPEN, FollowUp.completed_on >= recently),
-            )
-            .order_by(FollowUp.due_on, FollowUp.id)
-        )
+    base = select(FollowUp.id, FollowUp.updated_at, FollowUp.version).where(
+        _follow_up_window(user, window),
+        or_(FollowUp.status == FollowUpStatus.OPEN, FollowUp.completed_on >= recently),
+    )
+    keys = _capped_keys(
+        base,
+        at=FollowUp.due_on,
+        today=window.today.astimezone(STOCKHOLM).date(),
+        order=FollowUp.id,
+        limit=limit,
+        total=version.follow_up_count,
+    )
+    return _kept_texts(
+        "follow-up",
+        keys,
+        load=lambda ids: db.session.scalars(select(FollowUp).where(FollowUp.id.in_(ids))),
+        make=lambda f: follow_up_event(f, url=url(f.id)),
+        context=context,
     )
 
 
 def clear_kept_events() -> None:
     """Forget every kept event text (tests)."""
-    _meeting_texts.clear()
+    _texts.clear()

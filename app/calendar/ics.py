@@ -262,8 +262,3 @@ class EventTexts:
 
 #: Events kept by content (follow-ups' deadlines; ~1 KB an event with its key).
 _published = EventTexts(size=10_000)
-
-
-def event_text_kept(item: CalendarEvent) -> bytes:
-    """`event_text(item)`, made once per content (a bounded LRU per process)."""
-    return _published(item)

@@ -180,21 +180,20 @@ def personal_feed(token: str):
     etag = _feed_etag(version, window, "personal", user.id, user.name, user.feed_token_hash)
     if (unchanged := _not_modified(etag)) is not None:
         return unchanged
-    texts = feeds.feed_meeting_texts(
+    context = (str(get_locale()), request.url_root)
+    texts = feeds.meeting_texts(
+        window, version, user=user, limit=_max_events(), url=_feed_meeting_url, context=context
+    )
+    texts += feeds.follow_up_texts(
+        user,
         window,
         version,
-        user=user,
         limit=_max_events(),
-        url=_feed_meeting_url,
-        context=(str(get_locale()), request.url_root),
+        url=lambda follow_up_id: url_for(
+            "followups.detail", follow_up_id=follow_up_id, _external=True
+        ),
+        context=context,
     )
-    follow_ups = [
-        services.follow_up_event(
-            f, url=url_for("followups.detail", follow_up_id=f.id, _external=True)
-        )
-        for f in feeds.feed_follow_ups(user, window)
-    ]
-    texts += [ics.event_text_kept(event) for event in follow_ups]
     name = _("Samverkan: %(name)s", name=user.name)
     body = ics.feed_from_texts(
         texts, name=name, description=_("Möten och uppföljningar i Samverkan")
@@ -212,7 +211,7 @@ def team_feed(token: str):
     etag = _feed_etag(version, window, "team", user.feed_token_hash)
     if (unchanged := _not_modified(etag)) is not None:
         return unchanged
-    texts = feeds.feed_meeting_texts(
+    texts = feeds.meeting_texts(
         window,
         version,
         user=None,

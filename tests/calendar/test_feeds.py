@@ -97,6 +97,7 @@ def test_a_matching_etag_is_304_with_two_statements_and_nothing_built(
         with monkeypatch.context() as patch:
             patch.setattr(ics, "feed_from_texts", built)
             patch.setattr(feeds, "meeting_texts", built)
+            patch.setattr(feeds, "follow_up_texts", built)
             with count_statements() as counter:
                 again = client.get(path, headers={"If-None-Match": etag})
         assert again.status_code == 304 and not again.data
@@ -212,3 +213,29 @@ def test_an_organisation_renamed_renews_the_events(world, app, client, token):  
     response = client.get(path, headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert "Malmö stad" in Calendar.from_ical(response.data).walk("VEVENT")[0]["DESCRIPTION"]
+
+
+def test_follow_ups_are_capped_too_and_made_once(world, app, client, token, monkeypatch):  # noqa: F811
+    from app.common.time import local_today
+    from app.followups.services import FollowUpValues, create_follow_up
+
+    today = local_today()
+    with app.app_context():
+        for days in (-5, 3, 9, 400):
+            create_follow_up(
+                values=FollowUpValues(
+                    title=f"Uppgift {days}", owner_id=world["me"], due_on=today + timedelta(days)
+                ),
+                by=None,
+                today=today,
+            )
+        db.session.commit()
+    app.config["FEED_MAX_EVENTS"] = 2
+    made = []
+    original = ics.event_text
+    monkeypatch.setattr(ics, "event_text", lambda item: made.append(1) or original(item))
+    shown = titles(client.get(f"/kalender/{token}.ics").data)
+    assert shown == {"Sista dag: Uppgift 3", "Sista dag: Uppgift 9"}  # upcoming first
+    assert len(made) == 2
+    client.get(f"/kalender/{token}.ics")
+    assert len(made) == 2  # unchanged: nothing made again
