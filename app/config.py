@@ -63,6 +63,11 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "PASSWORD_MIN_LENGTH": 12,
         # The retention list (gallring): contacts without any activity for this many years.
         "RETENTION_YEARS": 3,
+        # Calendar feeds hold the meetings from this many days back to this many ahead, at
+        # most FEED_MAX_EVENTS of them (the upcoming first): calendar/feeds.py.
+        "FEED_PAST_DAYS": 92,
+        "FEED_FUTURE_DAYS": 365,
+        "FEED_MAX_EVENTS": 5000,
         "PASSWORD_HASH_METHOD": "scrypt",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",

@@ -176,6 +176,22 @@ def feed(
     refresh: timedelta = timedelta(hours=1),
 ) -> bytes:
     """A subscription feed (PUBLISH): every event, without organizer or attendees."""
+    return feed_from_texts(
+        [_published(item) for item in items],
+        name=name,
+        description=description,
+        refresh=refresh,
+    )
+
+
+def feed_from_texts(
+    texts: list[bytes],
+    *,
+    name: str,
+    description: str = "",
+    refresh: timedelta = timedelta(hours=1),
+) -> bytes:
+    """A subscription feed from events already written (`event_text`), in their order."""
     calendar = _calendar("PUBLISH")
     name = one_line(name)
     calendar.add("name", name)
@@ -187,43 +203,62 @@ def feed(
     calendar.add("x-published-ttl", vDuration(refresh))
     calendar.add_component(stockholm_timezone())
     # The calendar's own lines, then each event's, then its end: what to_ical() writes for a
-    # calendar holding the events, with each event's text made once (see _published).
+    # calendar holding the events, with each event's text made once (see EventTexts).
     head = calendar.to_ical()
     end = b"END:VCALENDAR\r\n"
-    return head.removesuffix(end) + b"".join(_published(item) for item in items) + end
+    return head.removesuffix(end) + b"".join(texts) + end
 
 
-class _PublishedEvents:
-    """Events as feed text, kept by their whole content (a bounded LRU per process).
+def event_text(item: CalendarEvent) -> bytes:
+    """One event as a feed writes it (PUBLISH: no organizer, no attendees)."""
+    return _event(item, method="PUBLISH").to_ical()
 
-    icalendar takes ~0.4 ms an event, and a feed is made again after every write anywhere in
-    the app (common/page_cache.py), almost always with nearly all of its events unchanged.
-    An event's text depends on nothing but its fields, so keeping it by their values is exact.
+
+class EventTexts:
+    """Events as feed text in a bounded LRU per process, kept by a key that says exactly
+    what the text depends on.
+
+    icalendar takes ~0.4 ms an event, and a feed is asked for again and again with nearly
+    all of its events unchanged: after one change only the changed event is made again.
+    Called with an event, the key is its whole content (exact, but the event must be built
+    first); feeds of meetings key by the meeting's version instead (calendar/feeds.py), so an
+    unchanged meeting is not even read.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._texts: OrderedDict[str, bytes] = OrderedDict()
+        self._texts: OrderedDict[object, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def __call__(self, item: CalendarEvent) -> bytes:
-        key = repr(item)
+    def get(self, key: object) -> bytes | None:
         with self._lock:
             text = self._texts.get(key)
             if text is not None:
                 self._texts.move_to_end(key)
-                return text
-        text = _event(item, method="PUBLISH").to_ical()
+            return text
+
+    def put(self, key: object, text: bytes) -> None:
         with self._lock:
             self._texts[key] = text
+            self._texts.move_to_end(key)
             while len(self._texts) > self.size:
                 self._texts.popitem(last=False)
+
+    def __call__(self, item: CalendarEvent) -> bytes:
+        key = repr(item)
+        text = self.get(key)
+        if text is None:
+            text = event_text(item)
+            self.put(key, text)
         return text
+
+    def __len__(self) -> int:
+        return len(self._texts)
 
     def clear(self) -> None:
         with self._lock:
             self._texts.clear()
 
 
-#: ~1 KB an event with its key: at most ~10 MB per worker.
-_published = _PublishedEvents(size=10_000)
+#: Events kept by content (follow-ups' deadlines; ~1 KB an event with its key).
+_published = EventTexts(size=10_000)

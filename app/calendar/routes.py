@@ -3,9 +3,6 @@ and the page where a user gets their feed links."""
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime
-
 from flask import (
     Blueprint,
     Response,
@@ -17,18 +14,19 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import public, readers_may_post
 from app.common.downloads import attachment
 from app.common.sections import Section, provides
-from app.common.time import local_midnight, local_today
+from app.common.time import local_today
 from app.extensions import db
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.services import load_meeting
 
-from . import ics, services
+from . import feeds, ics, services
 from .mail import MailFailed, MailSettings, build_message, send_messages
 
 bp = Blueprint("calendar", __name__)
@@ -133,61 +131,95 @@ def calendar_section(meeting: Meeting) -> Section:
 # Feeds ---------------------------------------------------------------------------------
 
 
-def _feed_response(data: bytes) -> Response:
-    """The feed with an ETag; 304 when the client already has this version."""
-    etag = hashlib.sha256(data).hexdigest()[:32]
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        response = Response(data, content_type="text/calendar; charset=utf-8")
-        response.headers["Content-Disposition"] = 'inline; filename="samverkan.ics"'
+def _not_modified(etag: str) -> Response | None:
+    """304 when the client already has this version of the feed."""
+    if not request.if_none_match.contains(etag):
+        return None
+    return _feed_headers(Response(status=304), etag)
+
+
+def _feed_headers(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
-def _feed_day() -> datetime:
-    """The moment a feed is counted from: the start of today (Stockholm), so that a feed is
-    the same all day until something is written, and clients polling it get 304s."""
-    return local_midnight(local_today())
+def _feed_response(data: bytes, etag: str) -> Response:
+    response = Response(data, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = 'inline; filename="samverkan.ics"'
+    return _feed_headers(response, etag)
+
+
+def _window() -> feeds.FeedWindow:
+    return feeds.feed_window(current_app.config, local_today())
+
+
+def _max_events() -> int:
+    return int(current_app.config.get("FEED_MAX_EVENTS", feeds.DEFAULT_MAX_EVENTS))
+
+
+def _feed_meeting_url(meeting_id: int) -> str:
+    return url_for("meetings.detail", meeting_id=meeting_id, _external=True)
+
+
+def _feed_etag(version: feeds.FeedVersion, window: feeds.FeedWindow, *parts: object) -> str:
+    """The feed's version with everything else its text depends on: the window, the
+    language, the address of the app, the events' limit."""
+    return version.etag(window, str(get_locale()), request.url_root, _max_events(), *parts)
 
 
 @bp.get("/kalender/<token>.ics")
 @public
 def personal_feed(token: str):
+    """The user's meetings (responsible or on the team) and follow-ups' due days in the
+    window; 304 when unchanged, decided before anything is built."""
     user = services.user_for_feed_token(token) or abort(404)
-
-    def build() -> bytes:
-        meetings, follow_ups = services.personal_feed_items(user, now=_feed_day())
-        events = [
-            services.meeting_event(m, url=_meeting_url(m), with_people=False) for m in meetings
-        ]
-        events += [
-            services.follow_up_event(
-                f, url=url_for("followups.detail", follow_up_id=f.id, _external=True)
-            )
-            for f in follow_ups
-        ]
-        name = _("Samverkan: %(name)s", name=user.name)
-        return ics.feed(events, name=name, description=_("Möten och uppföljningar i Samverkan"))
-
-    return _feed_response(build())
+    window = _window()
+    version = feeds.feed_version(window, user=user)
+    etag = _feed_etag(version, window, "personal", user.id, user.name, user.feed_token_hash)
+    if (unchanged := _not_modified(etag)) is not None:
+        return unchanged
+    context = (str(get_locale()), request.url_root)
+    texts = feeds.meeting_texts(
+        window, version, user=user, limit=_max_events(), url=_feed_meeting_url, context=context
+    )
+    texts += feeds.follow_up_texts(
+        user,
+        window,
+        version,
+        limit=_max_events(),
+        url=lambda follow_up_id: url_for(
+            "followups.detail", follow_up_id=follow_up_id, _external=True
+        ),
+        context=context,
+    )
+    name = _("Samverkan: %(name)s", name=user.name)
+    body = ics.feed_from_texts(
+        texts, name=name, description=_("Möten och uppföljningar i Samverkan")
+    )
+    return _feed_response(body, etag)
 
 
 @bp.get("/kalender/<token>/team.ics")
 @public
 def team_feed(token: str):
-    services.user_for_feed_token(token) or abort(404)
-
-    def build() -> bytes:
-        meetings = services.team_feed_meetings(now=_feed_day())
-        events = [
-            services.meeting_event(m, url=_meeting_url(m), with_people=False) for m in meetings
-        ]
-        return ics.feed(events, name=_("Samverkan: teamets möten"))
-
-    return _feed_response(build())
+    """Every meeting of the team in the window; 304 when unchanged."""
+    user = services.user_for_feed_token(token) or abort(404)
+    window = _window()
+    version = feeds.feed_version(window)
+    etag = _feed_etag(version, window, "team", user.feed_token_hash)
+    if (unchanged := _not_modified(etag)) is not None:
+        return unchanged
+    texts = feeds.meeting_texts(
+        window,
+        version,
+        user=None,
+        limit=_max_events(),
+        url=_feed_meeting_url,
+        context=(str(get_locale()), request.url_root),
+    )
+    return _feed_response(ics.feed_from_texts(texts, name=_("Samverkan: teamets möten")), etag)
 
 
 def feed_links(token: str) -> dict[str, str]:

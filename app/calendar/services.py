@@ -10,26 +10,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.common.time import local_midnight, utcnow
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
-from app.meetings.models import Meeting, MeetingStatus, meeting_team
-from app.organisations.models import Organisation
+from app.meetings.models import Meeting, MeetingStatus
 
 from .ics import CalendarEvent, Person
 
 #: Cancelled meetings stay in feeds (as STATUS:CANCELLED) this long, so subscribers see
 #: them disappear instead of silently vanishing.
 CANCELLED_KEPT = timedelta(days=30)
-#: Feeds reach this far back; everything ahead is included.
-FEED_HISTORY = timedelta(days=365)
+#: How far back feeds reach by default (FEED_PAST_DAYS; the window: calendar/feeds.py).
+FEED_HISTORY = timedelta(days=92)
 
 
 def meeting_event(meeting: Meeting, *, url: str, with_people: bool = True) -> CalendarEvent:
@@ -92,54 +90,6 @@ def follow_up_event(follow_up: FollowUp, *, url: str) -> CalendarEvent:
         transparent=True,
         categories=[_("Uppföljning")],
     )
-
-
-def _feed_meetings(now: datetime):
-    """Meetings a feed may show: from a year back, cancelled ones only for 30 days."""
-    return (
-        select(Meeting)
-        .options(selectinload(Meeting.organisations).joinedload(Organisation.parent))
-        .where(
-            Meeting.ends_at >= now - FEED_HISTORY,
-            or_(
-                Meeting.status != MeetingStatus.CANCELLED,
-                Meeting.cancelled_at >= now - CANCELLED_KEPT,
-            ),
-        )
-        .order_by(Meeting.starts_at, Meeting.id)
-    )
-
-
-def personal_feed_items(user: User, *, now: datetime) -> tuple[list[Meeting], list[FollowUp]]:
-    """The user's meetings (responsible or taking part) and their follow-ups' due dates
-    (open ones, and those closed in the last 30 days, shown as cancelled)."""
-    meetings = db.session.scalars(
-        _feed_meetings(now).where(
-            (Meeting.responsible_id == user.id)
-            | exists().where(
-                meeting_team.c.meeting_id == Meeting.id, meeting_team.c.user_id == user.id
-            )
-        )
-    )
-    recently = (now - CANCELLED_KEPT).date()
-    follow_ups = db.session.scalars(
-        select(FollowUp)
-        .where(
-            FollowUp.owner_id == user.id,
-            or_(
-                FollowUp.status == FollowUpStatus.OPEN,
-                FollowUp.completed_on >= recently,
-            ),
-            FollowUp.due_on >= (now - FEED_HISTORY).date(),
-        )
-        .order_by(FollowUp.due_on, FollowUp.id)
-    )
-    return list(meetings), list(follow_ups)
-
-
-def team_feed_meetings(*, now: datetime) -> list[Meeting]:
-    """Every planned (or since held) meeting of the team, and recent cancellations."""
-    return list(db.session.scalars(_feed_meetings(now)))
 
 
 def _digest(token: str) -> str:

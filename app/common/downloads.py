@@ -1,14 +1,28 @@
-"""File downloads: the response for an export or a card."""
+"""File downloads: the response for an export or a card.
+
+Small files are sent from memory (`attachment`). A list's export may hold hundreds of
+thousands of rows: its CSV is streamed as it is written (`streamed_attachment`, the first
+rows leave before the last are read), its XLSX is written to a temporary file and sent from
+there (`file_attachment`), so neither sits whole in a worker's memory.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, stream_with_context
 
-from app.common.spreadsheets import Sheet, Value, csv_bytes, export_filename, xlsx_bytes
+from app.common.spreadsheets import (
+    Sheet,
+    Value,
+    csv_bytes,
+    csv_chunks,
+    export_filename,
+    xlsx_file,
+)
 from app.common.text import one_line
 from app.common.time import local_today
 
@@ -17,12 +31,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VCARD = "text/vcard; charset=utf-8"
 
 
-def attachment(data: bytes, *, filename: str, mimetype: str) -> Response:
-    """Send `data` as a file to save; never cached (exports hold personal data).
-
-    `mimetype` is the whole Content-Type, sent as it is: Werkzeug would add a second
-    "; charset=utf-8" to a text type that already names its charset."""
-    response = Response(data, content_type=mimetype)
+def _as_attachment(response: Response, filename: str) -> Response:
+    """A file to save, named `filename`; never cached (exports hold personal data)."""
     # A name comes from user text: no line breaks, quotes or backslashes in the header.
     filename = one_line(re.sub(r'[\x00-\x1f\x7f"\\/]', " ", filename)) or "fil"
     ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
@@ -33,19 +43,82 @@ def attachment(data: bytes, *, filename: str, mimetype: str) -> Response:
     return response
 
 
+def attachment(data: bytes, *, filename: str, mimetype: str) -> Response:
+    """Send `data` as a file to save; never cached (exports hold personal data).
+
+    `mimetype` is the whole Content-Type, sent as it is: Werkzeug would add a second
+    "; charset=utf-8" to a text type that already names its charset."""
+    return _as_attachment(Response(data, content_type=mimetype), filename)
+
+
+def streamed_attachment(chunks: Iterator[bytes], *, filename: str, mimetype: str) -> Response:
+    """Send the pieces as one file, each as soon as it is made. The request (its database
+    session included) lasts until the last piece is sent."""
+    response = Response(stream_with_context(chunks), content_type=mimetype)
+    return _as_attachment(response, filename)
+
+
+#: Bytes read from a file at a time when sending it.
+FILE_BLOCK = 64 * 1024
+
+
+def _blocks(handle: IO[bytes]) -> Iterator[bytes]:
+    """The file's blocks to its end; closed at the end, or when the client goes away (the
+    server closes the response, which closes this generator)."""
+    try:
+        while block := handle.read(FILE_BLOCK):
+            yield block
+    finally:
+        handle.close()
+
+
+def file_attachment(handle: IO[bytes], *, filename: str, mimetype: str) -> Response:
+    """Send an open file from its current position to its end, then close it (a temporary
+    file is then gone); it is read in blocks, never whole."""
+    start = handle.tell()
+    handle.seek(0, 2)
+    length = handle.tell() - start
+    handle.seek(start)
+    response = Response(_blocks(handle), content_type=mimetype, direct_passthrough=True)
+    response.content_length = length
+    return _as_attachment(response, filename)
+
+
 def table_download(
     fmt: str,
     *,
     stem: str,
     title: str,
     header: Sequence[str],
-    rows: Iterable[Sequence[Value]],
+    rows: Iterable[Sequence[Value]] | Callable[[], Iterable[Sequence[Value]]],
     widths: Sequence[int] | None = None,
 ) -> Response:
     """A list's export as a CSV or XLSX attachment (`fmt`), named `<stem>-<today>.<fmt>`; the
-    rows are written as they are read, so a generator keeps memory flat."""
+    rows are written as they are read, so a generator keeps memory flat. The XLSX is written
+    to a temporary file, then sent.
+
+    `rows` given as a function (that reads the database only when called) makes the CSV
+    streamed: the response starts at once and the function runs while it is sent, with a
+    database session of its own (the view's is closed by then, so rows already being read
+    from it could not go on). Rows given as an iterable are read before the response.
+    """
     filename = export_filename(stem, local_today(), fmt)
     if fmt == "csv":
+        if callable(rows):
+            chunks = csv_chunks(header, _Deferred(rows))
+            return streamed_attachment(chunks, filename=filename, mimetype=CSV)
         return attachment(csv_bytes(header, rows), filename=filename, mimetype=CSV)
-    sheet = Sheet(title=title, header=header, rows=rows, widths=widths)
-    return attachment(xlsx_bytes([sheet]), filename=filename, mimetype=XLSX)
+    sheet = Sheet(
+        title=title, header=header, rows=rows() if callable(rows) else rows, widths=widths
+    )
+    return file_attachment(xlsx_file([sheet]), filename=filename, mimetype=XLSX)
+
+
+class _Deferred:
+    """An iterable that calls `make` only when it is first iterated."""
+
+    def __init__(self, make: Callable[[], Iterable[Sequence[Value]]]) -> None:
+        self.make = make
+
+    def __iter__(self) -> Iterator[Sequence[Value]]:
+        return iter(self.make())

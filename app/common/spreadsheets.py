@@ -10,6 +10,10 @@ Every text cell is defused against formula injection: in CSV a text starting wit
 with digits, spaces and dashes (a phone number such as +46 70-123 45 67, which no spreadsheet
 can run); `undefuse` takes the apostrophe off again when such a CSV is read back. In XLSX
 text is always stored as text, never as a formula.
+
+Large exports never sit whole in memory: `csv_chunks` yields the CSV a few hundred rows at a
+time (for a streamed response), and `xlsx_file` writes the workbook in XlsxWriter's
+constant-memory mode to a temporary file that the response then sends.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
 import xlsxwriter
 
@@ -47,7 +52,16 @@ def code(value: str | None) -> Code | None:
     return Code(value) if value else None
 
 
-Value = str | int | float | date | datetime | None
+@dataclass(frozen=True)
+class Link:
+    """A cell that links somewhere: `text` shown, `url` followed (a hyperlink in XLSX, the
+    address itself in CSV)."""
+
+    text: str
+    url: str
+
+
+Value = str | int | float | date | datetime | Link | None
 
 #: A sheet is wide, and printed landscape, with more columns than this.
 PORTRAIT_COLUMNS = 6
@@ -91,8 +105,14 @@ def undefuse(text: str) -> str:
 
 
 def _csv_value(value: Value) -> str:
+    # The commonest types first: this runs for every cell of exports of 100,000s of rows.
+    kind = type(value)
+    if kind is str:
+        return defuse(value)  # type: ignore[arg-type]
     if value is None:
         return ""
+    if kind is datetime and value.tzinfo is None:  # type: ignore[union-attr]
+        return value.isoformat(" ", "minutes")  # type: ignore[union-attr,call-arg]
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -101,17 +121,47 @@ def _csv_value(value: Value) -> str:
         return f"{value}".replace(".", ",")  # Swedish decimal comma
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, Link):
+        return defuse(value.url)
     return defuse(str(value))
+
+
+#: Rows of CSV put together before they are handed on (to a streamed response).
+CSV_CHUNK_ROWS = 500
+
+
+def csv_chunks(
+    header: Sequence[str], rows: Iterable[Sequence[Value]], *, chunk_rows: int = CSV_CHUNK_ROWS
+) -> Iterator[bytes]:
+    """A CSV file that Swedish Excel opens directly, as UTF-8 pieces of `chunk_rows` rows (the
+    first with the BOM and the header): the rows are read as the pieces are asked for."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    buffer.write("\ufeff")
+    writer.writerow([defuse(h) for h in header])
+    yield _take(buffer)  # the header leaves before the first row is read
+    pending = 0
+    for row in rows:
+        writer.writerow([_csv_value(v) for v in row])
+        pending += 1
+        if pending >= chunk_rows:
+            yield _take(buffer)
+            pending = 0
+    if pending:
+        yield _take(buffer)
+
+
+def _take(buffer: io.StringIO) -> bytes:
+    """What the buffer holds, as UTF-8; the buffer emptied."""
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> bytes:
     """A CSV file that Swedish Excel opens directly, without mojibake."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([defuse(h) for h in header])
-    for row in rows:
-        writer.writerow([_csv_value(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return b"".join(csv_chunks(header, rows))
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
@@ -130,6 +180,8 @@ def content_widths(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> li
     widths = [len(str(h)) for h in header]
     for row in rows:
         for column, value in enumerate(row[: len(widths)]):
+            if isinstance(value, Link):
+                value = value.text
             length = DATETIME_WIDTH if isinstance(value, datetime) else len(str(value or ""))
             widths[column] = max(widths[column], min(length, MAX_COLUMN_WIDTH))
     return [max(8, width + 2) for width in widths]
@@ -153,12 +205,17 @@ class _Writer:
         self.moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         self.day = workbook.add_format({"num_format": "yyyy-mm-dd"})
         self.text = workbook.add_format({"num_format": "@"})
+        self.link = workbook.get_default_url_format()
 
     def row(self, worksheet: Any, number: int, values: Sequence[Value]) -> None:
         for column, value in enumerate(values):
             if value is None or value == "":  # an empty cell
                 continue
-            if isinstance(value, Code):  # text formatted as text: 0764 stays 0764
+            if isinstance(value, Link) and "://" in value.url:
+                worksheet.write_url(number, column, value.url, self.link, string=value.text)
+            elif isinstance(value, Link):  # a path without a host: no link to follow
+                worksheet.write_string(number, column, _cell_text(value.url))
+            elif isinstance(value, Code):  # text formatted as text: 0764 stays 0764
                 worksheet.write_string(number, column, _cell_text(value), self.text)
             elif isinstance(value, str):  # always text, never a formula, whatever it starts with
                 worksheet.write_string(number, column, _cell_text(value))
@@ -189,12 +246,32 @@ def print_setup(worksheet: Any, columns: int) -> None:
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """A workbook with one sheet per table, written row by row (XlsxWriter's constant-memory
-    mode: memory stays flat however many rows there are, and it writes several times faster
-    than openpyxl, which reads the imports)."""
+    """A workbook with one sheet per table, as bytes (for small workbooks; large ones:
+    `xlsx_file`)."""
     buffer = io.BytesIO()
+    _write_workbook(sheets, buffer)
+    return buffer.getvalue()
+
+
+def xlsx_file(sheets: Sequence[Sheet]) -> IO[bytes]:
+    """The workbook written to an anonymous temporary file (gone when closed), positioned at
+    its start: neither the rows nor the finished file are ever held in memory."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the caller closes it)
+    try:
+        _write_workbook(sheets, handle)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def _write_workbook(sheets: Sequence[Sheet], target: IO[bytes]) -> None:
+    """Write the workbook to `target` row by row (XlsxWriter's constant-memory mode: memory
+    stays flat however many rows there are, and it writes several times faster than
+    openpyxl, which reads the imports)."""
     workbook = xlsxwriter.Workbook(
-        buffer,
+        target,
         {
             "constant_memory": True,
             "strings_to_formulas": False,
@@ -225,7 +302,6 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         if sheet.header:
             worksheet.autofilter(0, 0, last_row, len(sheet.header) - 1)
     workbook.close()
-    return buffer.getvalue()
 
 
 def export_filename(stem: str, day: date, extension: str) -> str:

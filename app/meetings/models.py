@@ -222,10 +222,15 @@ class Meeting(SoftDeletable, db.Model):
     def last_day(self) -> date:
         """The last Stockholm day the meeting touches: an end at midnight (always so for
         all-day meetings, whose end is exclusive) belongs to the day before."""
-        start, end = self.local_start, self.local_end
-        if (end.hour, end.minute) == (0, 0) and end.date() > start.date():
-            return end.date() - timedelta(days=1)
-        return end.date()
+        return last_day(self.local_start, self.local_end)
+
+
+def last_day(local_start: datetime, local_end: datetime) -> date:
+    """The last Stockholm day a meeting from `local_start` to `local_end` (Stockholm times)
+    touches: an end at midnight belongs to the day before (see `Meeting.last_day`)."""
+    if (local_end.hour, local_end.minute) == (0, 0) and local_end.date() > local_start.date():
+        return local_end.date() - timedelta(days=1)
+    return local_end.date()
 
 
 class MeetingPerspective(db.Model):

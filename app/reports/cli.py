@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, url_for
 from flask.cli import AppGroup
 
 from app.common.time import local_today, utcnow
@@ -129,12 +129,15 @@ def final(end: date | None, output: Path | None) -> None:
             f"{end} is before the assignment's start, {start}.", param_hint="'--to'"
         )
     period = Period(start, end)
-    data = exporters.xlsx(
-        exporters.final_sheets(
-            build_final(period),
-            meetings=meeting_list.held_meeting_rows(period),
-            generated_at=utcnow(),
+    # Links to the meeting list's exports, as paths (a command knows no host name).
+    args = meeting_list.held_list_args(period)
+    with current_app.test_request_context():
+        links = exporters.MeetingListLinks(
+            xlsx=url_for("meetings.export", fmt="xlsx", **args),
+            csv=url_for("meetings.export", fmt="csv", **args),
         )
+    data = exporters.xlsx(
+        exporters.final_sheets(build_final(period), meeting_list=links, generated_at=utcnow())
     )
     path = output or Path(f"slutredovisning-{period.slug}.xlsx")
     write_file(path, data)

@@ -2,9 +2,11 @@
 
 XLSX gets one sheet per table (common/spreadsheets.xlsx_bytes, written row by row: real
 dates and numbers, Swedish headers, a frozen bold header row, filters, widths; text always
-stored as text, never a formula). The held meetings come as an iterable
-(`meeting_list.held_meeting_rows` streams them from the database) and are written as they
-come, never held in a list.
+stored as text, never a formula). The monthly summary's held meetings (one month's) come as
+an iterable (`meeting_list.held_meeting_rows` streams them from the database) and are
+written as they come, never held in a list. The whole-period report holds figures and
+tables only: for the list of every held meeting it links to the meeting list's export,
+filtered to the period's held meetings (hundreds of thousands of rows belong there).
 CSV puts every table in one file for Swedish Excel: UTF-8 with one BOM, semicolons, each
 table under a title row and followed by a blank line; text that a spreadsheet would read as a
 formula is defused with a leading apostrophe.
@@ -13,12 +15,21 @@ formula is defused with a leading apostrophe.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.common.spreadsheets import DATETIME_WIDTH, Sheet, Value, code, csv_bytes, xlsx_bytes
+from app.common.spreadsheets import (
+    DATETIME_WIDTH,
+    Link,
+    Sheet,
+    Value,
+    code,
+    csv_bytes,
+    xlsx_bytes,
+)
 from app.common.time import local_today, to_local
 from app.meetings.figures import CONTACTED, MET, Figure
 from app.meetings.models import MeetingKind
@@ -241,15 +252,45 @@ def quarter_sheets(report: FinalReport) -> list[Sheet]:
     ]
 
 
+@dataclass(frozen=True)
+class MeetingListLinks:
+    """Where the full list of a period's held meetings is: the meeting list's exports,
+    filtered to the period's held meetings."""
+
+    xlsx: str
+    csv: str
+
+
+def meeting_list_sheet(links: MeetingListLinks) -> Sheet:
+    """Says where every held meeting of the period is listed, with links to it."""
+    return Sheet(
+        title=_("Möteslista"),
+        header=[_("Uppgift"), _("Värde")],
+        rows=[
+            [
+                _("Om möteslistan"),
+                _(
+                    "Rapporten innehåller siffror och tabeller. Varje genomfört möte under "
+                    "perioden finns i möteslistans export, filtrerad på genomförda möten i "
+                    "perioden."
+                ),
+            ],
+            [_("Alla genomförda möten (Excel)"), Link(links.xlsx, links.xlsx)],
+            [_("Alla genomförda möten (CSV)"), Link(links.csv, links.csv)],
+        ],
+        widths=(32, 100),
+    )
+
+
 def final_sheets(
-    report: FinalReport, *, meetings: Iterable[HeldMeeting], generated_at: datetime
+    report: FinalReport, *, meeting_list: MeetingListLinks, generated_at: datetime
 ) -> list[Sheet]:
-    """The whole-period report: the summary's tables, the quarters, every held meeting
-    (`meetings`, read when the last sheet is written)."""
+    """The whole-period report: the summary's tables and the quarters; where the list of
+    every held meeting is (`meeting_list`), not the list itself."""
     sheets = [_about(_("Slutredovisning: hela perioden"), report.summary, generated_at)]
     sheets += quarter_sheets(report)
     sheets += summary_tables(report.summary)
-    sheets.append(_meetings_sheet(meetings))
+    sheets.append(meeting_list_sheet(meeting_list))
     return sheets
 
 

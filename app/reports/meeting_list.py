@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from app.auth.models import User
 from app.common.time import to_local
 from app.extensions import db
-from app.meetings.models import Meeting, MeetingKind, meeting_organisations
+from app.meetings.models import Meeting, MeetingKind, MeetingStatus, meeting_organisations
 from app.organisations.models import Organisation, display_name
 
 from .periods import Period
@@ -91,6 +91,16 @@ def held_meetings_page(period: Period, *, offset: int, limit: int) -> list[HeldM
     ):
         names[meeting_id].append((key, display_name(name, parent_name)))
     return [_held_meeting(row, names[row[0]]) for row in rows]
+
+
+def held_list_args(period: Period) -> dict[str, str]:
+    """The meeting list's query string for the period's held meetings (its page and its
+    exports): status Genomfört, from the period's first day to its last."""
+    return {
+        "status": MeetingStatus.HELD.value,
+        "fran": period.start.isoformat(),
+        "till": period.end.isoformat(),
+    }
 
 
 def held_meeting_rows(period: Period) -> Iterator[HeldMeeting]:

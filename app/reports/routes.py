@@ -12,8 +12,8 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.common.downloads import CSV, XLSX, attachment
-from app.common.spreadsheets import export_filename
+from app.common.downloads import CSV, XLSX, attachment, file_attachment
+from app.common.spreadsheets import export_filename, xlsx_file
 from app.common.time import local_midnight, local_today, utcnow
 from app.meetings.figures import COVERED_KINDS
 from app.organisations.forms import county_choices, stage_choices
@@ -121,21 +121,20 @@ def summary_print():
 
 @bp.get("/sammanstallning.<any(csv, xlsx):fmt>")
 def summary_export(fmt: str):
+    """The period's summary with every held meeting of it (a month's: bounded), the XLSX
+    written in constant-memory mode to a temporary file and sent from it."""
     form, period = _chosen_period()
     if period is None:
         return _bad_period(form)
-
-    def build() -> bytes:
-        sheets = exporters.summary_sheets(
-            monthly_summary(period),
-            meetings=meeting_list.held_meeting_rows(period),
-            generated_at=utcnow(),
-        )
-        return exporters.csv_tables(sheets) if fmt == "csv" else exporters.xlsx(sheets)
-
-    name = _("sammanstallning")
-    filename = f"{name}-{period.slug}.{fmt}"
-    return attachment(build(), filename=filename, mimetype=CSV if fmt == "csv" else XLSX)
+    sheets = exporters.summary_sheets(
+        monthly_summary(period),
+        meetings=meeting_list.held_meeting_rows(period),
+        generated_at=utcnow(),
+    )
+    filename = f"{_('sammanstallning')}-{period.slug}.{fmt}"
+    if fmt == "csv":
+        return attachment(exporters.csv_tables(sheets), filename=filename, mimetype=CSV)
+    return file_attachment(xlsx_file(sheets), filename=filename, mimetype=XLSX)
 
 
 # --- The lägesbild -----------------------------------------------------------------------
@@ -193,13 +192,10 @@ def situation():
 
 @bp.get("/lagesbild.xlsx")
 def situation_export():
-
-    def build() -> bytes:
-        rollup, national = county_rollup()
-        return exporters.xlsx(exporters.situation_sheets(municipality_statuses(), rollup, national))
-
+    rollup, national = county_rollup()
+    data = exporters.xlsx(exporters.situation_sheets(municipality_statuses(), rollup, national))
     filename = export_filename(_("lagesbild"), local_today(), "xlsx")
-    return attachment(build(), filename=filename, mimetype=XLSX)
+    return attachment(data, filename=filename, mimetype=XLSX)
 
 
 # --- The silence list --------------------------------------------------------------------
@@ -284,6 +280,7 @@ def final():
         charts=final_charts(report),
         stages=list(Stage),
         args={"till": period.end.isoformat()},
+        held_args=meeting_list.held_list_args(period),
     )
 
 
@@ -299,21 +296,29 @@ def final_print():
         charts=final_charts(report),
         stages=list(Stage),
         generated_at=utcnow(),
+        held_args=meeting_list.held_list_args(period),
+    )
+
+
+def meeting_list_links(period: Period) -> exporters.MeetingListLinks:
+    """The meeting list's exports of the period's held meetings: the full list the
+    whole-period report points to."""
+    args = meeting_list.held_list_args(period)
+    return exporters.MeetingListLinks(
+        xlsx=url_for("meetings.export", fmt="xlsx", _external=True, **args),
+        csv=url_for("meetings.export", fmt="csv", _external=True, **args),
     )
 
 
 @bp.get("/slutredovisning.xlsx")
 def final_export():
+    """Figures and per-quarter tables; the held meetings themselves are in the meeting
+    list's export, which the workbook links to."""
     form, period = _chosen_final_period()
     if period is None:
         return _bad_final(form)
-
-    def build() -> bytes:
-        report, meetings = build_final(period), meeting_list.held_meeting_rows(period)
-        return exporters.xlsx(
-            exporters.final_sheets(report, meetings=meetings, generated_at=utcnow())
-        )
-
-    name = _("slutredovisning")
-    filename = f"{name}-{period.slug}.xlsx"
-    return attachment(build(), filename=filename, mimetype=XLSX)
+    sheets = exporters.final_sheets(
+        build_final(period), meeting_list=meeting_list_links(period), generated_at=utcnow()
+    )
+    filename = f"{_('slutredovisning')}-{period.slug}.xlsx"
+    return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)

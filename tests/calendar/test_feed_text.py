@@ -70,7 +70,7 @@ def test_each_event_is_made_once_until_it_changes(monkeypatch):
 
 
 def test_the_memo_is_bounded():
-    memo = ics._PublishedEvents(size=3)
+    memo = ics.EventTexts(size=3)
     for number in range(5):
         memo(event(number))
-    assert len(memo._texts) == 3
+    assert len(memo) == 3

@@ -130,3 +130,84 @@ def test_the_export_reads_the_meetings_in_a_fixed_number_of_statements(
     with count_statements() as every:
         assert client.get("/moten/export.xlsx").status_code == 200
     assert every.count == one.count <= 6, every.statements
+
+
+def test_the_csv_is_streamed_from_a_cursor_with_its_rows_and_guard(
+    meetings, as_role, app, count_statements
+):
+    with app.app_context():
+        malmo = db.session.scalar(select(Organisation).filter_by(municipality_code="1280"))
+        responsible = db.session.scalar(select(User).order_by(User.id))
+        schedule_meeting(
+            values=MeetingValues(
+                title='=HYPERLINK("http://evil.example","klicka")',
+                kind=MeetingKind.PHONE,
+                status=MeetingStatus.HELD,
+                starts_at=datetime(2026, 10, 5, 8, tzinfo=UTC),
+                ends_at=datetime(2026, 10, 5, 9, tzinfo=UTC),
+                all_day=False,
+                responsible_id=responsible.id,
+                organisation_ids=[malmo.id],
+                place="+46 70-123 45 67",
+            ),
+            by=None,
+        )
+        db.session.commit()
+    client = as_role("reader")
+    with count_statements() as counter:
+        response = client.get("/moten/export.csv?status=genomfort")
+        assert response.is_streamed
+        rows = csv_rows(response.data)
+    assert len(rows) == 1 + MANY + 1  # every held meeting, the planned one left out
+    assert {row[4] for row in rows[1:]} == {"Genomfört"}
+    hostile = next(row for row in rows if "HYPERLINK" in row[2])
+    assert hostile[2] == "'" + '=HYPERLINK("http://evil.example","klicka")'  # defused
+    assert hostile[7] == "+46 70-123 45 67"  # a phone number stays as written
+    assert hostile[3] == "Telefonsamtal" and hostile[5] == "Malmö kommun"
+    assert counter.count <= 8, counter.statements
+
+
+def test_the_csv_reads_a_fixed_number_of_statements_whatever_the_rows(
+    meetings, as_role, count_statements
+):
+    client = as_role("reader")
+    with count_statements() as one:
+        assert len(csv_rows(client.get("/moten/export.csv?lan=07").data)) == 2
+    with count_statements() as every:
+        assert len(csv_rows(client.get("/moten/export.csv").data)) == 1 + MANY + 1
+    assert every.count == one.count, every.statements
+
+
+def test_the_csv_reads_the_meetings_a_chunk_at_a_time(meetings, app, monkeypatch):
+    """Small chunks: the same rows, with each chunk's organisations (units with their
+    municipality) looked up in one statement."""
+    from app.meetings import exports, queries
+
+    with app.test_request_context():
+        query = queries.meeting_query(queries.MeetingFilter(), for_list=False)
+        whole = list(exports.meeting_rows(query))
+        chunked = list(exports.meeting_rows(query, chunk=4))
+    assert chunked == whole and len(whole) == MANY + 1
+    assert whole[0][5] == "Socialtjänsten, Alvesta kommun"  # newest first: the all-day one
+    assert whole[0][:2] == [date(2026, 11, 30), date(2026, 11, 30)]
+
+
+def test_a_trashed_meeting_is_not_exported(meetings, app, as_role):
+    from app.meetings.models import Meeting
+    from app.trash.services import move_to_trash
+
+    with app.app_context():
+        meeting = db.session.scalar(select(Meeting).filter_by(title="Heldag i Alvesta"))
+        move_to_trash(meeting, by=None)
+        db.session.commit()
+    text = as_role("reader").get("/moten/export.csv").data.decode("utf-8-sig")
+    assert "Heldag i Alvesta" not in text and "Dialog 00" in text
+
+
+def test_the_xlsx_is_sent_from_a_temporary_file(meetings, as_role):
+    response = as_role("reader").get("/moten/export.xlsx?status=genomfort")
+    assert response.direct_passthrough or response.is_streamed
+    assert int(response.headers["Content-Length"]) == len(response.data)
+    sheet = load_workbook(io.BytesIO(response.data))["Möten"]
+    assert sheet.max_row == 1 + MANY
+    assert sheet["A2"].value == datetime(2026, 9, 1, 10) + timedelta(days=MANY - 1)

@@ -25,6 +25,10 @@ from app.reports.summary import monthly_summary
 from .conftest import HYPERLINK, OCTOBER, WHOLE
 
 GENERATED = datetime(2026, 11, 2, 8, 15).astimezone()
+LINKS = exporters.MeetingListLinks(
+    xlsx="https://samverkan.example.se/moten/export.xlsx?status=genomfort",
+    csv="https://samverkan.example.se/moten/export.csv?status=genomfort",
+)
 
 
 def workbook(data: bytes):
@@ -140,9 +144,7 @@ def test_no_formula_in_any_export(world, seeded, summary_xlsx):
     assert title.data_type == "s"
     with seeded.app_context():
         final = exporters.xlsx(
-            exporters.final_sheets(
-                build_final(WHOLE), meetings=held_meeting_rows(WHOLE), generated_at=utcnow()
-            )
+            exporters.final_sheets(build_final(WHOLE), meeting_list=LINKS, generated_at=utcnow())
         )
         rollup, national = county_rollup()
         situation = exporters.xlsx(
@@ -179,9 +181,7 @@ def test_summary_csv(world, seeded):
 def test_final_workbook(world, seeded):
     with seeded.app_context():
         report = build_final(WHOLE)
-        sheets = exporters.final_sheets(
-            report, meetings=held_meeting_rows(WHOLE), generated_at=utcnow()
-        )
+        sheets = exporters.final_sheets(report, meeting_list=LINKS, generated_at=utcnow())
         book = workbook(exporters.xlsx(sheets))
     assert book.sheetnames[:4] == [
         "Sammanfattning",
@@ -221,7 +221,13 @@ def test_final_workbook(world, seeded):
     assert stages[3] == ["2025K4", datetime(2025, 12, 31), 288, 1, 1, 0, 0, 0, 290]
     kinds = rows_of(book["Möten per typ och kvartal"])
     assert kinds[-1][0] == "2026K4" and kinds[-1][-1] == 7
-    assert len(rows_of(book["Genomförda möten"])) == 1 + 8
+    # Figures and tables only: the held meetings are in the meeting list's export.
+    assert "Genomförda möten" not in book.sheetnames
+    assert book.sheetnames[-1] == "Möteslista"
+    about, xlsx_link, csv_link = rows_of(book["Möteslista"])[1:]
+    assert "möteslistans export" in about[1]
+    assert xlsx_link[1] == LINKS.xlsx and csv_link[1] == LINKS.csv
+    assert book["Möteslista"]["B3"].hyperlink.target == LINKS.xlsx
 
 
 def test_situation_workbook(world, seeded):
@@ -270,3 +276,24 @@ def test_silence_sheet_counts_days(world, seeded):
     data = list(sheet.rows)
     assert data[0][3] is None and data[0][4] is None  # never met
     assert data[-1][3:5] == [date(2026, 11, 1), 1]
+
+
+def test_the_whole_period_download_points_to_the_meeting_lists_export(world, seeded, reader):
+    """The workbook's link is the meeting list's export filtered to the period's held
+    meetings, and following it gives exactly the meetings the report counts."""
+    response = reader.get("/rapporter/slutredovisning.xlsx?till=2026-11-30")
+    assert response.status_code == 200
+    book = workbook(response.data)
+    assert "Genomförda möten" not in book.sheetnames
+    assert {"Sammanfattning", "Per kvartal", "Möten per typ och kvartal"} <= set(book.sheetnames)
+    cell = book["Möteslista"]["B3"]
+    query = "status=genomfort&fran=2025-06-05&till=2026-11-30"
+    assert cell.hyperlink.target == f"http://localhost/moten/export.xlsx?{query}"
+    listed = reader.get(f"/moten/export.csv?{query}")
+    rows = list(csv.reader(io.StringIO(listed.data.decode("utf-8-sig")), delimiter=";"))
+    quarters = rows_of(book["Per kvartal"])[1:]
+    assert len(rows) - 1 == sum(q[3] for q in quarters) == 8
+    assert {row[4] for row in rows[1:]} == {"Genomfört"}
+    page = reader.get("/rapporter/slutredovisning?till=2026-11-30").text
+    assert f'href="/moten?{query}"'.replace("&", "&amp;") in page
+    assert f'href="/moten/export.csv?{query}"'.replace("&", "&amp;") in page

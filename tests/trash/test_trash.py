@@ -592,8 +592,8 @@ SURFACES = [
     Surface("meeting", "coverage", coverage_counts_meeting),
     Surface(
         "meeting",
-        "final-report-xlsx",
-        in_workbook(lambda w: "/rapporter/slutredovisning.xlsx", MEETING),
+        "final-report-meeting-list",  # the export the whole-period report links to
+        in_csv(lambda w: "/moten/export.csv?status=genomfort&fran=2025-06-05", MEETING),
     ),
     Surface("meeting", "detail", found(lambda w: f"/moten/{w.meeting}")),
     Surface("meeting", "edit", found(lambda w: f"/moten/{w.meeting}/redigera")),

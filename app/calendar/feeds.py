@@ -1,0 +1,289 @@
+"""The subscription feeds: a bounded window, a version read before anything is built, and
+each meeting's event made once per version.
+
+- The window runs from `FEED_PAST_DAYS` before today to `FEED_FUTURE_DAYS` after it
+  (Stockholm days; config), read from the index on `starts_at`. A feed holds at most
+  `FEED_MAX_EVENTS` meetings: the upcoming first, then the most recent past ones.
+- `feed_version` is one aggregate statement over the window (trashed meetings included, so
+  a trash or a restore shows), plus the organisations (their names are in the events) and,
+  for a personal feed, the user's follow-ups. The view turns it into the ETag: a client that
+  has this version gets 304 after two statements, with nothing rendered.
+- A meeting's event text is kept per (meeting, updated_at, version, language, address,
+  organisations' version), a follow-up's likewise: a feed made again after one change reads
+  the unchanged rows as three columns and renders only the changed one. Follow-ups, like
+  meetings, are capped at `FEED_MAX_EVENTS`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import User
+from app.common.soft_delete import including_deleted
+from app.common.time import STOCKHOLM, local_midnight
+from app.extensions import db
+from app.followups.models import FollowUp, FollowUpStatus
+from app.meetings.models import Meeting, MeetingStatus, meeting_team
+from app.organisations.models import Organisation
+
+from . import ics
+from .services import CANCELLED_KEPT, FEED_HISTORY, follow_up_event, meeting_event
+
+#: The defaults of FEED_PAST_DAYS, FEED_FUTURE_DAYS and FEED_MAX_EVENTS (app/config.py).
+DEFAULT_PAST_DAYS = FEED_HISTORY.days
+DEFAULT_FUTURE_DAYS = 365
+DEFAULT_MAX_EVENTS = 5000
+
+#: Meetings read at a time when their events must be made.
+LOAD_CHUNK = 500
+
+#: Changes when the feeds' text changes for the same data (part of every ETag).
+FORMAT = "feed-2"
+
+#: Meetings' and follow-ups' events by version; ~1 KB an event with its key: at most ~20 MB
+#: per worker.
+_texts = ics.EventTexts(size=20_000)
+
+
+@dataclass(frozen=True)
+class FeedWindow:
+    """The meetings a feed may hold start in [start, end); `today` is the start of today
+    (UTC moments of Stockholm midnights)."""
+
+    start: datetime
+    end: datetime
+    today: datetime
+
+
+def feed_window(config: Mapping[str, Any], today: date) -> FeedWindow:
+    """The window around `today` that the configuration asks for."""
+    past = int(config.get("FEED_PAST_DAYS", DEFAULT_PAST_DAYS))
+    future = int(config.get("FEED_FUTURE_DAYS", DEFAULT_FUTURE_DAYS))
+    return FeedWindow(
+        start=local_midnight(today - timedelta(days=past)),
+        end=local_midnight(today + timedelta(days=future + 1)),
+        today=local_midnight(today),
+    )
+
+
+def _in_window(window: FeedWindow) -> ColumnElement[bool]:
+    return and_(Meeting.starts_at >= window.start, Meeting.starts_at < window.end)
+
+
+def _shown_in(window: FeedWindow) -> ColumnElement[bool]:
+    """Cancelled meetings stay (as STATUS:CANCELLED) for a while, then drop out."""
+    return or_(
+        Meeting.status != MeetingStatus.CANCELLED,
+        Meeting.cancelled_at >= window.today - CANCELLED_KEPT,
+    )
+
+
+def _users_meetings(user: User) -> ColumnElement[bool]:
+    """Meetings the user is responsible for or on the team of."""
+    return or_(
+        Meeting.responsible_id == user.id,
+        Meeting.id.in_(select(meeting_team.c.meeting_id).where(meeting_team.c.user_id == user.id)),
+    )
+
+
+def _follow_up_window(user: User, window: FeedWindow) -> ColumnElement[bool]:
+    return and_(
+        FollowUp.owner_id == user.id,
+        FollowUp.due_on >= window.start.date(),
+        FollowUp.due_on < window.end.date() + timedelta(days=1),
+    )
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    """What a feed's content follows from: changes whenever any of it changes."""
+
+    meetings: tuple[Any, ...]  # count, trashed, max(updated_at), max(id), sum(version)
+    organisations: tuple[Any, ...]  # count, max(updated_at)
+    follow_ups: tuple[Any, ...]  # personal feeds: count, max(updated_at), max(id), sum(version)
+
+    @property
+    def meeting_count(self) -> int:
+        """Meetings in the window, trashed and long-cancelled ones included (an upper
+        bound on what the feed shows)."""
+        return int(self.meetings[0] or 0)
+
+    @property
+    def follow_up_count(self) -> int:
+        return int(self.follow_ups[0] or 0) if self.follow_ups else 0
+
+    @property
+    def organisations_key(self) -> str:
+        return repr(self.organisations)
+
+    def etag(self, *parts: object) -> str:
+        text = repr((FORMAT, self.meetings, self.organisations, self.follow_ups, *parts))
+        return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def feed_version(window: FeedWindow, *, user: User | None = None) -> FeedVersion:
+    """One statement: the aggregates over the feed's meetings in the window (with those in
+    the trash, so moving one there or back changes them; an edit or a cancellation raises
+    `updated_at` and `version`), over the organisations, and the user's follow-ups."""
+    columns: list[Any] = [
+        func.count(Meeting.id),
+        func.count(Meeting.deleted_at),
+        func.max(Meeting.updated_at),
+        func.max(Meeting.id),
+        func.sum(Meeting.version),
+        select(func.count(Organisation.id)).scalar_subquery(),
+        select(func.max(Organisation.updated_at)).scalar_subquery(),
+    ]
+    statement = select(*columns).where(_in_window(window))
+    if user is not None:
+        mine = _follow_up_window(user, window)
+        columns = [
+            select(func.count(FollowUp.id)).where(mine).scalar_subquery(),
+            select(func.max(FollowUp.updated_at)).where(mine).scalar_subquery(),
+            select(func.max(FollowUp.id)).where(mine).scalar_subquery(),
+            select(func.sum(FollowUp.version)).where(mine).scalar_subquery(),
+        ]
+        statement = statement.add_columns(*columns).where(_users_meetings(user))
+    row = tuple(db.session.execute(including_deleted(statement)).one())
+    return FeedVersion(meetings=row[:5], organisations=row[5:7], follow_ups=row[7:])
+
+
+Key = tuple[int, datetime, int]  # id, updated_at, version
+
+
+def _capped_keys(
+    base: Select, *, at: Any, today: Any, order: Any, limit: int, total: int
+) -> list[Key]:
+    """(id, updated_at, version) of `base`'s rows in time order (`at`, then `order`): all of
+    them, or when there may be more than `limit`, the upcoming ones (`at` from `today`) first
+    and then the latest past ones (one statement while `total` is no more than `limit`)."""
+    if total <= limit:
+        return [tuple(r) for r in db.session.execute(base.order_by(at, order))]  # type: ignore[misc]
+    upcoming: list[Key] = [
+        tuple(r)  # type: ignore[misc]
+        for r in db.session.execute(base.where(at >= today).order_by(at, order).limit(limit))
+    ]
+    past: list[Key] = []
+    if len(upcoming) < limit:
+        past = [
+            tuple(r)  # type: ignore[misc]
+            for r in db.session.execute(
+                base.where(at < today)
+                .order_by(at.desc(), order.desc())
+                .limit(limit - len(upcoming))
+            )
+        ]
+    return past[::-1] + upcoming
+
+
+def _kept_texts(
+    kind: str,
+    keys: Sequence[Key],
+    *,
+    load: Callable[[list[int]], Iterable[Any]],
+    make: Callable[[Any], ics.CalendarEvent],
+    context: tuple[object, ...],
+) -> list[bytes]:
+    """Each row's event text, from the kept ones where the row is unchanged (same
+    updated_at and version); the others loaded (`LOAD_CHUNK` at a time), made and kept.
+    `context` is what else the text depends on (language, address, …)."""
+    texts: dict[int, bytes] = {}
+    missing = []
+    for row_id, updated_at, version in keys:
+        text = _texts.get((kind, row_id, updated_at, version, *context))
+        if text is None:
+            missing.append(row_id)
+        else:
+            texts[row_id] = text
+    for start in range(0, len(missing), LOAD_CHUNK):
+        for item in load(missing[start : start + LOAD_CHUNK]):
+            text = ics.event_text(make(item))
+            _texts.put((kind, item.id, item.updated_at, item.version, *context), text)
+            texts[item.id] = text
+    return [texts[row_id] for row_id, _updated, _version in keys if row_id in texts]
+
+
+def _load_meetings(ids: list[int]) -> Iterable[Meeting]:
+    return db.session.scalars(
+        select(Meeting)
+        .options(selectinload(Meeting.organisations).joinedload(Organisation.parent))
+        .where(Meeting.id.in_(ids))
+    )
+
+
+def meeting_texts(
+    window: FeedWindow,
+    version: FeedVersion,
+    *,
+    user: User | None,
+    limit: int,
+    url: Callable[[int], str],
+    context: tuple[object, ...],
+) -> list[bytes]:
+    """The events of the feed's meetings (the user's, or the team's for None), made only for
+    meetings changed since they were last made."""
+    base = select(Meeting.id, Meeting.updated_at, Meeting.version).where(
+        _in_window(window), _shown_in(window)
+    )
+    if user is not None:
+        base = base.where(_users_meetings(user))
+    keys = _capped_keys(
+        base,
+        at=Meeting.starts_at,
+        today=window.today,
+        order=Meeting.id,
+        limit=limit,
+        total=version.meeting_count,
+    )
+    return _kept_texts(
+        "meeting",
+        keys,
+        load=_load_meetings,
+        make=lambda m: meeting_event(m, url=url(m.id), with_people=False),
+        context=(*context, version.organisations_key),
+    )
+
+
+def follow_up_texts(
+    user: User,
+    window: FeedWindow,
+    version: FeedVersion,
+    *,
+    limit: int,
+    url: Callable[[int], str],
+    context: tuple[object, ...],
+) -> list[bytes]:
+    """The user's follow-ups due in the window as all-day events: open ones, and those
+    closed in the last 30 days (shown as cancelled); at most `limit`, the upcoming first."""
+    recently = (window.today - CANCELLED_KEPT).date()
+    base = select(FollowUp.id, FollowUp.updated_at, FollowUp.version).where(
+        _follow_up_window(user, window),
+        or_(FollowUp.status == FollowUpStatus.OPEN, FollowUp.completed_on >= recently),
+    )
+    keys = _capped_keys(
+        base,
+        at=FollowUp.due_on,
+        today=window.today.astimezone(STOCKHOLM).date(),
+        order=FollowUp.id,
+        limit=limit,
+        total=version.follow_up_count,
+    )
+    return _kept_texts(
+        "follow-up",
+        keys,
+        load=lambda ids: db.session.scalars(select(FollowUp).where(FollowUp.id.in_(ids))),
+        make=lambda f: follow_up_event(f, url=url(f.id)),
+        context=context,
+    )
+
+
+def clear_kept_events() -> None:
+    """Forget every kept event text (tests)."""
+    _texts.clear()
