@@ -1,6 +1,13 @@
 """Imports every domain's models, so Alembic and `flask shell` see the whole schema."""
 
-from app.aggregates.models import FollowUpFact, MeetingFact, RootFigures, Tally  # noqa: F401
+from app.aggregates.models import (  # noqa: F401
+    ActivityFact,
+    ActivityTally,
+    FollowUpFact,
+    MeetingFact,
+    RootFigures,
+    Tally,
+)
 from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import LoginFailure, SavedFilter, User  # noqa: F401
 from app.contacts.models import (  # noqa: F401

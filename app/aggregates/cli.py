@@ -45,5 +45,5 @@ def rebuild_command(if_missing: bool) -> None:
     click.echo(
         f"Maintained figures rebuilt in {time.perf_counter() - started:.1f} s: "
         f"{counts['facts']} facts, {counts['tallies']} monthly tallies, "
-        f"{counts['organisations']} organisations."
+        f"{counts['organisations']} organisations, {counts['activity']} activity facts."
     )

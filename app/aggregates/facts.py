@@ -19,6 +19,7 @@ from sqlalchemy import String, cast, func, literal, select, union
 from sqlalchemy.orm import aliased
 
 from app.common.time import to_local
+from app.contacts.models import Contact
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
 from app.followups.services import follow_up_links
@@ -34,10 +35,17 @@ from app.meetings.models import (
 from app.organisations.models import Organisation
 
 from .models import (
+    COMPLETED,
+    CONTACT,
+    CONTACT_RECORD,
     COUNTY,
+    CREATED,
+    FOLLOW_UP_RECORD,
     MEETING_KIND,
     NONE,
     ORGANISATION_KIND,
+    OVERDUE_FROM,
+    OVERDUE_TO,
     PERSPECTIVE,
     ROOT,
     TARGET_GROUP,
@@ -168,3 +176,65 @@ def facts(
         if day is None:
             day = days[starts_at] = to_local(starts_at).date()
         yield Fact(meeting_id, dimension, key, starts_at, day, day.replace(day=1))
+
+
+class ActivityRow(NamedTuple):
+    record: str
+    record_id: int
+    dimension: str
+    owner_id: int
+    day: date
+
+
+def follow_up_activity(
+    follow_up_ids: Collection[int] | None = None, *, between: tuple[int, int] | None = None
+) -> set[ActivityRow]:
+    """The activity facts of these follow-ups (outside the trash): created on its Stockholm
+    day; completed on its day; overdue from the end of the later of its due day and its
+    creation day until the day it was completed (if it was completed later than that: a
+    follow-up done before it fell due was never overdue). Cancelled ones are never overdue."""
+    statement = select(
+        FollowUp.id,
+        FollowUp.owner_id,
+        FollowUp.status,
+        FollowUp.created_at,
+        FollowUp.due_on,
+        FollowUp.completed_on,
+    )
+    if follow_up_ids is not None:
+        statement = statement.where(FollowUp.id.in_(list(follow_up_ids)))
+    if between is not None:
+        statement = statement.where(FollowUp.id.between(*between))
+    rows: set[ActivityRow] = set()
+    for follow_up_id, owner, status, created_at, due_on, completed_on in db.session.execute(
+        statement
+    ):
+        created = to_local(created_at).date()
+        days = [(CREATED, created)]
+        overdue_from = max(due_on, created)
+        if status is FollowUpStatus.DONE and completed_on is not None:
+            days.append((COMPLETED, completed_on))
+            if completed_on > overdue_from:
+                days += [(OVERDUE_FROM, overdue_from), (OVERDUE_TO, completed_on)]
+        elif status is FollowUpStatus.OPEN:
+            days.append((OVERDUE_FROM, overdue_from))
+        rows.update(
+            ActivityRow(FOLLOW_UP_RECORD, follow_up_id, dimension, owner, day)
+            for dimension, day in days
+        )
+    return rows
+
+
+def contact_activity(
+    contact_ids: Collection[int] | None = None, *, between: tuple[int, int] | None = None
+) -> set[ActivityRow]:
+    """The activity facts of these contacts (outside the trash): added on its Stockholm day."""
+    statement = select(Contact.id, Contact.created_at)
+    if contact_ids is not None:
+        statement = statement.where(Contact.id.in_(list(contact_ids)))
+    if between is not None:
+        statement = statement.where(Contact.id.between(*between))
+    return {
+        ActivityRow(CONTACT_RECORD, contact_id, CONTACT, 0, to_local(created_at).date())
+        for contact_id, created_at in db.session.execute(statement)
+    }

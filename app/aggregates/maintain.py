@@ -29,11 +29,13 @@ from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from typing import Any
 
-from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy import delete, event, func, inspect, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from app.common.written import take_written
+from app.contacts.models import Contact
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.meetings.models import (
@@ -45,8 +47,27 @@ from app.meetings.models import (
 )
 from app.organisations.models import Organisation
 
-from .facts import Fact, facts, follow_up_facts
-from .models import ROOT, FollowUpFact, MeetingFact, RootFigures, Tally
+from .facts import (
+    ActivityRow,
+    Fact,
+    contact_activity,
+    facts,
+    follow_up_activity,
+    follow_up_facts,
+)
+from .models import (
+    CONTACT_RECORD,
+    DAY,
+    FOLLOW_UP_RECORD,
+    MONTH,
+    ROOT,
+    ActivityFact,
+    ActivityTally,
+    FollowUpFact,
+    MeetingFact,
+    RootFigures,
+    Tally,
+)
 
 #: An organisation's fields that decide the facts of its meetings and its units' meetings.
 ORGANISATION_FIELDS = ("parent_id", "kind", "county_code", "deleted_at")
@@ -67,6 +88,7 @@ CHUNK = 500
 
 _MEETINGS = "aggregates.meetings"
 _FOLLOW_UPS = "aggregates.follow_ups"
+_CONTACTS = "aggregates.contacts"
 _ORGANISATIONS = "aggregates.organisations"
 _EVERYTHING = "aggregates.everything"
 
@@ -84,6 +106,7 @@ def _after_flush(session: Session, _context: Any) -> None:
     meetings = _noted(session, _MEETINGS)
     organisations = _noted(session, _ORGANISATIONS)
     follow_ups = _noted(session, _FOLLOW_UPS)
+    contacts = _noted(session, _CONTACTS)
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Meeting):
             meetings.add(obj.id)
@@ -91,6 +114,8 @@ def _after_flush(session: Session, _context: Any) -> None:
             meetings.add(obj.meeting_id)
         elif isinstance(obj, FollowUp):
             follow_ups.add(obj.id)
+        elif isinstance(obj, Contact):
+            contacts.add(obj.id)
         elif isinstance(obj, Organisation) and obj not in session.new:
             state = inspect(obj)
             if obj in session.deleted or any(
@@ -109,25 +134,33 @@ def _after_write_statement(state: ORMExecuteState) -> None:
         state.session.info[_EVERYTHING] = True
 
 
-def _after_flush_postexec(session: Session, _context: Any) -> None:
-    """Refresh what the flush noted at once, so the rest of the transaction reads figures
-    that include its own writes."""
+def _refresh_noted(session: Session) -> None:
     meetings = session.info.pop(_MEETINGS, set())
     organisations = session.info.pop(_ORGANISATIONS, set())
     follow_ups = session.info.pop(_FOLLOW_UPS, set())
-    if meetings or organisations or follow_ups:
-        refresh(meetings, organisations, follow_ups, session=session)
+    contacts = session.info.pop(_CONTACTS, set()) | take_written(session).get("contacts", set())
+    if meetings or organisations or follow_ups or contacts:
+        refresh(meetings, organisations, follow_ups, contacts, session=session)
+
+
+def _after_flush_postexec(session: Session, _context: Any) -> None:
+    """Refresh what the flush noted at once, so the rest of the transaction reads figures
+    that include its own writes."""
+    _refresh_noted(session)
 
 
 def _before_commit(session: Session) -> None:
+    session.flush()
     if session.info.get(_EVERYTHING):
-        session.flush()
         _forget(session)
         rebuild(session)
+        return
+    _refresh_noted(session)  # rows noted by bulk statements since the last flush
 
 
 def _forget(session: Session) -> None:
-    for name in (_MEETINGS, _ORGANISATIONS, _FOLLOW_UPS, _EVERYTHING):
+    take_written(session)
+    for name in (_MEETINGS, _ORGANISATIONS, _FOLLOW_UPS, _CONTACTS, _EVERYTHING):
         session.info.pop(name, None)
 
 
@@ -212,6 +245,7 @@ def refresh(
     meeting_ids: Iterable[int],
     organisation_ids: Iterable[int] = (),
     follow_up_ids: Iterable[int] = (),
+    contact_ids: Iterable[int] = (),
     *,
     session: Session | None = None,
 ) -> None:
@@ -226,6 +260,61 @@ def refresh(
     follow_ups = set(follow_up_ids) | _follow_ups_of(meetings, organisations, session)
     roots |= _refresh_follow_ups(session, follow_ups)
     _recompute_roots(session, roots)
+    _refresh_activity(session, FOLLOW_UP_RECORD, set(follow_up_ids), follow_up_activity)
+    _refresh_activity(session, CONTACT_RECORD, set(contact_ids), contact_activity)
+
+
+def _refresh_activity(session: Session, record: str, ids: set[int], compute: Any) -> None:
+    """Replace these records' activity facts and add the difference to the activity
+    tallies (per day and per month)."""
+    changes: Counter[tuple[str, str, Any, int]] = Counter()
+    for chunk in _chunks(ids):
+        old = {
+            ActivityRow(*row)
+            for row in session.execute(
+                select(
+                    ActivityFact.record,
+                    ActivityFact.record_id,
+                    ActivityFact.dimension,
+                    ActivityFact.owner_id,
+                    ActivityFact.day,
+                ).where(ActivityFact.record == record, ActivityFact.record_id.in_(chunk))
+            )
+        }
+        new = compute(chunk)
+        if old == new:
+            continue
+        for fact, sign in [*((f, -1) for f in old - new), *((f, 1) for f in new - old)]:
+            changes[(fact.dimension, DAY, fact.day, fact.owner_id)] += sign
+            changes[(fact.dimension, MONTH, fact.day.replace(day=1), fact.owner_id)] += sign
+        session.execute(
+            delete(ActivityFact).where(
+                ActivityFact.record == record, ActivityFact.record_id.in_(chunk)
+            )
+        )
+        _insert_activity(session, new)
+    changed = [(key, n) for key, n in sorted(changes.items()) if n]
+    if not changed:
+        return
+    upsert = _UPSERTS[session.get_bind().dialect.name]
+    table = ActivityTally.__table__
+    for (dimension, grain, period, owner), n in changed:
+        statement = upsert(table).values(
+            dimension=dimension, grain=grain, period=period, owner_id=owner, count=n
+        )
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["dimension", "grain", "period", "owner_id"],
+                set_={"count": table.c.count + statement.excluded.count},
+            )
+        )
+    session.execute(delete(ActivityTally).where(ActivityTally.count == 0))
+
+
+def _insert_activity(session: Session, rows: Iterable[ActivityRow]) -> None:
+    values = [row._asdict() for row in rows]
+    for start in range(0, len(values), 5_000):
+        session.execute(ActivityFact.__table__.insert(), values[start : start + 5_000])
 
 
 def _refresh_follow_ups(session: Session, follow_up_ids: set[int]) -> set[int]:
@@ -368,10 +457,11 @@ def _recompute_roots(session: Session, roots: set[int]) -> None:
 
 
 def rebuild(session: Session | None = None) -> dict[str, int]:
-    """Compute every maintained figure from scratch (the facts streamed from one statement;
-    tallies and organisation figures aggregated from the facts in SQL). Returns row counts."""
+    """Compute every maintained figure from scratch: the facts of meetings, follow-ups and
+    contacts by ranges of ids, then the tallies and organisation figures from the facts.
+    Returns row counts."""
     session = session or db.session()
-    for model in (MeetingFact, FollowUpFact, Tally, RootFigures):
+    for model in (MeetingFact, FollowUpFact, Tally, RootFigures, ActivityFact, ActivityTally):
         session.execute(delete(model))
     # Meetings by ranges of 20,000 ids: their facts in memory, then written.
     first, last = session.execute(select(func.min(Meeting.id), func.max(Meeting.id))).one()
@@ -404,6 +494,46 @@ def rebuild(session: Session | None = None) -> dict[str, int]:
     }
     roots.update(session.scalars(select(FollowUpFact.organisation_id).distinct()))
     _recompute_roots(session, roots)
+    for model, compute in ((FollowUp, follow_up_activity), (Contact, contact_activity)):
+        first, last = session.execute(select(func.min(model.id), func.max(model.id))).one()
+        for start in range(first or 0, (last or -1) + 1, 20_000):
+            _insert_activity(session, sorted(compute(between=(start, start + 19_999))))
+    # Per day in SQL; per month from those in Python (SQLite and PostgreSQL name the month
+    # of a date differently).
+    session.execute(
+        ActivityTally.__table__.insert().from_select(
+            ["dimension", "grain", "period", "owner_id", "count"],
+            select(
+                ActivityFact.dimension,
+                literal(DAY),
+                ActivityFact.day,
+                ActivityFact.owner_id,
+                func.count(),
+            ).group_by(ActivityFact.dimension, ActivityFact.day, ActivityFact.owner_id),
+        )
+    )
+    months: Counter[tuple[str, Any, int]] = Counter()
+    for dimension, day, owner, number in session.execute(
+        select(
+            ActivityTally.dimension,
+            ActivityTally.period,
+            ActivityTally.owner_id,
+            ActivityTally.count,
+        ).where(ActivityTally.grain == DAY)
+    ):
+        months[(dimension, day.replace(day=1), owner)] += number
+    rows = [
+        {"dimension": d, "grain": MONTH, "period": m, "owner_id": o, "count": n}
+        for (d, m, o), n in sorted(months.items())
+    ]
+    for start in range(0, len(rows), 5_000):
+        session.execute(ActivityTally.__table__.insert(), rows[start : start + 5_000])
     tallies = session.scalar(select(func.count()).select_from(Tally)) or 0
     organisations = session.scalar(select(func.count()).select_from(RootFigures)) or 0
-    return {"facts": count, "tallies": tallies, "organisations": organisations}
+    activity = session.scalar(select(func.count()).select_from(ActivityFact)) or 0
+    return {
+        "facts": count,
+        "tallies": tallies,
+        "organisations": organisations,
+        "activity": activity,
+    }

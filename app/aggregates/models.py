@@ -79,3 +79,41 @@ class RootFigures(db.Model):
     first_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     open_follow_ups: Mapped[int] = mapped_column(default=0)
+
+
+#: What a follow-up or contact is counted under in the activity figures.
+CREATED = "created"  # a follow-up created on the day (owner: its owner)
+COMPLETED = "completed"  # a follow-up completed on the day
+OVERDUE_FROM = "overdue_from"  # the first day at whose end a follow-up is overdue
+OVERDUE_TO = "overdue_to"  # the day it was completed, from which it no longer is
+CONTACT = "contact"  # a contact added on the day (owner 0)
+FOLLOW_UP_RECORD = "follow_up"
+CONTACT_RECORD = "contact"
+#: Grains of the activity tallies.
+DAY = "d"
+MONTH = "m"
+
+
+class ActivityFact(db.Model):
+    """What one follow-up or contact (outside the trash) counts for in the activity figures:
+    the day and owner of its creation, completion and overdue span."""
+
+    __tablename__ = "activity_facts"
+
+    record: Mapped[str] = mapped_column(String(10), primary_key=True)
+    record_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    dimension: Mapped[str] = mapped_column(String(12), primary_key=True)
+    owner_id: Mapped[int]  # 0: none
+    day: Mapped[date] = mapped_column(Date)
+
+
+class ActivityTally(db.Model):
+    """Activity facts counted per dimension, owner and Stockholm day or month."""
+
+    __tablename__ = "activity_tallies"
+
+    dimension: Mapped[str] = mapped_column(String(12), primary_key=True)
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    count: Mapped[int]

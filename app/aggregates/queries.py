@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Integer, cast, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import Integer, and_, cast, func, literal, literal_column, or_, select, union_all
 
 from app.common.time import local_midnight
 from app.extensions import db
@@ -30,7 +30,18 @@ from app.meetings.figures import COVERED_KINDS, contacted
 from app.organisations.models import Organisation, OrganisationKind
 from app.organisations.stages import Stage
 
-from .models import MEETING_KIND, ROOT, MeetingFact, RootFigures, Tally
+from .models import (
+    DAY,
+    MEETING_KIND,
+    MONTH,
+    OVERDUE_FROM,
+    OVERDUE_TO,
+    ROOT,
+    ActivityTally,
+    MeetingFact,
+    RootFigures,
+    Tally,
+)
 
 
 class Span(Protocol):
@@ -252,3 +263,69 @@ def coverage(today: date) -> Coverage:
         last_month_start=last_month,
         municipalities_contacted=contacted(dict(stages)),
     )
+
+
+def activity_counts(
+    dimensions: Sequence[str], spans: Sequence[Span]
+) -> list[dict[str, Counter[int]]]:
+    """Activity facts (follow-ups created, completed; contacts added) per owner (0: none) for
+    each span: one statement over the activity tallies (months, and the days outside them)."""
+    result: list[dict[str, Counter[int]]] = [{d: Counter() for d in dimensions} for _ in spans]
+    if not spans or not dimensions:
+        return result
+    cut = [parts(span) for span in spans]
+    months = sorted({m for p in cut for m in p.months})
+    days = sorted({r for p in cut for r in p.days})
+    periods = []
+    if months:
+        periods.append(
+            and_(
+                ActivityTally.grain == MONTH,
+                ActivityTally.period.between(months[0], months[-1]),
+            )
+        )
+    periods += [
+        and_(ActivityTally.grain == DAY, ActivityTally.period.between(first, last))
+        for first, last in days
+    ]
+    rows = db.session.execute(
+        select(
+            ActivityTally.dimension,
+            ActivityTally.grain,
+            ActivityTally.period,
+            ActivityTally.owner_id,
+            ActivityTally.count,
+        ).where(ActivityTally.dimension.in_(dimensions), or_(*periods))
+    ).all()
+    for dimension, grain, period, owner, count in rows:
+        for position, part in enumerate(cut):
+            inside = (
+                period in part.months
+                if grain == MONTH
+                else any(first <= period <= last for first, last in part.days)
+            )
+            if inside:
+                result[position][dimension][owner] += count
+    return result
+
+
+def overdue_at(day: date) -> Counter[int]:
+    """Follow-ups overdue at the end of `day`, per owner: created by then, due that day or
+    before, and not completed by then (from the overdue spans: those begun by the end of the
+    day less those ended by then). One statement: the months before `day`'s, and its days."""
+    first = month_start(day)
+    rows = db.session.execute(
+        select(ActivityTally.dimension, ActivityTally.owner_id, func.sum(ActivityTally.count))
+        .where(
+            ActivityTally.dimension.in_([OVERDUE_FROM, OVERDUE_TO]),
+            or_(
+                and_(ActivityTally.grain == MONTH, ActivityTally.period < first),
+                and_(ActivityTally.grain == DAY, ActivityTally.period.between(first, day)),
+            ),
+        )
+        .group_by(ActivityTally.dimension, ActivityTally.owner_id)
+    ).all()
+    result: Counter[int] = Counter()
+    for dimension, owner, count in rows:
+        result[owner] += int(count or 0) * (1 if dimension == OVERDUE_FROM else -1)
+    return result

@@ -24,6 +24,7 @@ from app.common.references import referring_columns
 from app.common.soft_delete import including_deleted
 from app.common.text import fold
 from app.common.time import utcnow
+from app.common.written import note_written
 from app.extensions import db
 from app.organisations.models import Organisation
 
@@ -147,6 +148,7 @@ def _create(
             for c in new
         ],
     )
+    note_written("contacts", ids)
     organisations = _organisations({row.organisation_id or 0 for row in rows})
     emails, phones, links, affiliations, items = [], [], [], [], []
     for contact_id, contact, row in zip(ids, new, rows, strict=True):
@@ -332,6 +334,7 @@ def revert_import(batch: ImportBatch, *, by: Actor) -> None:
     # Their addresses, numbers, tags and roles go with them (ON DELETE CASCADE).
     for chunk in chunks(created):
         db.session.execute(delete(Contact.__table__).where(Contact.id.in_(chunk)))
+    note_written("contacts", created)
     writes.save()
     batch.status = "reverted"
     batch.reverted_at = utcnow()

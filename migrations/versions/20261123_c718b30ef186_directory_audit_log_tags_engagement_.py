@@ -49,7 +49,9 @@ def upgrade():
         sa.Column("changes", sa.JSON(), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=False),
         sa.ForeignKeyConstraint(
-            ["actor_id"], ["users.id"], name=op.f("fk_audit_events_actor_id_users"),
+            ["actor_id"],
+            ["users.id"],
+            name=op.f("fk_audit_events_actor_id_users"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
@@ -65,7 +67,9 @@ def upgrade():
         sa.Column("contact_id", sa.Integer(), nullable=False),
         sa.Column("tag_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["contact_id"], ["contacts.id"], name=op.f("fk_contact_tags_contact_id_contacts"),
+            ["contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_contact_tags_contact_id_contacts"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
@@ -89,12 +93,16 @@ def upgrade():
         sa.Column("changed_by_name", sa.String(length=200), nullable=False),
         sa.CheckConstraint(f"stage IN ({STAGES})", name=op.f("ck_engagement_changes_stage")),
         sa.ForeignKeyConstraint(
-            ["changed_by_id"], ["users.id"],
-            name=op.f("fk_engagement_changes_changed_by_id_users"), ondelete="SET NULL",
+            ["changed_by_id"],
+            ["users.id"],
+            name=op.f("fk_engagement_changes_changed_by_id_users"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["organisation_id"], ["organisations.id"],
-            name=op.f("fk_engagement_changes_organisation_id_organisations"), ondelete="CASCADE",
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_engagement_changes_organisation_id_organisations"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_engagement_changes")),
     )
@@ -127,9 +135,7 @@ def upgrade():
         batch_op.add_column(
             sa.Column("sort_name", sort_key_column(), nullable=False, server_default="")
         )
-        batch_op.create_index(
-            batch_op.f("ix_organisations_sort_name"), ["sort_name"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_organisations_sort_name"), ["sort_name"], unique=False)
 
     fill_existing_rows()
 
@@ -147,9 +153,16 @@ def fill_existing_rows():
     connection = op.get_bind()
     organisations = sa.table(
         "organisations",
-        sa.column("id"), sa.column("name"), sa.column("short_name"), sa.column("kind"),
-        sa.column("municipality_code"), sa.column("org_number"), sa.column("parent_id"),
-        sa.column("search_text"), sa.column("sort_name"), sa.column("engagement_stage"),
+        sa.column("id"),
+        sa.column("name"),
+        sa.column("short_name"),
+        sa.column("kind"),
+        sa.column("municipality_code"),
+        sa.column("org_number"),
+        sa.column("parent_id"),
+        sa.column("search_text"),
+        sa.column("sort_name"),
+        sa.column("engagement_stage"),
     )
     rows = {row.id: row for row in connection.execute(sa.select(organisations))}
     for row in rows.values():
@@ -168,8 +181,12 @@ def fill_existing_rows():
         )
 
     contacts = sa.table(
-        "contacts", sa.column("id"), sa.column("first_name"), sa.column("last_name"),
-        sa.column("search_text"), sa.column("sort_name"),
+        "contacts",
+        sa.column("id"),
+        sa.column("first_name"),
+        sa.column("last_name"),
+        sa.column("search_text"),
+        sa.column("sort_name"),
     )
     emails = sa.table("contact_emails", sa.column("contact_id"), sa.column("address"))
     addresses: dict[int, list[str]] = {}

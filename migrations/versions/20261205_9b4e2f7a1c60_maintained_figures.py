@@ -1,5 +1,6 @@
-"""Maintained figures (app/aggregates): meeting and follow-up facts, monthly tallies and
-per-organisation figures, kept up to date by every write; the change tokens of the page cache go.
+"""Maintained figures (app/aggregates): meeting, follow-up and activity facts, their
+tallies and per-organisation figures, kept up to date by every write; the change tokens of
+the page cache go.
 
 The new tables start empty: `flask aggregates rebuild` fills them (`make setup` runs it when
 they are empty and there are held meetings; see README, "Upgrading").
@@ -64,6 +65,26 @@ def upgrade():
     )
     with op.batch_alter_table("follow_up_facts", schema=None) as batch_op:
         batch_op.create_index("ix_follow_up_facts_organisation_id", ["organisation_id"])
+    op.create_table(
+        "activity_facts",
+        sa.Column("record", sa.String(length=10), nullable=False),
+        sa.Column("record_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("dimension", sa.String(length=12), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("record", "record_id", "dimension", name=op.f("pk_activity_facts")),
+    )
+    op.create_table(
+        "activity_tallies",
+        sa.Column("dimension", sa.String(length=12), nullable=False),
+        sa.Column("grain", sa.String(length=1), nullable=False),
+        sa.Column("period", sa.Date(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "dimension", "grain", "period", "owner_id", name=op.f("pk_activity_tallies")
+        ),
+    )
     op.drop_table("change_tokens")
 
 
@@ -81,6 +102,8 @@ def downgrade():
     with op.batch_alter_table("follow_up_facts", schema=None) as batch_op:
         batch_op.drop_index("ix_follow_up_facts_organisation_id")
     op.drop_table("follow_up_facts")
+    op.drop_table("activity_tallies")
+    op.drop_table("activity_facts")
     op.drop_table("root_figures")
     op.drop_table("tallies")
     with op.batch_alter_table("meeting_facts", schema=None) as batch_op:

@@ -4,7 +4,8 @@ Stockholm midnight and a month's end, held ↔ planned), cancelled, marked held;
 created from meetings and organisations, completed and reopened; units moved between
 municipalities, organisations edited (kind, county) and archived; meetings and follow-ups
 to the trash and back; contacts merged and anonymised. Property-based (hypothesis), with a
-fixed number of examples so the suite's time stays bounded."""
+fixed number of examples so the suite's time stays bounded. The contact import's bulk
+writes and their undoing are among them, for the activity figures (contacts added)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,21 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.aggregates.maintain import rebuild
-from app.aggregates.models import FollowUpFact, MeetingFact, RootFigures, Tally
+from app.aggregates.models import (
+    ActivityFact,
+    ActivityTally,
+    FollowUpFact,
+    MeetingFact,
+    RootFigures,
+    Tally,
+)
 from app.auth.models import User
 from app.common.exceptions import DomainError
 from app.common.soft_delete import including_deleted
+from app.contacts.import_commit import commit_import, revert_import, start_import
+from app.contacts.importer import plan_import
 from app.contacts.merge import merge_contacts
-from app.contacts.models import Contact
+from app.contacts.models import Contact, ImportBatch
 from app.contacts.services import ContactValues, create_contact
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
@@ -82,7 +92,8 @@ OPERATIONS = st.one_of(
     st.tuples(st.just("move_unit"), st.integers(0, 1), st.integers(0, 2)),
     st.tuples(st.just("edit_organisation"), st.booleans()),
     st.tuples(st.sampled_from(["archive", "unarchive"]), st.integers(0, 7)),
-    st.tuples(st.sampled_from(["merge_contacts", "anonymise"])),
+    st.tuples(st.sampled_from(["merge_contacts", "anonymise", "import", "revert_import"])),
+    st.tuples(st.sampled_from(["trash_contact", "restore_contact"]), st.integers(0, 3)),
 )
 
 
@@ -106,6 +117,28 @@ def maintained() -> dict[str, list[tuple[Any, ...]]]:
         ),
         "tallies": sorted(
             db.session.execute(select(Tally.dimension, Tally.month, Tally.key, Tally.meetings))
+        ),
+        "activity_facts": sorted(
+            db.session.execute(
+                select(
+                    ActivityFact.record,
+                    ActivityFact.record_id,
+                    ActivityFact.dimension,
+                    ActivityFact.owner_id,
+                    ActivityFact.day,
+                )
+            )
+        ),
+        "activity_tallies": sorted(
+            db.session.execute(
+                select(
+                    ActivityTally.dimension,
+                    ActivityTally.grain,
+                    ActivityTally.period,
+                    ActivityTally.owner_id,
+                    ActivityTally.count,
+                )
+            )
         ),
         "organisations": sorted(
             db.session.execute(
@@ -288,6 +321,34 @@ def apply(world: World, operation: tuple[Any, ...]) -> None:
             archive_organisation(organisation, by=user)
         else:
             restore_organisation(organisation, by=user)
+        return
+    if name == "import":
+        batch = start_import(
+            filename="kontakter.csv",
+            header=["Förnamn", "Efternamn"],
+            rows=[["Ny", f"Person {n}"] for n in range(3)],
+            by=user,
+        )
+        plan = plan_import(batch.rows, batch.mapping)
+        commit_import(batch, expected=plan.fingerprint, skip_errors=False, by=user)
+        return
+    if name == "revert_import":
+        batch = db.session.scalars(
+            select(ImportBatch).filter_by(status="committed").order_by(ImportBatch.id.desc())
+        ).first()
+        if batch is not None:
+            revert_import(batch, by=user)
+        return
+    if name in ("trash_contact", "restore_contact"):
+        contact = db.session.scalars(
+            including_deleted(select(Contact).where(Contact.id == world.contacts[args[0]]))
+        ).first()
+        if contact is None:
+            return
+        if name == "trash_contact":
+            move_to_trash(contact, by=user)
+        else:
+            restore_from_trash(contact, by=user)
         return
     if name == "merge_contacts":
         _merge(world)
