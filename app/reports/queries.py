@@ -147,7 +147,9 @@ def activity_per_bucket(
     overdue = overdue_at(owners_in.end)
     ids = {o for counts in (own[CREATED], own[COMPLETED], overdue) for o, n in counts.items() if n}
     names = (
-        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))) if ids else {}
+        dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+        if ids
+        else {}
     )
     owners = [
         OwnerFollowUps(
