@@ -87,7 +87,7 @@ def pages() -> dict[str, str]:
     }
 
 
-def log_held_meeting() -> None:
+def log_held_meeting() -> int:
     """A write as the team makes them all day: a meeting with Malmö, logged as held."""
     from datetime import timedelta
 
@@ -99,7 +99,7 @@ def log_held_meeting() -> None:
     user = db.session.scalar(select(User).filter_by(email=team_email(TEAM[0][0])))
     malmo = db.session.scalar(select(Organisation.id).filter_by(municipality_code="1280"))
     start = utcnow().replace(microsecond=0) - timedelta(hours=2)
-    schedule_meeting(
+    meeting = schedule_meeting(
         values=MeetingValues(
             title="Avstämning",
             kind=MeetingKind.PHONE,
@@ -113,6 +113,41 @@ def log_held_meeting() -> None:
         by=user,
     )
     db.session.commit()
+    return meeting.id
+
+
+def follow_up_from_a_meeting_with_malmo() -> None:
+    """At every scale the first team member has an overdue follow-up and one due soon from a
+    meeting with Malmö, so the start page, the follow-up list and Malmö's page show rows whose
+    meeting's
+    organisations are loaded (one statement for all rows: it must be there at both scales
+    for the counts to compare)."""
+    from datetime import timedelta
+
+    from app.auth.models import User
+    from app.common.time import local_today
+    from app.followups.services import FollowUpValues, create_follow_up
+
+    user = db.session.scalar(select(User).filter_by(email=team_email(TEAM[0][0])))
+    meeting = log_held_meeting()  # the smallest demo has no meeting with Malmö
+    follow_up = create_follow_up(
+        values=FollowUpValues(
+            title="Skicka underlag", owner_id=user.id, due_on=local_today(), meeting_id=meeting
+        ),
+        by=user,
+        today=local_today(),
+    )
+    follow_up.due_on = local_today() - timedelta(days=400)  # overdue: first on the lists
+    create_follow_up(  # and one due soon, for the start page's second list
+        values=FollowUpValues(
+            title="Boka nästa möte",
+            owner_id=user.id,
+            due_on=local_today() + timedelta(days=1),
+            meeting_id=meeting,
+        ),
+        by=user,
+        today=local_today(),
+    )
 
 
 def measure(
@@ -131,6 +166,7 @@ def measure(
                 ),
                 by=None,
             )
+        follow_up_from_a_meeting_with_malmo()
         db.session.commit()
         paths = pages()
         assert db.session.scalar(select(func.count()).select_from(Contact)) > 0

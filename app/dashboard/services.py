@@ -12,7 +12,7 @@ from sqlalchemy import func, select, union_all
 from app.common.time import iso_week, local_midnight, week_bounds
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
-from app.followups.services import LIST_OPTIONS
+from app.followups.services import LIST_OPTIONS, with_meeting_organisations
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.queries import MeetingFilter, meeting_query
 
@@ -111,13 +111,11 @@ def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
     )
     ordered = base.options(*LIST_OPTIONS).order_by(FollowUp.due_on, FollowUp.id)
     ordered = ordered.limit(FOLLOW_UP_LIMIT)
-    # unique(): LIST_OPTIONS joins each meeting's organisations into the same statement.
-    overdue = list(db.session.scalars(ordered.where(FollowUp.due_on < today)).unique())
+    overdue = list(db.session.scalars(ordered.where(FollowUp.due_on < today)))
     due_soon = list(
-        db.session.scalars(
-            ordered.where(FollowUp.due_on >= today, FollowUp.due_on < soon_end)
-        ).unique()
+        db.session.scalars(ordered.where(FollowUp.due_on >= today, FollowUp.due_on < soon_end))
     )
+    with_meeting_organisations([*overdue, *due_soon])
     overdue_total, soon_total = db.session.execute(
         select(
             func.count().filter(FollowUp.due_on < today),

@@ -77,6 +77,7 @@ def index():
         page=request.args.get("sida", 1, type=int),
         per_page=PER_PAGE,
     )
+    services.with_meeting_organisations(page.items)
     return render_template(
         "followups/index.html",
         page=page,
@@ -323,10 +324,8 @@ def after_meeting(meeting_id: int):
 
 
 def follow_up_section(filters: services.FollowUpFilter, title: str) -> Section:
-    items = (
-        db.session.scalars(services.follow_up_query(filters, today=local_today()).limit(20))
-        .unique()
-        .all()
+    items = services.with_meeting_organisations(
+        db.session.scalars(services.follow_up_query(filters, today=local_today()).limit(20)).all()
     )
     return Section(
         "followups/_section.html",
