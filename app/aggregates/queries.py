@@ -99,21 +99,21 @@ def counts(dimensions: Sequence[str], spans: Sequence[Span]) -> list[dict[str, C
                 Tally.dimension.in_(dimensions), Tally.month >= months[0], Tally.month <= months[-1]
             )
         )
-    if ranges:
-        statements.append(
-            select(
-                literal(1, Integer),
-                MeetingFact.dimension,
-                MeetingFact.day,
-                MeetingFact.key,
-                func.count(),
-            )
-            .where(
-                MeetingFact.dimension.in_(dimensions),
-                or_(*(MeetingFact.day.between(first, last) for first, last in ranges)),
-            )
-            .group_by(MeetingFact.dimension, MeetingFact.day, MeetingFact.key)
+    # One part per dimension and run of days: each a range of the (dimension, day) index
+    # (with an IN and an OR of ranges, SQLite read every fact).
+    statements += [
+        select(
+            literal(1, Integer),
+            MeetingFact.dimension,
+            MeetingFact.day,
+            MeetingFact.key,
+            func.count(),
         )
+        .where(MeetingFact.dimension == dimension, MeetingFact.day.between(first, last))
+        .group_by(MeetingFact.dimension, MeetingFact.day, MeetingFact.key)
+        for dimension in dimensions
+        for first, last in ranges
+    ]
     statement = statements[0] if len(statements) == 1 else union_all(*statements)
     rows = db.session.execute(statement).all()
     result = [{d: Counter() for d in dimensions} for _ in spans]
