@@ -6,10 +6,10 @@ that holds the GIL; threads inside each process, so that one slow request (a who
 report, a large export, a slow client) occupies one thread instead of a whole worker, and the
 cheap requests behind it are served by the other threads meanwhile. With sync workers, two
 slow requests would hold up everything else. Threads share the process's memory, so eight
-requests at once cost two workers' memory, not eight. The app is thread-safe under this
-model: one SQLAlchemy session per request (Flask-SQLAlchemy's scoped session), and the
-process-wide caches (change_tokens, map outlines, published calendar events) replace whole
-values or take a lock.
+requests at once cost two workers' memory, not eight. The app's own state is thread-safe
+under this model: one SQLAlchemy session per request (Flask-SQLAlchemy's scoped session),
+and the process-wide caches (change_tokens, map outlines, published calendar events) replace
+whole values or take a lock.
 
 Settings from the environment (the command line still overrides all of them):
   GUNICORN_BIND      address to listen on (default 127.0.0.1:8000; with only PORT set,

@@ -249,6 +249,11 @@ def table(rows: list[Row], labels: list[str]) -> str:
     return "\n".join([render(header), rule, *(render(line) for line in lines), rule])
 
 
+def databases_log(scale: str) -> str:
+    """The gunicorn log of a scale's run (bench/run.py names it)."""
+    return f"instance/bench/gunicorn-scale-{scale.replace('.', '_')}.log"
+
+
 def finish(results: dict[str, Any], *, output: Path) -> int:
     """Print the table, write results.json, and return the exit status (1: a target missed)."""
     scales = results["scales"]
@@ -261,6 +266,12 @@ def finish(results: dict[str, Any], *, output: Path) -> int:
     )
     failed = [r.name for r in rows if r.ok is False]
     errors = [f"scale {k}: {e}" for k, v in scales.items() for e in v.get("errors", [])]
+    errors += [
+        f"scale {k}: a gunicorn worker died and was replaced (crash, timeout or out of "
+        f"memory; see {databases_log(k)})"
+        for k, v in scales.items()
+        if v.get("workers_restarted")
+    ]
     results["rows"] = [r.as_dict() for r in rows]
     results["failed"] = failed
     results["passed"] = not failed and not errors
@@ -286,9 +297,6 @@ def finish(results: dict[str, Any], *, output: Path) -> int:
             "WARNING the migrations or the demo generator changed during the run: "
             "the scales are not strictly comparable"
         )
-    for scale, result in scales.items():
-        if result.get("workers_restarted"):
-            print(f"WARNING scale {scale}: a gunicorn worker died and was replaced")
     print(f"Results: {output}")
     if failed or errors:
         print(f"{len(failed)} target(s) missed" + (f", {len(errors)} error(s)" if errors else ""))

@@ -82,7 +82,7 @@ class Server:
             self.app,
         ]  # fmt: skip
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        with self.log.open("ab") as output:
+        with self.log.open("wb") as output:  # this run only
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT
             )
