@@ -1,10 +1,11 @@
 """gunicorn's settings for Samverkan: read by a plain `gunicorn wsgi:app` run from this folder.
 
 Worker model: `gthread`, 2 worker processes × 4 threads by default (sized for the 2-core
-machine production runs on). One process per core, because rendering a page is Python work
-that holds the GIL; threads inside each process, so that one slow request (a whole-period
-report, a large export, a slow client) occupies one thread instead of a whole worker, and the
-cheap requests behind it are served by the other threads meanwhile. With sync workers, two
+machine production runs on); on Python 3.11, 4 processes × 1 thread (see THREADS_ARE_SAFE).
+One process per core, because rendering a page is Python work that holds the GIL; threads
+inside each process, so that one slow request (a whole-period report, a large export, a slow
+client) occupies one thread instead of a whole worker, and the cheap requests behind it are
+served by the other threads meanwhile. With sync workers, two
 slow requests would hold up everything else. Threads share the process's memory, so eight
 requests at once cost two workers' memory, not eight. The app's own state is thread-safe
 under this model: one SQLAlchemy session per request (Flask-SQLAlchemy's scoped session),
@@ -14,8 +15,8 @@ whole values or take a lock.
 Settings from the environment (the command line still overrides all of them):
   GUNICORN_BIND      address to listen on (default 127.0.0.1:8000; with only PORT set,
                      0.0.0.0:$PORT, as gunicorn itself does)
-  WEB_CONCURRENCY    worker processes (default 2: one per core)
-  GUNICORN_THREADS   threads per worker (default 4)
+  WEB_CONCURRENCY    worker processes (default 2: one per core; 4 on Python 3.11)
+  GUNICORN_THREADS   threads per worker (default 4; 1 on Python 3.11)
   GUNICORN_TIMEOUT   seconds a worker may go silent before it is killed and replaced (60)
   GUNICORN_ACCESS_LOG  "-" logs each request to stdout (for the service manager's journal);
                      unset: no access log (the proxy in front keeps one)
@@ -46,9 +47,17 @@ elif os.environ.get("PORT"):
 else:
     bind = ["127.0.0.1:8000"]
 
+#: Python 3.11 may run the cyclic garbage collector in any thread at any allocation, and
+#: with several request threads per worker that crashes workers (SIGSEGV, a few a minute
+#: under load, on SQLite and PostgreSQL alike; not seen on 3.12, which collects only between
+#: bytecodes, nor with one thread per worker). Until the servers run Python 3.12 or later,
+#: the defaults are therefore 4 processes of one thread each: a slow request then holds up
+#: one process in four instead of one thread in eight.
+THREADS_ARE_SAFE = sys.version_info >= (3, 12)
+
 worker_class = "gthread"
-workers = _int("WEB_CONCURRENCY", 2)
-threads = _int("GUNICORN_THREADS", 4)
+workers = _int("WEB_CONCURRENCY", 2 if THREADS_ARE_SAFE else 4)
+threads = _int("GUNICORN_THREADS", 4 if THREADS_ARE_SAFE else 1)
 # gthread's timeout is the worker's heartbeat, not a request's length: a long report in one
 # thread does not trip it, a worker stuck with the GIL held (or deadlocked) does.
 timeout = _int("GUNICORN_TIMEOUT", 60)
