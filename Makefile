@@ -36,7 +36,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check app tests wsgi.py migrations/env.py
 	$(BIN)/bandit -q -r app --severity-level medium
 
-## bench: speed and scale at demo scales 1 and 100 (bench/__main__.py); BENCH_ARGS=--quick to iterate
+## bench: a working team and every page at demo scales 1, 10 and 100 (bench/__main__.py); BENCH_ARGS=--quick to iterate
 bench: $(VENV)/.dev translations
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,9 @@ from .client import Client, expect, local_path
 from .machine import OtherLoad
 from .measure import throughput, time_operation, time_page
 from .server import Server
+from .team import HttpBrowser, log_meeting, run_team
+
+SKIPPABLE = ("team", "pages", "throughput", "operations", "import")
 
 
 @dataclass
@@ -21,10 +27,11 @@ class Settings:
 
     requests: int = 200
     seconds: float = 10.0
+    team_seconds: float = 60.0
     repeats: int = 3
     connections: int = 8
     page_budget: float = 60.0  # seconds of sequential requests per page at most
-    skip: frozenset[str] = frozenset()  # of "pages", "throughput", "operations", "import"
+    skip: frozenset[str] = frozenset()  # of SKIPPABLE
 
 
 def say(message: str) -> None:
@@ -85,6 +92,10 @@ def run_scale(
         for name, page in queries.items():
             if page.status != 200:
                 result["errors"].append(f"{name}: HTTP {page.status} in-process")
+            if page.after_write_status != 200:
+                result["errors"].append(
+                    f"{name}: HTTP {page.after_write_status} in-process after a write"
+                )
         contacts_before = count_contacts(app)
         dispose(app)
         with Server(
@@ -99,6 +110,9 @@ def run_scale(
             others.start([server.pid, *server.workers()], marker=backend_marker(database.url))
             if "pages" not in settings.skip:
                 result["pages"] = measure_pages(client, plan, queries, settings, result["errors"])
+                measure_after_write(client, plan, result["pages"], result["errors"])
+            if "team" not in settings.skip:
+                result["team"] = measure_team(server.port, plan, settings, result["errors"])
             if "throughput" not in settings.skip:
                 result["throughput"] = measure_throughput(server.port, client, settings, result)
             result["operations"] = measure_operations(server.port, client, plan, settings, result)
@@ -144,7 +158,8 @@ def measure_pages(client, plan, queries, settings: Settings, errors: list[str]) 
         entry: dict[str, Any] = {
             "path": path,
             "sql": queries[name].count,
-            "uncached_ms": queries[name].render_ms,
+            "sql_after_write": queries[name].after_write_count,
+            "in_process_ms": queries[name].render_ms,
         }
         try:
             timings = time_page(
@@ -152,12 +167,56 @@ def measure_pages(client, plan, queries, settings: Settings, errors: list[str]) 
             )
             entry.update(timings.as_dict())
             say(f"  {name:<18} p50 {timings.p50:8.1f} ms  p95 {timings.p95:8.1f} ms  "
-                f"{queries[name].count:3d} statements  ({timings.requests} requests)")  # fmt: skip
+                f"{queries[name].count:3d} statements, {queries[name].after_write_count:3d} "
+                f"after a write  ({timings.requests} requests)")  # fmt: skip
         except Exception as error:
             errors.append(f"{name}: {error}")
             say(f"  {name}: ERROR {error}")
         pages[name] = entry
     return pages
+
+
+def measure_after_write(client: Client, plan, pages: dict, errors: list[str]) -> None:
+    """For each page: log a held meeting (as the team does), then time the page's first
+    GET: what the first person to open it after a write waits."""
+    browser = HttpBrowser(client)
+    rng = random.Random("samverkan-bench-after-write")
+    say("  first render after a write:")
+    for name, path in plan.pages.items():
+        try:
+            log_meeting(browser, rng, label="efter ")
+            response = expect(client.get(path), 200, f"GET {path} after a write")
+            pages.setdefault(name, {"path": path})["after_write_ms"] = round(
+                1000 * response.seconds, 1
+            )
+            say(f"  {name:<18} {1000 * response.seconds:8.1f} ms")
+        except Exception as error:
+            errors.append(f"{name} after a write: {error}")
+            say(f"  {name} after a write: ERROR {error}")
+
+
+def measure_team(port: int, plan, settings: Settings, errors: list[str]) -> dict:
+    """The team workload (bench/team.py) on this server."""
+    summary = f"/rapporter/sammanstallning?manad={plan.chosen['month']}"
+    pages = [
+        ("start page", lambda _rng: "/"),
+        ("contact list", lambda _rng: "/kontakter"),
+        ("detail page", lambda rng: rng.choice(plan.detail_pages)),
+        ("lägesbild", lambda _rng: "/rapporter/lagesbild"),
+        ("monthly summary", lambda _rng: summary),
+    ]
+    try:
+        result = run_team(
+            port, emails=plan.team_emails, password=databases.PASSWORD, pages=pages,
+            seconds=settings.team_seconds, progress=say,
+        )  # fmt: skip
+    except Exception as error:
+        errors.append(f"team: {error}")
+        say(f"  team: ERROR {error}")
+        return {}
+    if result["error_count"]:
+        errors.append(f"team: {result['error_count']} failed actions, e.g. {result['errors'][0]}")
+    return result
 
 
 def measure_throughput(port: int, client: Client, settings: Settings, result: dict) -> dict:
@@ -178,7 +237,8 @@ def measure_throughput(port: int, client: Client, settings: Settings, result: di
 
 
 def measure_operations(port: int, client: Client, plan, settings: Settings, result: dict) -> dict:
-    """Monthly XLSX, whole-period report, calendar feed, duplicate scan, then the import."""
+    """Monthly and whole-period XLSX, the meeting-list CSV, the whole-period report page, the
+    calendar feeds, the duplicate scan, then the import."""
     operations: dict[str, Any] = {}
     anonymous = Client(port)
     feed_events: list[int] = []
@@ -188,10 +248,21 @@ def measure_operations(port: int, client: Client, plan, settings: Settings, resu
         feed_events.append(response.body.count(b"BEGIN:VEVENT"))
         return response
 
+    csv_rows: list[int] = []
+
+    def meeting_csv():
+        response = expect(client.get(plan.meeting_csv), 200, "meeting-list CSV")
+        text = response.body.decode("utf-8-sig")
+        csv_rows.append(sum(1 for _row in csv.reader(io.StringIO(text), delimiter=";")) - 1)
+        return response
+
     heavy = {
         "monthly XLSX": lambda: expect(client.get(plan.summary_xlsx), 200, "monthly XLSX"),
-        "whole-period report": lambda: expect(client.get(plan.final_report), 200, "report"),
+        "whole-period XLSX": lambda: expect(client.get(plan.final_xlsx), 200, "period XLSX"),
+        "meeting-list CSV": meeting_csv,
+        "team feed": lambda: expect(anonymous.get(plan.team_feed), 200, "team feed"),
         "calendar feed": feed,
+        "whole-period report": lambda: expect(client.get(plan.final_report), 200, "report"),
         "duplicate scan": lambda: expect(client.get(plan.duplicates), 200, "duplicate scan"),
     }
     if "operations" in settings.skip:
@@ -203,9 +274,14 @@ def measure_operations(port: int, client: Client, plan, settings: Settings, resu
         except Exception as error:
             result["errors"].append(f"{name}: {error}")
             say(f"  {name}: ERROR {error}")
-    if feed_events:
+    if feed_events and "calendar feed" in operations:
         operations["calendar feed"]["events"] = feed_events[0]
         operations["calendar feed"]["meetings_assigned"] = plan.feed_meetings
+    if csv_rows and "meeting-list CSV" in operations:
+        entry = operations["meeting-list CSV"]
+        entry["rows"] = csv_rows[0]
+        entry["rows_per_second"] = round(csv_rows[0] / entry["seconds"]) if entry["seconds"] else 0
+        say(f"  meeting-list CSV: {csv_rows[0]} rows, {entry['rows_per_second']} rows/s")
     if "import" in settings.skip:
         return operations
     try:

@@ -29,6 +29,10 @@ IMPORT_EXISTING = 2_000
 #: Municipality whose page is measured (kommunkod).
 MUNICIPALITY_CODE = "1280"  # Malmö
 SEARCH_QUERY = "malmö"
+#: Members of the team in the team workload (bench/team.py), and detail pages of each kind
+#: they choose from.
+TEAM_SIZE = 5
+DETAIL_PAGES = 25
 HEADER = ["Förnamn", "Efternamn", "E-post", "Telefon", "Organisation", "Kommunkod", "Titel",
           "Taggar"]  # fmt: skip
 
@@ -41,12 +45,19 @@ class Scenario:
     pages: dict[str, str]
     summary_xlsx: str
     final_report: str
+    final_xlsx: str
+    meeting_csv: str
     feed: str
+    team_feed: str
     feed_meetings: int
     duplicates: str
     import_csv: bytes
     import_rows: int
     chosen: dict[str, object] = field(default_factory=dict)
+    #: The team: the first TEAM_SIZE coordinators of the demo team.
+    team_emails: list[str] = field(default_factory=list)
+    #: Detail pages the team opens (organisations and contacts, spread over the registry).
+    detail_pages: list[str] = field(default_factory=list)
 
 
 def make_app(url: str) -> Flask:
@@ -58,8 +69,9 @@ def make_app(url: str) -> Flask:
 
 def prepare(app: Flask) -> Scenario:
     """Choose the pages and inputs, and create the feed user (committed)."""
+    from app.auth.models import Role
     from app.common.time import local_today
-    from app.demo.registry import team_email
+    from app.demo.registry import TEAM, team_email
     from app.extensions import db
 
     with app.app_context():
@@ -70,6 +82,7 @@ def prepare(app: Flask) -> Scenario:
         meeting = _busiest_meeting()
         feed_token, feed_meetings = _feed_user()
         import_csv = _import_file()
+        details = _detail_pages()
         db.session.commit()
     pages = {
         "start page": "/",
@@ -89,11 +102,16 @@ def prepare(app: Flask) -> Scenario:
         pages=pages,
         summary_xlsx=f"/rapporter/sammanstallning.xlsx?manad={last_month}",
         final_report="/rapporter/slutredovisning",
+        final_xlsx="/rapporter/slutredovisning.xlsx",
+        meeting_csv="/moten/export.csv?status=genomfort",
         feed=f"/kalender/{feed_token}.ics",
+        team_feed=f"/kalender/{feed_token}/team.ics",
         feed_meetings=feed_meetings,
         duplicates="/kontakter/dubbletter",
         import_csv=import_csv,
         import_rows=IMPORT_ROWS,
+        team_emails=[team_email(n) for n, role in TEAM if role is Role.COORDINATOR][:TEAM_SIZE],
+        detail_pages=details,
         chosen={
             "municipality_id": municipality,
             "contact_id": contact,
@@ -111,6 +129,28 @@ def _municipality_id() -> int:
     return db.session.scalars(
         select(Organisation.id).where(Organisation.municipality_code == MUNICIPALITY_CODE)
     ).one()
+
+
+def _detail_pages() -> list[str]:
+    """DETAIL_PAGES municipalities and as many contacts, evenly spread over the ids."""
+    from app.contacts.models import Contact
+    from app.extensions import db
+    from app.organisations.models import Organisation, OrganisationKind
+
+    municipalities = db.session.scalars(
+        select(Organisation.id)
+        .where(Organisation.kind == OrganisationKind.KOMMUN)
+        .order_by(Organisation.id)
+    ).all()
+    contacts = db.session.scalars(select(Contact.id).order_by(Contact.id)).all()
+
+    def spread(ids: list[int]) -> list[int]:
+        step = max(1, len(ids) // DETAIL_PAGES)
+        return list(ids[::step][:DETAIL_PAGES])
+
+    return [f"/organisationer/{i}" for i in spread(list(municipalities))] + [
+        f"/kontakter/{i}" for i in spread(list(contacts))
+    ]
 
 
 def _busiest_contact() -> int:

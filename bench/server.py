@@ -1,14 +1,17 @@
 """Serving an app with gunicorn for the benchmark, and reading its workers' peak memory.
 
-The app runs as in production: `gunicorn --workers 2` (sync workers, the default) on a free
-127.0.0.1 port, access log off. The worker timeout is raised so that a slow report is
-measured rather than killed; a worker that nonetheless died is reported.
+The app runs as in production: gunicorn with the repository's gunicorn.conf.py (gthread
+workers and threads, timeouts, preloading), overriding only where it listens (a free
+127.0.0.1 port), where it logs (the bench's log file, no access log) and gunicorn's control
+socket (off, so parallel runs do not take each other's). A worker that died (timeout,
+crash, out of memory) is reported.
 """
 
 from __future__ import annotations
 
 import http.client
 import os
+import runpy
 import signal
 import socket
 import subprocess
@@ -19,9 +22,21 @@ from pathlib import Path
 from .databases import ROOT
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-WORKERS = 2
-#: Seconds a request may take before gunicorn kills the worker; reports can be slow.
-WORKER_TIMEOUT = 900
+CONFIG = ROOT / "gunicorn.conf.py"
+
+
+def production_settings(env: dict[str, str]) -> dict[str, object]:
+    """What gunicorn.conf.py sets under `env` (workers, threads, timeouts …)."""
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        settings = runpy.run_path(str(CONFIG))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {k: v for k, v in settings.items() if not k.startswith("_") and
+            isinstance(v, (int, str, bool, list, type(None)))}  # fmt: skip
 
 
 def free_port() -> int:
@@ -36,10 +51,12 @@ class Server:
 
     def __init__(self, app: str, *, env: dict[str, str], log: Path, ready_path: str) -> None:
         self.app = app
-        self.env = env
+        # No access log, whatever the caller's environment asks for (gunicorn.conf.py).
+        self.env = {k: v for k, v in env.items() if k != "GUNICORN_ACCESS_LOG"}
         self.log = log
         self.ready_path = ready_path
         self.port = 0
+        self.settings = production_settings(self.env)
         self.process: subprocess.Popen[bytes] | None = None
         self.first_workers: set[int] = set()
 
@@ -57,15 +74,15 @@ class Server:
         self.port = free_port()
         command = [
             GUNICORN,
-            "--workers", str(WORKERS),
+            "--config", str(CONFIG),
             "--bind", f"127.0.0.1:{self.port}",
-            "--timeout", str(WORKER_TIMEOUT),
-            "--graceful-timeout", "5",
+            "--error-logfile", "-",  # to self.log
             "--log-level", "warning",
+            "--no-control-socket",
             self.app,
         ]  # fmt: skip
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        with self.log.open("ab") as output:
+        with self.log.open("wb") as output:  # this run only
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT
             )
@@ -73,7 +90,7 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited at start; see {self.log}:\n{self.log_tail()}")
-            if self._answers() and len(self.workers()) == WORKERS:
+            if self._answers() and len(self.workers()) == self.settings["workers"]:
                 self.first_workers = set(self.workers())
                 return
             time.sleep(0.1)
@@ -124,12 +141,12 @@ class Server:
         return max(peaks, default=0.0)
 
     def stop(self) -> None:
-        """Stop gunicorn gracefully; kill it if it does not go within 15 s."""
+        """Stop gunicorn gracefully; kill it if it does not go within its graceful timeout."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=15)
+            self.process.wait(timeout=15 + int(self.settings.get("graceful_timeout") or 30))
         except subprocess.TimeoutExpired:
             os.kill(self.process.pid, signal.SIGKILL)
             self.process.wait()

@@ -7,14 +7,16 @@ SQLAlchemy while psycopg does it implicitly, and the figure should mean the same
 Every statement of the counted request is kept with its duration, and the slow ones with
 their query plan, for the SQL log (instance/bench/sql-<database>-scale-<N>.log).
 
-Counting runs with the page cache off (common/page_cache.py): the figure is what rendering
-a page costs, as after any write, not the two statements of a page served from memory. The
-same requests give the uncached render time (in-process, median of `RENDERS`), reported next
-to the served times.
+Each page is counted twice: in steady state (the second request of the page in a row), and
+right after a write (a held meeting logged through the new-meeting form, as the team does:
+bench/team.py), so a figure kept until the next write cannot hide what the page costs then.
+The steady requests also give an in-process render time (median of `RENDERS`), kept in the
+results next to the served times.
 """
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from dataclasses import dataclass, field
@@ -24,7 +26,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
-from .client import CSRF_FIELD
+from .client import CSRF_FIELD, Response
+from .team import log_meeting
 
 #: The host the served app answers to (TRUSTED_HOSTS), used by the test client too.
 BASE_URL = "http://127.0.0.1/"
@@ -51,10 +54,17 @@ class PageQueries:
     status: int
     statements: list[Statement] = field(default_factory=list)
     render_ms: float = 0.0  # median uncached request time, in-process
+    #: The statements of the first request of the page after a write.
+    after_write: list[Statement] = field(default_factory=list)
+    after_write_status: int = 0
 
     @property
     def count(self) -> int:
         return len(self.statements)
+
+    @property
+    def after_write_count(self) -> int:
+        return len(self.after_write)
 
     @property
     def milliseconds(self) -> float:
@@ -90,8 +100,6 @@ def count_statements(
         engine = db.engine
     event.listen(engine, "before_cursor_execute", recorder.before)
     event.listen(engine, "after_cursor_execute", recorder.after)
-    cache_bytes = app.config["PAGE_CACHE_BYTES"]
-    app.config["PAGE_CACHE_BYTES"] = 0
     try:
         client = app.test_client()
         form = client.get("/logga-in", base_url=BASE_URL).get_data(as_text=True)
@@ -119,12 +127,39 @@ def count_statements(
                 client.get(path, base_url=BASE_URL)
                 times.append(time.perf_counter() - started)
             results[name].render_ms = round(1000 * sorted(times)[len(times) // 2], 1)
+        browser = InProcessBrowser(client)
+        rng = random.Random("samverkan-bench-sqlcount")
+        for name, path in pages.items():
+            log_meeting(browser, rng, label="sql ")
+            recorder.statements = []
+            recorder.active = True
+            response = client.get(path, base_url=BASE_URL)
+            recorder.active = False
+            results[name].after_write = recorder.statements
+            results[name].after_write_status = response.status_code
         explain_slow(engine, results)
         return results
     finally:
-        app.config["PAGE_CACHE_BYTES"] = cache_bytes
         event.remove(engine, "before_cursor_execute", recorder.before)
         event.remove(engine, "after_cursor_execute", recorder.after)
+
+
+class InProcessBrowser:
+    """The test client as bench/team.py's Browser (for the writes)."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def _response(self, answer) -> Response:
+        return Response(answer.status_code, dict(answer.headers.items()), answer.get_data(), 0.0)
+
+    def get(self, path: str) -> Response:
+        return self._response(self.client.get(path, base_url=BASE_URL))
+
+    def post_form(self, path: str, fields: list[tuple[str, str]]) -> Response:
+        from werkzeug.datastructures import MultiDict
+
+        return self._response(self.client.post(path, base_url=BASE_URL, data=MultiDict(fields)))
 
 
 def explain_slow(engine, results: dict[str, PageQueries]) -> None:
@@ -134,7 +169,7 @@ def explain_slow(engine, results: dict[str, PageQueries]) -> None:
     connection = engine.raw_connection()
     try:
         for page in results.values():
-            for statement in page.statements:
+            for statement in [*page.statements, *page.after_write]:
                 if statement.milliseconds < EXPLAIN_MS:
                     continue
                 cursor = connection.cursor()
@@ -162,12 +197,24 @@ def write_log(path: Path, results: dict[str, PageQueries]) -> None:
             f"{page.count} statements, {page.milliseconds:.1f} ms in the database"
         )
         for statement in sorted(page.statements, key=lambda s: -s.milliseconds):
-            sql = " ".join(statement.sql.split())
-            parameters = repr(statement.parameters)
-            if len(parameters) > 300:
-                parameters = parameters[:300] + "…"
-            lines.append(f"--- {statement.milliseconds:8.2f} ms  {parameters}\n{sql}")
-            if statement.plan:
-                lines.append("plan:\n" + statement.plan)
+            lines.append(_statement_text(statement))
+        lines.append(
+            f"=== {name} right after a write  HTTP {page.after_write_status}  "
+            f"{page.after_write_count} statements"
+        )
+        for statement in sorted(page.after_write, key=lambda s: -s.milliseconds):
+            lines.append(_statement_text(statement))
         lines.append("")
     path.write_text("\n".join(lines))
+
+
+def _statement_text(statement: Statement) -> str:
+    """One statement for the log: duration, parameters, SQL and its plan if it has one."""
+    sql = " ".join(statement.sql.split())
+    parameters = repr(statement.parameters)
+    if len(parameters) > 300:
+        parameters = parameters[:300] + "…"
+    text = f"--- {statement.milliseconds:8.2f} ms  {parameters}\n{sql}"
+    if statement.plan:
+        text += "\nplan:\n" + statement.plan
+    return text
