@@ -9,7 +9,7 @@ served by the other threads meanwhile. With sync workers, two
 slow requests would hold up everything else. Threads share the process's memory, so eight
 requests at once cost two workers' memory, not eight. The app's own state is thread-safe
 under this model: one SQLAlchemy session per request (Flask-SQLAlchemy's scoped session),
-and the process-wide caches (change_tokens, map outlines, published calendar events) replace
+and the process-wide caches (map outlines, rendered calendar events) replace
 whole values or take a lock.
 
 Settings from the environment (the command line still overrides all of them):
