@@ -84,3 +84,8 @@ def post_fork(_server, _worker) -> None:
     with flask_app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
+
+#: No control socket: gunicorn 27 puts every instance's at ~/.gunicorn/gunicorn.ctl, so two
+#: gunicorns on one account (a second site, the browser tests, the bench) would take over each
+#: other's. Nothing here uses it.
+control_socket_disable = True

@@ -293,22 +293,7 @@ def _refresh_activity(session: Session, record: str, ids: set[int], compute: Any
             )
         )
         _insert_activity(session, new)
-    changed = [(key, n) for key, n in sorted(changes.items()) if n]
-    if not changed:
-        return
-    upsert = _UPSERTS[session.get_bind().dialect.name]
-    table = ActivityTally.__table__
-    for (dimension, grain, period, owner), n in changed:
-        statement = upsert(table).values(
-            dimension=dimension, grain=grain, period=period, owner_id=owner, count=n
-        )
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["dimension", "grain", "period", "owner_id"],
-                set_={"count": table.c.count + statement.excluded.count},
-            )
-        )
-    session.execute(delete(ActivityTally).where(ActivityTally.count == 0))
+    _add_counts(session, ActivityTally, ("dimension", "grain", "period", "owner_id"), changes)
 
 
 def _insert_activity(session: Session, rows: Iterable[ActivityRow]) -> None:
@@ -394,21 +379,29 @@ _UPSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
 def _add_to_tallies(session: Session, changes: Counter[tuple[str, Any, str]]) -> None:
-    """Add the changes to the tallies (one statement per changed row; a tally at zero goes)."""
+    _add_counts(session, Tally, ("dimension", "month", "key"), changes)
+
+
+def _add_counts(
+    session: Session, model: Any, keys: tuple[str, ...], changes: Counter[tuple[Any, ...]]
+) -> None:
+    """Add the changes to the model's counts (its last column counts; the others, `keys`,
+    are its primary key): one upsert per changed row, then rows at zero go."""
     changed = [(key, n) for key, n in sorted(changes.items()) if n]
     if not changed:
         return
+    table = model.__table__
+    count = table.c[next(c.name for c in table.columns if c.name not in keys)]
     upsert = _UPSERTS[session.get_bind().dialect.name]
-    table = Tally.__table__
-    for (dimension, month, key), n in changed:
-        statement = upsert(table).values(dimension=dimension, month=month, key=key, meetings=n)
+    for key, n in changed:
+        statement = upsert(table).values({**dict(zip(keys, key, strict=True)), count.name: n})
         session.execute(
             statement.on_conflict_do_update(
-                index_elements=["dimension", "month", "key"],
-                set_={"meetings": table.c.meetings + statement.excluded.meetings},
+                index_elements=list(keys),
+                set_={count.name: count + statement.excluded[count.name]},
             )
         )
-    session.execute(delete(Tally).where(Tally.meetings <= 0))
+    session.execute(delete(table).where(count <= 0))
 
 
 def _recompute_roots(session: Session, roots: set[int]) -> None:

@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from app.audit.display import shown_history
@@ -198,15 +197,8 @@ def edit(follow_up_id: int):
 def detail(follow_up_id: int):
     follow_up = db.session.scalar(
         select(FollowUp)
-        .options(
-            joinedload(FollowUp.owner),
-            # The meeting's organisations: the follow-up counts for them too.
-            joinedload(FollowUp.meeting)
-            .selectinload(Meeting.organisations)
-            .joinedload(Organisation.parent),
-            joinedload(FollowUp.organisation).joinedload(Organisation.parent),
-            joinedload(FollowUp.contact),
-        )
+        # With the meeting's organisations: the follow-up counts for them too.
+        .options(*services.EXPORT_OPTIONS)
         .where(FollowUp.id == follow_up_id)
     ) or abort(404)
     reassign = ReassignForm(data={"owner": follow_up.owner_id})

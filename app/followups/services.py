@@ -225,8 +225,8 @@ def with_meeting_organisations(follow_ups: Sequence[FollowUp]) -> Sequence[Follo
     return follow_ups
 
 
-#: The same for the exports, which read in batches (`yield_per` cannot join a collection):
-#: the meetings' organisations come in one more statement per batch.
+#: The same with the meetings' organisations, in one more statement (for the exports, which
+#: read in batches, and a follow-up's own page).
 EXPORT_OPTIONS = (
     joinedload(FollowUp.owner),
     joinedload(FollowUp.meeting)
