@@ -42,7 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of app.extensions to this app."""
     from app import models  # noqa: F401  (every model registered before first use)
-    from app.aggregates.maintain import install_maintenance
+    from app.aggregates.hooks import install_maintenance
     from app.auth.access import configure_login
     from app.common.database import configure_sqlite, engine_options
     from app.common.i18n import select_locale, select_timezone

@@ -18,7 +18,7 @@ the same transaction as the write that changes them:
 - `root_figures`: per top-level organisation, its held meetings, first and last (from its
   facts, by index).
 
-`maintain.py` watches the session: a flush that writes a meeting (its status, time, trash,
+`hooks.py` watches the session: a flush that writes a meeting (its status, time, trash,
 organisations, topics, target groups, perspectives) or an organisation (parent, kind, county,
 trash) notes the meetings concerned; before the transaction commits, their facts are
 replaced, the difference is added to the tallies, and the touched organisations' figures are

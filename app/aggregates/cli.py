@@ -11,8 +11,8 @@ from sqlalchemy import exists, select
 from app.extensions import db
 from app.meetings.models import Meeting, MeetingStatus
 
-from .maintain import rebuild
 from .models import MeetingFact
+from .rebuild import rebuild
 
 
 @click.group(cls=AppGroup)

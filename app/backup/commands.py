@@ -72,7 +72,7 @@ def restore(path: Path, yes: bool) -> None:
     # A backup from before the maintained figures existed has none: computed now. (A newer
     # backup holds them, consistent with its data.)
     from app.aggregates.cli import missing
-    from app.aggregates.maintain import rebuild
+    from app.aggregates.rebuild import rebuild
 
     if missing():
         rebuild()

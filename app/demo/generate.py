@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from app.aggregates.maintain import rebuild
+from app.aggregates.rebuild import rebuild
 from app.auth.models import Role, User
 from app.auth.services import generate_password, hash_password
 from app.common.time import local_today

@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.aggregates.maintain import rebuild
 from app.aggregates.models import (
     ActivityFact,
     ActivityTally,
@@ -27,6 +26,7 @@ from app.aggregates.models import (
     RootFigures,
     Tally,
 )
+from app.aggregates.rebuild import rebuild
 from app.auth.models import User
 from app.common.exceptions import DomainError
 from app.common.soft_delete import including_deleted
