@@ -28,6 +28,7 @@ from .import_files import (
     read_table,
 )
 from .import_matching import organisation_display_names
+from .import_revert import changed_since, revert_import
 from .models import ImportBatch
 from .routes import bp
 
@@ -171,7 +172,7 @@ def import_preview(batch_id: int):
         return render_template(
             "contacts/import/result.html",
             batch=batch,
-            touched=import_commit.changed_since(batch) if batch.status == "committed" else [],
+            touched=changed_since(batch) if batch.status == "committed" else [],
         )
     if batch.encoding == UNDECIDED:
         return redirect(next_step(batch))
@@ -228,7 +229,7 @@ def import_confirm(batch_id: int):
 def import_revert(batch_id: int):
     batch = db.get_or_404(ImportBatch, batch_id)
     try:
-        import_commit.revert_import(batch, by=current_user)
+        revert_import(batch, by=current_user)
     except importer.ImportNotPossible as error:
         db.session.rollback()
         flash(str(error), "error")

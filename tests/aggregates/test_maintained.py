@@ -30,7 +30,8 @@ from app.aggregates.rebuild import rebuild
 from app.auth.models import User
 from app.common.exceptions import DomainError
 from app.common.soft_delete import including_deleted
-from app.contacts.import_commit import commit_import, revert_import, start_import
+from app.contacts.import_commit import commit_import, start_import
+from app.contacts.import_revert import revert_import
 from app.contacts.importer import plan_import
 from app.contacts.merge import merge_contacts
 from app.contacts.models import Contact, ImportBatch

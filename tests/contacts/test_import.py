@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from app.contacts import import_commit, importer
+from app.contacts import import_commit, import_revert, importer
 from app.contacts.import_files import (
     UNDECIDED,
     UnreadableFile,
@@ -351,7 +351,7 @@ class TestCommitAndRevert:
             by=user,
         )
         db.session.commit()
-        import_commit.revert_import(batch, by=user)
+        import_revert.revert_import(batch, by=user)
         db.session.commit()
         assert batch.status == "reverted"
         assert [c.last_name for c in db.session.scalars(select(Contact))] == ["Öberg"]
@@ -376,9 +376,9 @@ class TestCommitAndRevert:
             by=user,
         )
         db.session.commit()
-        assert import_commit.changed_since(batch) == ["Per Ekström"]
+        assert import_revert.changed_since(batch) == ["Per Ekström"]
         with pytest.raises(importer.ImportNotPossible, match="Per Ekström"):
-            import_commit.revert_import(batch, by=user)
+            import_revert.revert_import(batch, by=user)
 
     def test_formulas_are_stored_as_text(self, registry):
         batch, user = start(
@@ -500,7 +500,7 @@ class TestBulkCommit:
         item = next(i for i in batch.items if i.action == "updated")
         assert item.before["emails"] == ["asa@malmo.se"]
         assert item.before["titles"] == {str(old_title): "Handläggare"}
-        import_commit.revert_import(batch, by=user)
+        import_revert.revert_import(batch, by=user)
         db.session.commit()
         db.session.refresh(existing)
         assert [e.address for e in existing.emails] == ["asa@malmo.se"]
@@ -524,7 +524,7 @@ class TestBulkCommit:
             ("+46701234567", "Mobil"),
             ("+4619211000", ""),
         ]
-        import_commit.revert_import(batch, by=user)
+        import_revert.revert_import(batch, by=user)
         db.session.commit()
         db.session.refresh(existing)
         assert [(p.number, p.label) for p in existing.phones] == [("+46701234567", "Mobil")]

@@ -18,7 +18,8 @@ from app.aggregates.queries import coverage
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.common.time import local_midnight, local_today
-from app.contacts.import_commit import commit_import, revert_import, start_import
+from app.contacts.import_commit import commit_import, start_import
+from app.contacts.import_revert import revert_import
 from app.contacts.importer import ImportNotPossible, plan_import
 from app.contacts.models import Affiliation, Contact, ImportBatch, ImportItem
 from app.contacts.queries import search_contacts
