@@ -44,12 +44,17 @@ UNKNOWN_FIELD = _l("Annat fält")
 class Shown:
     """How one recorded field is shown: its label, and either a `format` for each stored
     value or the `reference` kind its ids point at ("user", "organisation", ...). Lists
-    whose order carries no meaning (`ordered=False`) are compared as sets."""
+    whose order carries no meaning (`ordered=False`) are compared as sets.
+
+    A field stored as a mapping (a role: `{"organisation": 12, "title": ...}`) names in
+    `parts` which of its keys hold ids of which kind; those are replaced by today's names
+    before the mapping is given to `format`."""
 
     label: Any
     format: Format | None = None
     reference: str | None = None
     ordered: bool = False
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -208,12 +213,16 @@ def _collect(entity_type: str, changes: dict[str, list[Any]], wanted: dict[str, 
     fields = _fields.get(entity_type, {})
     for name, pair in changes.items():
         shown = fields.get(name)
-        if shown is None or shown.reference is None:
+        if shown is None:
             continue
         for value in pair:
             for item in value if isinstance(value, list) else [value]:
-                if _is_key(item, shown.reference):
+                if shown.reference is not None and _is_key(item, shown.reference):
                     wanted[shown.reference].add(item)
+                if isinstance(item, dict):
+                    for part, kind in shown.parts:
+                        if _is_key(item.get(part), kind):
+                            wanted[kind].add(item[part])
 
 
 def _lookup(wanted: dict[str, set]) -> dict[tuple[str, str], str]:
@@ -241,18 +250,27 @@ def _lookup(wanted: dict[str, set]) -> dict[tuple[str, str], str]:
     return {(row.kind, row.key): _references[row.kind].name(row) for row in rows}
 
 
+def _named(kind: str, value: Any, names: dict[tuple[str, str], str]) -> str:
+    found = names.get((kind, str(value)))
+    if found is not None:
+        return found
+    if isinstance(value, int):  # the record itself is gone for good
+        return _("nr %(id)s (borttagen)", id=value)
+    return str(value)
+
+
 def _show(value: Any, shown: Shown | None, names: dict[tuple[str, str], str]) -> str:
     if empty(value):
         return "–"
     if isinstance(value, list):
         return ", ".join(_show(item, shown, names) for item in value)
     if shown is not None and shown.reference is not None and _is_key(value, shown.reference):
-        found = names.get((shown.reference, str(value)))
-        if found is not None:
-            return found
-        if isinstance(value, int):  # the record itself is gone for good
-            return _("nr %(id)s (borttagen)", id=value)
-        return str(value)
+        return _named(shown.reference, value, names)
+    if shown is not None and shown.parts and isinstance(value, dict):
+        value = dict(value)
+        for part, kind in shown.parts:
+            if _is_key(value.get(part), kind):
+                value[part] = _named(kind, value[part], names)
     if shown is not None and shown.format is not None:
         return shown.format(value)
     return plain_text(value)
@@ -309,3 +327,28 @@ def shown_history(entity: Any, *, limit: int = 100) -> list[ShownEvent]:
         .limit(limit)
     ).all()
     return show_events((event, name) for event, name in rows)
+
+
+def in_words(entity_type: str, recorded: Iterable[dict[str, Any]]) -> Callable[[str, Any], Any]:
+    """For exports of the stored values (the register extract): a function `(field, value)`
+    that gives a value holding ids (a reference, or a mapping with `parts`) as the history
+    shows it, with today's names looked up once for every change in `recorded`, and any
+    other value as it was stored."""
+    fields = _fields.get(entity_type, {})
+    wanted: dict[str, set] = defaultdict(set)
+    for changes in recorded:
+        pairs = {
+            name: list(change)
+            for name, change in (changes or {}).items()
+            if isinstance(change, list | tuple) and len(change) == 2
+        }
+        _collect(entity_type, pairs, wanted)
+    names = _lookup(wanted)
+
+    def word(name: str, value: Any) -> Any:
+        shown = fields.get(name)
+        if empty(value) or shown is None or (shown.reference is None and not shown.parts):
+            return value
+        return _show(value, shown, names)
+
+    return word

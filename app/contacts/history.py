@@ -16,6 +16,7 @@ from app.audit.display import (
     REMOVED,
     Reference,
     Shown,
+    day,
     register_fields,
     register_reference,
 )
@@ -57,10 +58,22 @@ def contact_name(row: Any) -> str:
 
 
 def role_text(value: Any) -> str:
-    """A recorded role (`services.describe_affiliation`). One a contact was created with
-    before that wording ended with a colon when it had no title ("Kramfors kommun:"):
-    shown without it."""
-    return str(value).rstrip().removesuffix(":")
+    """A recorded role (`services.role_record`, its organisation already named as it is
+    called today) in the words the pages use: "Socialtjänsten, Kramfors kommun: Handläggare,
+    2026-02-01–2026-05-31"; no title: the name alone; no dates: no period.
+
+    Rows written before roles were recorded as values hold that text ready-made, with the
+    name of the time, and are shown as they are (one created without a title ended with a
+    colon, "Kramfors kommun:", shown without it)."""
+    if not isinstance(value, dict):
+        return str(value).rstrip().removesuffix(":")
+    text = str(value.get("organisation") or "")
+    if value.get("title"):
+        text += f": {value['title']}"
+    if value.get("started_on") or value.get("ended_on"):
+        text += f", {day(value['started_on']) if value.get('started_on') else ''}"
+        text += f"–{day(value['ended_on']) if value.get('ended_on') else ''}"
+    return text
 
 
 register_reference("contact", Reference(lookup=_contacts, name=contact_name))
@@ -74,6 +87,10 @@ register_fields(
         "emails": Shown(FIELD_LABELS["emails"], ordered=True),
         "phones": Shown(FIELD_LABELS["phones"], format=display_phone, ordered=True),
         "tags": Shown(FIELD_LABELS["tags"]),
-        "affiliation": Shown(FIELD_LABELS["affiliation"], format=role_text),
+        "affiliation": Shown(
+            FIELD_LABELS["affiliation"],
+            format=role_text,
+            parts=(("organisation", "organisation"),),
+        ),
     },
 )

@@ -45,11 +45,7 @@ from .models import (
     ImportItem,
     contact_tags,
 )
-from .services import (
-    ContactValues,
-    contact_snapshot,
-    describe_affiliation,
-)
+from .services import ContactValues, contact_snapshot, role_record
 
 
 def start_import(
@@ -156,7 +152,7 @@ def _create(
             affiliations.append(
                 {"contact_id": contact_id, "organisation_id": organisation.id, "title": title}
             )
-            changes["affiliation"] = [None, describe_affiliation(organisation, title)]
+            changes["affiliation"] = [None, role_record(organisation.id, title)]
         writes.event(contact_id, changes, Action.IMPORT)
         items.append(_item(contact_id, row, "created"))
     insert_rows(ContactEmail, emails)

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from app.audit.services import Action, Actor, diff, record, snapshot
 from app.common.exceptions import DomainError, EditConflict
-from app.common.formatting import format_date
 from app.common.labels import labels_named
 from app.common.text import fold, one_line
 from app.common.validation import InvalidValue, normalise_email, normalise_phone
@@ -154,7 +153,7 @@ def create_contact(
     db.session.flush()
     changes = diff({}, contact_snapshot(contact))
     if organisation is not None:
-        changes["affiliation"] = [None, describe_affiliation(organisation, title, started_on)]
+        changes["affiliation"] = [None, role_record(organisation.id, title, started_on)]
     record(entity=contact, action=action, by=by, changes=changes, note=note)
     return contact
 
@@ -181,27 +180,29 @@ def update_contact(
     return changes
 
 
-def describe_affiliation(
-    organisation: Organisation,
+def role_record(
+    organisation_id: int,
     title: str = "",
     started_on: date | None = None,
     ended_on: date | None = None,
-) -> str:
-    """A role as the contact's history records it, in the words the page uses: the
-    organisation's display name, the role after a colon, the period in dates as the pages
-    show them: "Socialtjänsten, Kramfors kommun: Handläggare, 2026-02-01–2026-05-31".
-    No role: the name alone; no dates: no period. The one wording for every writer."""
-    text = organisation.display_name
-    if title.strip():
-        text += f": {title.strip()}"
-    if started_on or ended_on:
-        text += f", {format_date(started_on)}–{format_date(ended_on)}"
-    return text
+) -> dict[str, Any]:
+    """A role as the contact's history records it: the organisation's id (shown under the
+    name it has when the history is read, `history.role_text`), the title and the period
+    as ISO dates. The one form for every writer."""
+    return {
+        "organisation": organisation_id,
+        "title": title.strip(),
+        "started_on": started_on.isoformat() if started_on else None,
+        "ended_on": ended_on.isoformat() if ended_on else None,
+    }
 
 
-def _describe(affiliation: Affiliation) -> str:
-    return describe_affiliation(
-        affiliation.organisation, affiliation.title, affiliation.started_on, affiliation.ended_on
+def _describe(affiliation: Affiliation) -> dict[str, Any]:
+    return role_record(
+        affiliation.organisation_id,
+        affiliation.title,
+        affiliation.started_on,
+        affiliation.ended_on,
     )
 
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.audit.display import in_words
 from app.audit.models import AuditEvent
 from app.audit.services import action_label, describe_value
 from app.common.spreadsheets import Sheet, Value, code
@@ -108,6 +109,7 @@ def extract_dict(data: PersonalData) -> dict[str, Any]:
     """The register extract as plain data: the contact, affiliations, meetings, follow-ups
     and history. Times are in Stockholm time with their offset; codes are shown as words."""
     contact = data.contact
+    words = _history_words(data)
     return {
         "contact_id": contact.id,
         "generated_at": _moment(data.generated_at),
@@ -172,13 +174,22 @@ def extract_dict(data: PersonalData) -> dict[str, Any]:
                 "action": action_label(e.action),
                 "note": e.note,
                 "changes": {
-                    name: {"before": pair(change)[0], "after": pair(change)[1]}
-                    for name, change in e.changes.items()
+                    name: {"before": words(name, before), "after": words(name, after)}
+                    for name, (before, after) in map(_named_pair, e.changes.items())
                 },
             }
             for e in data.events
         ],
     }
+
+
+def _history_words(data: PersonalData) -> Any:
+    """Recorded values holding ids (a role's organisation) in words, as the history shows them."""
+    return in_words(Contact.__tablename__, [e.changes for e in data.events])
+
+
+def _named_pair(item: tuple[str, Any]) -> tuple[str, tuple[Any, Any]]:
+    return item[0], pair(item[1])
 
 
 def pair(change: Any) -> tuple[Any, Any]:
@@ -212,6 +223,7 @@ def extract_sheets(data: PersonalData, *, labels: Mapping[str, Any]) -> list[She
         (_("Utdraget skapat"), _naive_local(data.generated_at)),
     ]
     history: list[list[Value]] = []
+    words = _history_words(data)
     for event in data.events:
         when = _naive_local(event.occurred_at)
         what = action_label(event.action)
@@ -226,8 +238,8 @@ def extract_sheets(data: PersonalData, *, labels: Mapping[str, Any]) -> list[She
                     what,
                     event.note,
                     str(labels.get(name, name)),
-                    describe_value(before),
-                    describe_value(after),
+                    describe_value(words(name, before)),
+                    describe_value(words(name, after)),
                 ]
             )
     return [

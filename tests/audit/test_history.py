@@ -347,7 +347,12 @@ def test_contact_roles_read_as_organisation_role_and_local_dates(app, client, wo
         store(per, "update", {"affiliation": [None, "Kalmar kommun:"]})  # as stored before
         db.session.commit()
         ids = {"eva": eva.id, "per": per.id}
-        assert contact_services.describe_affiliation(kalmar) == "Kalmar kommun"
+        assert contact_services.role_record(kalmar.id, " Samordnare ") == {
+            "organisation": kalmar.id,
+            "title": "Samordnare",
+            "started_on": None,
+            "ended_on": None,
+        }
     eva_text = history_text(client, f"/kontakter/{ids['eva']}")
     assert (
         "Roll – ändrades till Socialtjänsten, Kalmar kommun: Handläggare, 2026-01-12–" in eva_text
@@ -367,6 +372,39 @@ def test_contact_roles_read_as_organisation_role_and_local_dates(app, client, wo
         for shown in roles:
             for wrong in ("False", "True", "None", "+00:00", "T00:", "nr "):
                 assert wrong not in shown, (wrong, shown)
+
+
+def test_a_role_names_its_organisation_as_it_is_called_today(app, client, world):
+    """The history stores a role's organisation by id: renamed, it reads under today's
+    name; in the trash, as removed; gone for good, by number. A role stored as text by an
+    older version keeps the name it had."""
+    from app.contacts.services import add_affiliation, role_record
+
+    with app.app_context():
+        anna = db.session.get(User, world["anna"])
+        greta = db.session.get(Contact, world["greta"])
+        unit = db.session.get(Organisation, world["unit"])
+        add_affiliation(greta, organisation=unit, title="Kurator", started_on=None, by=anna)
+        store(greta, "update", {"affiliation": [None, "Socialförvaltningen, Kalmar kommun: Chef"]})
+        db.session.commit()
+    before = history_text(client, f"/kontakter/{world['greta']}")
+    assert "Roll – ändrades till Socialtjänsten, Kalmar kommun: Kurator" in before
+    with app.app_context():
+        unit = db.session.get(Organisation, world["unit"])
+        unit.name = "Individ- och familjeomsorgen"
+        db.session.commit()
+    renamed = history_text(client, f"/kontakter/{world['greta']}")
+    assert "Roll – ändrades till Individ- och familjeomsorgen, Kalmar kommun: Kurator" in renamed
+    assert "Socialtjänsten, Kalmar kommun: Kurator" not in renamed
+    assert "Roll – ändrades till Socialförvaltningen, Kalmar kommun: Chef" in renamed  # as stored
+    with app.app_context():
+        greta = db.session.get(Contact, world["greta"])
+        store(greta, "update", {"affiliation": [None, role_record(world["gone"], "Rektor")]})
+        store(greta, "update", {"affiliation": [None, role_record(10**9, "Lärare")]})
+        db.session.commit()
+    trashed = history_text(client, f"/kontakter/{world['greta']}")
+    assert re.search(r"Roll – ändrades till [^:]+ \(borttagen\): Rektor", trashed), trashed
+    assert f"Roll – ändrades till nr {10**9} (borttagen): Lärare" in trashed
 
 
 def test_every_field_the_writers_record_has_a_label(app, world):

@@ -21,7 +21,7 @@ from app.contacts.import_files import (
     recode,
 )
 from app.contacts.models import Contact, ImportBatch
-from app.contacts.services import ContactValues, create_contact, update_contact
+from app.contacts.services import ContactValues, create_contact, role_record, update_contact
 from app.extensions import db
 from app.organisations.models import Organisation
 
@@ -433,6 +433,7 @@ class TestBulkCommit:
         assert [(a.organisation.name, a.title) for a in asa.affiliations] == [
             ("Malmö kommun", "Chef")
         ]
+        malmo_id = asa.affiliations[0].organisation_id
         for contact in (asa, per):
             search_text, sort_name = contact.search_text, contact.sort_name
             contact.index()
@@ -444,7 +445,7 @@ class TestBulkCommit:
         }
         assert events[asa.id].changes == {
             **{k: [None, v] for k, v in contact_snapshot(asa).items()},
-            "affiliation": [None, "Malmö kommun: Chef"],
+            "affiliation": [None, role_record(malmo_id, "Chef")],
         }
         assert events[per.id].changes == {k: [None, v] for k, v in contact_snapshot(per).items()}
         assert events[asa.id].actor_name == batch.created_by_name
