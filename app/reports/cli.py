@@ -22,7 +22,7 @@ from flask.cli import AppGroup
 
 from app.common.time import local_today, utcnow
 
-from . import exporters, meeting_list
+from . import exporters, meeting_list, situation_exports
 from .final import build_final
 from .periods import Period, assignment_start, last_month, month_period, parse_day, parse_month
 from .situation import county_rollup, municipality_statuses
@@ -153,7 +153,9 @@ def final(end: date | None, output: Path | None) -> None:
 def situation(output: Path | None) -> None:
     """The lägesbild (every municipality, and per county) as XLSX."""
     rollup, national = county_rollup()
-    data = exporters.xlsx(exporters.situation_sheets(municipality_statuses(), rollup, national))
+    data = exporters.xlsx(
+        situation_exports.situation_sheets(municipality_statuses(), rollup, national)
+    )
     path = output or Path(f"lagesbild-{local_today().isoformat()}.xlsx")
     write_file(path, data)
     click.echo(f"Wrote the lägesbild to {path} ({len(data)} bytes).")

@@ -20,7 +20,7 @@ from app.organisations.forms import county_choices, stage_choices
 from app.organisations.services import counties
 from app.organisations.stages import Stage
 
-from . import exporters, meeting_list
+from . import exporters, meeting_list, situation_exports
 from .charts import Series, bar_chart, line_chart, stacked_bar_chart
 from .final import FinalReport, build_final
 from .forms import FinalForm, PeriodForm, SilenceForm, SituationFilterForm, silence_kind_choices
@@ -193,7 +193,9 @@ def situation():
 @bp.get("/lagesbild.xlsx")
 def situation_export():
     rollup, national = county_rollup()
-    data = exporters.xlsx(exporters.situation_sheets(municipality_statuses(), rollup, national))
+    data = exporters.xlsx(
+        situation_exports.situation_sheets(municipality_statuses(), rollup, national)
+    )
     filename = export_filename(_("lagesbild"), local_today(), "xlsx")
     return attachment(data, filename=filename, mimetype=XLSX)
 
@@ -225,7 +227,7 @@ def silence_export():
     form, _cutoff, rows = _silence()
     if rows is None:
         return render_template("reports/silence.html", form=form, rows=None, cutoff=None), 400
-    sheets = exporters.silence_sheets(rows, today=local_today(), months=form.months)
+    sheets = situation_exports.silence_sheets(rows, today=local_today(), months=form.months)
     filename = export_filename(_("tystnadslista"), local_today(), "xlsx")
     return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)
 

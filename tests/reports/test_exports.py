@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.common.time import utcnow
-from app.reports import exporters
+from app.reports import exporters, situation_exports
 from app.reports.final import build_final
 from app.reports.meeting_list import held_meeting_rows
 from app.reports.situation import county_rollup, municipality_statuses
@@ -148,7 +148,7 @@ def test_no_formula_in_any_export(world, seeded, summary_xlsx):
         )
         rollup, national = county_rollup()
         situation = exporters.xlsx(
-            exporters.situation_sheets(municipality_statuses(), rollup, national)
+            situation_exports.situation_sheets(municipality_statuses(), rollup, national)
         )
     assert_no_formulas(final)
     assert_no_formulas(situation)
@@ -234,7 +234,9 @@ def test_situation_workbook(world, seeded):
     with seeded.app_context():
         rollup, national = county_rollup()
         book = workbook(
-            exporters.xlsx(exporters.situation_sheets(municipality_statuses(), rollup, national))
+            exporters.xlsx(
+                situation_exports.situation_sheets(municipality_statuses(), rollup, national)
+            )
         )
     rows = rows_of(book["Kommuner"])
     assert rows[0] == [
@@ -272,7 +274,7 @@ def test_silence_sheet_counts_days(world, seeded):
 
     with seeded.app_context():
         rows = silent_organisations(local_midnight(date(2026, 11, 2)))
-        sheet = exporters.silence_sheets(rows, today=date(2026, 11, 2))[0]
+        sheet = situation_exports.silence_sheets(rows, today=date(2026, 11, 2))[0]
     data = list(sheet.rows)
     assert data[0][3] is None and data[0][4] is None  # never met
     assert data[-1][3:5] == [date(2026, 11, 1), 1]

@@ -30,12 +30,12 @@ def test_the_lagesbild_says_its_day_on_the_page_and_in_the_workbook(seeded, as_r
 
 
 def test_the_lagesbild_workbook_for_a_given_day(seeded):
-    from app.reports import exporters
+    from app.reports import situation_exports
     from app.reports.situation import county_rollup, municipality_statuses
 
     with seeded.app_context():
         rollup, national = county_rollup()
-        sheets = exporters.situation_sheets(
+        sheets = situation_exports.situation_sheets(
             municipality_statuses(), rollup, national, on=date(2026, 12, 5)
         )
     assert sheets[0].header == ["Läget 2026-12-05"]
