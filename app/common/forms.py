@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import Field, FieldList, FormField, TextAreaField
 from wtforms import Form as WTForm
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -134,11 +134,10 @@ class LongSelect(Select):
     def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
         if choice.render_kw or kwargs:
             return super().render_option(choice, **kwargs)
-        value = str(choice.value)
-        label = choice.label or value
-        if choice.selected:  # Markup.format escapes the value and the label
-            return Markup('<option selected value="{}">{}</option>').format(value, label)
-        return Markup('<option value="{}">{}</option>').format(value, label)
+        value = escape(str(choice.value))
+        label = escape(choice.label or choice.value)
+        selected = " selected" if choice.selected else ""
+        return Markup(f'<option{selected} value="{value}">{label}</option>')  # nosec B704
 
 
 #: Under every free-text field: the register must not hold sensitive personal data.
