@@ -38,6 +38,7 @@ from .models import (
     OVERDUE_TO,
     ROOT,
     ActivityTally,
+    FollowUpFact,
     MeetingFact,
     RootFigures,
     Tally,
@@ -329,3 +330,11 @@ def overdue_at(day: date) -> Counter[int]:
     for dimension, owner, count in rows:
         result[owner] += int(count or 0) * (1 if dimension == OVERDUE_FROM else -1)
     return result
+
+
+def open_follow_ups_of(organisation_id: int) -> Any:
+    """SQL: the ids of the open follow-ups (outside the trash) a top-level organisation has,
+    its own and its units', or through their meetings: the follow-ups its figure "Öppna
+    uppföljningar" counts (`root_figures.open_follow_ups`), read by index from the
+    maintained facts instead of from every meeting the organisation ever had."""
+    return select(FollowUpFact.follow_up_id).where(FollowUpFact.organisation_id == organisation_id)

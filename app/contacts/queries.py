@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.common.matching import match_conditions, match_rank
 from app.common.text import fold, like_pattern, search_terms, sort_key
@@ -54,6 +54,45 @@ def current_condition(today: date) -> Any:
     return and_(
         or_(Affiliation.started_on.is_(None), Affiliation.started_on <= today),
         or_(Affiliation.ended_on.is_(None), Affiliation.ended_on >= today),
+    )
+
+
+#: Roles shown on an organisation's page, of each kind; the contact list shows them all.
+ORGANISATION_CONTACTS = 25
+
+
+@dataclass(frozen=True)
+class OrganisationContacts:
+    """The people with a role at an organisation: the first of the current ones (by name)
+    and of the former ones (the latest ended first), and how many there are of each."""
+
+    current: list[Affiliation]
+    current_total: int
+    former: list[Affiliation]
+    former_total: int
+
+
+def organisation_contacts(
+    organisation_id: int, *, today: date | None = None, limit: int = ORGANISATION_CONTACTS
+) -> OrganisationContacts:
+    """The roles at one organisation (contacts in the trash left out), in three statements
+    however many there are: the counts, and a page of each kind with its contacts."""
+    holds = current_condition(today or local_today())
+    at = select(Affiliation).join(Affiliation.contact)
+    at = at.where(Affiliation.organisation_id == organisation_id)
+    current_total, former_total = db.session.execute(
+        at.with_only_columns(func.count().filter(holds), func.count().filter(~holds))
+    ).one()
+    loaded = at.options(contains_eager(Affiliation.contact)).limit(limit)
+    current = db.session.scalars(loaded.where(holds).order_by(Contact.sort_name, Contact.id))
+    former = db.session.scalars(
+        loaded.where(~holds).order_by(Affiliation.ended_on.desc(), Affiliation.id.desc())
+    )
+    return OrganisationContacts(
+        current=list(current),
+        current_total=current_total or 0,
+        former=list(former),
+        former_total=former_total or 0,
     )
 
 

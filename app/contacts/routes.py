@@ -12,7 +12,7 @@ from app.common.exceptions import EditConflict
 from app.common.formatting import format_date
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.pagination import paginate
-from app.common.sections import sections_for
+from app.common.sections import Section, provides, sections_for
 from app.common.spreadsheets import export_filename
 from app.common.time import local_today
 from app.common.validation import display_phone
@@ -308,3 +308,12 @@ def change_organisation(contact_id: int):
             flash(_("%(name)s har bytt organisation.", name=contact.full_name), "success")
             return redirect(url_for(".detail", contact_id=contact.id))
     return render_template("contacts/change_organisation.html", form=form, contact=contact)
+
+
+@provides("organisation", order=5)
+def organisation_contacts_section(organisation: Organisation) -> Section:
+    """The people with a role at the organisation, a page of each kind with links to all."""
+    return Section(
+        "contacts/_organisation_section.html",
+        {"contacts": queries.organisation_contacts(organisation.id), "organisation": organisation},
+    )

@@ -5,6 +5,7 @@ pages."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from app.aggregates.queries import open_follow_ups_of
 from app.audit.display import shown_history
 from app.auth.access import is_safe_next
 from app.auth.services import assignable_users
@@ -315,10 +317,14 @@ def after_meeting(meeting_id: int):
     return render_template("followups/after_meeting.html", form=form, meeting=meeting)
 
 
-def follow_up_section(filters: services.FollowUpFilter, title: str) -> Section:
-    items = services.with_meeting_organisations(
-        db.session.scalars(services.follow_up_query(filters, today=local_today()).limit(20)).all()
-    )
+def follow_up_section(
+    filters: services.FollowUpFilter, title: str, *, among: Any | None = None
+) -> Section:
+    """The first 20 follow-ups `filters` give, of those `among` (SQL: ids) when given."""
+    query = services.follow_up_query(filters, today=local_today())
+    if among is not None:
+        query = query.where(FollowUp.id.in_(among))
+    items = services.with_meeting_organisations(db.session.scalars(query.limit(20)).all())
     return Section(
         "followups/_section.html",
         {
@@ -342,10 +348,17 @@ def meeting_follow_ups(meeting: Meeting) -> Section:
 
 @provides("organisation", order=20)
 def organisation_follow_ups(organisation: Organisation) -> Section:
-    section = follow_up_section(
-        services.FollowUpFilter(view=services.View.TEAM, organisation_id=organisation.id),
-        _("Öppna uppföljningar"),
-    )
+    if organisation.parent_id is None:  # a top-level organisation: its maintained figure
+        section = follow_up_section(
+            services.FollowUpFilter(view=services.View.TEAM),
+            _("Öppna uppföljningar"),
+            among=open_follow_ups_of(organisation.id),
+        )
+    else:
+        section = follow_up_section(
+            services.FollowUpFilter(view=services.View.TEAM, organisation_id=organisation.id),
+            _("Öppna uppföljningar"),
+        )
     section.context["new_url"] = url_for("followups.create", organisation=organisation.id)
     return section
 

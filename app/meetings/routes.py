@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
@@ -17,9 +18,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import case, func
+from sqlalchemy import func
 from wtforms import SelectChoice
 
+from app.aggregates.models import RootFigures
 from app.audit.display import shown_history
 from app.common.exceptions import EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
@@ -49,6 +51,8 @@ from .participants import find_participants
 bp = Blueprint("meetings", __name__, url_prefix="/moten")
 
 PER_PAGE = 50
+#: Meetings per page in a record's meeting section.
+PER_SECTION = 10
 
 #: Fields compared when a save meets someone else's newer save.
 CONFLICT_FIELDS = (
@@ -321,23 +325,53 @@ def index():
     return render_template("meetings/index.html", form=form, page=page)
 
 
-def meeting_section(filters: queries.MeetingFilter, title: str, new_url: str) -> Section:
-    """A record's meetings, newest first, one page (paginated with ?moten=N), in two
-    statements: the page, and one aggregate for the total and the last held meeting."""
-    timeline = queries.meeting_query(filters, for_list=False)
-    page = db.paginate(
-        timeline,
-        page=request.args.get("moten", 1, type=int),
-        per_page=10,
-        error_out=False,
-        count=False,
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of a record's meetings, told apart from the next without counting them all."""
+
+    items: list[Meeting]
+    page: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    @property
+    def pages(self) -> int:
+        """More than one when there is another page either way (what the template asks)."""
+        return self.page + int(self.has_next)
+
+
+def last_held(filters: queries.MeetingFilter) -> datetime | None:
+    """The start of the last held meeting among those `filters` give."""
+    return db.session.scalar(
+        queries.meeting_query(filters, for_list=False)
+        .with_only_columns(func.max(Meeting.starts_at))
+        .where(Meeting.status == MeetingStatus.HELD)
+        .order_by(None)
     )
-    page.total, last_held = db.session.execute(
-        timeline.with_only_columns(
-            func.count(),
-            func.max(case((Meeting.status == MeetingStatus.HELD, Meeting.starts_at))),
-        ).order_by(None)
-    ).one()
+
+
+def meeting_section(
+    filters: queries.MeetingFilter, title: str, new_url: str, last_held: datetime | None
+) -> Section:
+    """A record's meetings, newest first, one page (?moten=N), in one statement however
+    many meetings it has: the page, with one row more to know whether another follows."""
+    timeline = queries.meeting_query(filters, for_list=False)
+    number = max(1, min(request.args.get("moten", 1, type=int), 10_000))
+    rows = list(
+        db.session.scalars(timeline.limit(PER_SECTION + 1).offset((number - 1) * PER_SECTION))
+    )
+    page = TimelinePage(items=rows[:PER_SECTION], page=number, has_next=len(rows) > PER_SECTION)
     return Section(
         "meetings/_section.html",
         {"page": page, "title": title, "new_url": new_url, "last_held": last_held},
@@ -346,17 +380,19 @@ def meeting_section(filters: queries.MeetingFilter, title: str, new_url: str) ->
 
 @provides("organisation", order=10)
 def organisation_meetings(organisation: Organisation) -> Section:
-    return meeting_section(
-        queries.MeetingFilter(organisation_id=organisation.id),
-        _("Möten"),
-        url_for("meetings.create", organisation=organisation.id),
-    )
+    filters = queries.MeetingFilter(organisation_id=organisation.id)
+    new_url = url_for("meetings.create", organisation=organisation.id)
+    if organisation.parent_id is None:  # a top-level organisation: its maintained figure
+        figures = db.session.get(RootFigures, organisation.id)
+        held = figures.last_held_at if figures is not None else None
+    else:
+        held = last_held(filters)
+    return meeting_section(filters, _("Möten"), new_url, held)
 
 
 @provides("contact", order=10)
 def contact_meetings(contact: Contact) -> Section:
+    filters = queries.MeetingFilter(contact_id=contact.id)
     return meeting_section(
-        queries.MeetingFilter(contact_id=contact.id),
-        _("Möten"),
-        url_for("meetings.create", kontakt=contact.id),
+        filters, _("Möten"), url_for("meetings.create", kontakt=contact.id), last_held(filters)
     )

@@ -23,7 +23,6 @@ from app.common.downloads import table_download
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.sections import sections_for
-from app.contacts.models import Affiliation
 from app.extensions import db
 
 from . import services
@@ -118,17 +117,6 @@ def detail(organisation_id: int):
         )
         .where(Organisation.id == organisation_id)
     ) or abort(404)
-    affiliations = list(
-        db.session.scalars(
-            select(Affiliation)
-            .join(Affiliation.contact)  # leaves out contacts in the trash
-            .options(selectinload(Affiliation.contact))
-            .where(Affiliation.organisation_id == organisation.id)
-            .order_by(Affiliation.started_on.desc(), Affiliation.id.desc())
-        )
-    )
-    current = [a for a in affiliations if a.is_current()]
-    former = [a for a in affiliations if not a.is_current()]
     county_board = organisation.kind is OrganisationKind.LANSSTYRELSE and organisation.county_code
     return render_template(
         "organisations/detail.html",
@@ -136,8 +124,6 @@ def detail(organisation_id: int):
         county_municipalities=(
             services.county_municipalities(organisation.county_code) if county_board else None
         ),
-        current_affiliations=sorted(current, key=lambda a: a.contact.sort_name),
-        former_affiliations=former,
         events=shown_history(organisation),
         sections=sections_for("organisation", organisation),
         deletable=services.is_deletable(organisation),
