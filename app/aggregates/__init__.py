@@ -3,7 +3,7 @@ every meeting ever held.
 
 Every figure that summarises history (Möte hållet per organisation and period, held meetings
 per meeting kind, organisation kind, county, topic, target group and perspective, and per
-top-level organisation its held meetings, first and last) is kept in three tables, updated in
+top-level organisation its held meetings, first and last) is kept in a few tables, updated in
 the same transaction as the write that changes them:
 
 - `meeting_facts`: one row per held meeting (outside the trash) and thing it counts for:
@@ -14,7 +14,7 @@ the same transaction as the write that changes them:
   meetings or for all: the same code rebuilds and maintains.
 - `tallies`: per Stockholm month, dimension and key, how many held meetings (the sum of the
   facts). A period of whole months reads one row per month and key; the days of a period that
-  do not fill a month are read from the facts.
+  do not fill a month are read from `day_tallies`, the same per Stockholm day.
 - `root_figures`: per top-level organisation, its held meetings, first and last (from its
   facts, by index).
 

@@ -45,6 +45,7 @@ from .models import (
     ROOT,
     ActivityFact,
     ActivityTally,
+    DayTally,
     FollowUpFact,
     MeetingFact,
     RootFigures,
@@ -203,6 +204,7 @@ def _refresh_meetings(session: Session, meetings: set[int]) -> set[int]:
     """Replace these meetings' facts and add the difference to the tallies; return the
     organisations whose facts changed."""
     changes: Counter[tuple[str, Any, str]] = Counter()
+    day_changes: Counter[tuple[str, Any, str]] = Counter()
     roots: set[int] = set()
     postgresql = _is_postgresql(session)
     for chunk in chunks(meetings):
@@ -232,12 +234,15 @@ def _refresh_meetings(session: Session, meetings: set[int]) -> set[int]:
             continue
         for fact in old - new:
             changes[(fact.dimension, fact.month, fact.key)] -= 1
+            day_changes[(fact.dimension, fact.day, fact.key)] -= 1
         for fact in new - old:
             changes[(fact.dimension, fact.month, fact.key)] += 1
+            day_changes[(fact.dimension, fact.day, fact.key)] += 1
         roots.update(int(f.key) for f in old ^ new if f.dimension == ROOT)
         session.execute(delete(MeetingFact).where(MeetingFact.meeting_id.in_(chunk)))
         insert_facts(session, new)
-    _add_to_tallies(session, changes)
+    _add_counts(session, Tally, ("dimension", "month", "key"), changes)
+    _add_counts(session, DayTally, ("dimension", "day", "key"), day_changes)
     return roots
 
 
@@ -250,15 +255,12 @@ def insert_facts(session: Session, rows: Iterable[Fact]) -> None:
 _UPSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
-def _add_to_tallies(session: Session, changes: Counter[tuple[str, Any, str]]) -> None:
-    _add_counts(session, Tally, ("dimension", "month", "key"), changes)
-
-
 def _add_counts(
     session: Session, model: Any, keys: tuple[str, ...], changes: Counter[tuple[Any, ...]]
 ) -> None:
     """Add the changes to the model's counts (its last column counts; the others, `keys`,
-    are its primary key): one upsert per changed row, then rows at zero go."""
+    are its primary key): one upsert per changed row, then the rows that went down go if
+    they reached zero (by primary key: the tables are large)."""
     changed = [(key, n) for key, n in sorted(changes.items()) if n]
     if not changed:
         return
@@ -273,7 +275,10 @@ def _add_counts(
                 set_={count.name: count + statement.excluded[count.name]},
             )
         )
-    session.execute(delete(table).where(count <= 0))
+    for key, n in changed:  # only a row that went down can have reached zero
+        if n < 0:
+            where = [table.c[name] == value for name, value in zip(keys, key, strict=True)]
+            session.execute(delete(table).where(*where, count <= 0))
 
 
 def recompute_roots(session: Session, roots: set[int]) -> None:

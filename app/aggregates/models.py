@@ -56,6 +56,18 @@ class Tally(db.Model):
     meetings: Mapped[int]
 
 
+class DayTally(db.Model):
+    """Held meetings per Stockholm day, dimension and key: the days of a period that do
+    not fill a month (its first and last part month) read these, not the facts."""
+
+    __tablename__ = "day_tallies"
+
+    dimension: Mapped[str] = mapped_column(String(12), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    meetings: Mapped[int]
+
+
 class FollowUpFact(db.Model):
     """A top-level organisation an open follow-up (outside the trash) counts for: its own
     organisation's, and those of its meeting's organisations as they are now."""

@@ -38,8 +38,8 @@ from .models import (
     OVERDUE_TO,
     ROOT,
     ActivityTally,
+    DayTally,
     FollowUpFact,
-    MeetingFact,
     RootFigures,
     Tally,
 )
@@ -81,7 +81,7 @@ def parts(span: Span) -> Parts:
 
 def counts(dimensions: Sequence[str], spans: Sequence[Span]) -> list[dict[str, Counter[str]]]:
     """Held meetings per key of each dimension, for each span: one statement (the tallies of
-    the months any span covers, and the facts of the days outside them)."""
+    the months any span covers, and the day tallies of the days outside them)."""
     if not spans or not dimensions:
         return [{d: Counter() for d in dimensions} for _ in spans]
     cut = [parts(span) for span in spans]
@@ -100,18 +100,12 @@ def counts(dimensions: Sequence[str], spans: Sequence[Span]) -> list[dict[str, C
                 Tally.dimension.in_(dimensions), Tally.month >= months[0], Tally.month <= months[-1]
             )
         )
-    # One part per dimension and run of days: each a range of the (dimension, day) index
-    # (with an IN and an OR of ranges, SQLite read every fact).
+    # One part per dimension and run of days: each a range of the day tallies' primary key
+    # (with an IN and an OR of ranges, SQLite read every row).
     statements += [
         select(
-            literal(1, Integer),
-            MeetingFact.dimension,
-            MeetingFact.day,
-            MeetingFact.key,
-            func.count(),
-        )
-        .where(MeetingFact.dimension == dimension, MeetingFact.day.between(first, last))
-        .group_by(MeetingFact.dimension, MeetingFact.day, MeetingFact.key)
+            literal(1, Integer), DayTally.dimension, DayTally.day, DayTally.key, DayTally.meetings
+        ).where(DayTally.dimension == dimension, DayTally.day.between(first, last))
         for dimension in dimensions
         for first, last in ranges
     ]
@@ -150,7 +144,7 @@ def month_span(first: date) -> Days:
 def met_counts(spans: Sequence[Span]) -> list[Counter[OrganisationKind]]:
     """Möte hållet during each span: the top-level organisations with a held meeting in it,
     per kind, archived municipalities and county boards left out. One statement: per span,
-    the organisations of its months' tallies and of its other days' facts, counted once."""
+    the organisations of its months' tallies and of its other days' tallies, counted once."""
     if not spans:
         return []
     met: list[Any] = []
@@ -167,13 +161,15 @@ def met_counts(spans: Sequence[Span]) -> list[Counter[OrganisationKind]]:
             )
         for first, last in part.days:
             met.append(
-                select(number, MeetingFact.key).where(
-                    MeetingFact.dimension == ROOT, MeetingFact.day.between(first, last)
+                select(number, DayTally.key).where(
+                    DayTally.dimension == ROOT, DayTally.day.between(first, last)
                 )
             )
-    keys = (met[0] if len(met) == 1 else union_all(*met)).subquery()
+    every = (met[0] if len(met) == 1 else union_all(*met)).subquery()
+    # Each organisation once per span before it is looked up (a row per month otherwise).
+    keys = select(every.c.position, every.c.key).distinct().subquery()
     rows = db.session.execute(
-        select(keys.c.position, Organisation.kind, func.count(func.distinct(keys.c.key)))
+        select(keys.c.position, Organisation.kind, func.count())
         .select_from(keys)
         .join(Organisation, Organisation.id == cast(keys.c.key, Integer))
         .where(

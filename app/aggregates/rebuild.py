@@ -22,6 +22,7 @@ from .models import (
     ROOT,
     ActivityFact,
     ActivityTally,
+    DayTally,
     FollowUpFact,
     MeetingFact,
     RootFigures,
@@ -34,7 +35,15 @@ def rebuild(session: Session | None = None) -> dict[str, int]:
     contacts by ranges of ids, then the tallies and organisation figures from the facts.
     Returns row counts."""
     session = session or db.session()
-    for model in (MeetingFact, FollowUpFact, Tally, RootFigures, ActivityFact, ActivityTally):
+    for model in (
+        MeetingFact,
+        FollowUpFact,
+        Tally,
+        DayTally,
+        RootFigures,
+        ActivityFact,
+        ActivityTally,
+    ):
         session.execute(delete(model))
     # Meetings by ranges of 20,000 ids: their facts in memory, then written.
     first, last = session.execute(select(func.min(Meeting.id), func.max(Meeting.id))).one()
@@ -49,6 +58,14 @@ def rebuild(session: Session | None = None) -> dict[str, int]:
             select(
                 MeetingFact.dimension, MeetingFact.month, MeetingFact.key, func.count()
             ).group_by(MeetingFact.dimension, MeetingFact.month, MeetingFact.key),
+        )
+    )
+    session.execute(
+        DayTally.__table__.insert().from_select(
+            ["dimension", "day", "key", "meetings"],
+            select(MeetingFact.dimension, MeetingFact.day, MeetingFact.key, func.count()).group_by(
+                MeetingFact.dimension, MeetingFact.day, MeetingFact.key
+            ),
         )
     )
     # Read, then written (an INSERT … SELECT would not get the trash filter of ORM reads).

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from app.aggregates.models import (
     ActivityFact,
     ActivityTally,
+    DayTally,
     FollowUpFact,
     MeetingFact,
     RootFigures,
@@ -118,6 +119,11 @@ def maintained() -> dict[str, list[tuple[Any, ...]]]:
         ),
         "tallies": sorted(
             db.session.execute(select(Tally.dimension, Tally.month, Tally.key, Tally.meetings))
+        ),
+        "day_tallies": sorted(
+            db.session.execute(
+                select(DayTally.dimension, DayTally.day, DayTally.key, DayTally.meetings)
+            )
         ),
         "activity_facts": sorted(
             db.session.execute(
