@@ -1,10 +1,11 @@
 """Demo databases for the benchmark: built once per scale, cached, copied for every run.
 
 A database is built with the app's own commands (`flask db upgrade`, `flask seed`,
-`flask demo --scale N --seed 1`) and cached under a key: the Alembic head revision(s) plus
-a hash of the demo generator and the reference data it starts from. A schema or generator
-change therefore rebuilds it; anything else reuses it. Each run works on a fresh copy, so
-the import's writes never reach the cache.
+`flask demo --scale N --seed 1`) and cached under a key: a hash of the demo generator and
+the reference data it starts from, the scale and the seed. A generator change rebuilds it; a
+schema change migrates the cached database (`flask db upgrade`, then the maintained figures
+if a migration left them empty), as production's would be; anything else reuses it. Each
+run works on a fresh copy, so the import's writes never reach the cache.
 
 - SQLite: `instance/bench/scale-N.sqlite` (+ `scale-N.json` with the key and build time);
   the run's copy is `instance/bench/run/scale-N.sqlite`.
@@ -64,17 +65,36 @@ def label(scale: float) -> str:
     return f"{scale:g}".replace(".", "_")
 
 
-def cache_key(scale: float) -> str:
-    """Alembic head(s), a hash of the generator's sources, the scale and the seed."""
+def heads() -> str:
+    """The Alembic head(s) the code expects."""
     from alembic.script import ScriptDirectory
 
-    heads = sorted(ScriptDirectory(str(ROOT / "migrations")).get_heads())
+    return "+".join(sorted(ScriptDirectory(str(ROOT / "migrations")).get_heads()))
+
+
+def cache_key(scale: float) -> str:
+    """What decides the demo data: a hash of the generator's sources, the scale and the
+    seed. The schema is not part of it: a cached database whose schema is behind is brought
+    up to date with the migrations, as production's would be (`upgrade`)."""
     digest = hashlib.sha256()
     for pattern in GENERATOR_SOURCES:
         for path in sorted(ROOT.glob(pattern)):
             digest.update(path.relative_to(ROOT).as_posix().encode())
             digest.update(path.read_bytes())
-    return f"heads={'+'.join(heads)} source={digest.hexdigest()[:16]} scale={scale:g} seed={SEED}"
+    return f"source={digest.hexdigest()[:16]} scale={scale:g} seed={SEED}"
+
+
+def upgrade(url: str, meta: dict, *, env: dict[str, str], log: Path) -> bool:
+    """Migrate a cached database built under older migrations (and fill maintained figures
+    a migration left empty); True when it changed."""
+    if meta.get("heads") == heads():
+        return False
+    env = {**env, "DATABASE_URL": url}
+    print(f"  upgrading the cached database to {heads()} …", flush=True)
+    run_flask(["db", "upgrade"], env=env, log=log)
+    run_flask(["aggregates", "rebuild", "--if-missing"], env=env, log=log)
+    meta["heads"] = heads()
+    return True
 
 
 def run_flask(args: list[str], *, env: dict[str, str], log: Path) -> str:
@@ -133,10 +153,18 @@ def sqlite_database(scale: float, *, env: dict[str, str], rebuild: bool) -> Data
         os.replace(building, cached)
         meta = {
             "key": key,
+            "heads": heads(),
             "built_on": date.today().isoformat(),
             "build_seconds": round(build_seconds, 1),
             "summary": summary,
         }
+        meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    log = CACHE / f"{name}.build.log"
+    if upgrade(f"sqlite:///{cached}", meta, env=env, log=log):
+        connection = sqlite3.connect(cached)
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.close()
         meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     run_dir = CACHE / "run"
     run_dir.mkdir(exist_ok=True)
@@ -230,10 +258,15 @@ def postgres_database(
             admin.execute(f"ALTER DATABASE {_pg_name(building)} RENAME TO {_pg_name(name)}")
             meta = {
                 "key": key,
+                "heads": heads(),
                 "built_on": date.today().isoformat(),
                 "build_seconds": round(build_seconds, 1),
                 "summary": summary,
             }
+            literal = json.dumps(meta).replace("'", "''")
+            admin.execute(f"COMMENT ON DATABASE {_pg_name(name)} IS '{literal}'")
+        log = CACHE / f"pg-scale-{label(scale)}.build.log"
+        if upgrade(pg_url(server_url, name), meta, env=env, log=log):
             literal = json.dumps(meta).replace("'", "''")
             admin.execute(f"COMMENT ON DATABASE {_pg_name(name)} IS '{literal}'")
         copy = f"{name}_run"
