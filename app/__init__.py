@@ -66,10 +66,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount each domain's routes."""
+    """Mount each domain's routes; an `int` in a route is a bounded record id."""
     from app.auth.routes import bp as auth_bp
     from app.calendar import import_routes as invite_import_routes  # noqa: F401  (more views)
     from app.calendar.routes import bp as calendar_bp
+    from app.common.arguments import IdConverter
     from app.contacts import duplicate_routes, import_routes  # noqa: F401  (more contact views)
     from app.contacts.routes import bp as contacts_bp
     from app.dashboard.routes import bp as dashboard_bp
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from app.search.routes import bp as search_bp
     from app.trash.routes import bp as trash_bp
 
+    app.url_map.converters["int"] = IdConverter
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(health_bp)

@@ -5,7 +5,7 @@ A 500 rolls the session back so a half-done change is never committed by a later
 
 from __future__ import annotations
 
-from flask import Flask, Response, flash, make_response, render_template, request
+from flask import Flask, Response, flash, make_response, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -59,6 +59,14 @@ def render_error(code: int, message: str | None = None):
     return page, code
 
 
+def withdraw_flash(message: str) -> None:
+    """Take back a message flashed in this request that no page showed."""
+    flashes = session.get("_flashes") or []
+    remaining = [entry for entry in flashes if entry[1] != message]
+    if len(remaining) != len(flashes):
+        session["_flashes"] = remaining
+
+
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers."""
 
@@ -74,7 +82,15 @@ def register_error_handlers(app: Flask) -> None:
             # The view validates its own form, whose CSRF check fails the same way, so it
             # changes nothing and shows the form again with the user's text.
             flash(str(CSRF_RESUBMIT_MESSAGE), "error")
-            response = make_response(view(**(request.view_args or {})))
+            try:
+                page = view(**(request.view_args or {}))
+            except HTTPException as error:
+                # The view refused before showing its form (no such record, the wrong kind,
+                # not allowed): that answer stands, not a 500 from an escaped abort().
+                db.session.rollback()
+                withdraw_flash(str(CSRF_RESUBMIT_MESSAGE))
+                return http_error(error)
+            response = make_response(page)
             response.status_code = 400
             return response
         return render_error(400, str(CSRF_MESSAGE))

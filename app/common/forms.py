@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import Field, FieldList, FormField, TextAreaField
+from wtforms import DateTimeField, Field, FieldList, FormField, TextAreaField, TimeField
 from wtforms import Form as WTForm
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import Select
 
+from app.common.arguments import EARLIEST_DATE, LATEST_DATE, within_date_bounds
 from app.common.text import remove_control_characters as strip_controls
 
 
@@ -23,8 +31,39 @@ def remove_control_characters(value: Any) -> Any:
     return strip_controls(value) if isinstance(value, str) else value
 
 
+def drop_out_of_bounds_date(value: Any) -> Any:
+    """A WTForms filter: a date before 1900 or after 2999 becomes no date, so nothing (a
+    list filter that is never validated included) computes with year 1 or 9999."""
+    day = value.date() if isinstance(value, datetime) else value
+    if isinstance(day, date) and not within_date_bounds(day):
+        return None
+    return value
+
+
+def date_within_bounds(_form: Any, field: Field) -> None:
+    """A validator: a date typed outside 1900–2999 (which the filter above dropped) is
+    refused with a Swedish message, instead of being read as no date at all."""
+    raw = " ".join(field.raw_data or []).strip()
+    if field.data is not None or not raw:
+        return
+    for fmt in getattr(field, "strptime_format", ()):
+        try:
+            typed = datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+        if not within_date_bounds(typed):
+            raise StopValidation(
+                _l(
+                    "Datumet måste ligga mellan %(first)s och %(last)s.",
+                    first=EARLIEST_DATE.isoformat(),
+                    last=LATEST_DATE.isoformat(),
+                )
+            )
+
+
 class Form(FlaskForm):
-    """The base of every form in the app: control characters are removed from all input."""
+    """The base of every form in the app: control characters are removed from all input,
+    and dates are bounded to 1900–2999."""
 
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
@@ -32,6 +71,11 @@ class Form(FlaskForm):
                 # Containers take no filters; the fields inside them get this one.
                 return unbound_field.bind(form=form, **options)
             filters = [remove_control_characters, *unbound_field.kwargs.get("filters", ())]
+            field_class = unbound_field.field_class
+            if issubclass(field_class, DateTimeField) and not issubclass(field_class, TimeField):
+                filters.append(drop_out_of_bounds_date)
+                validators = [date_within_bounds, *unbound_field.kwargs.get("validators", ())]
+                options = {**options, "validators": validators}
             return unbound_field.bind(form=form, **{**options, "filters": filters})
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
 
+from app.common.arguments import coerce_id, page_number
 from app.common.exceptions import EditConflict
 from app.common.forms import Form, max_length, redisplays_on_csrf_failure, submitted_version
 from app.extensions import db
@@ -18,7 +19,7 @@ from .routes import bp, load_contact
 
 
 class MergeForm(Form):
-    survivor = RadioField(_l("Behåll som"), coerce=int)
+    survivor = RadioField(_l("Behåll som"), coerce=coerce_id)
     first_name = RadioField(_l("Förnamn"))
     last_name = RadioField(_l("Efternamn"))
     notes = TextAreaField(_l("Anteckningar"), validators=[max_length(20000)])
@@ -38,7 +39,7 @@ def _choices(*values: str) -> list[SelectChoice]:
 
 @bp.get("/dubbletter")
 def duplicates_index():
-    page = duplicates.find_duplicates(page=request.args.get("sida", 1, type=int))
+    page = duplicates.find_duplicates(page=page_number())
     return render_template("contacts/duplicates.html", page=page, form=PairForm())
 
 
@@ -60,7 +61,7 @@ def duplicates_dismiss():
         "info",
     )
     # Back to the page the pair was on (the next pairs move up into its place).
-    return redirect(url_for(".duplicates_index", sida=request.args.get("sida", type=int)))
+    return redirect(url_for(".duplicates_index", sida=page_number()))
 
 
 @bp.route("/sla-ihop/<int:first_id>/<int:second_id>", methods=["GET", "POST"])

@@ -21,6 +21,8 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -189,8 +191,55 @@ def check_zip(data: bytes) -> None:
         )
 
 
+class HostileFile(UnreadableFile):
+    """A file built to harm the reader rather than a user's mistake: answered with a 400."""
+
+
+#: How much of each XML part is read for its prologue, where a DTD would have to be.
+XML_PROLOGUE_BYTES = 64 * 1024
+
+
+class _RootReached(Exception):
+    """The first element started: the prologue, the only place for a DTD, is over."""
+
+
+class _StopAtRoot:
+    def start(self, *_args: object) -> None:
+        raise _RootReached
+
+    def close(self) -> None:
+        return None
+
+
+def check_xml_parts(data: bytes) -> None:
+    """Refuse a workbook whose XML parts declare a DTD or entities (a "billion laughs" part
+    expands a few hundred bytes into gigabytes): an Excel file never has one. Each part's
+    prologue is read with defusedxml, which forbids both, stopping at the first element."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for entry in archive.infolist():
+            if not entry.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True, forbid_entities=True)
+            try:
+                with archive.open(entry) as part:
+                    parser.feed(part.read(XML_PROLOGUE_BYTES))
+            except _RootReached:
+                continue
+            except DefusedXmlException:
+                raise HostileFile(
+                    _(
+                        "Excel-filen innehåller otillåtna XML-konstruktioner (DTD eller "
+                        "entiteter) och lästes inte. Spara kontakterna i en ny fil i Excel."
+                    )
+                ) from None
+            # A part that is not well-formed XML: openpyxl says so when it reads it.
+            except Exception:  # nosec B112
+                continue
+
+
 def read_xlsx(data: bytes, *, max_rows: int) -> Table:
     check_zip(data)
+    check_xml_parts(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):

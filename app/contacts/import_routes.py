@@ -23,6 +23,7 @@ from . import import_commit, importer
 from .import_files import (
     CHOOSABLE_ENCODINGS,
     UNDECIDED,
+    HostileFile,
     UnreadableFile,
     encoding_samples,
     read_table,
@@ -83,6 +84,7 @@ def draft_or_404(batch_id: int) -> ImportBatch:
 @bp.route("/import", methods=["GET", "POST"])
 def import_upload():
     form = UploadForm()
+    status = 200
     if form.validate_on_submit():
         upload = form.file.data
         try:
@@ -94,6 +96,7 @@ def import_upload():
             )
         except UnreadableFile as error:
             form.file.errors.append(str(error))
+            status = 400 if isinstance(error, HostileFile) else 200
         else:
             db.session.execute(
                 delete(ImportBatch).where(
@@ -112,7 +115,7 @@ def import_upload():
             return redirect(next_step(batch))
     return render_template(
         "contacts/import/upload.html", form=form, imports=import_commit.recent_imports()
-    )
+    ), status
 
 
 def next_step(batch: ImportBatch) -> str:

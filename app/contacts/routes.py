@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.audit.display import shown_history
+from app.common.arguments import page_number, query_id
 from app.common.downloads import VCARD, attachment, table_download
 from app.common.exceptions import EditConflict
 from app.common.formatting import format_date
@@ -93,7 +94,7 @@ def index():
     form, filters = list_filters()
     page = paginate(
         queries.contact_query(filters),
-        page=request.args.get("sida", 1, type=int),
+        page=page_number(),
         per_page=PER_PAGE,
     )
     return render_template(
@@ -173,8 +174,8 @@ def form_values(contact: Contact) -> dict[str, str]:
 def create():
     form = NewContactForm()
     organisation_picker(form.organisation_id, blank=_("Ingen organisation"))
-    if request.method == "GET" and request.args.get("organisation", type=int):
-        form.organisation_id.data = request.args.get("organisation", type=int)
+    if request.method == "GET" and query_id("organisation"):
+        form.organisation_id.data = query_id("organisation")
     if form.validate_on_submit():
         try:
             contact = services.create_contact(

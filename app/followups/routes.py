@@ -19,6 +19,7 @@ from app.aggregates.queries import open_follow_ups_of
 from app.audit.display import shown_history
 from app.auth.access import is_safe_next
 from app.auth.services import assignable_users
+from app.common.arguments import page_number, query_id
 from app.common.exceptions import EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
 from app.common.pagination import paginate
@@ -75,7 +76,7 @@ def index():
     view = filters.view
     page = paginate(
         services.follow_up_query(filters, today=local_today()),
-        page=request.args.get("sida", 1, type=int),
+        page=page_number(),
         per_page=PER_PAGE,
     )
     services.with_meeting_organisations(page.items)
@@ -122,15 +123,13 @@ def create():
     if request.method == "GET":
         form.owner.data = current_user.id
         form.due_on.data = local_today() + timedelta(days=14)
-        meeting = db.session.get(Meeting, request.args.get("mote", type=int) or 0)
+        meeting = db.session.get(Meeting, query_id("mote") or 0)
         if meeting is not None:
             # The meeting's organisations are not copied: the follow-up counts for them
             # through the meeting (services.follow_up_links).
             form.meeting.data = str(meeting.id)
-        form.organisation.data = (
-            request.args.get("organisation", type=int) or form.organisation.data
-        )
-        form.contact.data = request.args.get("kontakt", type=int)
+        form.organisation.data = query_id("organisation") or form.organisation.data
+        form.contact.data = query_id("kontakt")
     fill_choices(form)
     if form.validate_on_submit():
         try:

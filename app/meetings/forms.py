@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from app.auth.services import assignable_users
+from app.common.arguments import coerce_id
 from app.common.forms import (
     FilterForm,
     Form,
@@ -105,13 +106,18 @@ class MeetingForm(Form):
         validators=[Optional(), max_length(1000), normalising_validator(_link)],
     )
     organisations = SelectMultipleField(
-        _l("Organisationer"), coerce=int, validate_choice=False, widget=LongSelect(multiple=True)
+        _l("Organisationer"),
+        coerce=coerce_id,
+        validate_choice=False,
+        widget=LongSelect(multiple=True),
     )
-    contacts = SelectMultipleField(_l("Deltagande kontakter"), coerce=int, validate_choice=False)
+    contacts = SelectMultipleField(
+        _l("Deltagande kontakter"), coerce=coerce_id, validate_choice=False
+    )
     responsible = SelectField(
         _l("Ansvarig i teamet"), coerce=optional_int, validate_choice=False, validators=[required()]
     )
-    team = SelectMultipleField(_l("Deltagare från teamet"), coerce=int, validate_choice=False)
+    team = SelectMultipleField(_l("Deltagare från teamet"), coerce=coerce_id, validate_choice=False)
     agenda = note_field(_l("Dagordning"), max_chars=20000)
     notes = note_field(_l("Anteckningar"), max_chars=50000)
     outcome = note_field(_l("Resultat"), max_chars=20000)

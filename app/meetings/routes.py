@@ -23,6 +23,7 @@ from wtforms import SelectChoice
 
 from app.aggregates.models import RootFigures
 from app.audit.display import shown_history
+from app.common.arguments import page_number, query_id, query_ids, query_text
 from app.common.exceptions import EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.pagination import paginate
@@ -199,12 +200,12 @@ def create():
         form.kind.data = MeetingKind.DIGITAL
         form.responsible.data = current_user.id
         form.team.data = [current_user.id]
-        if request.args.get("organisation", type=int):
-            form.organisations.data = [request.args.get("organisation", type=int)]
-        if request.args.get("kontakt", type=int):
+        if query_id("organisation"):
+            form.organisations.data = [query_id("organisation")]
+        if query_id("kontakt"):
             from app.contacts.models import Contact
 
-            contact = db.session.get(Contact, request.args.get("kontakt", type=int))
+            contact = db.session.get(Contact, query_id("kontakt"))
             if contact is not None:
                 form.contacts.data = [contact.id]
                 form.organisations.data = [
@@ -264,8 +265,8 @@ def cancel(meeting_id: int):
 @bp.get("/deltagare")
 def participants():
     """JSON for the participant picker: contacts at the chosen organisations matching `q`."""
-    organisation_ids = request.args.getlist("organisation", type=int)[:50]
-    found = find_participants(organisation_ids, request.args.get("q", "")[:100])
+    organisation_ids = query_ids("organisation")
+    found = find_participants(organisation_ids, query_text("q", limit=100))
     response = jsonify(
         results=[
             {"id": p.id, "name": p.name, "detail": p.detail, "at_chosen": p.at_chosen}
@@ -319,7 +320,7 @@ def index():
     form, filters = list_filters()
     page = paginate(
         queries.meeting_query(filters),
-        page=request.args.get("sida", 1, type=int),
+        page=page_number(),
         per_page=PER_PAGE,
     )
     return render_template("meetings/index.html", form=form, page=page)
@@ -367,7 +368,7 @@ def meeting_section(
     """A record's meetings, newest first, one page (?moten=N), in one statement however
     many meetings it has: the page, with one row more to know whether another follows."""
     timeline = queries.meeting_query(filters, for_list=False)
-    number = max(1, min(request.args.get("moten", 1, type=int), 10_000))
+    number = min(page_number("moten"), 10_000)
     rows = list(
         db.session.scalars(timeline.limit(PER_SECTION + 1).offset((number - 1) * PER_SECTION))
     )

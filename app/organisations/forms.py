@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from app.common.arguments import coerce_id
 from app.common.forms import (
     FilterForm,
     Form,
@@ -76,7 +77,8 @@ def optional_text(value: str | None) -> str | None:
 
 
 def optional_int(value: str | int | None) -> int | None:
-    return int(value) if value not in (None, "", "None") else None
+    """A select's record id, or None when nothing is chosen (ValueError for a non-id)."""
+    return coerce_id(value) if value not in (None, "", "None") else None
 
 
 def optional_kind(value: str | OrganisationKind | None) -> OrganisationKind | None:

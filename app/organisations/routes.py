@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.display import shown_history
 from app.auth.access import public
+from app.common.arguments import page_number, query_id
 from app.common.downloads import table_download
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
@@ -84,7 +85,7 @@ def index():
     form, filters = list_filters()
     page = db.paginate(
         services.organisation_query(filters),
-        page=request.args.get("sida", 1, type=int),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )
@@ -153,7 +154,7 @@ def prepare_form(
 @bp.route("/ny", methods=["GET", "POST"])
 @redisplays_on_csrf_failure
 def create():
-    parent = db.session.get(Organisation, request.args.get("parent", type=int) or 0)
+    parent = db.session.get(Organisation, query_id("parent") or 0)
     form = OrganisationForm()
     if request.method == "GET":
         form.kind.data = OrganisationKind.CIVILSAMHALLE

@@ -16,6 +16,7 @@ from wtforms.widgets import NumberInput
 
 from app.auth.access import role_required
 from app.auth.models import Role
+from app.common.arguments import page_number
 from app.common.downloads import XLSX, attachment
 from app.common.forms import FilterForm, Form, max_length, redisplays_on_csrf_failure, required
 from app.common.spreadsheets import export_filename, xlsx_bytes
@@ -148,7 +149,7 @@ def retention_list():
     cutoff = retention.retention_cutoff(today, years)
     page = db.paginate(
         retention.inactive_contacts_query(cutoff=cutoff),
-        page=request.args.get("sida", 1, type=int),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )

@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from app.common.arguments import page_number
 from app.common.downloads import CSV, XLSX, attachment, file_attachment
 from app.common.spreadsheets import export_filename, xlsx_file
 from app.common.time import local_midnight, local_today, utcnow
@@ -90,7 +91,7 @@ def summary():
     if period is None:
         return _bad_period(form)
     report = monthly_summary(period)
-    page = request.args.get("sida", 1, type=int)
+    page = page_number()
     return render_template(
         "reports/summary.html",
         form=form,

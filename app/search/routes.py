@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
+
+from app.common.arguments import query_text
 
 from .services import LIMIT, search_everything
 
@@ -11,5 +13,5 @@ bp = Blueprint("search", __name__)
 
 @bp.get("/sok")
 def index():
-    query = request.args.get("q", "").strip()[:200]
+    query = query_text("q")
     return render_template("search/index.html", results=search_everything(query), limit=LIMIT)
