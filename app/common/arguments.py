@@ -17,6 +17,8 @@ from typing import Any
 from flask import request
 from werkzeug.routing import BaseConverter, ValidationError
 
+from app.common.text import remove_control_characters
+
 #: The largest id any table holds: PostgreSQL's `integer`, and what SQLite stores for us.
 MAX_ID = 2**31 - 1
 #: Lists never page beyond this: deeper pages are reached by narrowing the filters.
@@ -72,8 +74,9 @@ def page_number(name: str = "sida") -> int:
 
 
 def query_text(name: str, *, limit: int = 200, default: str = "") -> str:
-    """The query string's `name` as text, stripped and cut to `limit` characters."""
-    return request.args.get(name, default).strip()[:limit]
+    """The query string's `name` as text without control characters (PostgreSQL refuses
+    NUL), stripped and cut to `limit` characters."""
+    return remove_control_characters(request.args.get(name, default)).strip()[:limit]
 
 
 def within_date_bounds(day: date | None) -> bool:

@@ -55,6 +55,8 @@ def test_query_readers_are_bounded(app):
         assert query_id("kontakt") == 3
         assert query_ids("mote") == [1, 5]
         assert len(query_text("q")) == 200
+    with app.test_request_context("/?q=%00Malm%C3%B6%01%ff"):
+        assert query_text("q").startswith("Malmö") and "\x00" not in query_text("q")
     for odd in ("-5", "0", "x", "%ff", "", "٣"):
         with app.test_request_context("/?sida=" + odd):
             assert page_number() == 1
@@ -114,8 +116,11 @@ def test_a_required_date_outside_the_bounds_says_why(app):
         "?sida=99999999999999999999",
         "?fran=0001-01-01&till=9999-12-31",
         "?organisation=99999999999999999999",
+        "?q=%00%ff",
     ],
 )
-@pytest.mark.parametrize("path", ["/kontakter", "/moten", "/organisationer", "/uppfoljningar"])
+@pytest.mark.parametrize(
+    "path", ["/kontakter", "/moten", "/organisationer", "/uppfoljningar", "/sok"]
+)
 def test_hostile_list_queries_give_a_page(as_role, path, query):
     assert as_role("reader").get(path + query).status_code == 200
