@@ -20,7 +20,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import Select
 
-from app.common.arguments import EARLIEST_DATE, LATEST_DATE, within_date_bounds
+from app.common.arguments import within_date_bounds
 from app.common.text import remove_control_characters as strip_controls
 
 
@@ -52,13 +52,8 @@ def date_within_bounds(_form: Any, field: Field) -> None:
         except ValueError:
             continue
         if not within_date_bounds(typed):
-            raise StopValidation(
-                _l(
-                    "Datumet måste ligga mellan %(first)s och %(last)s.",
-                    first=EARLIEST_DATE.isoformat(),
-                    last=LATEST_DATE.isoformat(),
-                )
-            )
+            # The same words as the services' own checks of a date (meetings, follow-ups).
+            raise StopValidation(_l("Datumet %(day)s är orimligt.", day=typed.isoformat()))
 
 
 class Form(FlaskForm):

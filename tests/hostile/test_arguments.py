@@ -96,7 +96,7 @@ def test_a_list_filter_drops_a_date_outside_the_bounds(app):
         form = MeetingFilterForm(MultiDict({"fran": "0001-01-01", "till": "9999-12-31"}))
         assert form.fran.data is None and form.till.data is None
         assert not form.validate()
-        assert "1900-01-01" in form.fran.errors[0]
+        assert form.fran.errors == ["Datumet 0001-01-01 är orimligt."]
         form = MeetingFilterForm(MultiDict({"fran": "2026-01-01"}))
         assert form.fran.data == date(2026, 1, 1)
 
@@ -107,7 +107,7 @@ def test_a_required_date_outside_the_bounds_says_why(app):
     with app.test_request_context():
         form = FollowUpForm(MultiDict({"due_on": "9999-12-31"}), meta={"csrf": False})
         form.validate()
-        assert form.due_on.errors == ["Datumet måste ligga mellan 1900-01-01 och 2999-12-31."]
+        assert form.due_on.errors == ["Datumet 9999-12-31 är orimligt."]
 
 
 @pytest.mark.parametrize(
