@@ -87,17 +87,6 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def password_problem(password: str, *, min_length: int) -> str | None:
-    """Why `password` is not acceptable, in the user's language, or None if it is."""
-    if len(password) < min_length:
-        return _("Lösenordet måste ha minst %(n)d tecken.", n=min_length)
-    if len(password) > 1024:
-        return _("Lösenordet får ha högst 1024 tecken.")
-    if password.strip() == "":
-        return _("Lösenordet får inte bestå av bara blanksteg.")
-    return None
-
-
 def email_problem(email: str) -> str | None:
     """Why `email` is not a usable address, in the user's language, or None if it is."""
     message = _("Ange en giltig e-postadress, till exempel namn@kommun.se.")
