@@ -32,6 +32,9 @@ def register_commands(app: Flask) -> None:
     from app.backup import backup, restore
     from app.demo import demo
     from app.reports.cli import report
+    from app.security.cli import security
+
+    app.cli.add_command(security)
 
     app.cli.add_command(aggregates)
     app.cli.add_command(report)

@@ -20,6 +20,8 @@ from app.common import validation
 from app.common.exceptions import DomainError, EditConflict
 from app.common.time import utcnow
 from app.extensions import db
+from app.security.models import SecurityKind
+from app.security.services import record as record_security
 
 from .models import Role, User, new_session_token, normalise_email
 from .throttle import (
@@ -153,6 +155,12 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    record_security(
+        SecurityKind.USER_CREATED,
+        user=by,
+        subject=f"{user.name} <{user.email}>",
+        detail=f"role={Role(role).value}",
+    )
     return user
 
 
@@ -188,6 +196,23 @@ def update_user(
         raise LastAdmin(_("Det måste finnas minst en aktiv administratör."))
     if user.active and not active:
         end_sessions(user)
+    changes = [
+        f"{field}: {before} → {after}"
+        for field, before, after in (
+            ("email", user.email, normalise_email(email)),
+            ("name", user.name, name.strip()),
+            ("role", Role(user.role).value, Role(role).value),
+            ("active", user.active, active),
+        )
+        if before != after
+    ]
+    if changes:
+        record_security(
+            SecurityKind.USER_CHANGED,
+            user=by,
+            subject=f"{user.name} <{user.email}>",
+            detail="; ".join(changes),
+        )
     user.email = email
     user.name = name.strip()
     user.role = role
@@ -208,6 +233,7 @@ def reset_password(user: User, *, by: User) -> str:
     """Set a generated password the user must change at next login; return it to show once."""
     password = generate_password()
     set_password(user, password, must_change=True)
+    record_security(SecurityKind.PASSWORD_RESET, user=by, subject=f"{user.name} <{user.email}>")
     return password
 
 
@@ -216,6 +242,7 @@ def change_own_password(user: User, *, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise WrongPassword(_("Det nuvarande lösenordet stämmer inte."))
     set_password(user, new)
+    record_security(SecurityKind.PASSWORD_CHANGED, user=user, subject=user.name)
 
 
 def set_locale(user: User, locale: str) -> None:
