@@ -32,6 +32,13 @@ class SecurityFilterForm(FilterForm):
     till = DateField(_l("Till och med"))
 
 
+def _usable(value: object) -> date | None:
+    """A date the database can compare with (year 1 or 9999 would overflow in UTC)."""
+    if isinstance(value, date) and date(1900, 1, 1) <= value <= date(9000, 12, 31):
+        return value
+    return None
+
+
 def list_filters() -> tuple[SecurityFilterForm, EventFilter]:
     form = SecurityFilterForm(request.args)
     form.typ.choices = [("", _("Alla"))] + [(k.value, str(v)) for k, v in KIND_LABELS.items()]
@@ -41,9 +48,9 @@ def list_filters() -> tuple[SecurityFilterForm, EventFilter]:
     user_id = form.anvandare.data
     filters = EventFilter(
         kind=form.typ.data or None,
-        user_id=int(user_id) if user_id and user_id.isdigit() else None,
-        start=form.fran.data if isinstance(form.fran.data, date) else None,
-        end=form.till.data if isinstance(form.till.data, date) else None,
+        user_id=int(user_id) if user_id and user_id.isdigit() and len(user_id) < 10 else None,
+        start=_usable(form.fran.data),
+        end=_usable(form.till.data),
     )
     return form, filters
 
