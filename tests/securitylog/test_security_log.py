@@ -175,12 +175,16 @@ def test_exports_are_logged_when_started_and_completed(app, admin):
     with app.app_context():
         make_user(email="extra@example.se")
         db.session.commit()
-    for url in ("/organisationer/export.csv?q=kramfors", "/kontakter/export.xlsx"):
+    for url in (
+        "/organisationer/export.csv?q=kramfors",
+        "/kontakter/export.xlsx",
+        "/moten/export.csv",
+    ):
         response = admin.get(url)
         assert response.status_code == 200
         response.get_data()
     logged = events(app, SecurityKind.EXPORT)
-    assert len(logged) == 2
+    assert len(logged) == 3
     assert logged[0].subject == "organisations.export (csv)" and logged[0].detail == "q=kramfors"
     assert all(e.rows is not None and e.completed_at is not None for e in logged)
     assert logged[0].user_id is not None
