@@ -101,7 +101,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(trash_bp)
     app.register_blueprint(security_bp)
-    install_security_hooks()
+    install_security_hooks(app)
 
 
 def register_history() -> None:

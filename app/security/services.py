@@ -129,7 +129,7 @@ def start_export(
         session.flush()
         event_id = event.id
 
-    def complete(rows: int) -> None:
+    def complete(rows: int | None) -> None:
         with Session(db.engine) as session, session.begin():
             session.execute(
                 update(SecurityEvent)

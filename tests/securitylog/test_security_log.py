@@ -190,6 +190,13 @@ def test_exports_are_logged_when_started_and_completed(app, admin):
     assert logged[0].user_id is not None
 
 
+def test_other_downloads_are_logged(app, admin):
+    assert admin.get("/kontakter/export.vcf?q=berg").status_code == 200
+    logged = events(app, SecurityKind.EXPORT)
+    assert [(e.subject, e.detail) for e in logged] == [("contacts.vcard_list", "q=berg")]
+    assert logged[0].completed_at is not None
+
+
 def test_register_extract_and_erasure(app, admin):
     from app.contacts.services import ContactValues, create_contact
 
