@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.common.downloads import export_started
 
 from .models import SecurityKind
-from .services import start_export
+from .services import record_download, start_export
 
 
 def log_export(_stem: Any, *, title: str, fmt: str) -> Callable[[int], None] | None:
@@ -44,14 +44,12 @@ def log_other_downloads(response: Response) -> Response:
         return response
     try:
         user = current_user if current_user.is_authenticated else None
-        complete = start_export(
-            SecurityKind.EXPORT,
+        record_download(
             user=user,
             address=request.remote_addr,
             subject=endpoint,
             detail=request.query_string.decode("utf-8", "replace") or None,
         )
-        complete(None)
     except Exception:  # the download still goes out
         from flask import current_app
 

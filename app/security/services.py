@@ -140,6 +140,25 @@ def start_export(
     return complete
 
 
+def record_download(*, user: Any, address: str | None, subject: str, detail: str | None) -> None:
+    """Record a finished download whose row count is not known, in one statement of its own
+    transaction."""
+    now = utcnow()
+    with Session(db.engine) as session, session.begin():
+        session.add(
+            SecurityEvent(
+                kind=SecurityKind.EXPORT.value,
+                occurred_at=now,
+                last_at=now,
+                completed_at=now,
+                user_id=getattr(user, "id", None),
+                address=_cut(address, 64),
+                subject=_cut(subject, 300),
+                detail=_cut(detail and mask_secrets(detail), 2000),
+            )
+        )
+
+
 @dataclass(frozen=True)
 class EventFilter:
     kind: str | None = None
