@@ -69,6 +69,8 @@ keepalive = 5
 preload_app = True
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# Calendar feed tokens are masked in every access-log line (app/security/access_log.py).
+logger_class = "app.security.access_log.MaskingLogger"
 errorlog = "-"
 loglevel = "info"
 

@@ -84,6 +84,8 @@ def register_blueprints(app: Flask) -> None:
     from app.reports.routes import bp as reports_bp
     from app.savedfilters.routes import bp as saved_filters_bp
     from app.search.routes import bp as search_bp
+    from app.security.hooks import install as install_security_hooks
+    from app.security.routes import bp as security_bp
     from app.trash.routes import bp as trash_bp
 
     app.url_map.converters["int"] = IdConverter
@@ -100,6 +102,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(trash_bp)
+    app.register_blueprint(security_bp)
+    install_security_hooks(app)
 
 
 def register_history() -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.auth import services as auth_services
 from app.auth.models import Role, User
+from app.auth.passwords import password_problem
 from app.extensions import db
 from app.organisations.reference import seed_reference_data
 
@@ -31,6 +32,9 @@ def register_commands(app: Flask) -> None:
     from app.backup import backup, restore
     from app.demo import demo
     from app.reports.cli import report
+    from app.security.cli import security
+
+    app.cli.add_command(security)
 
     app.cli.add_command(aggregates)
     app.cli.add_command(report)
@@ -62,19 +66,17 @@ def users() -> None:
     """Manage user accounts."""
 
 
-def read_password() -> str:
-    """SAMVERKAN_PASSWORD if set, else asked twice without echo; checked against the policy."""
+def read_password(*, name: str | None = None, email: str | None = None) -> str:
+    """SAMVERKAN_PASSWORD if set, else asked twice without echo; checked against the policy
+    (auth/passwords.py) with the account's name and e-mail."""
     password = os.environ.get("SAMVERKAN_PASSWORD")
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    problem = auth_services.password_problem(
-        password, min_length=current_app.config["PASSWORD_MIN_LENGTH"]
+    problem = password_problem(
+        password, min_length=current_app.config["PASSWORD_MIN_LENGTH"], name=name, email=email
     )
     if problem:
-        raise click.ClickException(
-            f"Password rejected: at least {current_app.config['PASSWORD_MIN_LENGTH']} "
-            "characters are required."
-        )
+        raise click.ClickException(f"Password rejected: {problem}")
     return password
 
 
@@ -91,7 +93,7 @@ def create_user(email: str, name: str, role: str) -> None:
     """Create a user; the password comes from SAMVERKAN_PASSWORD or is prompted for."""
     if auth_services.email_problem(email):
         raise click.ClickException(f"Not a valid e-mail address: {email}")
-    password = read_password()
+    password = read_password(name=name, email=email)
     try:
         user = auth_services.create_user(
             email=email, name=name, role=Role(role), password=password, by=None
@@ -118,7 +120,7 @@ def set_password(email: str) -> None:
     user = auth_services.find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No user with e-mail {email}.")
-    auth_services.set_password(user, read_password())
+    auth_services.set_password(user, read_password(name=user.name, email=user.email))
     db.session.commit()
     click.echo(f"Password set for {user.email}; their sessions have ended.")
 

@@ -61,6 +61,11 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
         "IMPORT_MAX_ROWS": 10_000,
         "PASSWORD_MIN_LENGTH": 12,
+        # The security log (app/security) keeps events this many days (`flask security prune`).
+        "SECURITY_LOG_DAYS": 365,
+        # Wrong calendar-feed tokens from one address: 429 after this many in the window.
+        "FEED_THROTTLE_LIMIT": 20,
+        "FEED_THROTTLE_WINDOW": timedelta(minutes=15),
         # The retention list (gallring): contacts without any activity for this many years.
         "RETENTION_YEARS": 3,
         # Calendar feeds hold the meetings from this many days back to this many ahead, at

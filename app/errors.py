@@ -5,7 +5,16 @@ A 500 rolls the session back so a half-done change is never committed by a later
 
 from __future__ import annotations
 
-from flask import Flask, Response, flash, make_response, render_template, request, session
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    make_response,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -67,11 +76,35 @@ def withdraw_flash(message: str) -> None:
         session["_flashes"] = remaining
 
 
+def log_refusal(kind_name: str) -> None:
+    """Count a refusal (403, CSRF failure) in the security log, in its own commit after the
+    request's work is rolled back; a failure to log never turns the refusal into a 500."""
+    from flask_login import current_user
+
+    from app.security.models import SecurityKind
+    from app.security.services import count_refusal
+
+    try:
+        db.session.rollback()
+        user = current_user if current_user.is_authenticated else None
+        count_refusal(
+            SecurityKind(kind_name),
+            address=request.remote_addr or "unknown",
+            user=user,
+            subject=f"{request.method} {request.path}",
+        )
+        db.session.commit()
+    except Exception:  # the refusal still goes out
+        db.session.rollback()
+        current_app.logger.exception("Could not write the security log")
+
+
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers."""
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):
+        log_refusal("csrf_failed")
         view = app.view_functions.get(request.endpoint or "")
         if view is not None and getattr(view, "redisplays_on_csrf_failure", False):
             from app.auth.access import enforce_access
@@ -102,6 +135,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 403:
+            log_refusal("forbidden")
         if error.code in MESSAGES:
             return render_error(error.code)
         return error

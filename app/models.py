@@ -34,3 +34,4 @@ from app.meetings.models import (  # noqa: F401
     meeting_topics,
 )
 from app.organisations.models import County, EngagementChange, Organisation  # noqa: F401
+from app.security.models import SecurityEvent  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import (
     BooleanField,
     EmailField,
@@ -18,7 +19,8 @@ from wtforms.validators import EqualTo
 from app.common.forms import Form, max_length, problem_validator, required
 
 from .models import ROLE_LABELS, Role
-from .services import email_problem, password_problem
+from .passwords import password_problem
+from .services import email_problem
 
 #: Each language named in itself, as language pickers do.
 LANGUAGE_CHOICES = [
@@ -28,7 +30,13 @@ LANGUAGE_CHOICES = [
 
 
 def _password_check(password: str) -> str | None:
-    return password_problem(password, min_length=current_app.config["PASSWORD_MIN_LENGTH"])
+    """The policy (auth/passwords.py), with the signed-in user's name and e-mail."""
+    return password_problem(
+        password,
+        min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+        name=getattr(current_user, "name", None),
+        email=getattr(current_user, "email", None),
+    )
 
 
 def _role_choices() -> list[SelectChoice]:

@@ -21,6 +21,9 @@ from sqlalchemy import select
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
 from app.extensions import db
+from app.security.models import SecurityKind
+from app.security.services import UNKNOWN, count_refusal
+from app.security.services import record as record_security
 
 from . import services
 from .access import is_safe_next, public, readers_may_post, role_required
@@ -34,6 +37,12 @@ bp = Blueprint("auth", __name__)
 def client_address() -> str:
     """The client's address (the proxy's X-Forwarded-For when PROXY_COUNT is set)."""
     return request.remote_addr or "unknown"
+
+
+def _account_email(email: str | None) -> str:
+    """The e-mail for the security log: an account's, else "okänd" (never what was typed)."""
+    user = services.find_user_by_email(email or "")
+    return user.email if user is not None else UNKNOWN
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])
@@ -54,6 +63,11 @@ def login():
                 policy=ThrottlePolicy.from_config(current_app.config),
             )
         except services.LoginThrottled as throttled:
+            count_refusal(
+                SecurityKind.LOGIN_THROTTLED,
+                address=client_address(),
+                email=_account_email(form.email.data),
+            )
             db.session.commit()
             minutes = max(1, -(-int(throttled.retry_after.total_seconds()) // 60))
             flash(
@@ -66,6 +80,14 @@ def login():
             )
             status = 429
         else:
+            if user is not None:
+                record_security(SecurityKind.LOGIN, user=user, address=client_address())
+            else:
+                count_refusal(
+                    SecurityKind.LOGIN_FAILED,
+                    address=client_address(),
+                    email=_account_email(form.email.data),
+                )
             db.session.commit()
             if user is not None:
                 # A permanent session expires PERMANENT_SESSION_LIFETIME after the last
@@ -82,6 +104,7 @@ def login():
 @bp.post("/logga-ut")
 @readers_may_post
 def logout():
+    record_security(SecurityKind.LOGOUT, user=current_user, address=client_address())
     services.end_sessions(current_user)
     db.session.commit()
     logout_user()

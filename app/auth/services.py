@@ -20,6 +20,8 @@ from app.common import validation
 from app.common.exceptions import DomainError, EditConflict
 from app.common.time import utcnow
 from app.extensions import db
+from app.security.models import SecurityKind
+from app.security.services import record as record_security
 
 from .models import Role, User, new_session_token, normalise_email
 from .throttle import (
@@ -85,17 +87,6 @@ def hash_password(password: str) -> str:
 def generate_password() -> str:
     """A random password for a new or reset account, to be shown once (about 96 bits)."""
     return secrets.token_urlsafe(12)
-
-
-def password_problem(password: str, *, min_length: int) -> str | None:
-    """Why `password` is not acceptable, in the user's language, or None if it is."""
-    if len(password) < min_length:
-        return _("Lösenordet måste ha minst %(n)d tecken.", n=min_length)
-    if len(password) > 1024:
-        return _("Lösenordet får ha högst 1024 tecken.")
-    if password.strip() == "":
-        return _("Lösenordet får inte bestå av bara blanksteg.")
-    return None
 
 
 def email_problem(email: str) -> str | None:
@@ -164,6 +155,12 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    record_security(
+        SecurityKind.USER_CREATED,
+        user=by,
+        subject=f"{user.name} <{user.email}>",
+        detail=f"role={Role(role).value}",
+    )
     return user
 
 
@@ -199,6 +196,23 @@ def update_user(
         raise LastAdmin(_("Det måste finnas minst en aktiv administratör."))
     if user.active and not active:
         end_sessions(user)
+    changes = [
+        f"{field}: {before} → {after}"
+        for field, before, after in (
+            ("email", user.email, normalise_email(email)),
+            ("name", user.name, name.strip()),
+            ("role", Role(user.role).value, Role(role).value),
+            ("active", user.active, active),
+        )
+        if before != after
+    ]
+    if changes:
+        record_security(
+            SecurityKind.USER_CHANGED,
+            user=by,
+            subject=f"{user.name} <{user.email}>",
+            detail="; ".join(changes),
+        )
     user.email = email
     user.name = name.strip()
     user.role = role
@@ -219,6 +233,7 @@ def reset_password(user: User, *, by: User) -> str:
     """Set a generated password the user must change at next login; return it to show once."""
     password = generate_password()
     set_password(user, password, must_change=True)
+    record_security(SecurityKind.PASSWORD_RESET, user=by, subject=f"{user.name} <{user.email}>")
     return password
 
 
@@ -227,6 +242,7 @@ def change_own_password(user: User, *, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise WrongPassword(_("Det nuvarande lösenordet stämmer inte."))
     set_password(user, new)
+    record_security(SecurityKind.PASSWORD_CHANGED, user=user, subject=user.name)
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -3,6 +3,8 @@ and the page where a user gets their feed links."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     Response,
@@ -19,12 +21,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import public, readers_may_post
+from app.auth.models import User
 from app.common.downloads import attachment
 from app.common.sections import Section, provides
-from app.common.time import local_today
+from app.common.time import local_today, utcnow
 from app.extensions import db
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.services import load_meeting
+from app.security.models import SecurityKind
+from app.security.services import count_refusal, refusals_since
 
 from . import feeds, ics, services
 from .mail import MailFailed, MailSettings, build_message, send_messages
@@ -169,12 +174,34 @@ def _feed_etag(version: feeds.FeedVersion, window: feeds.FeedWindow, *parts: obj
     return version.etag(window, str(get_locale()), request.url_root, _max_events(), *parts)
 
 
+def _feed_owner(token: str) -> User:
+    """The feed token's user; 404 for a wrong token (counted per address and minute in the
+    security log), 429 once an address has guessed wrong FEED_THROTTLE_LIMIT times within
+    FEED_THROTTLE_WINDOW (counted in the database, so across every worker)."""
+    address = request.remote_addr or "unknown"
+    window = current_app.config["FEED_THROTTLE_WINDOW"]
+    if not isinstance(window, timedelta):
+        window = timedelta(seconds=int(window))
+    limit = int(current_app.config["FEED_THROTTLE_LIMIT"])
+    since = utcnow() - window
+    if refusals_since(SecurityKind.FEED_TOKEN_REFUSED, address=address, since=since) >= limit:
+        count_refusal(SecurityKind.FEED_THROTTLED, address=address, subject=request.path)
+        db.session.commit()
+        abort(429)
+    user = services.user_for_feed_token(token)
+    if user is None:
+        count_refusal(SecurityKind.FEED_TOKEN_REFUSED, address=address, subject=request.path)
+        db.session.commit()
+        abort(404)
+    return user
+
+
 @bp.get("/kalender/<token>.ics")
 @public
 def personal_feed(token: str):
     """The user's meetings (responsible or on the team) and follow-ups' due days in the
     window; 304 when unchanged, decided before anything is built."""
-    user = services.user_for_feed_token(token) or abort(404)
+    user = _feed_owner(token)
     window = _window()
     version = feeds.feed_version(window, user=user)
     etag = _feed_etag(version, window, "personal", user.id, user.name, user.feed_token_hash)
@@ -205,7 +232,7 @@ def personal_feed(token: str):
 @public
 def team_feed(token: str):
     """Every meeting of the team in the window; 304 when unchanged."""
-    user = services.user_for_feed_token(token) or abort(404)
+    user = _feed_owner(token)
     window = _window()
     version = feeds.feed_version(window)
     etag = _feed_etag(version, window, "team", user.feed_token_hash)

@@ -20,6 +20,8 @@ from app.common.time import local_midnight, utcnow
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
 from app.meetings.models import Meeting, MeetingStatus
+from app.security.models import SecurityKind
+from app.security.services import record as record_security
 
 from .ics import CalendarEvent, Person
 
@@ -102,6 +104,7 @@ def issue_feed_token(user: User) -> str:
     user.feed_token_hash = _digest(token)
     user.feed_token_created_at = utcnow()
     db.session.flush()
+    record_security(SecurityKind.FEED_LINK_CREATED, user=user, subject=user.name)
     return token
 
 
@@ -109,6 +112,7 @@ def revoke_feed_token(user: User) -> None:
     user.feed_token_hash = None
     user.feed_token_created_at = None
     db.session.flush()
+    record_security(SecurityKind.FEED_LINK_REVOKED, user=user, subject=user.name)
 
 
 def user_for_feed_token(token: str) -> User | None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO
 from urllib.parse import quote
 
+from blinker import Namespace
 from flask import Response, stream_with_context
 
 from app.common.spreadsheets import (
@@ -56,6 +57,22 @@ def streamed_attachment(chunks: Iterator[bytes], *, filename: str, mimetype: str
     session included) lasts until the last piece is sent."""
     response = Response(stream_with_context(chunks), content_type=mimetype)
     return _as_attachment(response, filename)
+
+
+#: Sent when a list's export starts (sender: the file's stem; `title`, `fmt`). A receiver may
+#: return a function, called with the number of rows once the last row is written: the
+#: security log (app/security/hooks.py) records who exported what this way.
+export_started = Namespace().signal("export-started")
+
+
+def _counted(rows: Iterable[Sequence[Value]], done: list[Callable[[int], None]]):
+    """The rows as they are; after the last, each of `done` is called with their number."""
+    number = 0
+    for row in rows:
+        number += 1
+        yield row
+    for call in done:
+        call(number)
 
 
 #: Bytes read from a file at a time when sending it.
@@ -103,6 +120,13 @@ def table_download(
     from it could not go on). Rows given as an iterable are read before the response.
     """
     filename = export_filename(stem, local_today(), fmt)
+    done = [r for _receiver, r in export_started.send(stem, title=title, fmt=fmt) if callable(r)]
+    if done:
+        if callable(rows):
+            make = rows
+            rows = lambda: _counted(make(), done)  # noqa: E731
+        else:
+            rows = _counted(rows, done)
     if fmt == "csv":
         if callable(rows):
             chunks = csv_chunks(header, _Deferred(rows))

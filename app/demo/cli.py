@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.auth.services import password_problem
+from app.auth.passwords import password_problem
 from app.extensions import db
 
 from .generate import DatabaseInUse, generate
@@ -36,8 +36,8 @@ def demo(scale: float, seed: int, force: bool) -> None:  # fmt: skip
     password = os.environ.get("SAMVERKAN_PASSWORD")
     if password is not None:
         minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-        if password_problem(password, min_length=minimum):
-            raise click.ClickException(f"SAMVERKAN_PASSWORD needs at least {minimum} characters.")
+        if problem := password_problem(password, min_length=minimum):
+            raise click.ClickException(f"SAMVERKAN_PASSWORD rejected: {problem}")
     try:
         summary = generate(scale=scale, seed=seed, password=password, force=force)
     except DatabaseInUse as error:

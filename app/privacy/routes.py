@@ -19,11 +19,14 @@ from app.auth.models import Role
 from app.common.arguments import page_number
 from app.common.downloads import XLSX, attachment
 from app.common.forms import FilterForm, Form, max_length, redisplays_on_csrf_failure, required
-from app.common.spreadsheets import export_filename, xlsx_bytes
+from app.common.spreadsheets import Sheet, export_filename, xlsx_bytes
 from app.common.time import local_today
 from app.contacts.history import FIELD_LABELS
 from app.contacts.routes import PER_PAGE, load_contact
 from app.extensions import db
+from app.security.models import SecurityKind
+from app.security.services import record as record_security
+from app.security.services import start_export
 
 from . import erasure, extract, retention
 
@@ -88,8 +91,11 @@ def _extract_filename(data: extract.PersonalData, extension: str) -> str:
 def register_extract_json(contact_id: int):
     """Everything stored about the contact, for an access request (GDPR art. 15), as JSON."""
     data = extract.load_personal_data(contact_id) or abort(404)
+    complete = _log_extract(contact_id, "json")
+    body = extract.extract_json(data)
+    complete(_extract_rows(data))
     return attachment(
-        extract.extract_json(data),
+        body,
         filename=_extract_filename(data, "json"),
         mimetype=JSON,
     )
@@ -100,8 +106,30 @@ def register_extract_json(contact_id: int):
 def register_extract_xlsx(contact_id: int):
     """The same extract as a workbook with one sheet per section."""
     data = extract.load_personal_data(contact_id) or abort(404)
-    sheets = extract.extract_sheets(data, labels=FIELD_LABELS)
-    return attachment(xlsx_bytes(sheets), filename=_extract_filename(data, "xlsx"), mimetype=XLSX)
+    complete = _log_extract(contact_id, "xlsx")
+    sheets = [
+        Sheet(title=s.title, header=s.header, rows=list(s.rows), widths=s.widths)
+        for s in extract.extract_sheets(data, labels=FIELD_LABELS)
+    ]
+    body = xlsx_bytes(sheets)
+    complete(sum(len(sheet.rows) for sheet in sheets))
+    return attachment(body, filename=_extract_filename(data, "xlsx"), mimetype=XLSX)
+
+
+def _log_extract(contact_id: int, fmt: str):
+    """Record the extract in the security log; returns the function that completes it."""
+    return start_export(
+        SecurityKind.REGISTER_EXTRACT,
+        user=current_user,
+        address=request.remote_addr,
+        subject=f"privacy.register_extract_{fmt}",
+        detail=f"contact_id={contact_id}",
+    )
+
+
+def _extract_rows(data: extract.PersonalData) -> int:
+    """The rows an extract holds (those of its spreadsheet form)."""
+    return sum(len(list(s.rows)) for s in extract.extract_sheets(data, labels=FIELD_LABELS))
 
 
 @bp.route("/<int:contact_id>/anonymisera", methods=["GET", "POST"])
@@ -122,6 +150,12 @@ def anonymise(contact_id: int):
         except erasure.AnonymisationRefused as error:
             flash(str(error), "error")
         else:
+            record_security(
+                SecurityKind.ERASURE,
+                user=current_user,
+                address=request.remote_addr,
+                subject=f"contact_id={contact.id}",
+            )
             db.session.commit()
             flash(
                 _("Personuppgifterna för kontakt nr %(id)d är anonymiserade.", id=contact.id),

@@ -54,8 +54,8 @@ def test_admin_creates_user_who_must_change_the_shown_password(as_role, app):
         "/konto/losenord",
         data={
             "current_password": password,
-            "new_password": "karins-egna-lösenord",
-            "confirm": "karins-egna-lösenord",
+            "new_password": "blåa-fönster-sjunger",
+            "confirm": "blåa-fönster-sjunger",
         },
     )
     assert newcomer.get("/").status_code == 200

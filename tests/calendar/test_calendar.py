@@ -290,7 +290,8 @@ class TestFeeds:
             with count_statements() as counter:
                 assert client.get(f"/kalender/{token}.ics").status_code == 200
             counts.append(counter.count)
-        assert counts[0] == counts[1] <= 6
+        # 7: one is the security log's count of this address's wrong tokens (the throttle).
+        assert counts[0] == counts[1] <= 7
 
 
 class TestSending:

@@ -177,4 +177,5 @@ def test_statement_counts_do_not_grow_with_the_data(
         db.session.commit()
     large = statement_counts(reader, count_statements)
     assert large == small
-    assert max(small.values()) <= 12, small
+    # 13: a report's file download adds the security log's row (app/security) to its 12.
+    assert max(small.values()) <= 13, small
