@@ -61,6 +61,12 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
         "IMPORT_MAX_ROWS": 10_000,
         "PASSWORD_MIN_LENGTH": 12,
+        # Heavy work (exports, imports): at most this many at once across all workers
+        # (app/common/heavy_work.py); a slot's lease outlives a killed worker by at most
+        # HEAVY_WORK_LEASE_SECONDS; the next request is asked to retry after RETRY_AFTER.
+        "HEAVY_WORK_LIMIT": 2,
+        "HEAVY_WORK_LEASE_SECONDS": 120,
+        "HEAVY_WORK_RETRY_AFTER": 10,
         # The retention list (gallring): contacts without any activity for this many years.
         "RETENTION_YEARS": 3,
         # Calendar feeds hold the meetings from this many days back to this many ahead, at

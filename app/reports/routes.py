@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.common.downloads import CSV, XLSX, attachment, file_attachment
+from app.common.heavy_work import bounded
 from app.common.spreadsheets import export_filename, xlsx_file
 from app.common.time import local_midnight, local_today, utcnow
 from app.meetings.figures import COVERED_KINDS
@@ -120,6 +121,7 @@ def summary_print():
 
 
 @bp.get("/sammanstallning.<any(csv, xlsx):fmt>")
+@bounded("export")
 def summary_export(fmt: str):
     """The period's summary with every held meeting of it (a month's: bounded), the XLSX
     written in constant-memory mode to a temporary file and sent from it."""
@@ -191,6 +193,7 @@ def situation():
 
 
 @bp.get("/lagesbild.xlsx")
+@bounded("export")
 def situation_export():
     rollup, national = county_rollup()
     data = exporters.xlsx(
@@ -223,6 +226,7 @@ def silence():
 
 
 @bp.get("/tystnad.xlsx")
+@bounded("export")
 def silence_export():
     form, _cutoff, rows = _silence()
     if rows is None:
@@ -313,6 +317,7 @@ def meeting_list_links(period: Period) -> exporters.MeetingListLinks:
 
 
 @bp.get("/slutredovisning.xlsx")
+@bounded("export")
 def final_export():
     """Figures and per-quarter tables; the held meetings themselves are in the meeting
     list's export, which the workbook links to."""

@@ -177,4 +177,5 @@ def test_statement_counts_do_not_grow_with_the_data(
         db.session.commit()
     large = statement_counts(reader, count_statements)
     assert large == small
-    assert max(small.values()) <= 12, small
+    # 14: an export adds its heavy-work slot, taken and given back (app/common/heavy_work.py)
+    assert max(small.values()) <= 14, small
