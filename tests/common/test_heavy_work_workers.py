@@ -65,7 +65,11 @@ def served(app, app_config, postgres_schema, tmp_path):
         "PYTHONPATH": str(ROOT),
     }
     log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115
-    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    # Sync workers: the one busy with the slow export accepts nothing more, so the second
+    # export is certainly served by the other process (a gthread worker with one thread
+    # would accept it and queue it behind the first).
+    command = [sys.executable, "-m", "gunicorn", "-k", "sync", "-w", "2"]
+    command += ["-b", f"127.0.0.1:{port}", "wsgi:app"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
