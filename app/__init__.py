@@ -67,6 +67,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each domain's routes; an `int` in a route is a bounded record id."""
+    from app.auth import session_routes  # noqa: F401  (the session warning's view)
     from app.auth.routes import bp as auth_bp
     from app.calendar import import_routes as invite_import_routes  # noqa: F401  (more views)
     from app.calendar.routes import bp as calendar_bp

@@ -45,6 +45,8 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_NAME": "samverkan_remember",
+        # The session warning shows this long before an idle session ends (auth/session_routes.py).
+        "SESSION_WARNING_SECONDS": 300,
         "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
@@ -66,6 +68,12 @@ def default_config(instance_path: str) -> dict[str, Any]:
         # Wrong calendar-feed tokens from one address: 429 after this many in the window.
         "FEED_THROTTLE_LIMIT": 20,
         "FEED_THROTTLE_WINDOW": timedelta(minutes=15),
+        # Heavy work (exports, imports): at most this many at once across all workers
+        # (app/common/heavy_work.py); a slot's lease outlives a killed worker by at most
+        # HEAVY_WORK_LEASE_SECONDS; the next request is asked to retry after RETRY_AFTER.
+        "HEAVY_WORK_LIMIT": 2,
+        "HEAVY_WORK_LEASE_SECONDS": 120,
+        "HEAVY_WORK_RETRY_AFTER": 10,
         # The retention list (gallring): contacts without any activity for this many years.
         "RETENTION_YEARS": 3,
         # Calendar feeds hold the meetings from this many days back to this many ahead, at
@@ -139,6 +147,11 @@ def load_secret_key(instance_path: str) -> str:
     return key
 
 
+def host_cookie(name: str) -> str:
+    """The cookie name with the `__Host-` prefix (once)."""
+    return name if name.startswith("__Host-") else "__Host-" + name
+
+
 def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     """Apply the layers to `app.config` and derive the settings that follow from them."""
     app.config.from_mapping(default_config(app.instance_path))
@@ -166,6 +179,14 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
             SESSION_COOKIE_SECURE=True,
             REMEMBER_COOKIE_SECURE=True,
             PREFERRED_URL_SCHEME="https",
+            # `__Host-` cookies: the browser takes them only Secure, for Path=/ and without a
+            # Domain, so no other host or path on the site can set or shadow them.
+            SESSION_COOKIE_NAME=host_cookie(config["SESSION_COOKIE_NAME"]),
+            REMEMBER_COOKIE_NAME=host_cookie(config["REMEMBER_COOKIE_NAME"]),
+            SESSION_COOKIE_PATH="/",
+            REMEMBER_COOKIE_PATH="/",
+            SESSION_COOKIE_DOMAIN=None,
+            REMEMBER_COOKIE_DOMAIN=None,
         )
     hosts = config.get("TRUSTED_HOSTS")
     if isinstance(hosts, str):

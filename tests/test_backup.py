@@ -276,3 +276,20 @@ def test_postgres_url_becomes_libpq_url_and_environment():
     assert target.env["PGPASSWORD"] == "hemligt"
     assert target.env["PGOPTIONS"] == "-csearch_path=crm -cstatement_timeout=0"
     assert target.schema == "crm"
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL's planner statistics")
+def test_restore_on_postgresql_gathers_statistics(app, runner, world, tmp_path):
+    path = tmp_path / "samverkan.backup"
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    restored = runner.invoke(args=["restore", "--yes", str(path)])
+    assert restored.exit_code == 0, restored.output
+    assert "Statistics gathered (ANALYZE)" in restored.output
+    with app.app_context():
+        analysed = db.session.execute(
+            text(
+                "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema()"
+                " AND last_analyze IS NOT NULL"
+            )
+        ).scalars()
+        assert {"contacts", "meetings", "organisations"} <= set(analysed)

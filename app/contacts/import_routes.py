@@ -16,6 +16,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectF
 
 from app.auth.access import write_form
 from app.common.forms import Form
+from app.common.heavy_work import bounded
 from app.common.time import utcnow
 from app.extensions import db
 
@@ -82,6 +83,7 @@ def draft_or_404(batch_id: int) -> ImportBatch:
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@bounded("import", methods=("POST",))
 def import_upload():
     form = UploadForm()
     status = 200
@@ -198,6 +200,7 @@ def import_preview(batch_id: int):
 
 
 @bp.post("/import/<int:batch_id>/bekrafta")
+@bounded("import")
 def import_confirm(batch_id: int):
     batch = draft_or_404(batch_id)
     form = ConfirmForm()
@@ -229,6 +232,7 @@ def import_confirm(batch_id: int):
 
 
 @bp.post("/import/<int:batch_id>/angra")
+@bounded("import")
 def import_revert(batch_id: int):
     batch = db.get_or_404(ImportBatch, batch_id)
     try:

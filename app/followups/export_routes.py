@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.common.downloads import table_download
+from app.common.heavy_work import bounded
 from app.common.time import local_today
 from app.extensions import db
 
@@ -18,6 +19,7 @@ STREAM_BATCH = 500
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")
+@bounded("export")
 def export(fmt: str):
     """The chosen list, every row, read in batches and written as it is read."""
     query = services.follow_up_query(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.common.downloads import table_download
+from app.common.heavy_work import bounded
 
 from . import queries
 from .exports import MEETING_WIDTHS, meeting_header, meeting_rows
@@ -12,6 +13,7 @@ from .routes import bp, list_filters
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")
+@bounded("export")
 def export(fmt: str):
     """The filtered list, every row: the CSV streamed from the first row, the XLSX through
     a temporary file; the meetings read from a server-side cursor (meetings/exports.py)."""

@@ -23,6 +23,7 @@ from app.common.arguments import page_number, query_id
 from app.common.downloads import table_download
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
+from app.common.heavy_work import bounded
 from app.common.sections import sections_for
 from app.extensions import db
 
@@ -93,6 +94,7 @@ def index():
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")
+@bounded("export")
 def export(fmt: str):
     """The filtered list, every row, as CSV or XLSX."""
     _form, filters = list_filters()

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from app.common.arguments import page_number
 from app.common.downloads import CSV, XLSX, attachment, file_attachment
+from app.common.heavy_work import bounded
 from app.common.spreadsheets import export_filename, xlsx_file
 from app.common.time import local_midnight, local_today, utcnow
 from app.meetings.figures import COVERED_KINDS
@@ -121,6 +122,7 @@ def summary_print():
 
 
 @bp.get("/sammanstallning.<any(csv, xlsx):fmt>")
+@bounded("export")
 def summary_export(fmt: str):
     """The period's summary with every held meeting of it (a month's: bounded), the XLSX
     written in constant-memory mode to a temporary file and sent from it."""
@@ -192,6 +194,7 @@ def situation():
 
 
 @bp.get("/lagesbild.xlsx")
+@bounded("export")
 def situation_export():
     rollup, national = county_rollup()
     data = exporters.xlsx(
@@ -224,6 +227,7 @@ def silence():
 
 
 @bp.get("/tystnad.xlsx")
+@bounded("export")
 def silence_export():
     form, _cutoff, rows = _silence()
     if rows is None:
@@ -314,6 +318,7 @@ def meeting_list_links(period: Period) -> exporters.MeetingListLinks:
 
 
 @bp.get("/slutredovisning.xlsx")
+@bounded("export")
 def final_export():
     """Figures and per-quarter tables; the held meetings themselves are in the meeting
     list's export, which the workbook links to."""

@@ -105,6 +105,7 @@ READER_WRITE_RESPONSES = {
     "auth.logout": 302,  # logged out
     "auth.change_password": 200,  # the form again, with its errors
     "auth.change_language": 302,  # back to the account page
+    "auth.extend_session": 200,  # their own session, extended
     "auth.login": 302,  # already logged in
     "calendar.new_link": 200,  # the new link, shown once
     "calendar.revoke_link": 302,  # back to the subscription page

@@ -129,7 +129,8 @@ def test_the_export_reads_the_meetings_in_a_fixed_number_of_statements(
         assert client.get("/moten/export.xlsx?lan=07").status_code == 200
     with count_statements() as every:
         assert client.get("/moten/export.xlsx").status_code == 200
-    assert every.count == one.count <= 6, every.statements
+    # +2 since the heavy-work limit: the slot taken and given back (app/common/heavy_work.py)
+    assert every.count == one.count <= 8, every.statements
 
 
 def test_the_csv_is_streamed_from_a_cursor_with_its_rows_and_guard(
