@@ -276,3 +276,29 @@ def test_postgres_url_becomes_libpq_url_and_environment():
     assert target.env["PGPASSWORD"] == "hemligt"
     assert target.env["PGOPTIONS"] == "-csearch_path=crm -cstatement_timeout=0"
     assert target.schema == "crm"
+
+
+def test_restore_leaves_the_text_index_matching_the_restored_rows(app, runner, world, tmp_path):
+    """The search finds what was restored, not what was written after the backup; the index's
+    own tables are not counted as data."""
+    from app.common.search_index import SEARCHED_TABLES, fts_table
+    from app.search.services import search_everything
+
+    path = tmp_path / "samverkan.backup"
+    result = runner.invoke(args=["backup", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "_search" not in result.output
+    change_everything(app, world)
+    restored = runner.invoke(args=["restore", "--yes", str(path)])
+    assert restored.exit_code == 0, restored.output
+    with app.app_context():
+        results = search_everything("rutiner")
+        assert [m.title for m in results.meetings] == ["Dialog om rutiner"]
+        assert [o.name for o in search_everything("Före").organisations] == ["Föreningen Före"]
+        assert search_everything("efterkommare").contacts == []
+        if db.engine.dialect.name == "sqlite":
+            for name in SEARCHED_TABLES:
+                fts = fts_table(name)
+                db.session.execute(
+                    text(f"INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)")
+                )
