@@ -82,6 +82,12 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+def reads_index(query: str | None) -> bool:
+    """True when some word of `query` is long enough for the trigram index; otherwise the
+    bounded plan for 1–2 letters holds, whose name order already puts the best hits first."""
+    return any(len(term) >= TRIGRAM for term in search_terms(query))
+
+
 def search_conditions(
     column: Any, query: str | None, *, short_by_name: bool = True
 ) -> list[ColumnElement[bool]]:
