@@ -48,7 +48,11 @@ def find_participants(
     # Typing "an" must offer Anna as well as Andersson: 1–2 letters match anywhere, read in
     # name order and stopped at the LIMIT (longer words go through the text index).
     base = base.where(*search_conditions(Contact.search_text, query, short_by_name=False))
-    found = list(db.session.scalars(base.where(chosen).order_by(Contact.sort_name).limit(limit)))
+    found = []
+    if organisation_ids:  # no organisation chosen: nobody is at one (a scan of every hit saved)
+        found = list(
+            db.session.scalars(base.where(chosen).order_by(Contact.sort_name).limit(limit))
+        )
     at_chosen = {contact.id for contact in found}
     if search_terms(query) and len(found) < limit:
         others = base.where(~chosen).order_by(Contact.sort_name).limit(limit - len(found))
