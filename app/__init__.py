@@ -58,7 +58,16 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    from app.common.search_index import include_object
+
+    migrate.init_app(
+        app,
+        db,
+        directory=MIGRATIONS_DIR,
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_object,  # the text index is not in the models
+    )
     login_manager.init_app(app)
     configure_login(app)
     csrf.init_app(app)

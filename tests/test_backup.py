@@ -293,3 +293,29 @@ def test_restore_on_postgresql_gathers_statistics(app, runner, world, tmp_path):
             )
         ).scalars()
         assert {"contacts", "meetings", "organisations"} <= set(analysed)
+
+
+def test_restore_leaves_the_text_index_matching_the_restored_rows(app, runner, world, tmp_path):
+    """The search finds what was restored, not what was written after the backup; the index's
+    own tables are not counted as data."""
+    from app.common.search_index import SEARCHED_TABLES, fts_table
+    from app.search.services import search_everything
+
+    path = tmp_path / "samverkan.backup"
+    result = runner.invoke(args=["backup", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "_search" not in result.output
+    change_everything(app, world)
+    restored = runner.invoke(args=["restore", "--yes", str(path)])
+    assert restored.exit_code == 0, restored.output
+    with app.app_context():
+        results = search_everything("rutiner")
+        assert [m.title for m in results.meetings] == ["Dialog om rutiner"]
+        assert [c.full_name for c in search_everything("anna").contacts] == ["Anna Ek"]
+        assert search_everything("efterkommare").contacts == []
+        if db.engine.dialect.name == "sqlite":
+            for name in SEARCHED_TABLES:
+                fts = fts_table(name)
+                db.session.execute(
+                    text(f"INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)")
+                )

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from app import create_app
+from app.common.search_index import include_object
 from app.extensions import db
 
 from .conftest import TEST_DATABASE_URL, database_config, postgres_options
@@ -44,7 +45,12 @@ def test_upgrade_from_empty_matches_models_and_downgrades(empty_database):
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "compare_server_default": True}
+                connection,
+                opts={
+                    "compare_type": True,
+                    "compare_server_default": True,
+                    "include_object": include_object,
+                },
             )
             differences = compare_metadata(context, db.metadata)
         assert differences == []

@@ -77,6 +77,12 @@ def restore(path: Path, yes: bool) -> None:
     if missing():
         rebuild()
         db.session.commit()
+    # The text index is derived from the restored rows: refilled from them, whatever the
+    # backup held (SQLite; PostgreSQL's GIN indexes are rebuilt by pg_restore itself).
+    from app.common.search_index import rebuild_search_index
+
+    rebuild_search_index()
+    db.session.commit()
     analysed = analyze_tables()
     head = scripts.get_current_head()
     schema = "schema is current" if summary.revision == head else f"schema upgraded to {head}"

@@ -10,6 +10,7 @@ from sqlalchemy import URL, column, create_engine, func, inspect, select, table
 from sqlalchemy.exc import DBAPIError
 
 from app.common.database import SQLITE_BUSY_TIMEOUT_MS
+from app.common.search_index import is_search_index
 
 from .base import BackupError, BackupSummary
 
@@ -66,7 +67,8 @@ def inspect_sqlite_backup(path: Path, *, require_revision: bool) -> BackupSummar
             # SQLAlchemy over the same connection quotes the table names for the counts.
             engine = create_engine("sqlite://", creator=lambda: connection)
             with engine.connect() as conn:
-                names = inspect(conn).get_table_names()
+                # The text index's tables are derived data, not counted (rebuilt on restore).
+                names = [n for n in inspect(conn).get_table_names() if not is_search_index(n)]
                 rows = sum(conn.scalar(select(func.count()).select_from(table(n))) for n in names)
                 revision = (
                     conn.scalar(select(column("version_num")).select_from(table("alembic_version")))

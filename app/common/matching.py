@@ -10,37 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, or_
+from sqlalchemy import ColumnElement, case
 
+from .search_plan import search_conditions, term_variants
 from .text import like_pattern, search_terms
 
-#: Centuries some registers put before an organisation number (as normalise_org_number drops).
-_CENTURIES = ("16", "19", "20")
-
-
-def term_variants(term: str) -> list[str]:
-    """The spellings a folded search word is looked for in: itself, and for a number typed
-    without the dash of an organisation number ("2120000142", or "162120000142" with a
-    century, or the first seven digits or more) the dashed form the registry stores
-    ("212000-0142")."""
-    digits = term
-    if len(digits) == 12 and digits.startswith(_CENTURIES):
-        digits = digits[2:]
-    if not (digits.isascii() and digits.isdigit() and 7 <= len(digits) <= 10):
-        return [term]
-    return [term, f"{digits[:6]}-{digits[6:]}"]
+__all__ = ["match_conditions", "match_rank", "term_variants"]
 
 
 def match_conditions(column: Any, query: str | None) -> list[ColumnElement[bool]]:
     """One SQL condition per word of `query`: the folded `column` contains that word (in any
-    of its spellings, see term_variants)."""
-    conditions = []
-    for term in search_terms(query):
-        spellings = [
-            column.like(like_pattern(variant), escape="\\") for variant in term_variants(term)
-        ]
-        conditions.append(spellings[0] if len(spellings) == 1 else or_(*spellings))
-    return conditions
+    of its spellings, see term_variants), read through the text index where the words allow
+    (search_plan.py)."""
+    return search_conditions(column, query)
 
 
 def match_rank(column: Any, query: str | None, *, exact: Any = None) -> ColumnElement[int]:

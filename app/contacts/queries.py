@@ -12,6 +12,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.common.matching import match_conditions, match_rank
+from app.common.search_plan import reads_index
 from app.common.text import fold, like_pattern, search_terms, sort_key
 from app.common.time import local_today
 from app.extensions import db
@@ -162,7 +163,7 @@ def contact_query(
         )
     columns = SORTS.get(filters.sort, SORTS["namn"])
     ordering = [c.desc() if filters.descending else c.asc() for c in columns]
-    if filters.sort == RELEVANCE and search_terms(filters.q):
+    if filters.sort == RELEVANCE and reads_index(filters.q):
         ordering.insert(
             0, match_rank(Contact.search_text, filters.q, exact=_same_last_name(filters.q))
         )
@@ -197,4 +198,13 @@ def search_contacts(query: str, *, limit: int = 20) -> list[Contact]:
     if not search_terms(query):
         return []
     filters = ContactFilter(q=query, sort=RELEVANCE)
-    return list(db.session.scalars(contact_query(filters, for_list=False).limit(limit)))
+    # The best `limit` ids first, then only those contacts loaded (see search_meetings).
+    best = contact_query(filters, for_list=False).with_only_columns(Contact.id).limit(limit)
+    chosen = contact_query(ContactFilter(), for_list=False).where(
+        Contact.id.in_(best.scalar_subquery())
+    )
+    ordering = [Contact.sort_name, Contact.id]
+    if reads_index(query):
+        ordering.insert(0, match_rank(Contact.search_text, query, exact=_same_last_name(query)))
+    ordered = chosen.order_by(None).order_by(*ordering)
+    return list(db.session.scalars(ordered))

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
-from app.common.text import like_pattern, search_terms
+from app.common.search_plan import search_conditions
+from app.common.text import search_terms
 from app.common.time import local_today
 from app.contacts.models import Affiliation, Contact
 from app.contacts.queries import current_condition
@@ -44,9 +45,14 @@ def find_participants(
         .joinedload(Affiliation.organisation)
         .joinedload(Organisation.parent)
     )
-    for term in search_terms(query):
-        base = base.where(Contact.search_text.like(like_pattern(term), escape="\\"))
-    found = list(db.session.scalars(base.where(chosen).order_by(Contact.sort_name).limit(limit)))
+    # Typing "an" must offer Anna as well as Andersson: 1–2 letters match anywhere, read in
+    # name order and stopped at the LIMIT (longer words go through the text index).
+    base = base.where(*search_conditions(Contact.search_text, query, short_by_name=False))
+    found = []
+    if organisation_ids:  # no organisation chosen: nobody is at one (a scan of every hit saved)
+        found = list(
+            db.session.scalars(base.where(chosen).order_by(Contact.sort_name).limit(limit))
+        )
     at_chosen = {contact.id for contact in found}
     if search_terms(query) and len(found) < limit:
         others = base.where(~chosen).order_by(Contact.sort_name).limit(limit - len(found))

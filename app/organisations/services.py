@@ -14,6 +14,7 @@ from app.audit.services import Action, Actor, diff, record, snapshot
 from app.common.exceptions import DomainError, EditConflict
 from app.common.matching import match_conditions, match_rank
 from app.common.references import is_referred_to
+from app.common.search_plan import reads_index
 from app.common.text import search_terms, sort_key
 from app.common.time import utcnow
 from app.common.validation import InvalidValue
@@ -138,7 +139,7 @@ def organisation_query(filters: OrganisationFilter) -> Select[tuple[Organisation
         query = query.where(Organisation.archived_at.is_(None))
     columns = SORTS.get(filters.sort, SORTS["namn"])
     ordering = [c.desc() if filters.descending else c.asc() for c in columns]
-    if filters.sort == RELEVANCE and search_terms(filters.q):
+    if filters.sort == RELEVANCE and reads_index(filters.q):  # 1–2 letters: name order
         exact = Organisation.sort_name == sort_key(filters.q)
         ordering.insert(0, match_rank(Organisation.search_text, filters.q, exact=exact))
     return query.order_by(*ordering, Organisation.id)
