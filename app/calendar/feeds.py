@@ -45,7 +45,7 @@ DEFAULT_MAX_EVENTS = 5000
 LOAD_CHUNK = 500
 
 #: Changes when the feeds' text changes for the same data (part of every ETag).
-FORMAT = "feed-2"
+FORMAT = "feed-3"
 
 #: Meetings' and follow-ups' events by version; ~1 KB an event with its key: at most ~20 MB
 #: per worker.

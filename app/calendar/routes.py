@@ -146,7 +146,8 @@ def _feed_headers(response: Response, etag: str) -> Response:
 
 
 def _feed_response(data: bytes, etag: str) -> Response:
-    response = Response(data, content_type="text/calendar; charset=utf-8")
+    # The body says METHOD:PUBLISH; the Content-Type must say so too (RFC 6047 2.4).
+    response = Response(data, content_type="text/calendar; charset=utf-8; method=PUBLISH")
     response.headers["Content-Disposition"] = 'inline; filename="samverkan.ics"'
     return _feed_headers(response, etag)
 

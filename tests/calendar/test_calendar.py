@@ -221,12 +221,14 @@ class TestFeeds:
 
         response = client.get(f"/kalender/{token}.ics")  # no session: the token is the key
         assert response.status_code == 200
-        assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+        assert response.headers["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
         assert response.headers["Referrer-Policy"] == "no-referrer"
         body = response.data
         assert b"METHOD:PUBLISH" in body and b"X-WR-CALNAME:" in body and b"\r\nNAME:" in body
         assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in body and b"X-PUBLISHED-TTL:PT1H" in body
         assert b"ATTENDEE" not in body and b"ORGANIZER" not in body
+        assert b"X-WR-TIMEZONE" not in body  # the VTIMEZONE says it (issue 17)
+        assert b"TRANSP:OPAQUE" not in body and b"STATUS:CONFIRMED" not in body  # defaults
         calendar = Calendar.from_ical(body)
         events = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
         assert "Mitt möte" in events and "Kollegans möte" not in events
