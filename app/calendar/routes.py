@@ -26,7 +26,7 @@ from app.extensions import db
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.services import load_meeting
 
-from . import feeds, ics, services
+from . import feeds, ics, invitations, services
 from .mail import MailFailed, MailSettings, build_message, send_messages
 
 bp = Blueprint("calendar", __name__)
@@ -80,16 +80,13 @@ def mail_settings() -> MailSettings | None:
 
 @bp.post("/moten/<int:meeting_id>/skicka")
 def send(meeting_id: int):
-    """E-mail the invitation (or the cancellation) to every attendee with an address."""
+    """E-mail the invitation (or the cancellation) to every attendee with an address, and a
+    cancellation to each one invited before and removed since (calendar/invitations.py)."""
     meeting = load_meeting(meeting_id) or abort(404)
     settings = mail_settings() or abort(404)
     event = services.meeting_event(meeting, url=_meeting_url(meeting))
-    method = "CANCEL" if event.cancelled else "REQUEST"
-    data = ics.invite(event, method=method)
-    recipients = [
-        p for p in event.attendees if p.email.lower() != meeting.responsible.email.lower()
-    ]
-    if not recipients:
+    planned = invitations.plan_invitations(meeting, event)
+    if not planned:
         flash(_("Ingen deltagare har en e-postadress."), "error")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     subject = (
@@ -98,17 +95,21 @@ def send(meeting_id: int):
         else _("Inbjudan: %(title)s", title=meeting.title)
     )
     text = render_template("calendar/invitation.txt", meeting=meeting, event=event)
+    removed_subject = _("Du deltar inte längre: %(title)s", title=meeting.title)
+    removed_text = render_template(
+        "calendar/invitation.txt", meeting=meeting, event=event, removed=True
+    )
     messages = [
         build_message(
-            event=event,
-            ics=data,
-            method=method,
-            to=person,
-            subject=subject,
-            text=text,
+            event=item.event,
+            ics=item.data,
+            method=item.method,
+            to=item.to,
+            subject=removed_subject if item.removed else subject,
+            text=removed_text if item.removed else text,
             sender=settings.sender,
         )
-        for person in recipients
+        for item in planned
     ]
     try:
         send_messages(settings, messages)
@@ -116,6 +117,8 @@ def send(meeting_id: int):
         current_app.logger.exception("Sending the invitation for meeting %s failed", meeting.id)
         flash(_("E-postservern svarade inte; inget skickades. Försök igen senare."), "error")
     else:
+        invitations.record_sent(meeting, planned)
+        db.session.commit()
         flash(_("Skickat till %(n)s mottagare.", n=len(messages)), "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.auth.services import revoke_feed_links
 from app.common.time import local_midnight, utcnow
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
@@ -212,8 +213,7 @@ def issue_feed_token(user: User) -> str:
 
 
 def revoke_feed_token(user: User) -> None:
-    user.feed_token_hash = None
-    user.feed_token_created_at = None
+    revoke_feed_links(user)
     db.session.flush()
 
 
