@@ -4,9 +4,10 @@ each meeting's event made once per version.
 - The window runs from `FEED_PAST_DAYS` before today to `FEED_FUTURE_DAYS` after it
   (Stockholm days; config), read from the index on `starts_at`. A feed holds at most
   `FEED_MAX_EVENTS` meetings: the upcoming first, then the most recent past ones.
-- `feed_version` is one aggregate statement over the window (trashed meetings included, so
-  a trash or a restore shows), plus the organisations (their names are in the events) and,
-  for a personal feed, the user's follow-ups. The view turns it into the ETag: a client that
+- `feed_version` is one aggregate statement over the meetings the feed can show (the first
+  `FEED_MAX_EVENTS` + 1 upcoming and last past ones, from the index: its cost follows the
+  limit, not the history), plus the organisations (their names are in the events) and, for
+  a personal feed, the user's follow-ups. The view turns it into the ETag: a client that
   has this version gets 304 after two statements, with nothing rendered.
 - A meeting's event text is kept per (meeting, updated_at, version, language, address,
   organisations' version), a follow-up's likewise: a feed made again after one change reads
@@ -22,11 +23,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
-from app.common.soft_delete import including_deleted
 from app.common.time import STOCKHOLM, local_midnight
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
@@ -114,14 +114,14 @@ def _follow_up_window(user: User, window: FeedWindow) -> ColumnElement[bool]:
 class FeedVersion:
     """What a feed's content follows from: changes whenever any of it changes."""
 
-    meetings: tuple[Any, ...]  # count, trashed, max(updated_at), max(id), sum(version)
+    meetings: tuple[Any, ...]  # count, sum(id), sum(version), max(updated_at)
     organisations: tuple[Any, ...]  # count, max(updated_at)
-    follow_ups: tuple[Any, ...]  # personal feeds: count, max(updated_at), max(id), sum(version)
+    follow_ups: tuple[Any, ...]  # personal feeds: count, sum(id), sum(version), max(updated_at)
 
     @property
     def meeting_count(self) -> int:
-        """Meetings in the window, trashed and long-cancelled ones included (an upper
-        bound on what the feed shows)."""
+        """The meetings the version covers: all in the window while this is at most the
+        feed's limit (each part is read to one more than the limit), else more than it."""
         return int(self.meetings[0] or 0)
 
     @property
@@ -137,31 +137,55 @@ class FeedVersion:
         return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
-def feed_version(window: FeedWindow, *, user: User | None = None) -> FeedVersion:
-    """One statement: the aggregates over the feed's meetings in the window (with those in
-    the trash, so moving one there or back changes them; an edit or a cancellation raises
-    `updated_at` and `version`), over the organisations, and the user's follow-ups."""
+def _candidates(window: FeedWindow, user: User | None, limit: int) -> Any:
+    """The meetings a feed can show, read from the index on `starts_at`: the first
+    `limit` + 1 upcoming and the last `limit` + 1 past in the window (what `_capped_keys`
+    picks from), not every meeting of the window (200,000 at scale 100)."""
+
+    def part(where: ColumnElement[bool], *order: Any) -> Any:
+        statement = select(Meeting.id, Meeting.updated_at, Meeting.version).where(where)
+        if user is not None:
+            statement = statement.where(_users_meetings(user))
+        return select(statement.order_by(*order).limit(limit + 1).subquery())
+
+    upcoming = part(
+        and_(Meeting.starts_at >= window.today, Meeting.starts_at < window.end),
+        Meeting.starts_at,
+        Meeting.id,
+    )
+    past = part(
+        and_(Meeting.starts_at >= window.start, Meeting.starts_at < window.today),
+        Meeting.starts_at.desc(),
+        Meeting.id.desc(),
+    )
+    return union_all(upcoming, past).subquery()
+
+
+def feed_version(window: FeedWindow, *, user: User | None = None, limit: int) -> FeedVersion:
+    """One statement: aggregates over the meetings the feed can show (`_candidates`: a
+    trash or a restore changes the set and so the count or the sum of ids; an edit or a
+    cancellation raises `version` and `updated_at`), over the organisations (their names
+    are in the events), and the user's follow-ups in the window. Bounded by the limit, not
+    by the history: at scale 100 the window holds 200,000 meetings."""
+    shown = _candidates(window, user, limit)
     columns: list[Any] = [
-        func.count(Meeting.id),
-        func.count(Meeting.deleted_at),
-        func.max(Meeting.updated_at),
-        func.max(Meeting.id),
-        func.sum(Meeting.version),
+        func.count(shown.c.id),
+        func.sum(shown.c.id),
+        func.sum(shown.c.version),
+        func.max(shown.c.updated_at),
         select(func.count(Organisation.id)).scalar_subquery(),
         select(func.max(Organisation.updated_at)).scalar_subquery(),
     ]
-    statement = select(*columns).where(_in_window(window))
     if user is not None:
         mine = _follow_up_window(user, window)
-        columns = [
+        columns += [
             select(func.count(FollowUp.id)).where(mine).scalar_subquery(),
-            select(func.max(FollowUp.updated_at)).where(mine).scalar_subquery(),
-            select(func.max(FollowUp.id)).where(mine).scalar_subquery(),
+            select(func.sum(FollowUp.id)).where(mine).scalar_subquery(),
             select(func.sum(FollowUp.version)).where(mine).scalar_subquery(),
+            select(func.max(FollowUp.updated_at)).where(mine).scalar_subquery(),
         ]
-        statement = statement.add_columns(*columns).where(_users_meetings(user))
-    row = tuple(db.session.execute(including_deleted(statement)).one())
-    return FeedVersion(meetings=row[:5], organisations=row[5:7], follow_ups=row[7:])
+    row = tuple(db.session.execute(select(*columns).select_from(shown)).one())
+    return FeedVersion(meetings=row[:4], organisations=row[4:6], follow_ups=row[6:])
 
 
 Key = tuple[int, datetime, int, Any]  # id, updated_at, version, end (ends_at or due_on)

@@ -3,6 +3,8 @@ and the page where a user gets their feed links."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     Response,
@@ -163,8 +165,12 @@ def _max_events() -> int:
     return int(current_app.config.get("FEED_MAX_EVENTS", feeds.DEFAULT_MAX_EVENTS))
 
 
-def _feed_meeting_url(meeting_id: int) -> str:
-    return url_for("meetings.detail", meeting_id=meeting_id, _external=True)
+def _links(endpoint: str, argument: str) -> Callable[[int], str]:
+    """The address of each item by id, with url_for called once: a feed has thousands of
+    links that differ only in the id, and url_for was a tenth of a feed's time."""
+    marker = "987654321"
+    head, tail = url_for(endpoint, **{argument: int(marker)}, _external=True).split(marker, 1)
+    return lambda item_id: f"{head}{item_id}{tail}"
 
 
 def _feed_etag(version: feeds.FeedVersion, window: feeds.FeedWindow, *parts: object) -> str:
@@ -180,22 +186,25 @@ def personal_feed(token: str):
     window; 304 when unchanged, decided before anything is built."""
     user = services.user_for_feed_token(token) or abort(404)
     window = _window()
-    version = feeds.feed_version(window, user=user)
+    version = feeds.feed_version(window, user=user, limit=_max_events())
     etag = _feed_etag(version, window, "personal", user.id, user.name, user.feed_token_hash)
     if (unchanged := _not_modified(etag)) is not None:
         return unchanged
     context = (str(get_locale()), request.url_root)
     texts = feeds.meeting_texts(
-        window, version, user=user, limit=_max_events(), url=_feed_meeting_url, context=context
+        window,
+        version,
+        user=user,
+        limit=_max_events(),
+        url=_links("meetings.detail", "meeting_id"),
+        context=context,
     )
     texts += feeds.follow_up_texts(
         user,
         window,
         version,
         limit=_max_events(),
-        url=lambda follow_up_id: url_for(
-            "followups.detail", follow_up_id=follow_up_id, _external=True
-        ),
+        url=_links("followups.detail", "follow_up_id"),
         context=context,
     )
     name = _("Samverkan: %(name)s", name=user.name)
@@ -211,7 +220,7 @@ def team_feed(token: str):
     """Every meeting of the team in the window; 304 when unchanged."""
     user = services.user_for_feed_token(token) or abort(404)
     window = _window()
-    version = feeds.feed_version(window)
+    version = feeds.feed_version(window, limit=_max_events())
     etag = _feed_etag(version, window, "team", user.feed_token_hash)
     if (unchanged := _not_modified(etag)) is not None:
         return unchanged
@@ -220,7 +229,7 @@ def team_feed(token: str):
         version,
         user=None,
         limit=_max_events(),
-        url=_feed_meeting_url,
+        url=_links("meetings.detail", "meeting_id"),
         context=(str(get_locale()), request.url_root),
     )
     return _feed_response(ics.feed_from_texts(texts, name=_("Samverkan: teamets möten")), etag)

@@ -34,13 +34,14 @@ if TYPE_CHECKING:
 
 Method = Literal["REQUEST", "CANCEL", "PUBLISH"]
 
-_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
-
 
 def text(value: str) -> str:
-    """A TEXT value: CR LF and a lone CR become LF, then escaped; control characters go."""
+    """A TEXT value: CR LF and a lone CR become LF, then escaped; control characters go.
+    (Chained str.replace: several times faster than str.translate with a mapping.)"""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return CONTROL_CHARACTERS.sub("", value).translate(_TEXT_ESCAPES)
+    if CONTROL_CHARACTERS.search(value):
+        value = CONTROL_CHARACTERS.sub("", value)
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def parameter(value: str) -> str:
@@ -68,11 +69,22 @@ def fold(line: str) -> bytes:
     return b"\r\n ".join(parts) + b"\r\n"
 
 
+def _stamp(moment: datetime) -> str:
+    """YYYYMMDDTHHMMSS (formatted by hand: strftime was a tenth of a feed's time)."""
+    return (
+        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+        f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
+    )
+
+
 def utc_value(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return _stamp(moment.astimezone(UTC)) + "Z"
 
 
 def _is_ambiguous(local: datetime) -> bool:
+    """In the hour the autumn change repeats (02:00–03:00 on the last Sunday of October)."""
+    if local.month != 10 or local.day < 25 or local.hour != 2:
+        return False
     return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
 
 
@@ -82,11 +94,12 @@ def timed(name: str, moment: datetime) -> str:
     local = moment.astimezone(STOCKHOLM)
     if _is_ambiguous(local):
         return f"{name}:{utc_value(moment)}"
-    return f"{name};TZID=Europe/Stockholm:{local.strftime('%Y%m%dT%H%M%S')}"
+    return f"{name};TZID=Europe/Stockholm:{_stamp(local)}"
 
 
 def day(name: str, moment: datetime) -> str:
-    return f"{name};VALUE=DATE:{moment.astimezone(STOCKHOLM).strftime('%Y%m%d')}"
+    local = moment.astimezone(STOCKHOLM)
+    return f"{name};VALUE=DATE:{local.year:04d}{local.month:02d}{local.day:02d}"
 
 
 def address(name: str, person: Person, parameters: str = "") -> str:
