@@ -185,7 +185,8 @@ def update_user(
 ) -> User:
     """Change an account as an admin. Raises EditConflict if someone saved it in between.
 
-    Deactivating ends the user's sessions. The last active admin cannot be demoted or
+    Deactivating ends the user's sessions and revokes their calendar feed links for good
+    (reactivating does not bring an old link back). The last active admin cannot be demoted or
     deactivated, so the system always has someone who can manage users.
     """
     if user.version != expected_version:
@@ -196,6 +197,7 @@ def update_user(
         raise LastAdmin(_("Det måste finnas minst en aktiv administratör."))
     if user.active and not active:
         end_sessions(user)
+        revoke_feed_links(user)
     changes = [
         f"{field}: {before} → {after}"
         for field, before, after in (
@@ -248,6 +250,13 @@ def change_own_password(user: User, *, current: str, new: str) -> None:
 def set_locale(user: User, locale: str) -> None:
     """Remember the user's language."""
     user.locale = locale
+
+
+def revoke_feed_links(user: User) -> None:
+    """Forget the secret of the user's calendar feeds (only its hash is stored): every link
+    made with it stops working, and only a new link (calendar.services) opens a feed again."""
+    user.feed_token_hash = None
+    user.feed_token_created_at = None
 
 
 def end_sessions(user: User) -> None:

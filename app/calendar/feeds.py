@@ -4,9 +4,10 @@ each meeting's event made once per version.
 - The window runs from `FEED_PAST_DAYS` before today to `FEED_FUTURE_DAYS` after it
   (Stockholm days; config), read from the index on `starts_at`. A feed holds at most
   `FEED_MAX_EVENTS` meetings: the upcoming first, then the most recent past ones.
-- `feed_version` is one aggregate statement over the window (trashed meetings included, so
-  a trash or a restore shows), plus the organisations (their names are in the events) and,
-  for a personal feed, the user's follow-ups. The view turns it into the ETag: a client that
+- `feed_version` is one aggregate statement over the meetings the feed can show (the first
+  `FEED_MAX_EVENTS` + 1 upcoming and last past ones, from the index: its cost follows the
+  limit, not the history), plus the organisations (their names are in the events) and, for
+  a personal feed, the user's follow-ups. The view turns it into the ETag: a client that
   has this version gets 304 after two statements, with nothing rendered.
 - A meeting's event text is kept per (meeting, updated_at, version, language, address,
   organisations' version), a follow-up's likewise: a feed made again after one change reads
@@ -22,19 +23,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from app.auth.models import User
-from app.common.soft_delete import including_deleted
 from app.common.time import STOCKHOLM, local_midnight
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
-from app.meetings.models import Meeting, MeetingStatus, meeting_team
-from app.organisations.models import Organisation
+from app.meetings.models import Meeting, MeetingStatus, meeting_organisations, meeting_team
+from app.organisations.models import Organisation, display_name
 
 from . import ics
-from .services import CANCELLED_KEPT, FEED_HISTORY, follow_up_event, meeting_event
+from .services import (
+    CANCELLED_KEPT,
+    FEED_HISTORY,
+    Detail,
+    FeedMeeting,
+    FeedWords,
+    detail_for,
+    feed_follow_up_event,
+    feed_meeting_event,
+)
 
 #: The defaults of FEED_PAST_DAYS, FEED_FUTURE_DAYS and FEED_MAX_EVENTS (app/config.py).
 DEFAULT_PAST_DAYS = FEED_HISTORY.days
@@ -45,7 +54,7 @@ DEFAULT_MAX_EVENTS = 5000
 LOAD_CHUNK = 500
 
 #: Changes when the feeds' text changes for the same data (part of every ETag).
-FORMAT = "feed-2"
+FORMAT = "feed-3"
 
 #: Meetings' and follow-ups' events by version; ~1 KB an event with its key: at most ~20 MB
 #: per worker.
@@ -105,14 +114,14 @@ def _follow_up_window(user: User, window: FeedWindow) -> ColumnElement[bool]:
 class FeedVersion:
     """What a feed's content follows from: changes whenever any of it changes."""
 
-    meetings: tuple[Any, ...]  # count, trashed, max(updated_at), max(id), sum(version)
+    meetings: tuple[Any, ...]  # count, sum(id), sum(version), max(updated_at)
     organisations: tuple[Any, ...]  # count, max(updated_at)
-    follow_ups: tuple[Any, ...]  # personal feeds: count, max(updated_at), max(id), sum(version)
+    follow_ups: tuple[Any, ...]  # personal feeds: count, sum(id), sum(version), max(updated_at)
 
     @property
     def meeting_count(self) -> int:
-        """Meetings in the window, trashed and long-cancelled ones included (an upper
-        bound on what the feed shows)."""
+        """The meetings the version covers: all in the window while this is at most the
+        feed's limit (each part is read to one more than the limit), else more than it."""
         return int(self.meetings[0] or 0)
 
     @property
@@ -128,40 +137,64 @@ class FeedVersion:
         return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
-def feed_version(window: FeedWindow, *, user: User | None = None) -> FeedVersion:
-    """One statement: the aggregates over the feed's meetings in the window (with those in
-    the trash, so moving one there or back changes them; an edit or a cancellation raises
-    `updated_at` and `version`), over the organisations, and the user's follow-ups."""
+def _candidates(window: FeedWindow, user: User | None, limit: int) -> Any:
+    """The meetings a feed can show, read from the index on `starts_at`: the first
+    `limit` + 1 upcoming and the last `limit` + 1 past in the window (what `_capped_keys`
+    picks from), not every meeting of the window (200,000 at scale 100)."""
+
+    def part(where: ColumnElement[bool], *order: Any) -> Any:
+        statement = select(Meeting.id, Meeting.updated_at, Meeting.version).where(where)
+        if user is not None:
+            statement = statement.where(_users_meetings(user))
+        return select(statement.order_by(*order).limit(limit + 1).subquery())
+
+    upcoming = part(
+        and_(Meeting.starts_at >= window.today, Meeting.starts_at < window.end),
+        Meeting.starts_at,
+        Meeting.id,
+    )
+    past = part(
+        and_(Meeting.starts_at >= window.start, Meeting.starts_at < window.today),
+        Meeting.starts_at.desc(),
+        Meeting.id.desc(),
+    )
+    return union_all(upcoming, past).subquery()
+
+
+def feed_version(window: FeedWindow, *, user: User | None = None, limit: int) -> FeedVersion:
+    """One statement: aggregates over the meetings the feed can show (`_candidates`: a
+    trash or a restore changes the set and so the count or the sum of ids; an edit or a
+    cancellation raises `version` and `updated_at`), over the organisations (their names
+    are in the events), and the user's follow-ups in the window. Bounded by the limit, not
+    by the history: at scale 100 the window holds 200,000 meetings."""
+    shown = _candidates(window, user, limit)
     columns: list[Any] = [
-        func.count(Meeting.id),
-        func.count(Meeting.deleted_at),
-        func.max(Meeting.updated_at),
-        func.max(Meeting.id),
-        func.sum(Meeting.version),
+        func.count(shown.c.id),
+        func.sum(shown.c.id),
+        func.sum(shown.c.version),
+        func.max(shown.c.updated_at),
         select(func.count(Organisation.id)).scalar_subquery(),
         select(func.max(Organisation.updated_at)).scalar_subquery(),
     ]
-    statement = select(*columns).where(_in_window(window))
     if user is not None:
         mine = _follow_up_window(user, window)
-        columns = [
+        columns += [
             select(func.count(FollowUp.id)).where(mine).scalar_subquery(),
-            select(func.max(FollowUp.updated_at)).where(mine).scalar_subquery(),
-            select(func.max(FollowUp.id)).where(mine).scalar_subquery(),
+            select(func.sum(FollowUp.id)).where(mine).scalar_subquery(),
             select(func.sum(FollowUp.version)).where(mine).scalar_subquery(),
+            select(func.max(FollowUp.updated_at)).where(mine).scalar_subquery(),
         ]
-        statement = statement.add_columns(*columns).where(_users_meetings(user))
-    row = tuple(db.session.execute(including_deleted(statement)).one())
-    return FeedVersion(meetings=row[:5], organisations=row[5:7], follow_ups=row[7:])
+    row = tuple(db.session.execute(select(*columns).select_from(shown)).one())
+    return FeedVersion(meetings=row[:4], organisations=row[4:6], follow_ups=row[6:])
 
 
-Key = tuple[int, datetime, int]  # id, updated_at, version
+Key = tuple[int, datetime, int, Any]  # id, updated_at, version, end (ends_at or due_on)
 
 
 def _capped_keys(
     base: Select, *, at: Any, today: Any, order: Any, limit: int, total: int
 ) -> list[Key]:
-    """(id, updated_at, version) of `base`'s rows in time order (`at`, then `order`): all of
+    """(id, updated_at, version, end) of `base`'s rows in time order (`at`, then `order`): all of
     them, or when there may be more than `limit`, the upcoming ones (`at` from `today`) first
     and then the latest past ones (one statement while `total` is no more than `limit`)."""
     if total <= limit:
@@ -187,35 +220,61 @@ def _kept_texts(
     kind: str,
     keys: Sequence[Key],
     *,
+    detail: Callable[[Any], Detail],
     load: Callable[[list[int]], Iterable[Any]],
-    make: Callable[[Any], ics.CalendarEvent],
+    make: Callable[[Any, Detail], ics.CalendarEvent],
     context: tuple[object, ...],
 ) -> list[bytes]:
     """Each row's event text, from the kept ones where the row is unchanged (same
-    updated_at and version); the others loaded (`LOAD_CHUNK` at a time), made and kept.
+    updated_at and version, and the same `detail(end)`: a description says less of an
+    event long ahead or over); the others loaded (`LOAD_CHUNK` at a time), made and kept.
     `context` is what else the text depends on (language, address, …)."""
     texts: dict[int, bytes] = {}
-    missing = []
-    for row_id, updated_at, version in keys:
-        text = _texts.get((kind, row_id, updated_at, version, *context))
+    missing: dict[int, tuple[Any, ...]] = {}
+    for row_id, updated_at, version, end in keys:
+        key = (kind, row_id, updated_at, version, detail(end), *context)
+        text = _texts.get(key)
         if text is None:
-            missing.append(row_id)
+            missing[row_id] = key
         else:
             texts[row_id] = text
-    for start in range(0, len(missing), LOAD_CHUNK):
-        for item in load(missing[start : start + LOAD_CHUNK]):
-            text = ics.event_text(make(item))
-            _texts.put((kind, item.id, item.updated_at, item.version, *context), text)
+    ids = list(missing)
+    for start in range(0, len(ids), LOAD_CHUNK):
+        for item in load(ids[start : start + LOAD_CHUNK]):
+            key = missing[item.id]
+            text = ics.event_text(make(item, key[4]))
+            _texts.put(key, text)
             texts[item.id] = text
-    return [texts[row_id] for row_id, _updated, _version in keys if row_id in texts]
+    return [texts[row_id] for row_id, *_rest in keys if row_id in texts]
 
 
-def _load_meetings(ids: list[int]) -> Iterable[Meeting]:
-    return db.session.scalars(
-        select(Meeting)
-        .options(selectinload(Meeting.organisations).joinedload(Organisation.parent))
-        .where(Meeting.id.in_(ids))
+def _load_meetings(ids: list[int]) -> list[tuple[FeedMeeting, list[str]]]:
+    """The meetings' columns and their organisations' display names (two statements; no
+    ORM objects: a feed may make thousands of events)."""
+    rows = db.session.execute(
+        select(*(getattr(Meeting, name) for name in FeedMeeting._fields)).where(Meeting.id.in_(ids))
     )
+    meetings = [FeedMeeting(*row) for row in rows]
+    parent = aliased(Organisation)
+    names: dict[int, list[str]] = {}
+    for meeting_id, name, parent_name in db.session.execute(
+        select(meeting_organisations.c.meeting_id, Organisation.name, parent.name)
+        .join(Organisation, Organisation.id == meeting_organisations.c.organisation_id)
+        .outerjoin(parent, parent.id == Organisation.parent_id)
+        .where(meeting_organisations.c.meeting_id.in_(ids))
+        .order_by(meeting_organisations.c.meeting_id, Organisation.sort_name)
+    ):
+        names.setdefault(meeting_id, []).append(display_name(name, parent_name))
+    return [(meeting, names.get(meeting.id, [])) for meeting in meetings]
+
+
+class _Loaded:
+    """A loaded meeting with its organisations, as `_kept_texts` wants it (`.id`)."""
+
+    __slots__ = ("id", "meeting", "organisations")
+
+    def __init__(self, meeting: FeedMeeting, organisations: list[str]) -> None:
+        self.id, self.meeting, self.organisations = meeting.id, meeting, organisations
 
 
 def meeting_texts(
@@ -229,7 +288,7 @@ def meeting_texts(
 ) -> list[bytes]:
     """The events of the feed's meetings (the user's, or the team's for None), made only for
     meetings changed since they were last made."""
-    base = select(Meeting.id, Meeting.updated_at, Meeting.version).where(
+    base = select(Meeting.id, Meeting.updated_at, Meeting.version, Meeting.ends_at).where(
         _in_window(window), _shown_in(window)
     )
     if user is not None:
@@ -242,11 +301,19 @@ def meeting_texts(
         limit=limit,
         total=version.meeting_count,
     )
+    words = FeedWords.current()
     return _kept_texts(
         "meeting",
         keys,
-        load=_load_meetings,
-        make=lambda m: meeting_event(m, url=url(m.id), with_people=False),
+        detail=lambda ends_at: detail_for(ends_at, today=window.today),
+        load=lambda ids: [_Loaded(*row) for row in _load_meetings(ids)],
+        make=lambda loaded, detail: feed_meeting_event(
+            loaded.meeting,
+            organisations=loaded.organisations,
+            url=url(loaded.id),
+            detail=detail,
+            words=words,
+        ),
         context=(*context, version.organisations_key),
     )
 
@@ -263,14 +330,16 @@ def follow_up_texts(
     """The user's follow-ups due in the window as all-day events: open ones, and those
     closed in the last 30 days (shown as cancelled); at most `limit`, the upcoming first."""
     recently = (window.today - CANCELLED_KEPT).date()
-    base = select(FollowUp.id, FollowUp.updated_at, FollowUp.version).where(
+    base = select(FollowUp.id, FollowUp.updated_at, FollowUp.version, FollowUp.due_on).where(
         _follow_up_window(user, window),
         or_(FollowUp.status == FollowUpStatus.OPEN, FollowUp.completed_on >= recently),
     )
+    today = window.today.astimezone(STOCKHOLM).date()
+    words = FeedWords.current()
     keys = _capped_keys(
         base,
         at=FollowUp.due_on,
-        today=window.today.astimezone(STOCKHOLM).date(),
+        today=today,
         order=FollowUp.id,
         limit=limit,
         total=version.follow_up_count,
@@ -278,8 +347,11 @@ def follow_up_texts(
     return _kept_texts(
         "follow-up",
         keys,
+        detail=lambda due_on: detail_for(
+            local_midnight(due_on + timedelta(days=1)), today=window.today
+        ),
         load=lambda ids: db.session.scalars(select(FollowUp).where(FollowUp.id.in_(ids))),
-        make=lambda f: follow_up_event(f, url=url(f.id)),
+        make=lambda f, detail: feed_follow_up_event(f, url=url(f.id), detail=detail, words=words),
         context=context,
     )
 

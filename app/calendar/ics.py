@@ -1,14 +1,13 @@
-"""iCalendar files, built with the icalendar library from plain data (no Flask, no ORM).
+"""iCalendar files from plain data (no Flask, no ORM): the calendar around the events is
+icalendar's, each event is written by vevent.py (what it holds and leaves out is decided there).
 
 - `invite()`: METHOD:REQUEST or METHOD:CANCEL with one event, for e-mail or download.
 - `feed()`: METHOD:PUBLISH with many events, for subscriptions; no attendees.
 
-Every timed event is written in Europe/Stockholm (DTSTART;TZID=Europe/Stockholm) with a
-VTIMEZONE in the two-rule RRULE form that Outlook itself writes: lists of dates (RDATE) are
-misread by some parsers. A time in the hour the autumn change repeats is written in UTC
-instead, since parsers disagree on which of the two it means. All-day events are DATE values
-with an exclusive end. Line folding at 75 octets, CRLF line endings and text escaping are the
-library's.
+Timed events refer to a VTIMEZONE for Europe/Stockholm in the two-rule RRULE form that
+Outlook itself writes: lists of dates (RDATE) are misread by some parsers. No X-WR-TIMEZONE:
+the VTIMEZONE says everything, and with it one widely used parser moved events in the
+repeated autumn hour by an hour (the importer still honours it in Google's files).
 """
 
 from __future__ import annotations
@@ -16,27 +15,23 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from icalendar import (
     Calendar,
-    Event,
     Timezone,
     TimezoneDaylight,
     TimezoneStandard,
-    vCalAddress,
     vDuration,
     vRecur,
 )
 
 from app.common.text import one_line
-from app.common.time import STOCKHOLM, is_ambiguous_local
+
+from .vevent import Method, vevent
 
 PRODID = "-//Samverkan//Samverkan CRM//SV"
-
-Method = Literal["REQUEST", "CANCEL", "PUBLISH"]
 
 
 @dataclass(frozen=True)
@@ -89,67 +84,6 @@ def stockholm_timezone() -> Timezone:
     return zone
 
 
-def _address(person: Person, **parameters: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{person.email}")
-    if person.name:
-        address.params["CN"] = one_line(person.name)  # no line break in a parameter
-    address.params.update(parameters)
-    return address
-
-
-def _timed(moment: datetime) -> datetime:
-    """Stockholm time, except in the hour the autumn change repeats: there a local time is
-    ambiguous (RFC 5545 takes the first, ICAL.js the second), so it is written in UTC."""
-    if is_ambiguous_local(moment):
-        return moment.astimezone(ZoneInfo("UTC"))
-    return moment.astimezone(STOCKHOLM)
-
-
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(STOCKHOLM).date()
-
-
-def _event(item: CalendarEvent, *, method: Method) -> Event:
-    event = Event()
-    event.add("uid", item.uid)
-    event.add("sequence", item.sequence)
-    event.add("dtstamp", item.stamp.astimezone(ZoneInfo("UTC")))
-    if item.all_day:
-        event.add("dtstart", _local_day(item.starts_at))
-        event.add("dtend", _local_day(item.ends_at))  # exclusive: the day after the last
-    else:
-        event.add("dtstart", _timed(item.starts_at))
-        event.add("dtend", _timed(item.ends_at))
-    event.add("summary", item.summary)
-    if item.location:
-        event.add("location", item.location)
-    if item.description:
-        event.add("description", item.description)
-    if item.url:
-        event.add("url", item.url)
-    if item.categories:
-        event.add("categories", item.categories)
-    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
-    event.add("transp", "TRANSPARENT" if item.transparent or item.cancelled else "OPAQUE")
-    if method != "PUBLISH":
-        if item.organizer is not None:
-            event.add("organizer", _address(item.organizer))
-        for person in item.attendees:
-            event.add(
-                "attendee",
-                _address(
-                    person,
-                    ROLE="REQ-PARTICIPANT",
-                    PARTSTAT="NEEDS-ACTION",
-                    RSVP="TRUE",
-                    CUTYPE="INDIVIDUAL",
-                ),
-            )
-    if method == "CANCEL":
-        event.add("priority", 1)
-    return event
-
-
 def _calendar(method: Method) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -163,9 +97,8 @@ def invite(item: CalendarEvent, *, method: Literal["REQUEST", "CANCEL"]) -> byte
     """An invitation (REQUEST) or cancellation (CANCEL) for one event, as bytes (UTF-8)."""
     calendar = _calendar(method)
     if not item.all_day:
-        calendar.add_component(stockholm_timezone())
-    calendar.add_component(_event(item, method=method))
-    return calendar.to_ical()
+        calendar.add_component(_stockholm())
+    return _with_events(calendar.to_ical(), [vevent(item, method=method)])
 
 
 def feed(
@@ -198,28 +131,39 @@ def feed_from_texts(
     calendar.add("x-wr-calname", name)
     if description:
         calendar.add("x-wr-caldesc", description)
-    calendar.add("x-wr-timezone", "Europe/Stockholm")
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(refresh))
-    calendar.add_component(stockholm_timezone())
-    # The calendar's own lines, then each event's, then its end: what to_ical() writes for a
-    # calendar holding the events, with each event's text made once (see EventTexts).
-    head = calendar.to_ical()
+    calendar.add_component(_stockholm())
+    return _with_events(calendar.to_ical(), texts)
+
+
+def _with_events(head: bytes, texts: list[bytes]) -> bytes:
+    """The calendar's own lines, then each event's, then its end."""
     end = b"END:VCALENDAR\r\n"
     return head.removesuffix(end) + b"".join(texts) + end
 
 
+_zone: list[Timezone] = []
+
+
+def _stockholm() -> Timezone:
+    """The VTIMEZONE, made once per process (it never changes)."""
+    if not _zone:
+        _zone.append(stockholm_timezone())
+    return _zone[0]
+
+
 def event_text(item: CalendarEvent) -> bytes:
     """One event as a feed writes it (PUBLISH: no organizer, no attendees)."""
-    return _event(item, method="PUBLISH").to_ical()
+    return vevent(item, method="PUBLISH")
 
 
 class EventTexts:
     """Events as feed text in a bounded LRU per process, kept by a key that says exactly
     what the text depends on.
 
-    icalendar takes ~0.4 ms an event, and a feed is asked for again and again with nearly
-    all of its events unchanged: after one change only the changed event is made again.
+    A feed is asked for again and again with nearly all of its events unchanged: after one
+    change only the changed event is made again.
     Called with an event, the key is its whole content (exact, but the event must be built
     first); feeds of meetings key by the meeting's version instead (calendar/feeds.py), so an
     unchanged meeting is not even read.

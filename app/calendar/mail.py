@@ -1,8 +1,10 @@
 """Sending invitations and cancellations by e-mail, when an SMTP server is configured.
 
-Each attendee gets a multipart/alternative message: a plain-text part people read, and a
-`text/calendar; method=REQUEST` (or CANCEL) part that Outlook, Gmail and Apple Mail turn into
-accept/decline buttons and apply to the calendar. Settings (instance config or SAMVERKAN_*):
+Each attendee gets a multipart/mixed message as Google Calendar sends them: a
+multipart/alternative of a plain-text part people read and a `text/calendar; method=REQUEST`
+(or CANCEL) part that Outlook, Gmail and Apple Mail turn into accept/decline buttons and
+apply to the calendar, then the same file as an attachment (invite.ics), for the clients
+that only offer an attached file. Settings (instance config or SAMVERKAN_*):
 MAIL_SERVER, MAIL_PORT (25), MAIL_USE_TLS (STARTTLS), MAIL_USE_SSL, MAIL_USERNAME,
 MAIL_PASSWORD, MAIL_DEFAULT_SENDER, MAIL_TIMEOUT (seconds).
 """
@@ -90,6 +92,13 @@ def build_message(
         maintype="text",
         subtype="calendar",
         params={"method": method, "charset": "utf-8"},
+        cte="base64",
+    )
+    message.add_attachment(
+        ics,
+        maintype="application",
+        subtype="ics",
+        filename="invite.ics" if method == "REQUEST" else "cancel.ics",
         cte="base64",
     )
     return message

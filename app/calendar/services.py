@@ -7,15 +7,19 @@ so revokes) the old.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.auth.services import revoke_feed_links
 from app.common.time import local_midnight, utcnow
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
@@ -75,22 +79,125 @@ def meeting_description(meeting: Meeting, *, url: str) -> str:
     return "\n\n".join(parts)
 
 
-def follow_up_event(follow_up: FollowUp, *, url: str) -> CalendarEvent:
-    """A follow-up's due date as an all-day event (Google and Outlook ignore VTODO)."""
+@dataclass(frozen=True)
+class FeedWords:
+    """The words feed events use, translated once per feed instead of once per event (the
+    placeholders are filled per event)."""
+
+    agenda: str
+    join: str
+    organisations: str
+    deadline: str
+    follow_up: str
+
+    @classmethod
+    def current(cls) -> FeedWords:
+        return cls(
+            agenda=_("Dagordning:"),
+            join=_("Anslut: %(link)s"),
+            organisations=_("Organisationer: %(names)s"),
+            deadline=_("Sista dag: %(title)s"),
+            follow_up=_("Uppföljning"),
+        )
+
+
+class FeedMeeting(NamedTuple):
+    """The columns of a meeting that its feed event shows (read as a row, not an object)."""
+
+    id: int
+    uid: str
+    sequence: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    place: str
+    online_link: str
+    agenda: str
+    status: MeetingStatus
+    updated_at: datetime | None
+    version: int
+
+
+#: How far ahead a feed's events carry the agenda and the link to join (`Detail.NEAR`).
+FEED_NEAR = timedelta(days=28)
+
+
+class Detail(enum.IntEnum):
+    """How much a feed event's description says, by when the event is."""
+
+    PAST = 0  # over: only the link to it in Samverkan
+    LATER = 1  # more than FEED_NEAR ahead: its organisations too
+    NEAR = 2  # soon: its agenda and the link to join too
+
+
+def detail_for(end: datetime, *, today: datetime) -> Detail:
+    """`end` is when the event ends; `today` the UTC moment today began in Stockholm."""
+    if end <= today:
+        return Detail.PAST
+    return Detail.NEAR if end <= today + FEED_NEAR else Detail.LATER
+
+
+def feed_meeting_event(
+    meeting: FeedMeeting,
+    *,
+    organisations: list[str],
+    url: str,
+    detail: Detail,
+    words: FeedWords,
+) -> CalendarEvent:
+    """A meeting as a feed shows it: no people, and a description kept short (a feed is
+    read again every hour, and Google truncates near 1 MB). A meeting in the coming four
+    weeks has its agenda, the link to join (unless that is already the location), its
+    organisations and the link to it in Samverkan; one later has its organisations and the
+    link; one already over only the link. The link is in the description, not a URL
+    property: Outlook and Google show only the description."""
+    location = meeting.place or meeting.online_link
+    if detail is Detail.PAST:
+        description = url
+    else:
+        parts = []
+        if detail is Detail.NEAR and meeting.agenda:
+            parts.append(words.agenda + "\n" + meeting.agenda)
+        if detail is Detail.NEAR and meeting.online_link and meeting.online_link != location:
+            parts.append(words.join % {"link": meeting.online_link})
+        if organisations:
+            parts.append(words.organisations % {"names": ", ".join(organisations)})
+        parts.append(url)
+        description = "\n\n".join(parts)
+    return CalendarEvent(
+        uid=meeting.uid,
+        sequence=meeting.sequence,
+        summary=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        all_day=meeting.all_day,
+        stamp=meeting.updated_at or utcnow(),
+        location=location,
+        description=description,
+        cancelled=meeting.status is MeetingStatus.CANCELLED,
+    )
+
+
+def feed_follow_up_event(
+    follow_up: FollowUp, *, url: str, detail: Detail, words: FeedWords
+) -> CalendarEvent:
+    """A follow-up's due date as an all-day event (Google and Outlook ignore VTODO): its
+    description when due soon, and the link to it."""
     done = follow_up.status is not FollowUpStatus.OPEN
+    parts = [p for p in (follow_up.description, url) if p] if detail is Detail.NEAR else [url]
     return CalendarEvent(
         uid=f"uppfoljning-{follow_up.id}@samverkan",
         sequence=follow_up.version,
-        summary=_("Sista dag: %(title)s", title=follow_up.title),
+        summary=words.deadline % {"title": follow_up.title},
         starts_at=local_midnight(follow_up.due_on),
         ends_at=local_midnight(follow_up.due_on + timedelta(days=1)),
         all_day=True,
         stamp=follow_up.updated_at or utcnow(),
-        description="\n\n".join(p for p in (follow_up.description, url) if p),
-        url=url,
+        description="\n\n".join(parts),
         cancelled=done,
         transparent=True,
-        categories=[_("Uppföljning")],
+        categories=[words.follow_up],
     )
 
 
@@ -109,8 +216,7 @@ def issue_feed_token(user: User) -> str:
 
 
 def revoke_feed_token(user: User) -> None:
-    user.feed_token_hash = None
-    user.feed_token_created_at = None
+    revoke_feed_links(user)
     db.session.flush()
     record_security(SecurityKind.FEED_LINK_REVOKED, user=user, subject=user.name)
 

@@ -110,6 +110,17 @@ meeting_team = Table(
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_meeting_team_user_id", "user_id"),
 )
+#: Who was last sent the meeting's invitation by e-mail (lower-cased address as the key):
+#: when invitations are sent again, an address here that is no longer a participant gets a
+#: cancellation for itself (RFC 5546 3.2.5), and its row goes. Written by calendar/invitations.py.
+meeting_invitations = Table(
+    "meeting_invitations",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("email", String(320), primary_key=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("sent_at", UTCDateTime(), nullable=False),
+)
 meeting_topics = Table(
     "meeting_topics",
     db.metadata,
@@ -170,8 +181,8 @@ class Meeting(SoftDeletable, db.Model):
         ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
     search_text: Mapped[str] = mapped_column(String(600), default="")
-    # Calendar identity: the UID never changes; SEQUENCE rises with every change of time,
-    # place or status, so calendars apply updates and cancellations in order.
+    # Calendar identity: the UID never changes; SEQUENCE rises with every change an
+    # invitation shows (services.CALENDAR_FIELDS), so calendars apply updates in order.
     uid: Mapped[str] = mapped_column(String(120), unique=True, default=new_uid)
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

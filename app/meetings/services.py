@@ -247,11 +247,28 @@ def _apply(meeting: Meeting, values: MeetingValues) -> None:
 
 
 #: What calendars must hear about: a change to any of these raises the meeting's SEQUENCE.
-CALENDAR_FIELDS = ("starts_at", "ends_at", "all_day", "place", "online_link", "status")
+#: The title and the description (agenda, join link, organisations) count like the time:
+#: a client keeps its copy of an event unless SEQUENCE rises. So do the participants: a
+#: removed one gets a cancellation that must outrank the invitation it had.
+CALENDAR_FIELDS = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "all_day",
+    "place",
+    "online_link",
+    "agenda",
+    "organisations",
+    "contacts",
+    "team",
+    "responsible_id",
+    "status",
+)
 
 
 def _track_calendar_changes(meeting: Meeting, changes: dict[str, Any]) -> None:
-    """Raise SEQUENCE when the time, place or status changed; note when it was cancelled."""
+    """Raise SEQUENCE when anything an invitation shows changed (`CALENDAR_FIELDS`); note
+    when the meeting was cancelled."""
     if not any(name in changes for name in CALENDAR_FIELDS):
         return
     meeting.sequence += 1

@@ -98,7 +98,7 @@ def event_of(body: bytes):
 
 
 class TestSequence:
-    def test_raised_by_time_place_and_status_only(self, world, app):
+    def test_raised_by_every_change_an_invitation_shows(self, world, app):
         with app.app_context():
             meeting = db.session.get(Meeting, schedule(world))
             uid = meeting.uid
@@ -114,19 +114,20 @@ class TestSequence:
                 db.session.commit()
                 return meeting.sequence
 
-            assert edit(agenda="Ny dagordning") == 0  # the agenda is not a calendar change
-            assert edit(title="Ny rubrik") == 0
-            assert edit(place="Rådhuset") == 1
+            assert edit(notes="Egna anteckningar") == 0  # not in the invitation
+            assert edit(agenda="Ny dagordning") == 1  # the description, like the time
+            assert edit(title="Ny rubrik") == 2
+            assert edit(place="Rådhuset") == 3
             assert (
                 edit(
                     starts_at=meeting.starts_at + timedelta(hours=1),
                     ends_at=meeting.ends_at + timedelta(hours=1),
                 )
-                == 2
+                == 4
             )
             services.cancel_meeting(meeting, expected_version=meeting.version, by=None)
             db.session.commit()
-            assert meeting.sequence == 3 and meeting.cancelled_at is not None
+            assert meeting.sequence == 5 and meeting.cancelled_at is not None
             assert meeting.uid == uid
 
 
@@ -221,12 +222,14 @@ class TestFeeds:
 
         response = client.get(f"/kalender/{token}.ics")  # no session: the token is the key
         assert response.status_code == 200
-        assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+        assert response.headers["Content-Type"] == "text/calendar; charset=utf-8; method=PUBLISH"
         assert response.headers["Referrer-Policy"] == "no-referrer"
         body = response.data
         assert b"METHOD:PUBLISH" in body and b"X-WR-CALNAME:" in body and b"\r\nNAME:" in body
         assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in body and b"X-PUBLISHED-TTL:PT1H" in body
         assert b"ATTENDEE" not in body and b"ORGANIZER" not in body
+        assert b"X-WR-TIMEZONE" not in body  # the VTIMEZONE says it (issue 17)
+        assert b"TRANSP:OPAQUE" not in body and b"STATUS:CONFIRMED" not in body  # defaults
         calendar = Calendar.from_ical(body)
         events = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
         assert "Mitt möte" in events and "Kollegans möte" not in events
@@ -339,9 +342,11 @@ class TestSending:
         recipients = sorted(r for e in smtp.received for r in e.rcpt_tos)
         assert recipients == ["sara.lindqvist@malmo.se", db_email(app, world["colleague"])]
         message = email.message_from_bytes(smtp.received[0].content, policy=policy.default)
-        assert message.get_content_type() == "multipart/alternative"
+        assert message.get_content_type() == "multipart/mixed"
         assert "Avstämning; med, tecken å ä ö" in str(message["Subject"])
-        text, calendar_part = message.get_payload()
+        alternative, attached = message.get_payload()
+        assert attached.get_content_type() == "application/ics"
+        text, calendar_part = alternative.get_payload()
         assert text.get_content_type() == "text/plain" and "Stadshuset" in text.get_content()
         assert calendar_part.get_content_type() == "text/calendar"
         assert calendar_part.get_param("method") == "REQUEST"
@@ -359,7 +364,7 @@ class TestSending:
         smtp.received.clear()
         client.post(f"/moten/{meeting_id}/skicka")
         message = email.message_from_bytes(smtp.received[0].content, policy=policy.default)
-        calendar_part = message.get_payload()[1]
+        calendar_part = message.get_payload()[0].get_payload()[1]
         assert calendar_part.get_param("method") == "CANCEL"
         calendar, event = event_of(calendar_part.get_payload(decode=True))
         assert str(event["UID"]) == uid and event["STATUS"] == "CANCELLED"
