@@ -139,9 +139,11 @@ def _show(result: intakes.Intake, data: bytes):
         meeting = result.meeting
         recorded = record_answers(meeting, result.invite, by=current_user)
         db.session.commit()
-        flash(
-            _("Svaret från %(who)s är sparat.", who=", ".join(e for e, _a in recorded)), "success"
-        )
+        if recorded:
+            who = ", ".join(e for e, _a in recorded)
+            flash(_("Svaret från %(who)s är sparat.", who=who), "success")
+        else:
+            flash(_("Svaret är äldre än det som redan finns. Inget ändrades."))
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     confirm = IntakeConfirmForm(formdata=None)
     confirm.intake_file.data = pack(data)

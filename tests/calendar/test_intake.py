@@ -284,6 +284,10 @@ def test_round_trip_new_update_reply_cancel(world, as_role, app):
     assert response.status_code == 302
     detail = client.get(f"/moten/{meeting_id}").text
     assert re.search(r"Gäst</a> <span class=\"tag answer\">Har tackat nej", detail)
+    # An older answer (earlier DTSTAMP) does not overwrite it.
+    older = reply.replace(b"DTSTAMP:20261201T120000Z", b"DTSTAMP:20261130T120000Z")
+    response = upload(client, older.replace(b"PARTSTAT=DECLINED", b"PARTSTAT=ACCEPTED"))
+    assert "äldre än det som redan finns" in client.get(response.location).text
     # Samverkan sends nothing of its own for it.
     assert "Skicka inbjudan" not in detail and "Ladda ner inbjudan" not in detail
     assert client.get(f"/moten/{meeting_id}/inbjudan.ics").status_code == 404
