@@ -133,6 +133,16 @@ def _request(invite: Invite, result: Intake) -> Intake:
         result.message = _("Inbjudan kommer från Samverkan själv och mötet finns redan.")
         return result
     known = imported_meetings(invite)
+    if not known and invite.uid and not invite.recurrence_id:
+        occurrences = imported_meetings(invite, whole_series=True)
+        if occurrences:  # imported one meeting per occurrence: never a duplicate series
+            result.kind, result.meetings = ERROR, occurrences
+            result.message = _(
+                "Serien finns redan i Samverkan som %(num)d möten, ett per tillfälle. Ändringar "
+                "av hela serien läses inte in; ändra de berörda mötena i Samverkan.",
+                num=len(occurrences),
+            )
+            return result
     if not known:
         if not invite.uid:
             twins = db.session.scalar(

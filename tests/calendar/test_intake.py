@@ -409,6 +409,19 @@ def test_series_one_meeting_per_occurrence_in_range(world, as_role, app):
     )
     page = upload(client, moved).text
     assert "Uppdatera mötet" in page and "2027-01-29 15:00–16:00" in page
+    # The whole series sent again: no second copy of it.
+    response = upload(client, WEEKLY.replace(b"SEQUENCE:0", b"SEQUENCE:2"))
+    assert response.status_code == 400 and "som 3 möten, ett per tillfälle" in response.text
+    # The organizer cancels the whole series: all three, after one confirmation.
+    page = upload(client, invitation(method="CANCEL", sequence=3)).text
+    assert "Markera alla 3 möten som inställda" in page
+    client.post(
+        "/moten/importera-inbjudan/bekrafta",
+        data={"intake_file": hidden(page, "intake_file"), "version": hidden(page, "version")},
+    )
+    with app.app_context():
+        statuses = db.session.scalars(select(Meeting.status)).all()
+        assert statuses == [MeetingStatus.CANCELLED] * 3
 
 
 # --- Never a 500 --------------------------------------------------------------------------
