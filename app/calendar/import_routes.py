@@ -208,9 +208,10 @@ def import_save():
         meetings = import_meetings(
             values=values, invite=invite, occurrences=occurrences, by=current_user
         )
-    except AskFold:
+    except AskFold as ask:
         db.session.rollback()
-        form.form_errors.append(
+        field = form.start_fold if ask.which == "start" else form.end_fold
+        field.errors.append(
             _("Tiden finns två gånger den natten klockan ställs tillbaka. Välj vilken.")
         )
         return _render_new(form, result, 400)
