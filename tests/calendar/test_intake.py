@@ -380,29 +380,3 @@ def test_a_past_import_is_held(world, as_role):
     past = invitation(start="20250115T100000", end="20250115T110000")
     page = upload(as_role("coordinator"), past).text
     assert '<option selected value="genomfort">' in page
-
-
-@pytest.mark.parametrize(("fold", "utc_hour"), [("0", 0), ("1", 1)])
-def test_the_doubled_autumn_hour_asks_which_and_keeps_the_choice(
-    world, as_role, app, fold, utc_hour
-):
-    """A floating 02:30 on 2026-10-25 (Stockholm) happens twice: the form asks, the answer
-    holds (00:30 UTC summer time, 01:30 UTC winter time)."""
-    client = as_role("coordinator")
-    data = GOOD.replace(
-        b"DTSTART;TZID=W. Europe Standard Time:20270115T100000", b"DTSTART:20261025T023000"
-    )
-    data = data.replace(
-        b"DTEND;TZID=W. Europe Standard Time:20270115T110000", b"DTEND:20261025T040000"
-    )
-    page = upload(client, data).text
-    assert 'value="02:30"' in page
-    form = save_form(page, world)
-    response = client.post("/moten/importera-inbjudan/spara", data=form)
-    assert response.status_code == 400 and "Tiden finns två gånger" in response.text
-    response = client.post("/moten/importera-inbjudan/spara", data={**form, "start_fold": fold})
-    assert response.status_code == 302
-    with app.app_context():
-        assert db.session.scalar(select(Meeting.starts_at)) == datetime(
-            2026, 10, 25, utc_hour, 30, tzinfo=UTC
-        )

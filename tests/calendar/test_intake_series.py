@@ -1,8 +1,11 @@
 """Received invitations for a recurring series (the first occurrence with a notice, or one
 meeting per occurrence in a chosen range; a moved occurrence, a re-sent series, a cancelled
-series), and a property test: random mutations of a valid file never give a 5xx."""
+series), the doubled autumn hour, and a property test: random mutations of a valid file
+never give a 5xx."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +13,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.meetings.models import Meeting, MeetingStatus
 
-from .test_intake import hidden, invitation, save_form, upload
+from .test_intake import GOOD, hidden, invitation, save_form, upload
 from .test_intake import world as intake_world
 
 
@@ -105,3 +108,29 @@ def test_random_mutations_never_give_a_server_error(world, as_role):
         assert response.status_code < 500
 
     mutate()
+
+
+@pytest.mark.parametrize(("fold", "utc_hour"), [("0", 0), ("1", 1)])
+def test_the_doubled_autumn_hour_asks_which_and_keeps_the_choice(
+    world, as_role, app, fold, utc_hour
+):
+    """A floating 02:30 on 2026-10-25 (Stockholm) happens twice: the form asks, the answer
+    holds (00:30 UTC summer time, 01:30 UTC winter time)."""
+    client = as_role("coordinator")
+    data = GOOD.replace(
+        b"DTSTART;TZID=W. Europe Standard Time:20270115T100000", b"DTSTART:20261025T023000"
+    )
+    data = data.replace(
+        b"DTEND;TZID=W. Europe Standard Time:20270115T110000", b"DTEND:20261025T040000"
+    )
+    page = upload(client, data).text
+    assert 'value="02:30"' in page
+    form = save_form(page, world)
+    response = client.post("/moten/importera-inbjudan/spara", data=form)
+    assert response.status_code == 400 and "Tiden finns två gånger" in response.text
+    response = client.post("/moten/importera-inbjudan/spara", data={**form, "start_fold": fold})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Meeting.starts_at)) == datetime(
+            2026, 10, 25, utc_hour, 30, tzinfo=UTC
+        )
