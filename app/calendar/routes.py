@@ -58,6 +58,8 @@ def _calendar_file(data: bytes, *, method: str, filename: str) -> Response:
 def invitation(meeting_id: int):
     """METHOD:REQUEST: the current state of the meeting (also the update after a change)."""
     meeting = load_meeting(meeting_id) or abort(404)
+    if meeting.organised_elsewhere:
+        abort(404)
     if meeting.status is MeetingStatus.CANCELLED:
         return redirect(url_for(".cancellation", meeting_id=meeting.id))
     event = services.meeting_event(meeting, url=_meeting_url(meeting))
@@ -70,6 +72,8 @@ def invitation(meeting_id: int):
 def cancellation(meeting_id: int):
     """METHOD:CANCEL for a cancelled meeting: same UID, higher SEQUENCE."""
     meeting = load_meeting(meeting_id) or abort(404)
+    if meeting.organised_elsewhere:
+        abort(404)
     if meeting.status is not MeetingStatus.CANCELLED:
         abort(404)
     event = services.meeting_event(meeting, url=_meeting_url(meeting))
@@ -90,6 +94,11 @@ def send(meeting_id: int):
     cancellation to each one invited before and removed since (calendar/invitations.py)."""
     meeting = load_meeting(meeting_id) or abort(404)
     settings = mail_settings() or abort(404)
+    if meeting.organised_elsewhere:  # its organizer sends; a second event would duplicate it
+        flash(
+            _("Mötet organiseras av någon annan. Samverkan skickar ingen egen inbjudan."), "error"
+        )
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     event = services.meeting_event(meeting, url=_meeting_url(meeting))
     planned = invitations.plan_invitations(meeting, event)
     if not planned:

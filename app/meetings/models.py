@@ -186,6 +186,14 @@ class Meeting(SoftDeletable, db.Model):
     uid: Mapped[str] = mapped_column(String(120), unique=True, default=new_uid)
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Identity of an event organised elsewhere and imported from its invitation (all None for
+    # Samverkan's own): the UID with the organizer's address and, for one occurrence of a
+    # series, its RECURRENCE-ID ("" for the series or a single event). The organizer's
+    # SEQUENCE is kept apart from Samverkan's own `sequence`.
+    ical_uid: Mapped[str | None] = mapped_column(String(255))
+    organizer_email: Mapped[str | None] = mapped_column(String(254))
+    recurrence_id: Mapped[str | None] = mapped_column(String(40))
+    organizer_sequence: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -202,6 +210,9 @@ class Meeting(SoftDeletable, db.Model):
     target_groups: Mapped[list[TargetGroup]] = relationship(
         secondary=meeting_target_groups, order_by=TargetGroup.key
     )
+    answers: Mapped[list[MeetingAnswer]] = relationship(
+        cascade="all, delete-orphan", order_by="MeetingAnswer.email"
+    )
     perspectives: Mapped[list[MeetingPerspective]] = relationship(
         back_populates="meeting",
         cascade="all, delete-orphan",
@@ -213,7 +224,13 @@ class Meeting(SoftDeletable, db.Model):
     __table_args__ = (
         Index("ix_meetings_status_starts_at", "status", "starts_at"),
         live_index("ix_meetings_live_starts_at", "starts_at"),
+        Index("ix_meetings_ical_identity", "ical_uid", "organizer_email", "recurrence_id"),
     )
+
+    @property
+    def organised_elsewhere(self) -> bool:
+        """Imported from another organizer's invitation: Samverkan must not send its own."""
+        return self.ical_uid is not None
 
     def index(self) -> None:
         """Refresh `search_text` from the title, place and organisation names (a unit's with
@@ -258,3 +275,40 @@ class MeetingPerspective(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="perspectives")
+
+
+class MeetingAnswer(db.Model):
+    """An attendee's answer to an invitation organised elsewhere (from an iTIP REPLY): one
+    row per meeting and address, the latest answer kept."""
+
+    __tablename__ = "meeting_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    answer: Mapped[str] = mapped_column(String(20))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Who the address belonged to when the answer came, so the page shows it beside them.
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    __table_args__ = (
+        Index("ix_meeting_answers_meeting_id_email", "meeting_id", "email", unique=True),
+    )
+
+    @property
+    def label(self) -> str:
+        return str(ANSWER_LABELS.get(self.answer, self.answer))
+
+
+ANSWER_LABELS = {
+    "ACCEPTED": _l("Har tackat ja"),
+    "DECLINED": _l("Har tackat nej"),
+    "TENTATIVE": _l("Kanske"),
+    "DELEGATED": _l("Har skickat någon annan"),
+    "NEEDS-ACTION": _l("Har inte svarat"),
+}

@@ -350,6 +350,7 @@ def load_meeting(meeting_id: int) -> Meeting | None:
             selectinload(Meeting.topics),
             selectinload(Meeting.target_groups),
             selectinload(Meeting.perspectives),
+            selectinload(Meeting.answers),  # attendees' replies to an invitation
         )
         .where(Meeting.id == meeting_id)
     )

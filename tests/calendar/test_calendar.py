@@ -409,7 +409,7 @@ class TestImport:
         assert (
             "Okänd Person (okand@lund.se)" in page and "Berg, Johan (johan.berg@malmo.se)" in page
         )
-        assert 'action="/moten/ny"' in page
+        assert 'action="/moten/importera-inbjudan/spara"' in page
         with app.app_context():
             assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0
 

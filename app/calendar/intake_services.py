@@ -1,0 +1,106 @@
+"""Applying a received invitation: a new meeting (or one per occurrence of a series) that
+keeps the event's identity, an update of a known meeting, a cancellation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from app.meetings import services
+from app.meetings.models import Meeting, MeetingStatus
+
+from .importer import Invite
+from .series import Occurrence
+
+
+def remember_identity(
+    meeting: Meeting, invite: Invite, *, recurrence_id: str | None = None
+) -> None:
+    """Mark the meeting as the organizer's event: later files for it update it instead of
+    making another, and Samverkan sends no invitation of its own for it. A file without a
+    UID leaves no identity (it can never be recognised)."""
+    if not invite.uid:
+        return
+    meeting.ical_uid = invite.uid
+    meeting.organizer_email = invite.organizer_email
+    meeting.recurrence_id = invite.recurrence_id if recurrence_id is None else recurrence_id
+    meeting.organizer_sequence = invite.sequence
+
+
+def import_meetings(
+    *,
+    values: services.MeetingValues,
+    invite: Invite,
+    occurrences: list[Occurrence] | None = None,
+    by,
+) -> list[Meeting]:
+    """The meeting from the form, keeping the invitation's identity; with `occurrences`,
+    one meeting per occurrence (same details, each its own time and RECURRENCE-ID)."""
+    if not occurrences:
+        meeting = services.schedule_meeting(values=values, by=by)
+        remember_identity(meeting, invite)
+        return [meeting]
+    meetings = []
+    for occurrence in occurrences:
+        meeting = services.schedule_meeting(
+            values=replace(
+                values,
+                starts_at=occurrence.starts_at,
+                ends_at=occurrence.ends_at,
+                contact_ids=list(values.contact_ids),
+                organisation_ids=list(values.organisation_ids),
+                team_ids=list(values.team_ids),
+            ),
+            by=by,
+        )
+        remember_identity(meeting, invite, recurrence_id=occurrence.recurrence_id)
+        meetings.append(meeting)
+    return meetings
+
+
+def values_of(meeting: Meeting) -> services.MeetingValues:
+    """The meeting's current values, to change some and save."""
+    return services.MeetingValues(
+        title=meeting.title,
+        kind=meeting.kind,
+        status=meeting.status,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        all_day=meeting.all_day,
+        responsible_id=meeting.responsible_id,
+        organisation_ids=[o.id for o in meeting.organisations],
+        contact_ids=[c.id for c in meeting.contacts],
+        team_ids=[u.id for u in meeting.team],
+        place=meeting.place,
+        online_link=meeting.online_link,
+        agenda=meeting.agenda,
+        notes=meeting.notes,
+        outcome=meeting.outcome,
+        topics=[t.name for t in meeting.topics],
+        target_groups=[t.name for t in meeting.target_groups],
+        perspectives={p.perspective: p.note for p in meeting.perspectives},
+    )
+
+
+def update_from_invite(meeting: Meeting, invite: Invite, *, expected_version: int, by) -> None:
+    """Take the organizer's new time, title, place, link and agenda; a cancelled meeting that
+    is invited again is planned again. Keeps the organizer's SEQUENCE."""
+    values = values_of(meeting)
+    values.title = invite.title or meeting.title
+    values.starts_at, values.ends_at, values.all_day = (
+        invite.starts_at,
+        invite.ends_at,
+        invite.all_day,
+    )
+    values.place, values.online_link = invite.place, invite.online_link
+    values.agenda = invite.description[:20000]
+    if meeting.status is MeetingStatus.CANCELLED:
+        values.status = MeetingStatus.PLANNED
+    services.update_meeting(meeting, values=values, expected_version=expected_version, by=by)
+    meeting.organizer_sequence = max(invite.sequence, meeting.organizer_sequence or 0)
+
+
+def cancel_from_invite(meetings: list[Meeting], invite: Invite, *, by) -> None:
+    """The organizer called the meeting (or the whole series) off."""
+    for meeting in meetings:
+        services.cancel_meeting(meeting, expected_version=meeting.version, by=by)
+        meeting.organizer_sequence = max(invite.sequence, meeting.organizer_sequence or 0)
