@@ -29,6 +29,7 @@ def register_commands(app: Flask) -> None:
 
     from app.aggregates.cli import aggregates
     from app.backup import backup, restore
+    from app.caldav.cli import caldav
     from app.demo import demo
     from app.reports.cli import report
 
@@ -37,6 +38,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
     app.cli.add_command(demo)
+    app.cli.add_command(caldav)
 
 
 @click.command()
