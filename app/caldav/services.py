@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.audit.models import AuditEvent
 from app.audit.services import Action, Actor, record
@@ -31,12 +31,14 @@ class AlreadyDecided(DomainError):
 
 
 def open_proposals() -> list[CaldavProposal]:
-    """Open proposals, oldest first, with their meetings (one statement)."""
+    """Open proposals of meetings not in the trash, oldest first, with their meetings (one
+    statement)."""
     return list(
         db.session.scalars(
             select(CaldavProposal)
-            .options(joinedload(CaldavProposal.meeting))
-            .where(CaldavProposal.status == ProposalStatus.OPEN)
+            .join(CaldavProposal.meeting)
+            .options(contains_eager(CaldavProposal.meeting))
+            .where(CaldavProposal.status == ProposalStatus.OPEN, Meeting.deleted_at.is_(None))
             .order_by(CaldavProposal.detected_at, CaldavProposal.id)
         )
     )
@@ -47,8 +49,9 @@ def recent_decisions(limit: int = RECENT_DECIDED) -> list[CaldavProposal]:
     return list(
         db.session.scalars(
             select(CaldavProposal)
-            .options(joinedload(CaldavProposal.meeting), joinedload(CaldavProposal.decided_by))
-            .where(CaldavProposal.status != ProposalStatus.OPEN)
+            .join(CaldavProposal.meeting)
+            .options(contains_eager(CaldavProposal.meeting), joinedload(CaldavProposal.decided_by))
+            .where(CaldavProposal.status != ProposalStatus.OPEN, Meeting.deleted_at.is_(None))
             .order_by(CaldavProposal.decided_at.desc(), CaldavProposal.id.desc())
             .limit(limit)
         )

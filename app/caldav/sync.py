@@ -31,6 +31,10 @@ from .client import RemoteCalendar
 from .events import ServerEvent, UnreadableEvent, content_hash, read_event, resource_text
 from .models import CaldavObject, CaldavProposal, ProposalKind, ProposalStatus
 
+#: When none of at least this many published events is on the server, the calendar is taken
+#: for another one (renamed setting, new account) rather than proposing to cancel them all.
+NEW_CALENDAR_AFTER = 3
+
 
 @dataclass
 class SyncReport:
@@ -43,6 +47,7 @@ class SyncReport:
     waiting: int = 0  # not written: a proposal is open, or the server's copy just changed
     read: int = 0  # events read back because their ETag moved
     proposals: int = 0  # new or renewed
+    new_calendar: bool = False  # none of the published events was there: all written again
 
     @property
     def sent(self) -> int:
@@ -50,7 +55,8 @@ class SyncReport:
         return self.created + self.updated + self.deleted
 
     def summary(self) -> str:
-        return (
+        fresh = "None of the published events was found: published afresh. " * self.new_calendar
+        return fresh + (
             f"CalDAV: {self.created} created, {self.updated} updated, {self.deleted} deleted, "
             f"{self.unchanged} unchanged, {self.waiting} waiting for a decision; "
             f"{self.read} read back, {self.proposals} proposals."
@@ -135,6 +141,16 @@ def pull_changes(
     """Compare the server's ETags with the kept ones; read each moved event and turn a
     change of time, place or status, or a deletion, into a proposal."""
     listing = remote.listing()
+    known = [row for row in objects.values() if row.gone_at is None]
+    if len(known) >= NEW_CALENDAR_AFTER and not any(row.href in listing for row in known):
+        # Not one of many events is there: another calendar (CALDAV_CALENDAR or the account
+        # changed, or it was emptied by hand), not deletions to propose. Publish afresh.
+        for row in known:
+            objects.pop(row.meeting_id)  # type: ignore[arg-type]
+            db.session.delete(row)
+        db.session.flush()
+        report.new_calendar = True
+        return
     for meeting_id, row in objects.items():
         meeting = meetings.get(meeting_id)
         if meeting is None or row.gone_at is not None or not row.content_hash:

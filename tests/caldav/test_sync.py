@@ -316,3 +316,30 @@ def test_a_reader_sees_the_page_but_cannot_decide(app, team, other_client, as_ro
     assert page.status_code == 200 and "Bekräfta" not in page.text
     assert reader.post(f"/kalender/caldav/{proposal.id}/bekrafta").status_code == 403
     assert proposals(app)[0].status is ProposalStatus.OPEN
+
+
+def test_another_calendar_is_published_afresh_not_proposed_cancelled(app, team, app_config):
+    for days in (2, 3, 4):
+        schedule(app, team, days=days)
+    sync(app)
+    app.config["CALDAV_CALENDAR"] = app_config["CALDAV_CALENDAR"] + "-ny"
+
+    output = sync(app)
+    assert output.startswith("None of the published events was found")
+    assert "3 created" in output and "0 proposals" in output
+    assert proposals(app) == []
+    assert "3 unchanged" in sync(app)
+
+
+def test_a_proposal_for_a_meeting_in_the_trash_is_not_shown(app, team, other_client, as_role):
+    from app.trash.services import move_to_trash
+
+    meeting_id = schedule(app, team, title="Snart i papperskorgen")
+    sync(app)
+    move_on_server(other_client(), uid_of(app, meeting_id))
+    sync(app)
+    with app.app_context():
+        move_to_trash(db.session.get(Meeting, meeting_id), by=None)
+        db.session.commit()
+    page = as_role("coordinator").get("/kalender/caldav")
+    assert page.status_code == 200 and "Snart i papperskorgen" not in page.text
