@@ -114,12 +114,13 @@ def confirm_proposal(proposal: CaldavProposal, *, by: Actor) -> None:
         if proposal.place is not None:
             values.place = proposal.place
         update_meeting(meeting, values=values, expected_version=meeting.version, by=by)
+        _note_last_event(meeting, note)
     else:
         cancel_meeting(meeting, expected_version=meeting.version, by=by)
+        _note_last_event(meeting, note)  # before a query flushes the event
         published = _published(meeting.id)
         if proposal.kind is ProposalKind.DELETED and published is not None:
             published.gone_at = utcnow()  # deleted there on purpose: not created again
-    _note_last_event(meeting, note)
     db.session.flush()
 
 

@@ -223,6 +223,8 @@ def test_a_deletion_on_the_server_proposes_cancelling(app, team, other_client, c
     login(client, users["coordinator"])
     client.post(f"/kalender/caldav/{proposal.id}/bekrafta")
     assert meeting(app, meeting_id).status is MeetingStatus.CANCELLED
+    history = client.get(f"/moten/{meeting_id}").text
+    assert "Från CalDAV-kalendern: Borttaget i kalendern" in history
     output = sync(app)
     assert "0 created, 0 updated" in output and "0 proposals" in output
     assert other_client().events() == []
