@@ -57,9 +57,8 @@ $(VENV)/.runtime: requirements.txt
 	$(PIP) install -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements-dev-nodeps.txt $(VENV)/.runtime
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PIP) install -r requirements-dev.txt
-	$(PIP) install --no-deps -r requirements-dev-nodeps.txt
 	touch $@
 
 # Test-only Node tools (ICAL.js, axe-core), pinned in package-lock.json; never a CDN.

@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount each domain's routes; an `int` in a route is a bounded record id."""
     from app.auth import session_routes  # noqa: F401  (the session warning's view)
     from app.auth.routes import bp as auth_bp
+    from app.caldav.routes import bp as caldav_bp
     from app.calendar import import_routes as invite_import_routes  # noqa: F401  (more views)
     from app.calendar.routes import bp as calendar_bp
     from app.common.arguments import IdConverter
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(saved_filters_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(caldav_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(trash_bp)
     app.register_blueprint(security_bp)

@@ -30,6 +30,7 @@ def register_commands(app: Flask) -> None:
 
     from app.aggregates.cli import aggregates
     from app.backup import backup, restore
+    from app.caldav.cli import caldav
     from app.demo import demo
     from app.reports.cli import report
     from app.security.cli import security
@@ -41,6 +42,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
     app.cli.add_command(demo)
+    app.cli.add_command(caldav)
 
 
 @click.command()

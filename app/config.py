@@ -81,6 +81,13 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "FEED_PAST_DAYS": 92,
         "FEED_FUTURE_DAYS": 365,
         "FEED_MAX_EVENTS": 5000,
+        # Two-way sync with a CalDAV server (app/caldav): off while CALDAV_URL is unset.
+        "CALDAV_URL": None,
+        "CALDAV_USERNAME": None,
+        "CALDAV_PASSWORD": None,
+        "CALDAV_CALENDAR": "Samverkan",
+        "CALDAV_APP_URL": None,
+        "CALDAV_TIMEOUT": 30,
         "PASSWORD_HASH_METHOD": "scrypt",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
