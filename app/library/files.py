@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tarfile
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -210,3 +211,46 @@ def copy_into_store(source: IO[bytes], file_hash: str) -> bool:
         Path(temporary).unlink(missing_ok=True)
         raise
     return True
+
+
+# --- backup ------------------------------------------------------------------------------------
+
+
+def archive_path(backup: Path) -> Path:
+    """The library archive that goes with a database backup: `<backup>.library.tar`."""
+    return backup.with_name(f"{backup.name}.library.tar")
+
+
+def archive_files(target: Path) -> int:
+    """Write every stored file into the tar archive `target` (owner-only), named by hash.
+    Returns the number of files. Written beside and renamed into place when complete."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    count = 0
+    try:
+        with tarfile.open(partial, "w") as archive:
+            for file_hash in stored_hashes():
+                archive.add(path_for(file_hash), arcname=file_hash, recursive=False)
+                count += 1
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
+
+
+def restore_files(source: Path) -> int:
+    """Copy the files of a library archive into the store (those it lacks); every member
+    must be a regular file named by a content hash, and its bytes must have that hash.
+    Returns the number of files copied."""
+    copied = 0
+    with tarfile.open(source, "r") as archive:
+        for member in archive:
+            if not member.isfile() or not HASH_NAME.match(member.name):
+                raise ValueError(f"{source} holds {member.name!r}, which is no library file")
+            extracted = archive.extractfile(member)
+            if extracted is None:  # pragma: no cover - isfile() members always have data
+                continue
+            with extracted:
+                copied += copy_into_store(extracted, member.name)
+    return copied
