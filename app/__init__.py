@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from app.followups import export_routes as follow_up_exports  # noqa: F401  (more views)
     from app.followups.routes import bp as followups_bp
     from app.health import bp as health_bp
+    from app.library.routes import bp as library_bp
     from app.meetings import export_routes as meeting_exports  # noqa: F401  (more views)
     from app.meetings.routes import bp as meetings_bp
     from app.organisations.routes import bp as organisations_bp
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contacts_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(followups_bp)
+    app.register_blueprint(library_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(saved_filters_bp)
     app.register_blueprint(reports_bp)
@@ -124,6 +126,7 @@ def register_history() -> None:
     from app.auth import history as _users  # noqa: F401
     from app.contacts import history as _contacts  # noqa: F401
     from app.followups import history as _follow_ups  # noqa: F401
+    from app.library import history as _library  # noqa: F401
     from app.meetings import history as _meetings  # noqa: F401
     from app.organisations import history as _organisations  # noqa: F401
 

@@ -59,7 +59,11 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "LOGIN_THROTTLE_ADDRESS_LIMIT": 30,
         "LOGIN_THROTTLE_MAX_DELAY": timedelta(minutes=15),
         # Uploads: a request may not exceed MAX_CONTENT_LENGTH; imports have their own limits.
-        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # The library's uploads (LIBRARY_MAX_BYTES) fit in a request, with room for the form.
+        "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,
+        # Library files: stored by content hash in LIBRARY_DIR (default instance/library).
+        "LIBRARY_DIR": None,
+        "LIBRARY_MAX_BYTES": 25 * 1024 * 1024,
         "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
         "IMPORT_MAX_ROWS": 10_000,
         "PASSWORD_MIN_LENGTH": 12,

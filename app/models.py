@@ -24,6 +24,14 @@ from app.contacts.models import (  # noqa: F401
     contact_tags,
 )
 from app.followups.models import FollowUp  # noqa: F401
+from app.library.models import (  # noqa: F401
+    Delivery,
+    Material,
+    MaterialPerspective,
+    MaterialVersion,
+    material_target_groups,
+    material_topics,
+)
 from app.meetings.models import (  # noqa: F401
     Meeting,
     MeetingPerspective,

@@ -88,3 +88,32 @@ def make_example_rows(*, contact_emails: tuple[str, ...] = ()) -> None:
         rows=[["Ny", "Person"]],
         by=db.session.get(User, 1),
     )
+    make_example_material()
+
+
+def make_example_material() -> None:
+    """A guidance (id 1) with a PDF as version 1, sent by hand to organisation 1."""
+    import io
+    from datetime import date
+
+    from app.library import files
+    from app.library.models import Channel, MaterialKind
+    from app.library.services import (
+        MaterialValues,
+        add_version,
+        create_material,
+        record_deliveries,
+    )
+
+    material = create_material(
+        values=MaterialValues(kind=MaterialKind.GUIDANCE, title="Exempelvägledning"), by=None
+    )
+    stored = files.store_upload(io.BytesIO(b"%PDF-1.7\n%%EOF\n"), "exempel.pdf")
+    version = add_version(material, stored=stored, by=None)
+    record_deliveries(
+        version,
+        channel=Channel.BY_HAND,
+        delivered_on=date(2026, 11, 20),
+        organisation_ids=[1],
+        by=None,
+    )

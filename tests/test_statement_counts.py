@@ -21,6 +21,7 @@ from app.demo import generate
 from app.demo.registry import TEAM, team_email
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
+from app.library.models import Material
 from app.meetings.models import Meeting, meeting_contacts
 from app.organisations.models import Organisation
 
@@ -87,6 +88,9 @@ def pages() -> dict[str, str]:
         "duplicates": "/kontakter/dubbletter",
         "trash": "/papperskorg",
         "participant search": f"/moten/deltagare?q=an&organisation={malmo}",
+        "library": "/material",
+        "library, search": "/material?q=vagledning&typ=vagledning",
+        "material": f"/material/{db.session.scalar(select(func.min(Material.id)))}",
     }
 
 
@@ -153,6 +157,45 @@ def follow_up_from_a_meeting_with_malmo() -> None:
     )
 
 
+def material_sent_to_municipalities(scale: float) -> None:
+    """A guidance in two versions, sent by hand to more municipalities the larger the scale,
+    so the library pages and the municipalities' pages show deliveries at every scale."""
+    from datetime import date
+
+    from app.library.models import Channel, MaterialKind
+    from app.library.services import (
+        MaterialValues,
+        add_version,
+        create_material,
+        record_deliveries,
+    )
+    from app.organisations.models import OrganisationKind
+
+    material = create_material(
+        values=MaterialValues(
+            kind=MaterialKind.GUIDANCE, title="Vägledning om återvandring", topics=["stöd"]
+        ),
+        by=None,
+    )
+    municipalities = list(
+        db.session.scalars(
+            select(Organisation.id)
+            .where(Organisation.kind == OrganisationKind.KOMMUN, Organisation.parent_id.is_(None))
+            .order_by(Organisation.municipality_code != "1280", Organisation.id)
+            .limit(max(2, int(scale * 400)))
+        )
+    )
+    for number in (1, 2):
+        version = add_version(material, link=f"https://example.se/v{number}", by=None)
+        record_deliveries(
+            version,
+            channel=Channel.BY_HAND,
+            delivered_on=date(2026, 11, number),
+            organisation_ids=municipalities,
+            by=None,
+        )
+
+
 def measure(
     app: Flask, count_statements: Callable[[], Any], scale: float
 ) -> tuple[dict[str, int], dict[str, int]]:
@@ -170,6 +213,7 @@ def measure(
                 by=None,
             )
         follow_up_from_a_meeting_with_malmo()
+        material_sent_to_municipalities(scale)
         db.session.commit()
         paths = pages()
         assert db.session.scalar(select(func.count()).select_from(Contact)) > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tarfile
 from pathlib import Path
 
 import click
@@ -35,11 +36,21 @@ def migration_scripts():
 def backup(path: Path, force: bool) -> None:
     """Write a consistent copy of the database to PATH; safe while the app runs."""
     url, options = app_database()
+    # The library's files (app/library/files.py) go in an archive beside the database copy.
+    from app.library.files import archive_files, archive_path
+
+    files = archive_path(path)
+    if files.exists() and not force:
+        raise click.ClickException(f"{files} exists; use --force to overwrite it.")
     try:
         summary = backup_database(url, path, connect_options=options, force=force)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Backed up {safe_url(url)} to {summary.path}: {summary.describe()}.")
+    count = archive_files(files)
+    click.echo(
+        f"Backed up {safe_url(url)} to {summary.path}: {summary.describe()}; "
+        f"library files: {count} in {files}."
+    )
 
 
 @click.command()
@@ -69,6 +80,16 @@ def restore(path: Path, yes: bool) -> None:
         raise click.ClickException(str(error)) from None
     db.engine.dispose()
     upgrade()
+    # The library's files come back from the archive beside the backup, when there is one.
+    from app.library.files import archive_path, restore_files
+
+    files = archive_path(path)
+    library = f"no library archive {files}, library files left as they are"
+    if files.exists():
+        try:
+            library = f"library files: {restore_files(files)} copied back from {files}"
+        except (OSError, ValueError, tarfile.TarError) as error:
+            raise click.ClickException(f"Restoring the library files failed: {error}") from None
     # A backup from before the maintained figures existed has none: computed now. (A newer
     # backup holds them, consistent with its data.)
     from app.aggregates.cli import missing
@@ -86,7 +107,7 @@ def restore(path: Path, yes: bool) -> None:
     analysed = analyze_tables()
     head = scripts.get_current_head()
     schema = "schema is current" if summary.revision == head else f"schema upgraded to {head}"
-    click.echo(f"Restored {path} into {safe_url(url)}: {summary.describe()}; {schema}.")
+    click.echo(f"Restored {path} into {safe_url(url)}: {summary.describe()}; {schema}; {library}.")
     if analysed:
         click.echo(f"Statistics gathered (ANALYZE) for {analysed} tables.")
 

@@ -35,6 +35,7 @@ PAGES = {
     "kontakter": Pages("/kontakter", "contacts", "contact"),
     "moten": Pages("/moten", "meetings", "meeting"),
     "uppfoljningar": Pages("/uppfoljningar", "followups", "follow_up"),
+    "material": Pages("/material", "library", "material"),
 }
 
 

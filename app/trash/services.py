@@ -28,6 +28,7 @@ from app.common.time import utcnow
 from app.contacts.models import Affiliation, Contact
 from app.extensions import db
 from app.followups.models import FollowUp
+from app.library.models import Material
 from app.meetings.models import Meeting
 from app.organisations.models import Organisation
 from app.organisations.services import is_deletable
@@ -54,6 +55,7 @@ KINDS: dict[str, Kind] = {
         Kind("kontakter", Contact, _l("Kontakter"), Contact.sort_name),
         Kind("moten", Meeting, _l("Möten"), Meeting.starts_at.desc()),
         Kind("uppfoljningar", FollowUp, _l("Uppföljningar"), FollowUp.due_on),
+        Kind("material", Material, _l("Material"), Material.sort_title),
     )
 }
 
