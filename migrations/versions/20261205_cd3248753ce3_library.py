@@ -3,7 +3,7 @@
 and perspectives, and the distribution log (deliveries). New tables only; nothing to fill.
 
 Revision ID: cd3248753ce3
-Revises: 2d8c6b1e4f07
+Revises: e4b7a2c9d315
 Create Date: 2026-12-05 22:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "cd3248753ce3"
-down_revision = "2d8c6b1e4f07"
+down_revision = "e4b7a2c9d315"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 that wait for a coordinator's decision.
 
 Revision ID: e3c9a71d5b28
-Revises: 2d8c6b1e4f07
+Revises: e4b7d2a9c310
 Create Date: 2026-12-05 22:10:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e3c9a71d5b28"
-down_revision = "2d8c6b1e4f07"
+down_revision = "e4b7d2a9c310"
 branch_labels = None
 depends_on = None
 

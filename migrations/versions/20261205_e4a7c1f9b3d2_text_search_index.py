@@ -6,7 +6,7 @@ The statements live in app/common/search_index.py (the same ones `db.create_all(
 they are frozen here as this revision's schema.
 
 Revision ID: e4a7c1f9b3d2
-Revises: 2d8c6b1e4f07
+Revises: cd3248753ce3
 Create Date: 2026-12-05 22:10:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e4a7c1f9b3d2"
-down_revision = "2d8c6b1e4f07"
+down_revision = "cd3248753ce3"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 account and feed-link changes, erasures.
 
 Revision ID: e4a7c9b2d513
-Revises: 2d8c6b1e4f07
+Revises: e3c9a71d5b28
 Create Date: 2026-12-05 22:45:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e4a7c9b2d513"
-down_revision = "2d8c6b1e4f07"
+down_revision = "e3c9a71d5b28"
 branch_labels = None
 depends_on = None
 

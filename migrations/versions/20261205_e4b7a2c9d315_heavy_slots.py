@@ -2,7 +2,7 @@
 (app/common/heavy_work.py). One row per taken slot, with an expiring lease.
 
 Revision ID: e4b7a2c9d315
-Revises: 2d8c6b1e4f07
+Revises: e4a7c9b2d513
 Create Date: 2026-12-05 22:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e4b7a2c9d315"
-down_revision = "2d8c6b1e4f07"
+down_revision = "e4a7c9b2d513"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 (app/calendar/invitations.py).
 
 Revision ID: e4b7d2a9c310
-Revises: 2d8c6b1e4f07
+Revises: e4a7c1b9d352
 Create Date: 2026-12-05 22:30:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e4b7d2a9c310"
-down_revision = "2d8c6b1e4f07"
+down_revision = "e4a7c1b9d352"
 branch_labels = None
 depends_on = None
 
