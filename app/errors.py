@@ -94,9 +94,11 @@ def log_refusal(kind_name: str) -> None:
             subject=f"{request.method} {request.path}",
         )
         db.session.commit()
-    except Exception:  # the refusal still goes out
+    except Exception as error:  # the refusal still goes out
         db.session.rollback()
-        current_app.logger.exception("Could not write the security log")
+        # A warning, not a traceback: on SQLite a busy writer can make this wait run out
+        # (issue 18's note); the refusal itself is answered either way.
+        current_app.logger.warning("Could not count a refusal in the security log: %s", error)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,8 +1,10 @@
 """`caldav sync` as plain functions: read what changed on the server into proposals, then
 publish what changed in Samverkan.
 
-- The meetings published are the team feed's: the same window, the same cap, the same
-  VEVENT text (calendar/feeds.py, calendar/services.meeting_event).
+- The meetings published are the team feed's: the same window and the same cap
+  (calendar/feeds.py). Each is written in full as an invitation writes it, without the
+  people (calendar/services.meeting_event): a CalDAV calendar is not re-read every hour
+  like a feed, so it keeps the agenda that the feed shortens.
 - Each published meeting has a row in caldav_objects with the event's href, the server's
   ETag and the hash of the text sent. One REPORT lists the calendar's ETags; only events
   whose ETag moved are read, and only meetings whose text changed are written.
@@ -20,12 +22,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.calendar import feeds, ics
 from app.calendar.services import meeting_event
 from app.common.time import local_today, utcnow
 from app.extensions import db
 from app.meetings.models import Meeting, MeetingStatus
+from app.organisations.models import Organisation
 
 from .client import RemoteCalendar
 from .events import ServerEvent, UnreadableEvent, content_hash, read_event, resource_text
@@ -68,7 +72,7 @@ def published_meetings(config: Mapping[str, Any]) -> list[Meeting]:
     them, at most FEED_MAX_EVENTS (the upcoming first), organisations loaded."""
     window = feeds.feed_window(config, local_today())
     limit = int(config.get("FEED_MAX_EVENTS", feeds.DEFAULT_MAX_EVENTS))
-    version = feeds.feed_version(window)
+    version = feeds.feed_version(window, limit=limit)
     base = select(Meeting.id, Meeting.updated_at, Meeting.version).where(
         feeds._in_window(window), feeds._shown_in(window)
     )
@@ -83,7 +87,15 @@ def published_meetings(config: Mapping[str, Any]) -> list[Meeting]:
     ids = [key[0] for key in keys]
     meetings: list[Meeting] = []
     for start in range(0, len(ids), feeds.LOAD_CHUNK):
-        meetings.extend(feeds._load_meetings(ids[start : start + feeds.LOAD_CHUNK]))
+        chunk = ids[start : start + feeds.LOAD_CHUNK]
+        meetings.extend(
+            db.session.scalars(
+                select(Meeting)
+                .options(selectinload(Meeting.organisations).joinedload(Organisation.parent))
+                .where(Meeting.id.in_(chunk))
+                .order_by(Meeting.starts_at, Meeting.id)
+            )
+        )
     return meetings
 
 

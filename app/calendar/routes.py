@@ -30,7 +30,7 @@ from app.extensions import db
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.services import load_meeting
 from app.security.models import SecurityKind
-from app.security.services import count_refusal, refusals_since
+from app.security.services import count_refusal_apart, refusals_since
 
 from . import feeds, ics, invitations, services
 from .mail import MailFailed, MailSettings, build_message, send_messages
@@ -203,13 +203,11 @@ def _feed_owner(token: str) -> User:
     limit = int(current_app.config["FEED_THROTTLE_LIMIT"])
     since = utcnow() - window
     if refusals_since(SecurityKind.FEED_TOKEN_REFUSED, address=address, since=since) >= limit:
-        count_refusal(SecurityKind.FEED_THROTTLED, address=address, subject=request.path)
-        db.session.commit()
+        count_refusal_apart(SecurityKind.FEED_THROTTLED, address=address, subject=request.path)
         abort(429)
     user = services.user_for_feed_token(token)
     if user is None:
-        count_refusal(SecurityKind.FEED_TOKEN_REFUSED, address=address, subject=request.path)
-        db.session.commit()
+        count_refusal_apart(SecurityKind.FEED_TOKEN_REFUSED, address=address, subject=request.path)
         abort(404)
     return user
 

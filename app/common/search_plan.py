@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 
 from app.extensions import db
 
-from .search_index import indexed_candidates
+from .search_index import SEARCHED_TABLES, indexed_candidates
 from .text import like_pattern, search_terms
 
 #: Centuries some registers put before an organisation number (as normalise_org_number drops).
@@ -99,6 +99,8 @@ def search_conditions(
     if not terms:
         return []
     model = column.class_
+    if model.__tablename__ not in SEARCHED_TABLES:
+        return like_conditions(column, terms)  # a small table without a text index
     long_words = [term_variants(t) for t in terms if len(t) >= TRIGRAM]
     if long_words:
         found = indexed_candidates(model.id, model.__tablename__, long_words, _dialect())

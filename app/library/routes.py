@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.audit.display import shown_history
+from app.common.arguments import page_number, query_text
 from app.common.exceptions import EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
 from app.common.pagination import paginate
@@ -100,7 +101,7 @@ def index():
     form.status.choices = status_choices(blank=_("Alla"))
     form.sprak.choices = language_choices(blank=_("Alla språk"))
     filters = queries.MaterialFilter(
-        q=form.q.data or "",
+        q=query_text("q"),
         kind=form.typ.data,
         status=form.status.data,
         topic=form.amne.data or None,
@@ -110,7 +111,7 @@ def index():
     )
     page = paginate(
         queries.material_query(filters),
-        page=request.args.get("sida", 1, type=int),
+        page=page_number(),
         per_page=PER_PAGE,
     )
     return render_template("library/index.html", form=form, page=page)
@@ -121,7 +122,9 @@ def index():
 def create():
     form = MaterialForm()
     if request.method == "GET":
-        form.kind.data = MaterialKind(request.args.get("typ", "vagledning"))
+        asked = request.args.get("typ", "")
+        known = asked in {kind.value for kind in MaterialKind}
+        form.kind.data = MaterialKind(asked) if known else MaterialKind.GUIDANCE
     fill_choices(form)
     if form.validate_on_submit():
         try:

@@ -12,6 +12,7 @@ from wtforms import DateField, SelectField
 
 from app.auth.access import role_required
 from app.auth.models import Role, User
+from app.common.arguments import page_number
 from app.common.downloads import table_download
 from app.common.formatting import format_datetime
 from app.common.forms import FilterForm
@@ -68,7 +69,7 @@ def index():
     form, filters = list_filters()
     page = db.paginate(
         event_query(filters),
-        page=request.args.get("sida", 1, type=int),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
 from app.common.time import local_midnight, utcnow
@@ -187,3 +189,17 @@ def prune(*, days: int, now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - timedelta(days=days)
     result = db.session.execute(delete(SecurityEvent).where(SecurityEvent.last_at < cutoff))
     return result.rowcount or 0
+
+
+def count_refusal_apart(kind: SecurityKind, *, address: str, subject: str | None = None) -> None:
+    """Count a refusal in a transaction of its own, committed at once: what the request read
+    is rolled back first (on SQLite a write after a read in one transaction fails at once
+    with "database is locked" when another worker wrote in between, instead of waiting),
+    and a log that cannot be written never turns the refusal into a 500."""
+    try:
+        db.session.rollback()
+        count_refusal(kind, address=address, subject=subject)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.warning("Could not count a %s in the security log", kind.value)
