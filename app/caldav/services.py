@@ -58,30 +58,6 @@ def recent_decisions(limit: int = RECENT_DECIDED) -> list[CaldavProposal]:
     )
 
 
-def meeting_values(meeting: Meeting) -> MeetingValues:
-    """The meeting's values as its edit form would send them unchanged."""
-    return MeetingValues(
-        title=meeting.title,
-        kind=meeting.kind,
-        status=meeting.status,
-        starts_at=meeting.starts_at,
-        ends_at=meeting.ends_at,
-        all_day=meeting.all_day,
-        responsible_id=meeting.responsible_id,
-        organisation_ids=[o.id for o in meeting.organisations],
-        contact_ids=[c.id for c in meeting.contacts],
-        team_ids=[u.id for u in meeting.team],
-        place=meeting.place,
-        online_link=meeting.online_link,
-        agenda=meeting.agenda,
-        notes=meeting.notes,
-        outcome=meeting.outcome,
-        topics=[t.name for t in meeting.topics],
-        target_groups=[t.name for t in meeting.target_groups],
-        perspectives={p.perspective: p.note for p in meeting.perspectives},
-    )
-
-
 def _published(meeting_id: int) -> CaldavObject | None:
     return db.session.scalar(select(CaldavObject).where(CaldavObject.meeting_id == meeting_id))
 
@@ -107,7 +83,7 @@ def confirm_proposal(proposal: CaldavProposal, *, by: Actor) -> None:
     meeting = proposal.meeting
     note = _("Från CalDAV-kalendern: %(what)s", what=proposal.kind.label)
     if proposal.kind is ProposalKind.CHANGE:
-        values = meeting_values(meeting)
+        values = MeetingValues.of(meeting)
         if proposal.starts_at is not None and proposal.ends_at is not None:
             values.starts_at, values.ends_at = proposal.starts_at, proposal.ends_at
             values.all_day = bool(proposal.all_day)

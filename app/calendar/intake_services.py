@@ -57,34 +57,10 @@ def import_meetings(
     return meetings
 
 
-def values_of(meeting: Meeting) -> services.MeetingValues:
-    """The meeting's current values, to change some and save."""
-    return services.MeetingValues(
-        title=meeting.title,
-        kind=meeting.kind,
-        status=meeting.status,
-        starts_at=meeting.starts_at,
-        ends_at=meeting.ends_at,
-        all_day=meeting.all_day,
-        responsible_id=meeting.responsible_id,
-        organisation_ids=[o.id for o in meeting.organisations],
-        contact_ids=[c.id for c in meeting.contacts],
-        team_ids=[u.id for u in meeting.team],
-        place=meeting.place,
-        online_link=meeting.online_link,
-        agenda=meeting.agenda,
-        notes=meeting.notes,
-        outcome=meeting.outcome,
-        topics=[t.name for t in meeting.topics],
-        target_groups=[t.name for t in meeting.target_groups],
-        perspectives={p.perspective: p.note for p in meeting.perspectives},
-    )
-
-
 def update_from_invite(meeting: Meeting, invite: Invite, *, expected_version: int, by) -> None:
     """Take the organizer's new time, title, place, link and agenda; a cancelled meeting that
     is invited again is planned again. Keeps the organizer's SEQUENCE."""
-    values = values_of(meeting)
+    values = services.MeetingValues.of(meeting)
     values.title = invite.title or meeting.title
     values.starts_at, values.ends_at, values.all_day = (
         invite.starts_at,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -32,13 +32,12 @@ from app.organisations.models import Organisation
 from .models import (
     MAX_MEETING_DAYS,
     Meeting,
-    MeetingKind,
     MeetingPerspective,
     MeetingStatus,
-    Perspective,
     TargetGroup,
     Topic,
 )
+from .values import MeetingValues
 
 FIELDS = (
     "title",
@@ -141,28 +140,6 @@ def resolve_times(times: MeetingTimes, *, today: date) -> tuple[datetime, dateti
     if ends_at <= starts_at:
         raise InvalidMeeting(_("Mötet måste sluta efter att det börjar."))
     return starts_at, ends_at
-
-
-@dataclass
-class MeetingValues:
-    title: str
-    kind: MeetingKind
-    status: MeetingStatus
-    starts_at: datetime
-    ends_at: datetime
-    all_day: bool
-    responsible_id: int
-    organisation_ids: list[int]
-    contact_ids: list[int] = field(default_factory=list)
-    team_ids: list[int] = field(default_factory=list)
-    place: str = ""
-    online_link: str = ""
-    agenda: str = ""
-    notes: str = ""
-    outcome: str = ""
-    topics: list[str] = field(default_factory=list)
-    target_groups: list[str] = field(default_factory=list)
-    perspectives: dict[Perspective, str] = field(default_factory=dict)
 
 
 def snapshot(meeting: Meeting) -> dict[str, Any]:

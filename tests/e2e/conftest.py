@@ -9,18 +9,12 @@ main pages are kept in test-artifacts/e2e/.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ..served import served_app
 from .world import PASSWORD, USERS
 
 CHROMIUM = Path(os.environ.get("SAMVERKAN_CHROMIUM", "/usr/bin/chromium"))
@@ -54,93 +48,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url(directory: Path) -> tuple[str, str | None]:
-    """A fresh database: a SQLite file, or a new schema when TEST_DATABASE_URL is set."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{directory / 'e2e.db'}", None
-    from sqlalchemy import create_engine, text
-
-    schema = f"e2e_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    return f"{base}?options=-csearch_path%3D{schema}", schema
-
-
-def drop_schema(schema: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(os.environ["TEST_DATABASE_URL"])
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def server() -> Iterator[str]:
     """The app under gunicorn with the reference data and tests/e2e/world.py loaded."""
     if not chromium_available():
         pytest.fail(MISSING)
-    directory = Path(tempfile.mkdtemp(prefix="samverkan-e2e-"))
-    url, schema = database_url(directory)
-    port = free_port()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(directory),
-        "LANG": "C.UTF-8",
-        "DATABASE_URL": url,
-        "SECRET_KEY": "e2e-" + uuid.uuid4().hex,
-        "SAMVERKAN_INSTANCE_PATH": str(directory / "instance"),
-        "PYTHONPATH": str(ROOT),
-    }
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for step in (["db", "upgrade"], ["seed"]):
-        subprocess.run([*flask, *step], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(
-        [sys.executable, "-m", "tests.e2e.world"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    log = open(directory / "gunicorn.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    raise RuntimeError(
-                        "gunicorn did not start:\n" + (directory / "gunicorn.log").read_text()
-                    ) from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
-        if schema:
-            drop_schema(schema)
+    with served_app(world="tests.e2e.world", prefix="samverkan-e2e-") as served:
+        yield served.base
 
 
 @pytest.fixture(scope="session")

@@ -4,19 +4,13 @@ typed into a form is filled in again after logging in."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, chromium_available, database_url, drop_schema, free_port, log_in
+from ..served import served_app
+from .conftest import chromium_available, log_in
 from .world import PASSWORD, USERS
 
 #: Seconds an idle session lasts in these tests; the warning shows 20 s before the end.
@@ -28,51 +22,12 @@ def short_server() -> Iterator[str]:
     """Gunicorn (two workers) with PERMANENT_SESSION_LIFETIME = LIFETIME seconds."""
     if not chromium_available():
         pytest.skip("no Chromium")
-    directory = Path(tempfile.mkdtemp(prefix="samverkan-e2e-session-"))
-    url, schema = database_url(directory)
-    port = free_port()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(directory),
-        "LANG": "C.UTF-8",
-        "DATABASE_URL": url,
-        "SECRET_KEY": "e2e-" + uuid.uuid4().hex,
-        "SAMVERKAN_INSTANCE_PATH": str(directory / "instance"),
-        "SAMVERKAN_PERMANENT_SESSION_LIFETIME": str(LIFETIME),
-        "PYTHONPATH": str(ROOT),
-    }
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for step in (["db", "upgrade"], ["seed"]):
-        subprocess.run([*flask, *step], cwd=ROOT, env=env, check=True, capture_output=True)
-    world = [sys.executable, "-m", "tests.e2e.world"]
-    subprocess.run(world, cwd=ROOT, env=env, check=True, capture_output=True)
-    log = open(directory / "gunicorn.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((directory / "gunicorn.log").read_text()) from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
-        if schema:
-            drop_schema(schema)
+    with served_app(
+        world="tests.e2e.world",
+        prefix="samverkan-e2e-session-",
+        env={"SAMVERKAN_PERMANENT_SESSION_LIFETIME": str(LIFETIME)},
+    ) as served:
+        yield served.base
 
 
 @pytest.fixture

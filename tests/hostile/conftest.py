@@ -6,21 +6,15 @@ login form as a browser would."""
 from __future__ import annotations
 
 import http.client
-import os
 import re
-import subprocess
-import sys
-import tempfile
-import time
-import uuid
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
 
-from ..e2e.conftest import database_url, drop_schema, free_port
 from ..e2e.world import PASSWORD, USERS
+from ..served import served_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -83,71 +77,13 @@ class Client:
         assert status == 302, text[:500]
 
 
-def start_gunicorn(directory: Path, url: str, port: int, log) -> subprocess.Popen:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(directory),
-        "LANG": "C.UTF-8",
-        "DATABASE_URL": url,
-        "SECRET_KEY": "hostile-" + uuid.uuid4().hex,
-        "SAMVERKAN_INSTANCE_PATH": str(directory / "instance"),
-        "PYTHONPATH": str(ROOT),
-    }
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for step in (["db", "upgrade"], ["seed"]):
-        subprocess.run([*flask, *step], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(
-        [sys.executable, "-m", "tests.hostile.world"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-w",
-            "2",
-            "--timeout",
-            "120",
-            "-b",
-            f"127.0.0.1:{port}",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
 @pytest.fixture(scope="session")
 def hostile_server() -> Iterator[tuple[int, Path]]:
     """(port, log file) of the app under gunicorn with the hostile world loaded."""
-    directory = Path(tempfile.mkdtemp(prefix="samverkan-hostile-"))
-    url, schema = database_url(directory)
-    port = free_port()
-    log = open(directory / "gunicorn.log", "wb")  # noqa: SIM115
-    process = start_gunicorn(directory, url, port, log)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with Client(port) as client:
-                    if client.request("GET", "/healthz")[0] == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        "gunicorn did not start:\n" + (directory / "gunicorn.log").read_text()
-                    ) from None
-                time.sleep(0.3)
-        yield port, directory / "gunicorn.log"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-        if schema:
-            drop_schema(schema)
+    with served_app(
+        world="tests.hostile.world",
+        prefix="samverkan-hostile-",
+        gunicorn=("--timeout", "120"),
+        start_seconds=60,
+    ) as served:
+        yield served.port, served.log
