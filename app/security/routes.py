@@ -18,6 +18,7 @@ from app.common.formatting import format_datetime
 from app.common.forms import FilterForm
 from app.extensions import db
 
+from .display import shown_detail, shown_subject
 from .models import KIND_LABELS, SecurityEvent
 from .services import EventFilter, event_query
 
@@ -73,7 +74,14 @@ def index():
         per_page=PER_PAGE,
         error_out=False,
     )
-    return render_template("security/index.html", form=form, page=page, who=who)
+    return render_template(
+        "security/index.html",
+        form=form,
+        page=page,
+        who=who,
+        shown_subject=shown_subject,
+        shown_detail=shown_detail,
+    )
 
 
 @bp.get("/export.csv")
@@ -99,8 +107,8 @@ def export():
             e.count,
             who(e),
             e.address or "",
-            e.subject or "",
-            e.detail or "",
+            shown_subject(e),
+            shown_detail(e),
             e.rows,
             format_datetime(e.completed_at) if e.completed_at else "",
         ]

@@ -252,3 +252,22 @@ def test_prune_deletes_old_events(app):
     result = app.test_cli_runner().invoke(args=["security", "prune"])
     assert result.exit_code == 0 and "Deleted 0" in result.output
     assert [e.kind for e in events(app)] == ["logout"]
+
+
+def test_the_log_says_what_happened_in_words(app, admin):
+    """Endpoints, field names, role codes and True/False are shown as people say them."""
+    from app.security.display import shown_detail, shown_subject
+    from app.security.models import SecurityEvent
+
+    def event(subject="", detail=""):
+        return SecurityEvent(subject=subject, detail=detail)
+
+    with app.test_request_context():
+        assert shown_subject(event("organisations.export (csv)")) == "Organisationslistan (CSV)"
+        assert shown_subject(event("privacy.register_extract_xlsx")) == "Registerutdrag (Excel)"
+        assert shown_subject(event("GET /admin")) == "GET /admin"
+        changed = event(detail="role: reader → coordinator; active: True → False")
+        assert shown_detail(changed) == "Roll: Läsare → Samordnare; Aktiv: Ja → Nej"
+        assert shown_detail(event(detail="role=admin")) == "Roll: Administratör"
+        assert shown_detail(event(detail="contact_id=12")) == "Kontakt nr 12"
+        assert shown_detail(event(detail="q=kramfors")) == "q=kramfors"
