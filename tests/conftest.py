@@ -40,6 +40,23 @@ def postgres_options(schema: str) -> dict[str, Any]:
     return {"connect_args": {"options": f"-csearch_path={schema}"}}
 
 
+def keep_trigram_extension_in_public(connection: Any) -> None:
+    """pg_trgm once per database, in public: created by a worker's migration it would live in
+    that worker's schema, and dropping the schema at the end would take the extension (and the
+    other workers' trigram indexes) with it."""
+    connection.execute(text("SELECT pg_advisory_xact_lock(8202612)"))
+    where = connection.execute(
+        text(
+            "SELECT n.nspname FROM pg_extension e "
+            "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+        )
+    ).scalar()
+    if where is None:
+        connection.execute(text("CREATE EXTENSION pg_trgm SCHEMA public"))
+    elif where != "public":
+        connection.execute(text("ALTER EXTENSION pg_trgm SET SCHEMA public"))
+
+
 @pytest.fixture(scope="session")
 def postgres_schema(worker_id: str) -> Iterator[str | None]:
     """A private schema for this worker on PostgreSQL; None on SQLite."""
@@ -49,6 +66,7 @@ def postgres_schema(worker_id: str) -> Iterator[str | None]:
     schema = f"test_{worker_id}_{uuid.uuid4().hex[:8]}"
     engine = create_engine(TEST_DATABASE_URL)
     with engine.begin() as connection:
+        keep_trigram_extension_in_public(connection)
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     app = create_app(
         {

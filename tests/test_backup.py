@@ -295,6 +295,28 @@ def test_restore_on_postgresql_gathers_statistics(app, runner, world, tmp_path):
         assert {"contacts", "meetings", "organisations"} <= set(analysed)
 
 
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="a PostgreSQL schema of the app's own")
+def test_restore_keeps_the_schema_and_what_lives_in_it_beside_the_tables(
+    app, runner, world, tmp_path
+):
+    """The app's schema can hold objects a schema-limited dump does not (pg_trgm, when it was
+    created where the search_path pointed); the restore replaces the tables and keeps the
+    schema instead of failing on "cannot drop schema"."""
+    path = tmp_path / "samverkan.backup"
+    assert runner.invoke(args=["backup", str(path)]).exit_code == 0
+    with app.app_context():
+        db.session.execute(text("CREATE VIEW kept_beside AS SELECT 1 AS one"))
+        db.session.commit()
+    change_everything(app, world)
+    restored = runner.invoke(args=["restore", "--yes", str(path)])
+    assert restored.exit_code == 0, restored.output
+    assert state(app)["meeting"] == ("Dialog om rutiner", ["Anna Ek"], ["Föreningen Före"])
+    with app.app_context():
+        assert db.session.execute(text("SELECT one FROM kept_beside")).scalar() == 1
+        db.session.execute(text("DROP VIEW kept_beside"))
+        db.session.commit()
+
+
 def test_restore_leaves_the_text_index_matching_the_restored_rows(app, runner, world, tmp_path):
     """The search finds what was restored, not what was written after the backup; the index's
     own tables are not counted as data."""

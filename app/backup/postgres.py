@@ -6,9 +6,11 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
 from sqlalchemy import URL
 
 from .base import BackupError, BackupSummary
@@ -142,21 +144,53 @@ def inspect_postgres_backup(
     return BackupSummary(path, path.stat().st_size, len(tables), None, revision)
 
 
+TOC_SCHEMA = re.compile(r"^\d+;\s+\d+\s+\d+\s+SCHEMA\s+-\s+(\S+)\s", re.MULTILINE)
+
+
+def schema_exists(target: PostgresTarget, schema: str) -> bool:
+    password = target.env.get("PGPASSWORD")
+    with psycopg.connect(target.url, password=password) as connection:
+        row = connection.execute(
+            "SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)
+        ).fetchone()
+    return row is not None
+
+
+def restore_list(target: PostgresTarget, path: Path) -> str | None:
+    """The dump's table of contents without the app's schema itself when that schema exists.
+
+    A schema-limited dump holds its schema, and `--clean` would drop it; that fails when
+    something the dump does not hold lives in it (pg_trgm, created where the search_path
+    pointed). The schema is kept and its tables are replaced instead."""
+    toc = run_pg_tool("pg_restore", ["--list", str(path)], target.env)
+    schemas = TOC_SCHEMA.findall(toc)
+    keep = [name for name in schemas if schema_exists(target, name)]
+    if not keep:
+        return None
+    return "\n".join(
+        line
+        for line in toc.splitlines()
+        if not any(re.search(rf"\sSCHEMA\s+-\s+{re.escape(name)}\s", line) for name in keep)
+    )
+
+
 def restore_postgres(target: PostgresTarget, path: Path) -> None:
     try:
-        run_pg_tool(
-            "pg_restore",
-            [
+        listing = restore_list(target, path)
+        with tempfile.TemporaryDirectory() as folder:
+            args = [
                 "--clean",
                 "--if-exists",
                 "--no-owner",
                 "--single-transaction",
                 "--exit-on-error",
                 f"--dbname={target.url}",
-                str(path),
-            ],
-            target.env,
-        )
+            ]
+            if listing is not None:
+                list_file = Path(folder) / "restore.list"
+                list_file.write_text(listing + "\n", encoding="utf-8")
+                args.append(f"--use-list={list_file}")
+            run_pg_tool("pg_restore", [*args, str(path)], target.env)
     except BackupError as error:
         raise BackupError(
             f"{error} The restore was rolled back; nothing changed. (If the database has "
