@@ -54,7 +54,7 @@ DEFAULT_MAX_EVENTS = 5000
 LOAD_CHUNK = 500
 
 #: Changes when the feeds' text changes for the same data (part of every ETag).
-FORMAT = "feed-3"
+FORMAT = "feed-4"
 
 #: Meetings' and follow-ups' events by version; ~1 KB an event with its key: at most ~20 MB
 #: per worker.

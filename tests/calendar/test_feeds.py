@@ -239,3 +239,43 @@ def test_follow_ups_are_capped_too_and_made_once(world, app, client, token, monk
     assert len(made) == 2
     client.get(f"/kalender/{token}.ics")
     assert len(made) == 2  # unchanged: nothing made again
+
+
+@pytest.mark.parametrize("path", ["/kalender/{}.ics", "/kalender/{}/team.ics"])
+def test_a_meeting_organised_elsewhere_keeps_the_organizers_identity(
+    world,  # noqa: F811
+    app,
+    client,
+    token,
+    path,
+):
+    """A client holding the organizer's invitation sees one event: the feed carries the
+    organizer's UID and SEQUENCE, and RECURRENCE-ID for one occurrence of a series."""
+    with app.app_context():
+        own = schedule(world, title="Eget möte", start=at(2))
+        single = db.session.get(Meeting, schedule(world, title="Inbjuden", start=at(3)))
+        single.ical_uid, single.organizer_email = "AAAA-outlook-1@example.org", "org@lst.se"
+        single.recurrence_id, single.organizer_sequence = "", 4
+        occurrence = db.session.get(Meeting, schedule(world, title="Tillfälle", start=at(4)))
+        occurrence.ical_uid, occurrence.organizer_email = "serie@google.com", "org@lst.se"
+        occurrence.recurrence_id, occurrence.organizer_sequence = "20270115T090000Z", 0
+        day = db.session.get(Meeting, schedule(world, title="Heldag", start=at(5)))
+        day.ical_uid, day.organizer_email = "heldag@google.com", "org@lst.se"
+        day.recurrence_id, day.organizer_sequence = "20270116", 1
+        own_uid = db.session.get(Meeting, own).uid
+        samverkan_uids = {single.uid, occurrence.uid, day.uid}
+        db.session.commit()
+    events = {
+        str(e["SUMMARY"]): e
+        for e in Calendar.from_ical(client.get(path.format(token)).data).walk("VEVENT")
+    }
+    assert str(events["Eget möte"]["UID"]) == own_uid
+    assert "RECURRENCE-ID" not in events["Eget möte"]
+    assert str(events["Inbjuden"]["UID"]) == "AAAA-outlook-1@example.org"
+    assert int(events["Inbjuden"]["SEQUENCE"]) == 4
+    assert "RECURRENCE-ID" not in events["Inbjuden"]
+    assert str(events["Tillfälle"]["UID"]) == "serie@google.com"
+    assert events["Tillfälle"]["RECURRENCE-ID"].dt == datetime(2027, 1, 15, 9, tzinfo=UTC)
+    assert str(events["Heldag"]["UID"]) == "heldag@google.com"
+    assert events["Heldag"]["RECURRENCE-ID"].dt == datetime(2027, 1, 16).date()
+    assert not samverkan_uids & {str(e["UID"]) for e in events.values()}
