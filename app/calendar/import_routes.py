@@ -29,6 +29,8 @@ from app.meetings.services import (
     target_group_suggestions,
     topic_suggestions,
 )
+from app.organisations.forms import organisation_choices
+from app.organisations.services import organisation_choices as active_organisations
 
 from . import intake as intakes
 from . import series
@@ -101,11 +103,31 @@ def prefilled_form(invite: Invite, data: bytes) -> IntakeMeetingForm:
 
 def fill_choices(form: IntakeMeetingForm) -> None:
     fill_meeting_choices(form)
+    _person_choices(form, form.organisations.choices)
+
+
+def _person_choices(form: IntakeMeetingForm | IntakeConfirmForm, choices) -> None:
     organisations = [SelectChoice("", _("Ingen organisation"))] + [
-        SelectChoice(str(c.value), c.label) for c in form.organisations.choices
+        SelectChoice(str(c.value), c.label) for c in choices
     ]
     for entry in form.people:
         entry.organisation.choices = organisations
+
+
+def confirm_form(result: intakes.Intake, data: bytes, *, formdata=None) -> IntakeConfirmForm:
+    """The confirmation, with a row per person new to Samverkan the update adds (skipped
+    unless the user picks otherwise, as on the first import)."""
+    rows = [
+        {"email": p.email, "full_name": p.name, "action": "skip", "organisation": None}
+        for p in result.participants.new_people[:50]
+    ]
+    form = IntakeConfirmForm(formdata=formdata, data={"people": rows})
+    if formdata is None:
+        form.intake_file.data = pack(data)
+        form.version.data = ",".join(str(m.version) for m in result.meetings)
+    if form.people.entries:
+        _person_choices(form, organisation_choices(active_organisations(), blank="")[1:])
+    return form
 
 
 def _render_new(form: IntakeMeetingForm, result: intakes.Intake, status: int = 200):
@@ -145,10 +167,9 @@ def _show(result: intakes.Intake, data: bytes):
         else:
             flash(_("Svaret är äldre än det som redan finns. Inget ändrades."))
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    confirm = IntakeConfirmForm(formdata=None)
-    confirm.intake_file.data = pack(data)
-    confirm.version.data = ",".join(str(m.version) for m in result.meetings)
-    return render_template("calendar/intake_confirm.html", form=confirm, intake=result)
+    return render_template(
+        "calendar/intake_confirm.html", form=confirm_form(result, data), intake=result
+    )
 
 
 @bp.route("/moten/importera-inbjudan", methods=["GET", "POST"])
@@ -240,8 +261,8 @@ def _versions(form: IntakeConfirmForm) -> list[int]:
 @redisplays_on_csrf_failure
 def import_confirm():
     """Apply a confirmed update or cancellation."""
-    form = IntakeConfirmForm()
-    result, data = _reread(form)
+    result, data = _reread(IntakeConfirmForm())
+    form = confirm_form(result, data, formdata=request.form)
     if not form.validate_on_submit() or result.kind not in (intakes.UPDATE, intakes.CANCEL):
         if result.kind == intakes.UNCHANGED:
             flash(_("Mötet har redan de här uppgifterna."))
@@ -252,19 +273,33 @@ def import_confirm():
         return _show(result, data)
     try:
         if result.kind == intakes.UPDATE:
+            offered = {p.email.lower() for p in result.participants.new_people}
+            contact_ids, organisation_ids = add_people(
+                [
+                    NewPerson(e.email.data or "", e.full_name.data or "", e.organisation.data)
+                    for e in form.people
+                    if e.action.data == ADD and (e.email.data or "").lower() in offered
+                ],
+                by=current_user,
+            )
             update_from_invite(
                 result.meeting,
                 result.invite,
                 expected_version=submitted_version(form.version),
                 by=current_user,
+                people=result.participants,
+                new_contact_ids=contact_ids,
+                new_organisation_ids=organisation_ids,
             )
             message = _("Mötet är uppdaterat från inbjudan.")
         else:
             cancel_from_invite(result.meetings, result.invite, by=current_user)
             message = _("Mötet är markerat som inställt.")
-    except (InvalidMeeting, EditConflict) as error:
+    except (InvalidMeeting, InvalidPerson, EditConflict) as error:
         db.session.rollback()
-        flash(str(error) if isinstance(error, InvalidMeeting) else _("Mötet har ändrats."), "error")
+        flash(
+            str(error) if not isinstance(error, EditConflict) else _("Mötet har ändrats."), "error"
+        )
         return redirect(url_for("meetings.detail", meeting_id=result.meeting.id))
     db.session.commit()
     flash(message, "success")

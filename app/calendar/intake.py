@@ -21,6 +21,7 @@ from app.extensions import db
 from app.meetings.models import Meeting, MeetingStatus
 
 from .importer import InvalidInvite, Invite, parse_invite
+from .participants import ParticipantChanges, participant_changes
 
 NEW, UPDATE, UNCHANGED, CANCEL, REPLY, ERROR = (
     "new",
@@ -75,6 +76,8 @@ class Intake:
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     message: str = ""
+    #: An update's added and removed people (participants.py).
+    participants: ParticipantChanges = field(default_factory=ParticipantChanges)
 
     @property
     def meeting(self) -> Meeting | None:
@@ -171,7 +174,16 @@ def _request(invite: Invite, result: Intake) -> Intake:
         )
         return result
     result.changes = changes_for(meeting, invite)
-    result.kind = UPDATE if result.changes else UNCHANGED
+    people = result.participants = participant_changes(meeting, invite)
+    if people.added_names:
+        result.changes.append(
+            Change(_("Deltagare som läggs till"), "", ", ".join(people.added_names))
+        )
+    if people.removed_names:
+        result.changes.append(
+            Change(_("Deltagare som tas bort"), ", ".join(people.removed_names), "")
+        )
+    result.kind = UPDATE if result.changes or people else UNCHANGED
     return result
 
 

@@ -86,7 +86,9 @@ class IntakeMeetingForm(MeetingForm):
 
 
 class IntakeConfirmForm(Form):
-    """Confirming an update or a cancellation from the invitation."""
+    """Confirming an update or a cancellation from the invitation; for an update, a row per
+    person the invitation adds who is new to Samverkan."""
 
     intake_file = HiddenField()
     version = HiddenField()
+    people = FieldList(FormField(PersonForm), max_entries=50)

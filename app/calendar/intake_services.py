@@ -9,6 +9,7 @@ from app.meetings import services
 from app.meetings.models import Meeting, MeetingStatus
 
 from .importer import Invite
+from .participants import ParticipantChanges, stored_addresses
 from .series import Occurrence
 
 
@@ -24,6 +25,7 @@ def remember_identity(
     meeting.organizer_email = invite.organizer_email
     meeting.recurrence_id = invite.recurrence_id if recurrence_id is None else recurrence_id
     meeting.organizer_sequence = invite.sequence
+    meeting.invite_attendees = stored_addresses(invite)
 
 
 def import_meetings(
@@ -57,10 +59,39 @@ def import_meetings(
     return meetings
 
 
-def update_from_invite(meeting: Meeting, invite: Invite, *, expected_version: int, by) -> None:
-    """Take the organizer's new time, title, place, link and agenda; a cancelled meeting that
-    is invited again is planned again. Keeps the organizer's SEQUENCE."""
+def update_from_invite(
+    meeting: Meeting,
+    invite: Invite,
+    *,
+    expected_version: int,
+    by,
+    people: ParticipantChanges | None = None,
+    new_contact_ids: list[int] | None = None,
+    new_organisation_ids: list[int] | None = None,
+) -> None:
+    """Take the organizer's new time, title, place, link and agenda, and the people it adds
+    and removes (`people`; `new_contact_ids` and `new_organisation_ids`: the people new to
+    Samverkan the user chose to add, and their organisations); a cancelled meeting that is
+    invited again is planned again. Keeps the organizer's SEQUENCE and addresses."""
     values = services.MeetingValues.of(meeting)
+    if people is not None:
+        gone = {c.id for c in people.remove_contacts}
+        added = [c.id for c in people.add_contacts] + list(new_contact_ids or [])
+        values.contact_ids = list(
+            dict.fromkeys([i for i in values.contact_ids if i not in gone] + added)
+        )
+        organisations = [
+            a.organisation_id for c in people.add_contacts for a in c.current_affiliations()
+        ]
+        values.organisation_ids = list(
+            dict.fromkeys([*values.organisation_ids, *organisations, *(new_organisation_ids or [])])
+        )
+        leaving = {u.id for u in people.remove_users}
+        values.team_ids = list(
+            dict.fromkeys(
+                [i for i in values.team_ids if i not in leaving] + [u.id for u in people.add_users]
+            )
+        )
     values.title = invite.title or meeting.title
     values.starts_at, values.ends_at, values.all_day = (
         invite.starts_at,
@@ -73,6 +104,7 @@ def update_from_invite(meeting: Meeting, invite: Invite, *, expected_version: in
         values.status = MeetingStatus.PLANNED
     services.update_meeting(meeting, values=values, expected_version=expected_version, by=by)
     meeting.organizer_sequence = max(invite.sequence, meeting.organizer_sequence or 0)
+    meeting.invite_attendees = stored_addresses(invite)
 
 
 def cancel_from_invite(meetings: list[Meeting], invite: Invite, *, by) -> None:

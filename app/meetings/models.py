@@ -194,6 +194,9 @@ class Meeting(SoftDeletable, db.Model):
     organizer_email: Mapped[str | None] = mapped_column(String(254))
     recurrence_id: Mapped[str | None] = mapped_column(String(40))
     organizer_sequence: Mapped[int | None] = mapped_column()
+    # The addresses (lower case, one a line) the organizer's last invitation named, so a
+    # re-sent one shows who was added and who removed (None: imported before this was kept).
+    invite_attendees: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
