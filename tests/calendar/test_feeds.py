@@ -230,7 +230,7 @@ def test_follow_ups_are_capped_too_and_made_once(world, app, client, token, monk
                 today=today,
             )
         db.session.commit()
-    app.config["FEED_MAX_EVENTS"] = 2
+    app.config["FEED_PERSONAL_MAX_FOLLOW_UPS"] = 2
     made = []
     original = ics.event_text
     monkeypatch.setattr(ics, "event_text", lambda item: made.append(1) or original(item))
@@ -279,3 +279,28 @@ def test_a_meeting_organised_elsewhere_keeps_the_organizers_identity(
     assert str(events["Heldag"]["UID"]) == "heldag@google.com"
     assert events["Heldag"]["RECURRENCE-ID"].dt == datetime(2027, 1, 16).date()
     assert not samverkan_uids & {str(e["UID"]) for e in events.values()}
+
+
+def test_a_personal_feed_holds_its_own_caps_the_upcoming_first(world, app, client, token):  # noqa: F811
+    """A person's own feed stays small (FEED_PERSONAL_MAX_MEETINGS and _FOLLOW_UPS, the
+    upcoming first); the team feed keeps its own limit."""
+    from app.followups.services import FollowUpValues, create_follow_up
+
+    with app.app_context():
+        for days in (-20, -10, 2, 4, 6):
+            schedule(world, title=f"Dag {days}", start=at(days))
+        for days in (-5, 1, 3, 5):
+            create_follow_up(
+                values=FollowUpValues(
+                    title=f"Uppgift {days}", owner_id=world["me"], due_on=at(days).date()
+                ),
+                by=None,
+                today=NOW.date(),
+            )
+        db.session.commit()
+    app.config.update(FEED_PERSONAL_MAX_MEETINGS=3, FEED_PERSONAL_MAX_FOLLOW_UPS=2)
+    shown = titles(client.get(f"/kalender/{token}.ics").data)
+    assert shown == {"Dag 2", "Dag 4", "Dag 6", "Sista dag: Uppgift 1", "Sista dag: Uppgift 3"}
+    assert {f"Dag {d}" for d in (-20, -10, 2, 4, 6)} <= titles(
+        client.get(f"/kalender/{token}/team.ics").data
+    )
