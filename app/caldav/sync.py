@@ -17,11 +17,13 @@ publish what changed in Samverkan.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from flask_babel import get_locale
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.calendar import feeds, ics
@@ -213,9 +215,11 @@ def push_changes(
     *,
     url: Callable[[int], str],
     report: SyncReport,
+    context: str = "",
 ) -> None:
     """Write each meeting whose event text changed since it was last written (new ones
-    too), and delete the events of meetings no longer published."""
+    too), and delete the events of meetings no longer published. A meeting whose
+    `source_key` is the one its text was made from is not made again."""
     for meeting in meetings.values():
         row = objects.get(meeting.id)
         if meeting.id in proposals:
@@ -223,10 +227,15 @@ def push_changes(
             continue
         if row is not None and row.gone_at is not None:
             continue
+        source = source_key(meeting, context)
+        if row is not None and row.content_hash and row.source_key == source:
+            report.unchanged += 1  # made from the same data as the text on the server
+            continue
         event = meeting_event(meeting, url=url(meeting.id), with_people=False)
         text = resource_text(ics.event_text(event))
         digest = content_hash(text)
         if row is not None and row.content_hash == digest:
+            row.source_key = source
             report.unchanged += 1
             continue
         written = remote.write(
@@ -245,7 +254,7 @@ def push_changes(
             report.created += 1
         else:
             report.updated += 1
-        row.href, row.etag, row.content_hash = href, etag, digest
+        row.href, row.etag, row.content_hash, row.source_key = href, etag, digest, source
         row.sequence, row.published_at = meeting.sequence, utcnow()
         db.session.flush()  # a failure later leaves what was written recorded
     for row in orphans:
@@ -253,6 +262,21 @@ def push_changes(
         db.session.delete(row)
         report.deleted += 1
         db.session.flush()
+
+
+def source_context(url: Callable[[int], str]) -> str:
+    """What every event's text depends on besides its meeting: the organisations (their
+    names are in it; one statement), the address of the app and the language."""
+    count, changed = db.session.execute(
+        select(func.count(Organisation.id), func.max(Organisation.updated_at))
+    ).one()
+    return repr((count, changed, url(0), str(get_locale())))
+
+
+def source_key(meeting: Meeting, context: str) -> str:
+    """The data a meeting's event text is made from, as a digest."""
+    text = repr((meeting.id, meeting.version, meeting.updated_at, context))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def sync_calendar(
@@ -279,5 +303,14 @@ def sync_calendar(
     }
     pull_changes(remote, meetings, objects, proposals, report)
     db.session.flush()
-    push_changes(remote, meetings, objects, orphans, proposals, url=url, report=report)
+    push_changes(
+        remote,
+        meetings,
+        objects,
+        orphans,
+        proposals,
+        url=url,
+        report=report,
+        context=source_context(url),
+    )
     return report

@@ -301,7 +301,8 @@ def test_sync_is_off_without_a_server(app_config):
     assert "off" in result.output
 
 
-def test_an_unreachable_server_is_one_line_and_status_1(app_config):
+def test_an_unreachable_server_is_one_line_and_status_1(app, app_config):
+    """(`app`: the database with its tables, where the sync takes its lock.)"""
     from app import create_app
 
     down = create_app({**app_config, "CALDAV_URL": "http://127.0.0.1:9/", "CALDAV_TIMEOUT": 2})
@@ -349,3 +350,28 @@ def test_a_proposal_for_a_meeting_in_the_trash_is_not_shown(app, team, other_cli
         db.session.commit()
     page = as_role("coordinator").get("/kalender/caldav")
     assert page.status_code == 200 and "Snart i papperskorgen" not in page.text
+
+
+def test_a_second_sync_of_unchanged_meetings_makes_no_event(app, team, other_client, monkeypatch):
+    """An unchanged meeting's text is not made again (caldav_objects.source_key); a renamed
+    organisation (its name is in the events) makes them again, and writes none that did
+    not change."""
+    from app.caldav import sync as caldav_sync
+    from app.organisations.models import Organisation
+
+    for days in (2, 3, 4):
+        schedule(app, team, title=f"Möte {days}", days=days)
+    assert "3 created" in sync(app)
+    made = []
+    monkeypatch.setattr(
+        caldav_sync, "meeting_event", lambda *a, **k: made.append(1) or meeting_event(*a, **k)
+    )
+    assert "3 unchanged" in sync(app)
+    assert made == []
+    with app.app_context():
+        organisation = db.session.get(Organisation, team["organisation"])
+        organisation.name = "Kramfors kommun (ny)"
+        db.session.commit()
+    assert "3 updated" in sync(app)
+    assert len(made) == 3
+    assert "3 unchanged" in sync(app) and len(made) == 3
