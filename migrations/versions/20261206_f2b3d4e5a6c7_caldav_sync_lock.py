@@ -29,7 +29,7 @@ def upgrade():
     )
     op.add_column(
         "caldav_objects",
-        sa.Column("source_key", sa.String(length=64), server_default="", nullable=False),
+        sa.Column("source_key", sa.String(length=64), nullable=True),
     )
 
 
