@@ -171,7 +171,10 @@ def _the_event(calendar: Calendar):
     uids = {_text(e.get("UID")) for e in events}
     masters = [e for e in events if "RECURRENCE-ID" not in e]
     if len(uids) > 1 or len(masters) > 1:
-        raise InvalidInvite("several-events", str(len(events)))
+        published = _text(calendar.get("METHOD")).upper() == "PUBLISH"
+        raise InvalidInvite(
+            "several-published" if published else "several-events", str(len(events))
+        )
     return masters[0] if masters else events[0]
 
 

@@ -44,6 +44,11 @@ REASONS = {
     "several-events": _l(
         "Kalenderfilen innehåller flera möten (%(detail)s). Ladda upp en inbjudan i taget."
     ),
+    "several-published": _l(
+        "Filen är en exporterad kalender med flera möten (%(detail)s), inte en inbjudan. "
+        "Samverkan läser in ett möte i taget: öppna mötet i kalenderprogrammet, spara det som "
+        "en egen .ics-fil (i Outlook: Arkiv → Spara som → iCalendar-format) och ladda upp den."
+    ),
     "no-start": _l("Mötet i kalenderfilen saknar starttid."),
     "twice": _l("Mötet i kalenderfilen har %(detail)s två gånger. Det ska bara finnas en."),
     "bad-date": _l(

@@ -447,3 +447,19 @@ def test_a_resent_invitation_adds_and_removes_participants(world, as_role, app, 
         assert {c.full_name for c in meeting.contacts} == {"Nya Nilsson"}
         assert world["colleague"] in {u.id for u in meeting.team}
         assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
+
+
+def test_an_exported_calendar_says_how_to_upload_one_meeting(world, as_role):
+    """Several events under METHOD:PUBLISH (an exported calendar) get a Swedish message
+    saying what the file is and how to save one meeting from it."""
+    one = invitation(method="PUBLISH").decode()
+    event = one[one.index("BEGIN:VEVENT") : one.index("END:VCALENDAR")]
+    two = one.replace("END:VCALENDAR", event.replace("AAAA-outlook-1", "BBBB") + "END:VCALENDAR")
+    response = as_role("coordinator").post(
+        "/moten/importera-inbjudan",
+        data={"file": (io.BytesIO(two.encode()), "kalender.ics")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "exporterad kalender med flera möten (2)" in response.text
+    assert "Spara som" in response.text
