@@ -304,3 +304,61 @@ def test_a_personal_feed_holds_its_own_caps_the_upcoming_first(world, app, clien
     assert {f"Dag {d}" for d in (-20, -10, 2, 4, 6)} <= titles(
         client.get(f"/kalender/{token}/team.ics").data
     )
+
+
+def test_a_personal_feed_holds_the_window_of_both_the_responsibles_and_the_teams_meetings(
+    world,  # noqa: F811
+    app,
+    client,
+):
+    with app.app_context():
+        colleague = db.session.get(User, world["colleague"])
+        colleague_token = calendar_services.issue_feed_token(colleague)
+        db.session.commit()
+        # the colleague is responsible for one, on the team of the others (schedule's default)
+        schedule(world, title="Ansvarig nu", start=at(5), responsible_id=world["colleague"])
+        schedule(world, title="Ansvarig förr", start=at(-200), responsible_id=world["colleague"])
+        schedule(world, title="I teamet nu", start=at(-5))
+        schedule(world, title="I teamet sedan länge", start=at(-400))
+        schedule(world, title="Utan kollegan", start=at(6), team_ids=[])
+    shown = titles(client.get(f"/kalender/{colleague_token}.ics").data)
+    assert {"Ansvarig nu", "I teamet nu"} <= shown
+    assert not {"Ansvarig förr", "I teamet sedan länge", "Utan kollegan"} & shown
+
+
+def test_a_personal_feed_reads_the_responsibles_meetings_from_the_window_index(
+    world,  # noqa: F811
+    app,
+    client,
+    token,
+):
+    """The responsible's meetings are one range of meetings(responsible_id, starts_at): the
+    history outside the window is not read (SQLite's plan names the index for every
+    statement that picks the person's meetings)."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("the plan is checked on SQLite; PostgreSQL plans tiny tables by scans")
+        schedule(world, title="Snart", start=at(2))
+        engine = db.engine
+    seen: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if "responsible_id = " in statement and statement.lstrip().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        assert client.get(f"/kalender/{token}.ics").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert seen
+    with app.app_context():
+        connection = db.session.connection()
+        for statement, parameters in seen:
+            rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            plan = " | ".join(str(row[-1]) for row in rows)
+            assert (
+                "ix_meetings_responsible_id_starts_at (responsible_id=? AND starts_at>" in plan
+            ), plan
