@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -42,10 +43,16 @@ from .intake_forms import (
     IntakeConfirmForm,
     IntakeMeetingForm,
     InviteUploadForm,
+    SeveralEventsForm,
     pack,
     unpack,
 )
-from .intake_services import cancel_from_invite, import_meetings, update_from_invite
+from .intake_services import (
+    cancel_from_invite,
+    import_meetings,
+    import_picked,
+    update_from_invite,
+)
 from .replies import record_answers
 from .routes import bp
 
@@ -144,6 +151,9 @@ def _render_new(form: IntakeMeetingForm, result: intakes.Intake, status: int = 2
     ), status
 
 
+_AUTO = object()
+
+
 def _render_upload(message: str = "", status: int = 200):
     upload = InviteUploadForm(formdata=None)
     if message:
@@ -157,6 +167,10 @@ def _show(result: intakes.Intake, data: bytes):
         return _render_upload(result.message, 400)
     if result.kind == intakes.NEW:
         return _render_new(prefilled_form(result.invite, data), result)
+    if result.kind == intakes.SEVERAL:
+        form = several_form(formdata=None)
+        form.intake_file.data = pack(data)
+        return _render_several(form, result)
     if result.kind == intakes.REPLY:
         meeting = result.meeting
         recorded = record_answers(meeting, result.invite, by=current_user)
@@ -248,6 +262,73 @@ def import_save():
     else:
         flash(_("Mötet är sparat."), "success")
     return redirect(url_for("meetings.detail", meeting_id=meetings[0].id))
+
+
+def several_form(*, formdata=_AUTO) -> SeveralEventsForm:
+    """The picking form of an exported calendar, with the organisations to choose from."""
+    form = SeveralEventsForm() if formdata is _AUTO else SeveralEventsForm(formdata=formdata)
+    form.organisation.choices = [SelectChoice("", _("Välj organisation"))] + [
+        SelectChoice(str(c.value), c.label)
+        for c in organisation_choices(active_organisations(), blank="")[1:]
+    ]
+    return form
+
+
+def _render_several(form: SeveralEventsForm, result: intakes.Intake, status: int = 200):
+    return render_template("calendar/intake_several.html", form=form, intake=result), status
+
+
+@bp.post("/moten/importera-inbjudan/valj")
+@redisplays_on_csrf_failure
+def import_pick():
+    """Save the picked events of an exported calendar: new ones as meetings, known ones as
+    updates of their meetings."""
+    form = several_form()
+    result, data = _reread(form)
+    if result.kind != intakes.SEVERAL:
+        return _show(result, data)
+    if not form.validate_on_submit():
+        return _render_several(form, result, 400)
+    numbers = set(form.events.data or [])
+    if not any(e.selectable and e.number in numbers for e in result.entries):
+        form.events.errors = [_("Välj minst ett möte att läsa in.")]
+        return _render_several(form, result, 400)
+    try:
+        done = import_picked(
+            result.entries, numbers, organisation_id=form.organisation.data, by=current_user
+        )
+    except (InvalidMeeting, EditConflict) as error:
+        db.session.rollback()
+        form.form_errors.append(
+            str(error) if isinstance(error, InvalidMeeting) else _("Ett av mötena har ändrats.")
+        )
+        return _render_several(form, result, 400)
+    db.session.commit()
+    if done.created:
+        flash(
+            ngettext("%(num)d möte är sparat.", "%(num)d möten är sparade.", len(done.created))
+            + " "
+            + ", ".join(m.title for m in done.created[:20]),
+            "success",
+        )
+    if done.updated:
+        flash(
+            ngettext(
+                "%(num)d möte är uppdaterat.", "%(num)d möten är uppdaterade.", len(done.updated)
+            )
+            + " "
+            + ", ".join(m.title for m in done.updated[:20]),
+            "success",
+        )
+    if done.skipped:
+        flash(
+            ngettext(
+                "%(num)d möte var redan aktuellt.",
+                "%(num)d möten var redan aktuella.",
+                done.skipped,
+            )
+        )
+    return redirect(url_for("meetings.index"))
 
 
 def _versions(form: IntakeConfirmForm) -> list[int]:

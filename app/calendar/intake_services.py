@@ -3,13 +3,21 @@ keeps the event's identity, an update of a known meeting, a cancellation."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.common.time import utcnow
+from app.contacts.queries import contacts_by_address
+from app.extensions import db
 from app.meetings import services
-from app.meetings.models import Meeting, MeetingStatus
+from app.meetings.models import Meeting, MeetingKind, MeetingStatus
 
 from .importer import Invite
-from .participants import ParticipantChanges, stored_addresses
+from .intake import NEW, UPDATE, Entry, entry_for
+from .participants import ParticipantChanges, participant_changes, stored_addresses
 from .series import Occurrence
 
 
@@ -112,3 +120,78 @@ def cancel_from_invite(meetings: list[Meeting], invite: Invite, *, by) -> None:
     for meeting in meetings:
         services.cancel_meeting(meeting, expected_version=meeting.version, by=by)
         meeting.organizer_sequence = max(invite.sequence, meeting.organizer_sequence or 0)
+
+
+def values_from_invite(
+    invite: Invite, *, organisation_id: int | None, by
+) -> services.MeetingValues:
+    """A new meeting's values from one event of an exported calendar, as the single import's
+    form would be pre-filled: the known contacts and colleagues it names, their
+    organisations and `organisation_id`, the organizer (a colleague) or `by` responsible."""
+    addresses = [p.email.lower() for p in invite.people]
+    contacts = contacts_by_address(addresses)
+    users = {
+        u.email.lower(): u
+        for u in db.session.scalars(select(User).where(User.active, User.email.in_(addresses)))
+    }
+    known = list({c.id: c for c in contacts.values()}.values())
+    organizer = invite.organizer and users.get(invite.organizer.email.lower())
+    organisations = [a.organisation_id for c in known for a in c.current_affiliations()]
+    if organisation_id is not None:
+        organisations.append(organisation_id)
+    return services.MeetingValues(
+        title=invite.title or _("Möte från kalenderfil"),
+        kind=MeetingKind.DIGITAL if invite.online_link else MeetingKind.IN_PERSON,
+        status=MeetingStatus.PLANNED if invite.starts_at > utcnow() else MeetingStatus.HELD,
+        starts_at=invite.starts_at,
+        ends_at=invite.ends_at,
+        all_day=invite.all_day,
+        responsible_id=organizer.id if organizer else by.id,
+        organisation_ids=list(dict.fromkeys(organisations)),
+        contact_ids=[c.id for c in known],
+        team_ids=list(dict.fromkeys([*(u.id for u in users.values()), by.id])),
+        place=invite.place,
+        online_link=invite.online_link,
+        agenda=invite.description[:20000],
+    )
+
+
+@dataclass
+class Picked:
+    """What importing the picked events of an exported calendar did."""
+
+    created: list[Meeting] = field(default_factory=list)
+    updated: list[Meeting] = field(default_factory=list)
+    skipped: int = 0  # unchanged by now, or no longer readable
+
+
+def import_picked(
+    entries: list[Entry], numbers: set[int], *, organisation_id: int | None, by
+) -> Picked:
+    """Make a meeting of each picked new event and update the known meeting of each picked
+    event whose identity is known (never a duplicate: each is classified again just before,
+    so two events of the file with one identity make one meeting). InvalidMeeting when one
+    cannot be saved (the caller rolls back)."""
+    done = Picked()
+    for listed in entries:
+        if listed.number not in numbers or listed.invite is None:
+            continue
+        entry = entry_for(listed.number, listed.invite)
+        invite = entry.invite
+        assert invite is not None
+        if entry.kind == NEW:
+            values = values_from_invite(invite, organisation_id=organisation_id, by=by)
+            done.created += import_meetings(values=values, invite=invite, by=by)
+        elif entry.kind == UPDATE and entry.meeting is not None:
+            update_from_invite(
+                entry.meeting,
+                invite,
+                expected_version=entry.meeting.version,
+                by=by,
+                people=participant_changes(entry.meeting, invite),
+            )
+            done.updated.append(entry.meeting)
+        else:
+            done.skipped += 1
+        db.session.flush()  # the next event sees this one's identity
+    return done

@@ -449,9 +449,9 @@ def test_a_resent_invitation_adds_and_removes_participants(world, as_role, app, 
         assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
 
 
-def test_an_exported_calendar_says_how_to_upload_one_meeting(world, as_role):
-    """Several events under METHOD:PUBLISH (an exported calendar) get a Swedish message
-    saying what the file is and how to save one meeting from it."""
+def test_an_exported_calendar_lists_its_meetings_to_pick(world, as_role):
+    """Several events under METHOD:PUBLISH (an exported calendar) are listed to pick from
+    (tests/calendar/test_intake_several.py), not refused."""
     one = invitation(method="PUBLISH").decode()
     event = one[one.index("BEGIN:VEVENT") : one.index("END:VCALENDAR")]
     two = one.replace("END:VCALENDAR", event.replace("AAAA-outlook-1", "BBBB") + "END:VCALENDAR")
@@ -460,6 +460,5 @@ def test_an_exported_calendar_says_how_to_upload_one_meeting(world, as_role):
         data={"file": (io.BytesIO(two.encode()), "kalender.ics")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 400
-    assert "exporterad kalender med flera möten (2)" in response.text
-    assert "Spara som" in response.text
+    assert response.status_code == 200
+    assert "2 möten i filen" in response.text and response.text.count('name="events"') == 2
