@@ -375,3 +375,56 @@ def test_a_second_sync_of_unchanged_meetings_makes_no_event(app, team, other_cli
     assert "3 updated" in sync(app)
     assert len(made) == 3
     assert "3 unchanged" in sync(app) and len(made) == 3
+
+
+def test_a_second_sync_reads_no_event_and_loads_no_meeting_that_did_not_change(
+    app, team, other_client, monkeypatch
+):
+    """Counted on the client's HTTP requests against the real Radicale: a sync of unchanged
+    meetings sends one listing of ETags and no GET, PUT or DELETE, and loads no meeting;
+    after a change on each side, only those two are loaded and only the moved one is read."""
+    import caldav
+
+    from app.caldav import sync as caldav_sync
+
+    requests: list[tuple[str, str]] = []
+    original = caldav.DAVClient.request
+
+    def counted(self, url, method="GET", *args, **kwargs):
+        requests.append((method, str(url)))
+        return original(self, url, method, *args, **kwargs)
+
+    monkeypatch.setattr(caldav.DAVClient, "request", counted)
+    loaded: list[set[int]] = []
+    load = caldav_sync.load_meetings
+    monkeypatch.setattr(
+        caldav_sync, "load_meetings", lambda ids: loaded.append(set(ids)) or load(ids)
+    )
+
+    ids = [schedule(app, team, title=f"Möte {days}", days=days) for days in (2, 3, 4, 5)]
+    assert "4 created" in sync(app)
+    assert sum(method == "PUT" for method, _url in requests) == 4  # the wrapper sees them
+
+    requests.clear()
+    loaded.clear()
+    output = sync(app)
+    assert "0 created, 0 updated, 0 deleted, 4 unchanged" in output, output
+    methods = [method for method, _url in requests]
+    assert not {"GET", "PUT", "DELETE", "REPORT"} & set(methods), methods
+    assert set(methods) == {"PROPFIND"} and len(methods) <= 4, methods  # discovery, one listing
+    assert loaded == [set()]
+
+    # One meeting changed in Samverkan, another moved on the server.
+    with app.app_context():
+        found = db.session.get(Meeting, ids[0])
+        found.title = "Ändrad rubrik"
+        found.version += 1
+        db.session.commit()
+    move_on_server(other_client(), uid_of(app, ids[1]), hours=1)
+    requests.clear()
+    loaded.clear()
+    output = sync(app)
+    assert "1 updated" in output and "1 read back, 1 proposals" in output, output
+    assert loaded == [{ids[0], ids[1]}]
+    assert [m for m, _u in requests].count("GET") == 1
+    assert [m for m, _u in requests].count("PUT") == 1
