@@ -96,6 +96,7 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "CALDAV_CALENDAR": "Samverkan",
         "CALDAV_APP_URL": None,
         "CALDAV_TIMEOUT": 30,
+        "CALDAV_AUTH": "basic",
         "PASSWORD_HASH_METHOD": "scrypt",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",

@@ -384,6 +384,7 @@ def test_a_second_sync_reads_no_event_and_loads_no_meeting_that_did_not_change(
     meetings sends one listing of ETags and no GET, PUT or DELETE, and loads no meeting;
     after a change on each side, only those two are loaded and only the moved one is read."""
     import caldav
+    import niquests
 
     from app.caldav import sync as caldav_sync
 
@@ -395,6 +396,15 @@ def test_a_second_sync_reads_no_event_and_loads_no_meeting_that_did_not_change(
         return original(self, url, method, *args, **kwargs)
 
     monkeypatch.setattr(caldav.DAVClient, "request", counted)
+    statuses: list[int] = []
+    send = niquests.Session.send
+
+    def seen(self, request, **kwargs):
+        response = send(self, request, **kwargs)
+        statuses.append(response.status_code)
+        return response
+
+    monkeypatch.setattr(niquests.Session, "send", seen)
     loaded: list[set[int]] = []
     load = caldav_sync.load_meetings
     monkeypatch.setattr(
@@ -407,8 +417,12 @@ def test_a_second_sync_reads_no_event_and_loads_no_meeting_that_did_not_change(
 
     requests.clear()
     loaded.clear()
+    statuses.clear()
     output = sync(app)
     assert "0 created, 0 updated, 0 deleted, 4 unchanged" in output, output
+    # the credentials go with the first request (CALDAV_AUTH basic): no 401 first, which
+    # Radicale answers only after its one-second delay for failed logins
+    assert statuses and 401 not in statuses, statuses
     methods = [method for method, _url in requests]
     assert not {"GET", "PUT", "DELETE", "REPORT"} & set(methods), methods
     assert set(methods) == {"PROPFIND"} and len(methods) <= 4, methods  # discovery, one listing
