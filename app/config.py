@@ -85,6 +85,10 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "FEED_PAST_DAYS": 92,
         "FEED_FUTURE_DAYS": 365,
         "FEED_MAX_EVENTS": 5000,
+        # A person's own feed is smaller (under 300 KB at ~350 bytes an event): at most this
+        # many of their meetings and of their follow-ups' due days, the upcoming first.
+        "FEED_PERSONAL_MAX_MEETINGS": 450,
+        "FEED_PERSONAL_MAX_FOLLOW_UPS": 250,
         # Two-way sync with a CalDAV server (app/caldav): off while CALDAV_URL is unset.
         "CALDAV_URL": None,
         "CALDAV_USERNAME": None,
@@ -92,6 +96,7 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "CALDAV_CALENDAR": "Samverkan",
         "CALDAV_APP_URL": None,
         "CALDAV_TIMEOUT": 30,
+        "CALDAV_AUTH": "basic",
         "PASSWORD_HASH_METHOD": "scrypt",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",

@@ -10,6 +10,7 @@ from app.aggregates.models import (  # noqa: F401
 )
 from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import LoginFailure, SavedFilter, User  # noqa: F401
+from app.caldav.lock import CaldavSyncLock  # noqa: F401
 from app.caldav.models import CaldavObject, CaldavProposal  # noqa: F401
 from app.common.heavy_work import HeavySlot  # noqa: F401
 from app.contacts.models import (  # noqa: F401

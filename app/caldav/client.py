@@ -29,6 +29,10 @@ class CaldavSettings:
     password: str | None
     calendar: str
     timeout: int
+    #: "basic": the credentials go with the first request (a server that is asked
+    #: without them answers 401 first, and Radicale waits a second before each such
+    #: answer); "negotiate": wait for the server's challenge (a Digest-only server).
+    auth: str = "basic"
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> CaldavSettings | None:
@@ -42,6 +46,9 @@ class CaldavSettings:
             password=config.get("CALDAV_PASSWORD") or None,
             calendar=str(config.get("CALDAV_CALENDAR") or DEFAULT_CALENDAR),
             timeout=int(config.get("CALDAV_TIMEOUT") or 30),
+            auth="negotiate"
+            if str(config.get("CALDAV_AUTH") or "basic").lower() == "negotiate"
+            else "basic",
         )
 
 
@@ -60,6 +67,9 @@ class RemoteCalendar:
                 username=settings.username,
                 password=settings.password,
                 timeout=settings.timeout,
+                auth_type="basic"
+                if settings.auth == "basic" and settings.username and settings.password
+                else None,
             )
             principal = self._client.principal()
             try:

@@ -33,6 +33,9 @@ class CaldavObject(db.Model):
     etag: Mapped[str | None] = mapped_column(String(200))
     sequence: Mapped[int] = mapped_column(default=0)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    #: What the text sent was made from (the meeting's version, the organisations' version,
+    #: the address and language): while it is the same, the text is not made again.
+    source_key: Mapped[str | None] = mapped_column(String(64))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: Deleted on the server and the meeting cancelled since: not published again.
     gone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

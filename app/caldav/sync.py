@@ -17,11 +17,13 @@ publish what changed in Samverkan.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from flask_babel import get_locale
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.calendar import feeds, ics
@@ -67,16 +69,17 @@ class SyncReport:
         )
 
 
-def published_meetings(config: Mapping[str, Any]) -> list[Meeting]:
-    """The team feed's meetings today: in its window, cancelled ones while the feed keeps
-    them, at most FEED_MAX_EVENTS (the upcoming first), organisations loaded."""
+def published_keys(config: Mapping[str, Any]) -> list[feeds.Key]:
+    """(id, updated_at, version, ends_at) of the team feed's meetings today: in its window,
+    cancelled ones while the feed keeps them, at most FEED_MAX_EVENTS (the upcoming first).
+    No meeting is loaded."""
     window = feeds.feed_window(config, local_today())
     limit = int(config.get("FEED_MAX_EVENTS", feeds.DEFAULT_MAX_EVENTS))
     version = feeds.feed_version(window, limit=limit)
-    base = select(Meeting.id, Meeting.updated_at, Meeting.version).where(
+    base = select(Meeting.id, Meeting.updated_at, Meeting.version, Meeting.ends_at).where(
         feeds._in_window(window), feeds._shown_in(window)
     )
-    keys = feeds._capped_keys(
+    return feeds._capped_keys(
         base,
         at=Meeting.starts_at,
         today=window.today,
@@ -84,19 +87,28 @@ def published_meetings(config: Mapping[str, Any]) -> list[Meeting]:
         limit=limit,
         total=version.meeting_count,
     )
-    ids = [key[0] for key in keys]
-    meetings: list[Meeting] = []
+
+
+def load_meetings(ids: list[int]) -> dict[int, Meeting]:
+    """The meetings with their organisations, LOAD_CHUNK at a time."""
+    meetings: dict[int, Meeting] = {}
     for start in range(0, len(ids), feeds.LOAD_CHUNK):
         chunk = ids[start : start + feeds.LOAD_CHUNK]
-        meetings.extend(
-            db.session.scalars(
-                select(Meeting)
-                .options(selectinload(Meeting.organisations).joinedload(Organisation.parent))
-                .where(Meeting.id.in_(chunk))
-                .order_by(Meeting.starts_at, Meeting.id)
-            )
-        )
+        for meeting in db.session.scalars(
+            select(Meeting)
+            .options(selectinload(Meeting.organisations).joinedload(Organisation.parent))
+            .where(Meeting.id.in_(chunk))
+            .order_by(Meeting.starts_at, Meeting.id)
+        ):
+            meetings[meeting.id] = meeting
     return meetings
+
+
+def published_meetings(config: Mapping[str, Any]) -> list[Meeting]:
+    """The team feed's meetings today (published_keys), loaded, in time order."""
+    keys = published_keys(config)
+    loaded = load_meetings([key[0] for key in keys])
+    return [loaded[key[0]] for key in keys if key[0] in loaded]
 
 
 def _published_location(meeting: Meeting) -> str:
@@ -149,10 +161,14 @@ def pull_changes(
     objects: dict[int, CaldavObject],
     proposals: dict[int, CaldavProposal],
     report: SyncReport,
+    *,
+    listing: dict[str, str | None] | None = None,
 ) -> None:
-    """Compare the server's ETags with the kept ones; read each moved event and turn a
-    change of time, place or status, or a deletion, into a proposal."""
-    listing = remote.listing()
+    """Compare the server's ETags (`listing`, else one listing now) with the kept ones;
+    read each moved event and turn a change of time, place or status, or a deletion, into
+    a proposal. `meetings` holds the meetings to look at; the others are unchanged."""
+    if listing is None:
+        listing = remote.listing()
     known = [row for row in objects.values() if row.gone_at is None]
     if len(known) >= NEW_CALENDAR_AFTER and not any(row.href in listing for row in known):
         # Not one of many events is there: another calendar (CALDAV_CALENDAR or the account
@@ -213,9 +229,11 @@ def push_changes(
     *,
     url: Callable[[int], str],
     report: SyncReport,
+    context: str = "",
 ) -> None:
     """Write each meeting whose event text changed since it was last written (new ones
-    too), and delete the events of meetings no longer published."""
+    too), and delete the events of meetings no longer published. A meeting whose
+    `source_key` is the one its text was made from is not made again."""
     for meeting in meetings.values():
         row = objects.get(meeting.id)
         if meeting.id in proposals:
@@ -223,10 +241,15 @@ def push_changes(
             continue
         if row is not None and row.gone_at is not None:
             continue
+        source = source_key(meeting, context)
+        if row is not None and row.content_hash and row.source_key == source:
+            report.unchanged += 1  # made from the same data as the text on the server
+            continue
         event = meeting_event(meeting, url=url(meeting.id), with_people=False)
         text = resource_text(ics.event_text(event))
         digest = content_hash(text)
         if row is not None and row.content_hash == digest:
+            row.source_key = source
             report.unchanged += 1
             continue
         written = remote.write(
@@ -245,7 +268,7 @@ def push_changes(
             report.created += 1
         else:
             report.updated += 1
-        row.href, row.etag, row.content_hash = href, etag, digest
+        row.href, row.etag, row.content_hash, row.source_key = href, etag, digest, source
         row.sequence, row.published_at = meeting.sequence, utcnow()
         db.session.flush()  # a failure later leaves what was written recorded
     for row in orphans:
@@ -255,17 +278,68 @@ def push_changes(
         db.session.flush()
 
 
+def source_context(url: Callable[[int], str]) -> str:
+    """What every event's text depends on besides its meeting: the organisations (their
+    names are in it; one statement), the address of the app and the language."""
+    count, changed = db.session.execute(
+        select(func.count(Organisation.id), func.max(Organisation.updated_at))
+    ).one()
+    return repr((count, changed, url(0), str(get_locale())))
+
+
+def source_key(meeting: Meeting, context: str) -> str:
+    """The data a meeting's event text is made from, as a digest."""
+    return key_of(meeting.id, meeting.version, meeting.updated_at, context)
+
+
+def key_of(meeting_id: int, version: int, updated_at: Any, context: str) -> str:
+    """source_key from the columns alone (published_keys), without loading the meeting."""
+    text = repr((meeting_id, version, updated_at, context))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _to_load(
+    keys: list[feeds.Key],
+    objects: dict[int, CaldavObject],
+    proposals: dict[int, CaldavProposal],
+    listing: dict[str, str | None],
+    context: str,
+) -> set[int]:
+    """The published meetings a sync has to look at: new ones, those whose event is to be
+    written again or changed since it was written (source_key), those with an open
+    proposal, and those whose event moved or went on the server (its ETag). The others are
+    unchanged on both sides and are not loaded."""
+    needed: set[int] = set()
+    for meeting_id, updated_at, version, _end in keys:
+        row = objects.get(meeting_id)
+        if row is not None and row.gone_at is not None:
+            continue
+        if (
+            row is None
+            or meeting_id in proposals
+            or not row.content_hash
+            or row.source_key != key_of(meeting_id, version, updated_at, context)
+            or row.etag is None
+            or listing.get(row.href, "") != row.etag
+        ):
+            needed.add(meeting_id)
+    return needed
+
+
 def sync_calendar(
     remote: RemoteCalendar, *, config: Mapping[str, Any], url: Callable[[int], str]
 ) -> SyncReport:
     """One sync: changes on the server become proposals, then Samverkan's changes are
-    written. Flushes, never commits (the command does)."""
+    written. One listing of the server's ETags; only the meetings changed on either side
+    are loaded (`_to_load`), so a sync of unchanged meetings reads no event and makes none.
+    Flushes, never commits (the command does)."""
     report = SyncReport()
-    meetings = {m.id: m for m in published_meetings(config)}
+    keys = published_keys(config)
+    published = {key[0] for key in keys}
     objects: dict[int, CaldavObject] = {}
     orphans: list[CaldavObject] = []
     for row in db.session.scalars(select(CaldavObject).order_by(CaldavObject.id)):
-        if row.meeting_id is not None and row.meeting_id in meetings:
+        if row.meeting_id is not None and row.meeting_id in published:
             objects[row.meeting_id] = row
         elif row.gone_at is None:
             orphans.append(row)  # its event is deleted on the server
@@ -277,7 +351,28 @@ def sync_calendar(
             select(CaldavProposal).where(CaldavProposal.status == ProposalStatus.OPEN)
         )
     }
-    pull_changes(remote, meetings, objects, proposals, report)
+    context = source_context(url)
+    listing = remote.listing()
+    wanted = _to_load(keys, objects, proposals, listing, context)
+    meetings = load_meetings([key[0] for key in keys if key[0] in wanted])
+    pull_changes(remote, meetings, objects, proposals, report, listing=listing)
     db.session.flush()
-    push_changes(remote, meetings, objects, orphans, proposals, url=url, report=report)
+    if report.new_calendar:  # every event is written afresh
+        meetings = load_meetings([key[0] for key in keys])
+    else:
+        report.unchanged += sum(
+            1
+            for meeting_id in published - set(meetings)
+            if (row := objects.get(meeting_id)) is not None and row.gone_at is None
+        )
+    push_changes(
+        remote,
+        meetings,
+        objects,
+        orphans,
+        proposals,
+        url=url,
+        report=report,
+        context=context,
+    )
     return report

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union, union_all
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
@@ -49,12 +49,15 @@ from .services import (
 DEFAULT_PAST_DAYS = FEED_HISTORY.days
 DEFAULT_FUTURE_DAYS = 365
 DEFAULT_MAX_EVENTS = 5000
+#: FEED_PERSONAL_MAX_MEETINGS and FEED_PERSONAL_MAX_FOLLOW_UPS: a person's own feed.
+DEFAULT_PERSONAL_MEETINGS = 450
+DEFAULT_PERSONAL_FOLLOW_UPS = 250
 
 #: Meetings read at a time when their events must be made.
 LOAD_CHUNK = 500
 
 #: Changes when the feeds' text changes for the same data (part of every ETag).
-FORMAT = "feed-3"
+FORMAT = "feed-4"
 
 #: Meetings' and follow-ups' events by version; ~1 KB an event with its key: at most ~20 MB
 #: per worker.
@@ -94,12 +97,21 @@ def _shown_in(window: FeedWindow) -> ColumnElement[bool]:
     )
 
 
-def _users_meetings(user: User) -> ColumnElement[bool]:
-    """Meetings the user is responsible for or on the team of."""
-    return or_(
-        Meeting.responsible_id == user.id,
-        Meeting.id.in_(select(meeting_team.c.meeting_id).where(meeting_team.c.user_id == user.id)),
+def _users_meetings(user: User, start: datetime, end: datetime) -> ColumnElement[bool]:
+    """Meetings the user is responsible for or on the team of, starting in [start, end): a
+    union of two window-bounded reads (the responsible's from the index on
+    (responsible_id, starts_at), the team's from meeting_team's user index joined to the
+    window), so a coordinator with years of history reads only the window, not the history."""
+    mine = aliased(Meeting)  # not correlated with the enclosing query's meetings
+    responsible = select(mine.id).where(
+        mine.responsible_id == user.id, mine.starts_at >= start, mine.starts_at < end
     )
+    team = (
+        select(meeting_team.c.meeting_id)
+        .join(mine, mine.id == meeting_team.c.meeting_id)
+        .where(meeting_team.c.user_id == user.id, mine.starts_at >= start, mine.starts_at < end)
+    )
+    return Meeting.id.in_(union(responsible, team))
 
 
 def _follow_up_window(user: User, window: FeedWindow) -> ColumnElement[bool]:
@@ -144,20 +156,14 @@ def _candidates(window: FeedWindow, user: User | None, limit: int) -> Any:
 
     def part(where: ColumnElement[bool], *order: Any) -> Any:
         statement = select(Meeting.id, Meeting.updated_at, Meeting.version).where(where)
-        if user is not None:
-            statement = statement.where(_users_meetings(user))
         return select(statement.order_by(*order).limit(limit + 1).subquery())
 
-    upcoming = part(
-        and_(Meeting.starts_at >= window.today, Meeting.starts_at < window.end),
-        Meeting.starts_at,
-        Meeting.id,
-    )
-    past = part(
-        and_(Meeting.starts_at >= window.start, Meeting.starts_at < window.today),
-        Meeting.starts_at.desc(),
-        Meeting.id.desc(),
-    )
+    def between(start: datetime, end: datetime) -> ColumnElement[bool]:
+        within = and_(Meeting.starts_at >= start, Meeting.starts_at < end)
+        return within if user is None else and_(within, _users_meetings(user, start, end))
+
+    upcoming = part(between(window.today, window.end), Meeting.starts_at, Meeting.id)
+    past = part(between(window.start, window.today), Meeting.starts_at.desc(), Meeting.id.desc())
     return union_all(upcoming, past).subquery()
 
 
@@ -292,7 +298,7 @@ def meeting_texts(
         _in_window(window), _shown_in(window)
     )
     if user is not None:
-        base = base.where(_users_meetings(user))
+        base = base.where(_users_meetings(user, window.start, window.end))
     keys = _capped_keys(
         base,
         at=Meeting.starts_at,

@@ -60,6 +60,9 @@ class CalendarEvent:
     attendees: list[Person] = field(default_factory=list)
     transparent: bool = False  # deadlines in feeds do not make the user busy
     categories: list[str] = field(default_factory=list)
+    #: One occurrence of someone else's series (a meeting imported per occurrence):
+    #: "20260715T080000Z" or "20260715" (a date), as the organizer's RECURRENCE-ID.
+    recurrence_id: str = ""
 
 
 def stockholm_timezone() -> Timezone:

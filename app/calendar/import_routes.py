@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -29,6 +30,8 @@ from app.meetings.services import (
     target_group_suggestions,
     topic_suggestions,
 )
+from app.organisations.forms import organisation_choices
+from app.organisations.services import organisation_choices as active_organisations
 
 from . import intake as intakes
 from . import series
@@ -40,10 +43,16 @@ from .intake_forms import (
     IntakeConfirmForm,
     IntakeMeetingForm,
     InviteUploadForm,
+    SeveralEventsForm,
     pack,
     unpack,
 )
-from .intake_services import cancel_from_invite, import_meetings, update_from_invite
+from .intake_services import (
+    cancel_from_invite,
+    import_meetings,
+    import_picked,
+    update_from_invite,
+)
 from .replies import record_answers
 from .routes import bp
 
@@ -101,11 +110,31 @@ def prefilled_form(invite: Invite, data: bytes) -> IntakeMeetingForm:
 
 def fill_choices(form: IntakeMeetingForm) -> None:
     fill_meeting_choices(form)
+    _person_choices(form, form.organisations.choices)
+
+
+def _person_choices(form: IntakeMeetingForm | IntakeConfirmForm, choices) -> None:
     organisations = [SelectChoice("", _("Ingen organisation"))] + [
-        SelectChoice(str(c.value), c.label) for c in form.organisations.choices
+        SelectChoice(str(c.value), c.label) for c in choices
     ]
     for entry in form.people:
         entry.organisation.choices = organisations
+
+
+def confirm_form(result: intakes.Intake, data: bytes, *, formdata=None) -> IntakeConfirmForm:
+    """The confirmation, with a row per person new to Samverkan the update adds (skipped
+    unless the user picks otherwise, as on the first import)."""
+    rows = [
+        {"email": p.email, "full_name": p.name, "action": "skip", "organisation": None}
+        for p in result.participants.new_people[:50]
+    ]
+    form = IntakeConfirmForm(formdata=formdata, data={"people": rows})
+    if formdata is None:
+        form.intake_file.data = pack(data)
+        form.version.data = ",".join(str(m.version) for m in result.meetings)
+    if form.people.entries:
+        _person_choices(form, organisation_choices(active_organisations(), blank="")[1:])
+    return form
 
 
 def _render_new(form: IntakeMeetingForm, result: intakes.Intake, status: int = 200):
@@ -122,6 +151,9 @@ def _render_new(form: IntakeMeetingForm, result: intakes.Intake, status: int = 2
     ), status
 
 
+_AUTO = object()
+
+
 def _render_upload(message: str = "", status: int = 200):
     upload = InviteUploadForm(formdata=None)
     if message:
@@ -135,6 +167,10 @@ def _show(result: intakes.Intake, data: bytes):
         return _render_upload(result.message, 400)
     if result.kind == intakes.NEW:
         return _render_new(prefilled_form(result.invite, data), result)
+    if result.kind == intakes.SEVERAL:
+        form = several_form(formdata=None)
+        form.intake_file.data = pack(data)
+        return _render_several(form, result)
     if result.kind == intakes.REPLY:
         meeting = result.meeting
         recorded = record_answers(meeting, result.invite, by=current_user)
@@ -145,10 +181,9 @@ def _show(result: intakes.Intake, data: bytes):
         else:
             flash(_("Svaret är äldre än det som redan finns. Inget ändrades."))
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    confirm = IntakeConfirmForm(formdata=None)
-    confirm.intake_file.data = pack(data)
-    confirm.version.data = ",".join(str(m.version) for m in result.meetings)
-    return render_template("calendar/intake_confirm.html", form=confirm, intake=result)
+    return render_template(
+        "calendar/intake_confirm.html", form=confirm_form(result, data), intake=result
+    )
 
 
 @bp.route("/moten/importera-inbjudan", methods=["GET", "POST"])
@@ -229,6 +264,73 @@ def import_save():
     return redirect(url_for("meetings.detail", meeting_id=meetings[0].id))
 
 
+def several_form(*, formdata=_AUTO) -> SeveralEventsForm:
+    """The picking form of an exported calendar, with the organisations to choose from."""
+    form = SeveralEventsForm() if formdata is _AUTO else SeveralEventsForm(formdata=formdata)
+    form.organisation.choices = [SelectChoice("", _("Välj organisation"))] + [
+        SelectChoice(str(c.value), c.label)
+        for c in organisation_choices(active_organisations(), blank="")[1:]
+    ]
+    return form
+
+
+def _render_several(form: SeveralEventsForm, result: intakes.Intake, status: int = 200):
+    return render_template("calendar/intake_several.html", form=form, intake=result), status
+
+
+@bp.post("/moten/importera-inbjudan/valj")
+@redisplays_on_csrf_failure
+def import_pick():
+    """Save the picked events of an exported calendar: new ones as meetings, known ones as
+    updates of their meetings."""
+    form = several_form()
+    result, data = _reread(form)
+    if result.kind != intakes.SEVERAL:
+        return _show(result, data)
+    if not form.validate_on_submit():
+        return _render_several(form, result, 400)
+    numbers = set(form.events.data or [])
+    if not any(e.selectable and e.number in numbers for e in result.entries):
+        form.events.errors = [_("Välj minst ett möte att läsa in.")]
+        return _render_several(form, result, 400)
+    try:
+        done = import_picked(
+            result.entries, numbers, organisation_id=form.organisation.data, by=current_user
+        )
+    except (InvalidMeeting, EditConflict) as error:
+        db.session.rollback()
+        form.form_errors.append(
+            str(error) if isinstance(error, InvalidMeeting) else _("Ett av mötena har ändrats.")
+        )
+        return _render_several(form, result, 400)
+    db.session.commit()
+    if done.created:
+        flash(
+            ngettext("%(num)d möte är sparat.", "%(num)d möten är sparade.", len(done.created))
+            + " "
+            + ", ".join(m.title for m in done.created[:20]),
+            "success",
+        )
+    if done.updated:
+        flash(
+            ngettext(
+                "%(num)d möte är uppdaterat.", "%(num)d möten är uppdaterade.", len(done.updated)
+            )
+            + " "
+            + ", ".join(m.title for m in done.updated[:20]),
+            "success",
+        )
+    if done.skipped:
+        flash(
+            ngettext(
+                "%(num)d möte var redan aktuellt.",
+                "%(num)d möten var redan aktuella.",
+                done.skipped,
+            )
+        )
+    return redirect(url_for("meetings.index"))
+
+
 def _versions(form: IntakeConfirmForm) -> list[int]:
     try:
         return [int(v) for v in (form.version.data or "").split(",") if v]
@@ -240,8 +342,8 @@ def _versions(form: IntakeConfirmForm) -> list[int]:
 @redisplays_on_csrf_failure
 def import_confirm():
     """Apply a confirmed update or cancellation."""
-    form = IntakeConfirmForm()
-    result, data = _reread(form)
+    result, data = _reread(IntakeConfirmForm())
+    form = confirm_form(result, data, formdata=request.form)
     if not form.validate_on_submit() or result.kind not in (intakes.UPDATE, intakes.CANCEL):
         if result.kind == intakes.UNCHANGED:
             flash(_("Mötet har redan de här uppgifterna."))
@@ -252,19 +354,33 @@ def import_confirm():
         return _show(result, data)
     try:
         if result.kind == intakes.UPDATE:
+            offered = {p.email.lower() for p in result.participants.new_people}
+            contact_ids, organisation_ids = add_people(
+                [
+                    NewPerson(e.email.data or "", e.full_name.data or "", e.organisation.data)
+                    for e in form.people
+                    if e.action.data == ADD and (e.email.data or "").lower() in offered
+                ],
+                by=current_user,
+            )
             update_from_invite(
                 result.meeting,
                 result.invite,
                 expected_version=submitted_version(form.version),
                 by=current_user,
+                people=result.participants,
+                new_contact_ids=contact_ids,
+                new_organisation_ids=organisation_ids,
             )
             message = _("Mötet är uppdaterat från inbjudan.")
         else:
             cancel_from_invite(result.meetings, result.invite, by=current_user)
             message = _("Mötet är markerat som inställt.")
-    except (InvalidMeeting, EditConflict) as error:
+    except (InvalidMeeting, InvalidPerson, EditConflict) as error:
         db.session.rollback()
-        flash(str(error) if isinstance(error, InvalidMeeting) else _("Mötet har ändrats."), "error")
+        flash(
+            str(error) if not isinstance(error, EditConflict) else _("Mötet har ändrats."), "error"
+        )
         return redirect(url_for("meetings.detail", meeting_id=result.meeting.id))
     db.session.commit()
     flash(message, "success")

@@ -171,7 +171,10 @@ def _the_event(calendar: Calendar):
     uids = {_text(e.get("UID")) for e in events}
     masters = [e for e in events if "RECURRENCE-ID" not in e]
     if len(uids) > 1 or len(masters) > 1:
-        raise InvalidInvite("several-events", str(len(events)))
+        published = _text(calendar.get("METHOD")).upper() in ("PUBLISH", "")
+        raise InvalidInvite(
+            "several-published" if published else "several-events", str(len(events))
+        )
     return masters[0] if masters else events[0]
 
 
@@ -193,8 +196,8 @@ def _sequence(event) -> int:
         return 0
 
 
-def parse_invite(data: bytes) -> Invite:
-    """The invitation's single event, or InvalidInvite with a reason."""
+def read_calendar(data: bytes) -> tuple[Calendar, list[str]]:
+    """The file as a calendar (and the warnings its bytes gave), or InvalidInvite."""
     if len(data) > MAX_BYTES:
         raise InvalidInvite("too-large")
     data = data.removeprefix(b"\xef\xbb\xbf").lstrip()
@@ -207,8 +210,12 @@ def parse_invite(data: bytes) -> Invite:
         raise InvalidInvite("not-calendar") from error
     if isinstance(calendar, list):
         calendar = calendar[0]
+    return calendar, warnings
+
+
+def _guarded(calendar: Calendar, event, warnings: list[str]) -> Invite:
     try:
-        invite = _invite(calendar)
+        invite = _invite(calendar, event)
         invite.warnings = warnings
         return invite
     except InvalidInvite:
@@ -217,8 +224,37 @@ def parse_invite(data: bytes) -> Invite:
         raise InvalidInvite("not-calendar") from error
 
 
-def _invite(calendar: Calendar) -> Invite:
-    event = _the_event(calendar)
+def parse_invite(data: bytes) -> Invite:
+    """The invitation's single event, or InvalidInvite with a reason."""
+    calendar, warnings = read_calendar(data)
+    try:
+        event = _the_event(calendar)
+    except InvalidInvite:
+        raise
+    except Exception as error:
+        raise InvalidInvite("not-calendar") from error
+    return _guarded(calendar, event, warnings)
+
+
+def parse_events(data: bytes, *, limit: int) -> tuple[list[Invite | InvalidInvite], int]:
+    """Every event of a file with several (an exported calendar): the first `limit` read one
+    by one (each an Invite, or the InvalidInvite saying what is wrong with it), and how many
+    events the file holds."""
+    calendar, warnings = read_calendar(data)
+    try:
+        events = calendar.walk("VEVENT")
+    except Exception as error:
+        raise InvalidInvite("not-calendar") from error
+    found: list[Invite | InvalidInvite] = []
+    for event in events[:limit]:
+        try:
+            found.append(_guarded(calendar, event, warnings))
+        except InvalidInvite as error:
+            found.append(error)
+    return found, len(events)
+
+
+def _invite(calendar: Calendar, event) -> Invite:
     zone = _zone(calendar)
     start_value = _when(event, "DTSTART")
     if start_value is None:

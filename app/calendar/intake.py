@@ -20,16 +20,21 @@ from app.common.time import to_local
 from app.extensions import db
 from app.meetings.models import Meeting, MeetingStatus
 
-from .importer import InvalidInvite, Invite, parse_invite
+from .importer import InvalidInvite, Invite, parse_events, parse_invite
+from .participants import ParticipantChanges, participant_changes
 
-NEW, UPDATE, UNCHANGED, CANCEL, REPLY, ERROR = (
+NEW, UPDATE, UNCHANGED, CANCEL, REPLY, ERROR, SEVERAL = (
     "new",
     "update",
     "unchanged",
     "cancel",
     "reply",
     "error",
+    "several",
 )
+
+#: An exported calendar lists at most this many of its events (a request stays short).
+MAX_LISTED = 200
 
 REASONS = {
     "too-large": _l("Filen är för stor för att vara en kalenderinbjudan (högst 1 MB)."),
@@ -42,6 +47,11 @@ REASONS = {
     "no-event": _l("Kalenderfilen innehåller inget möte."),
     "several-events": _l(
         "Kalenderfilen innehåller flera möten (%(detail)s). Ladda upp en inbjudan i taget."
+    ),
+    "several-published": _l(
+        "Filen är en exporterad kalender med flera möten (%(detail)s), inte en inbjudan. "
+        "Samverkan läser in ett möte i taget: öppna mötet i kalenderprogrammet, spara det som "
+        "en egen .ics-fil (i Outlook: Arkiv → Spara som → iCalendar-format) och ladda upp den."
     ),
     "no-start": _l("Mötet i kalenderfilen saknar starttid."),
     "twice": _l("Mötet i kalenderfilen har %(detail)s två gånger. Det ska bara finnas en."),
@@ -75,10 +85,33 @@ class Intake:
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     message: str = ""
+    #: An update's added and removed people (participants.py).
+    participants: ParticipantChanges = field(default_factory=ParticipantChanges)
+    #: SEVERAL: each listed event of an exported calendar (at most MAX_LISTED), and how
+    #: many events the file holds.
+    entries: list[Entry] = field(default_factory=list)
+    total: int = 0
 
     @property
     def meeting(self) -> Meeting | None:
         return self.meetings[0] if self.meetings else None
+
+
+@dataclass
+class Entry:
+    """One event of an exported calendar: `number` is its place in the file (from 1); `kind`
+    is NEW, UPDATE (its identity is known: the meeting is updated, never duplicated),
+    UNCHANGED or ERROR (`message` says why); only NEW and UPDATE can be picked."""
+
+    number: int
+    kind: str
+    invite: Invite | None = None
+    meeting: Meeting | None = None
+    message: str = ""
+
+    @property
+    def selectable(self) -> bool:
+        return self.kind in (NEW, UPDATE)
 
 
 def message_for(error: InvalidInvite) -> str:
@@ -171,7 +204,16 @@ def _request(invite: Invite, result: Intake) -> Intake:
         )
         return result
     result.changes = changes_for(meeting, invite)
-    result.kind = UPDATE if result.changes else UNCHANGED
+    people = result.participants = participant_changes(meeting, invite)
+    if people.added_names:
+        result.changes.append(
+            Change(_("Deltagare som läggs till"), "", ", ".join(people.added_names))
+        )
+    if people.removed_names:
+        result.changes.append(
+            Change(_("Deltagare som tas bort"), ", ".join(people.removed_names), "")
+        )
+    result.kind = UPDATE if result.changes or people else UNCHANGED
     return result
 
 
@@ -213,11 +255,47 @@ def _reply(invite: Invite, result: Intake) -> Intake:
     return result
 
 
+def entry_for(number: int, found: Invite | InvalidInvite) -> Entry:
+    """One listed event, classified as a single invitation's REQUEST would be."""
+    if isinstance(found, InvalidInvite):
+        return Entry(number=number, kind=ERROR, message=message_for(found))
+    result = _request(found, Intake(kind=NEW, invite=found))
+    return Entry(
+        number=number,
+        kind=result.kind,
+        invite=found,
+        meeting=result.meeting,
+        message=result.message,
+    )
+
+
+def read_several(data: bytes) -> Intake:
+    """An exported calendar: its first MAX_LISTED events, each classified."""
+    try:
+        found, total = parse_events(data, limit=MAX_LISTED)
+    except InvalidInvite as error:
+        return Intake(kind=ERROR, message=message_for(error))
+    entries = [entry_for(number, item) for number, item in enumerate(found, start=1)]
+    result = Intake(kind=SEVERAL, entries=entries, total=total)
+    if total > len(entries):
+        result.warnings.append(
+            _(
+                "Filen innehåller %(total)d möten; bara de första %(shown)d visas. Dela upp "
+                "kalendern (till exempel per månad) för att läsa in resten.",
+                total=total,
+                shown=len(entries),
+            )
+        )
+    return result
+
+
 def read_intake(data: bytes) -> Intake:
     """Parse and classify one uploaded file."""
     try:
         invite = parse_invite(data)
     except InvalidInvite as error:
+        if error.reason == "several-published":
+            return read_several(data)
         return Intake(kind=ERROR, message=message_for(error))
     result = Intake(kind=NEW, invite=invite)
     result.warnings = [str(WARNINGS[w]) for w in invite.warnings]

@@ -11,7 +11,15 @@ import zlib
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import FieldList, FormField, HiddenField, RadioField, SelectChoice, SelectField
+from wtforms import (
+    FieldList,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+)
 from wtforms import Form as SubForm
 from wtforms.fields import DateField
 from wtforms.validators import Optional
@@ -86,7 +94,21 @@ class IntakeMeetingForm(MeetingForm):
 
 
 class IntakeConfirmForm(Form):
-    """Confirming an update or a cancellation from the invitation."""
+    """Confirming an update or a cancellation from the invitation; for an update, a row per
+    person the invitation adds who is new to Samverkan."""
 
     intake_file = HiddenField()
     version = HiddenField()
+    people = FieldList(FormField(PersonForm), max_entries=50)
+
+
+class SeveralEventsForm(Form):
+    """Picking events of an exported calendar: each checked one (its number in the file)
+    becomes a meeting, or updates the meeting it is known as; `organisation` is added to
+    each new meeting (a meeting needs at least one)."""
+
+    intake_file = HiddenField()
+    events = SelectMultipleField(coerce=int, validate_choice=False)
+    organisation = SelectField(
+        _l("Organisation för de nya mötena"), coerce=optional_int, validate_choice=False
+    )

@@ -178,6 +178,15 @@ def _max_events() -> int:
     return int(current_app.config.get("FEED_MAX_EVENTS", feeds.DEFAULT_MAX_EVENTS))
 
 
+def _personal_limits() -> tuple[int, int]:
+    """A person's own feed: at most this many meetings, and follow-ups (the upcoming first)."""
+    config = current_app.config
+    return (
+        int(config.get("FEED_PERSONAL_MAX_MEETINGS", feeds.DEFAULT_PERSONAL_MEETINGS)),
+        int(config.get("FEED_PERSONAL_MAX_FOLLOW_UPS", feeds.DEFAULT_PERSONAL_FOLLOW_UPS)),
+    )
+
+
 def _links(endpoint: str, argument: str) -> Callable[[int], str]:
     """The address of each item by id, with url_for called once: a feed has thousands of
     links that differ only in the id, and url_for was a tenth of a feed's time."""
@@ -216,11 +225,22 @@ def _feed_owner(token: str) -> User:
 @public
 def personal_feed(token: str):
     """The user's meetings (responsible or on the team) and follow-ups' due days in the
-    window; 304 when unchanged, decided before anything is built."""
+    window, each kind capped (`_personal_limits`); 304 when unchanged, decided before
+    anything is built."""
     user = _feed_owner(token)
     window = _window()
-    version = feeds.feed_version(window, user=user, limit=_max_events())
-    etag = _feed_etag(version, window, "personal", user.id, user.name, user.feed_token_hash)
+    meeting_limit, follow_up_limit = _personal_limits()
+    version = feeds.feed_version(window, user=user, limit=meeting_limit)
+    etag = _feed_etag(
+        version,
+        window,
+        "personal",
+        meeting_limit,
+        follow_up_limit,
+        user.id,
+        user.name,
+        user.feed_token_hash,
+    )
     if (unchanged := _not_modified(etag)) is not None:
         return unchanged
     context = (str(get_locale()), request.url_root)
@@ -228,7 +248,7 @@ def personal_feed(token: str):
         window,
         version,
         user=user,
-        limit=_max_events(),
+        limit=meeting_limit,
         url=_links("meetings.detail", "meeting_id"),
         context=context,
     )
@@ -236,7 +256,7 @@ def personal_feed(token: str):
         user,
         window,
         version,
-        limit=_max_events(),
+        limit=follow_up_limit,
         url=_links("followups.detail", "follow_up_id"),
         context=context,
     )

@@ -117,6 +117,9 @@ class FeedMeeting(NamedTuple):
     status: MeetingStatus
     updated_at: datetime | None
     version: int
+    ical_uid: str | None
+    recurrence_id: str | None
+    organizer_sequence: int | None
 
 
 #: How far ahead a feed's events carry the agenda and the link to join (`Detail.NEAR`).
@@ -151,7 +154,11 @@ def feed_meeting_event(
     weeks has its agenda, the link to join (unless that is already the location), its
     organisations and the link to it in Samverkan; one later has its organisations and the
     link; one already over only the link. The link is in the description, not a URL
-    property: Outlook and Google show only the description."""
+    property: Outlook and Google show only the description.
+
+    A meeting organised elsewhere (imported from an invitation) keeps the organizer's UID,
+    SEQUENCE and RECURRENCE-ID: a client that has the original invitation sees one event,
+    not two."""
     location = meeting.place or meeting.online_link
     if detail is Detail.PAST:
         description = url
@@ -165,9 +172,11 @@ def feed_meeting_event(
             parts.append(words.organisations % {"names": ", ".join(organisations)})
         parts.append(url)
         description = "\n\n".join(parts)
+    imported = meeting.ical_uid is not None
     return CalendarEvent(
-        uid=meeting.uid,
-        sequence=meeting.sequence,
+        uid=meeting.ical_uid if imported else meeting.uid,
+        recurrence_id=(meeting.recurrence_id or "") if imported else "",
+        sequence=(meeting.organizer_sequence or 0) if imported else meeting.sequence,
         summary=meeting.title,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,

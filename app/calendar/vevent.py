@@ -108,6 +108,13 @@ def address(name: str, person: Person, parameters: str = "") -> str:
     return f"{name}{common}{parameters}:mailto:{person.email}"
 
 
+def recurrence(value: str) -> str:
+    """RECURRENCE-ID as the organizer's file had it, kept as UTC ("…T080000Z") or a date."""
+    if "T" in value:
+        return f"RECURRENCE-ID:{value}"
+    return f"RECURRENCE-ID;VALUE=DATE:{value}"
+
+
 ATTENDEE_PARAMETERS = ";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CUTYPE=INDIVIDUAL"
 
 
@@ -116,6 +123,8 @@ def lines(item: CalendarEvent, *, method: Method) -> Iterable[str]:
     published = method == "PUBLISH"
     yield "BEGIN:VEVENT"
     yield f"UID:{text(item.uid)}"
+    if item.recurrence_id:
+        yield recurrence(item.recurrence_id)
     if item.sequence or not published:
         yield f"SEQUENCE:{int(item.sequence)}"
     yield f"DTSTAMP:{utc_value(item.stamp)}"

@@ -177,9 +177,9 @@ class Meeting(SoftDeletable, db.Model):
     agenda: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(Text, default="")
-    responsible_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT"), index=True
-    )
+    # Indexed with starts_at (ix_meetings_responsible_id_starts_at below), which also serves
+    # the foreign key: a person's meetings in a window are one index range.
+    responsible_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     search_text: Mapped[str] = mapped_column(String(600), default="")
     # Calendar identity: the UID never changes; SEQUENCE rises with every change an
     # invitation shows (services.CALENDAR_FIELDS), so calendars apply updates in order.
@@ -194,6 +194,9 @@ class Meeting(SoftDeletable, db.Model):
     organizer_email: Mapped[str | None] = mapped_column(String(254))
     recurrence_id: Mapped[str | None] = mapped_column(String(40))
     organizer_sequence: Mapped[int | None] = mapped_column()
+    # The addresses (lower case, one a line) the organizer's last invitation named, so a
+    # re-sent one shows who was added and who removed (None: imported before this was kept).
+    invite_attendees: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -223,6 +226,7 @@ class Meeting(SoftDeletable, db.Model):
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
     __table_args__ = (
         Index("ix_meetings_status_starts_at", "status", "starts_at"),
+        Index("ix_meetings_responsible_id_starts_at", "responsible_id", "starts_at"),
         live_index("ix_meetings_live_starts_at", "starts_at"),
         Index("ix_meetings_ical_identity", "ical_uid", "organizer_email", "recurrence_id"),
     )

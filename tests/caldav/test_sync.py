@@ -301,7 +301,8 @@ def test_sync_is_off_without_a_server(app_config):
     assert "off" in result.output
 
 
-def test_an_unreachable_server_is_one_line_and_status_1(app_config):
+def test_an_unreachable_server_is_one_line_and_status_1(app, app_config):
+    """(`app`: the database with its tables, where the sync takes its lock.)"""
     from app import create_app
 
     down = create_app({**app_config, "CALDAV_URL": "http://127.0.0.1:9/", "CALDAV_TIMEOUT": 2})
@@ -349,3 +350,95 @@ def test_a_proposal_for_a_meeting_in_the_trash_is_not_shown(app, team, other_cli
         db.session.commit()
     page = as_role("coordinator").get("/kalender/caldav")
     assert page.status_code == 200 and "Snart i papperskorgen" not in page.text
+
+
+def test_a_second_sync_of_unchanged_meetings_makes_no_event(app, team, other_client, monkeypatch):
+    """An unchanged meeting's text is not made again (caldav_objects.source_key); a renamed
+    organisation (its name is in the events) makes them again, and writes none that did
+    not change."""
+    from app.caldav import sync as caldav_sync
+    from app.organisations.models import Organisation
+
+    for days in (2, 3, 4):
+        schedule(app, team, title=f"Möte {days}", days=days)
+    assert "3 created" in sync(app)
+    made = []
+    monkeypatch.setattr(
+        caldav_sync, "meeting_event", lambda *a, **k: made.append(1) or meeting_event(*a, **k)
+    )
+    assert "3 unchanged" in sync(app)
+    assert made == []
+    with app.app_context():
+        organisation = db.session.get(Organisation, team["organisation"])
+        organisation.name = "Kramfors kommun (ny)"
+        db.session.commit()
+    assert "3 updated" in sync(app)
+    assert len(made) == 3
+    assert "3 unchanged" in sync(app) and len(made) == 3
+
+
+def test_a_second_sync_reads_no_event_and_loads_no_meeting_that_did_not_change(
+    app, team, other_client, monkeypatch
+):
+    """Counted on the client's HTTP requests against the real Radicale: a sync of unchanged
+    meetings sends one listing of ETags and no GET, PUT or DELETE, and loads no meeting;
+    after a change on each side, only those two are loaded and only the moved one is read."""
+    import caldav
+    import niquests
+
+    from app.caldav import sync as caldav_sync
+
+    requests: list[tuple[str, str]] = []
+    original = caldav.DAVClient.request
+
+    def counted(self, url, method="GET", *args, **kwargs):
+        requests.append((method, str(url)))
+        return original(self, url, method, *args, **kwargs)
+
+    monkeypatch.setattr(caldav.DAVClient, "request", counted)
+    statuses: list[int] = []
+    send = niquests.Session.send
+
+    def seen(self, request, **kwargs):
+        response = send(self, request, **kwargs)
+        statuses.append(response.status_code)
+        return response
+
+    monkeypatch.setattr(niquests.Session, "send", seen)
+    loaded: list[set[int]] = []
+    load = caldav_sync.load_meetings
+    monkeypatch.setattr(
+        caldav_sync, "load_meetings", lambda ids: loaded.append(set(ids)) or load(ids)
+    )
+
+    ids = [schedule(app, team, title=f"Möte {days}", days=days) for days in (2, 3, 4, 5)]
+    assert "4 created" in sync(app)
+    assert sum(method == "PUT" for method, _url in requests) == 4  # the wrapper sees them
+
+    requests.clear()
+    loaded.clear()
+    statuses.clear()
+    output = sync(app)
+    assert "0 created, 0 updated, 0 deleted, 4 unchanged" in output, output
+    # the credentials go with the first request (CALDAV_AUTH basic): no 401 first, which
+    # Radicale answers only after its one-second delay for failed logins
+    assert statuses and 401 not in statuses, statuses
+    methods = [method for method, _url in requests]
+    assert not {"GET", "PUT", "DELETE", "REPORT"} & set(methods), methods
+    assert set(methods) == {"PROPFIND"} and len(methods) <= 4, methods  # discovery, one listing
+    assert loaded == [set()]
+
+    # One meeting changed in Samverkan, another moved on the server.
+    with app.app_context():
+        found = db.session.get(Meeting, ids[0])
+        found.title = "Ändrad rubrik"
+        found.version += 1
+        db.session.commit()
+    move_on_server(other_client(), uid_of(app, ids[1]), hours=1)
+    requests.clear()
+    loaded.clear()
+    output = sync(app)
+    assert "1 updated" in output and "1 read back, 1 proposals" in output, output
+    assert loaded == [{ids[0], ids[1]}]
+    assert [m for m, _u in requests].count("GET") == 1
+    assert [m for m, _u in requests].count("PUT") == 1

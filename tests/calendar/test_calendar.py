@@ -452,7 +452,9 @@ class TestImport:
             (b"%PDF-1.4 not a calendar", "inte en kalenderfil"),
             (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "inget möte"),
             (
-                b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20261201T100000Z\r\nEND:VEVENT\r\n"
+                # several events in one REQUEST (an export, PUBLISH or no METHOD, is listed)
+                b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+                b"DTSTART:20261201T100000Z\r\nEND:VEVENT\r\n"
                 b"BEGIN:VEVENT\r\nUID:b\r\nDTSTART:20261202T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
                 "flera möten",
             ),

@@ -230,7 +230,7 @@ def test_follow_ups_are_capped_too_and_made_once(world, app, client, token, monk
                 today=today,
             )
         db.session.commit()
-    app.config["FEED_MAX_EVENTS"] = 2
+    app.config["FEED_PERSONAL_MAX_FOLLOW_UPS"] = 2
     made = []
     original = ics.event_text
     monkeypatch.setattr(ics, "event_text", lambda item: made.append(1) or original(item))
@@ -239,3 +239,126 @@ def test_follow_ups_are_capped_too_and_made_once(world, app, client, token, monk
     assert len(made) == 2
     client.get(f"/kalender/{token}.ics")
     assert len(made) == 2  # unchanged: nothing made again
+
+
+@pytest.mark.parametrize("path", ["/kalender/{}.ics", "/kalender/{}/team.ics"])
+def test_a_meeting_organised_elsewhere_keeps_the_organizers_identity(
+    world,  # noqa: F811
+    app,
+    client,
+    token,
+    path,
+):
+    """A client holding the organizer's invitation sees one event: the feed carries the
+    organizer's UID and SEQUENCE, and RECURRENCE-ID for one occurrence of a series."""
+    with app.app_context():
+        own = schedule(world, title="Eget möte", start=at(2))
+        single = db.session.get(Meeting, schedule(world, title="Inbjuden", start=at(3)))
+        single.ical_uid, single.organizer_email = "AAAA-outlook-1@example.org", "org@lst.se"
+        single.recurrence_id, single.organizer_sequence = "", 4
+        occurrence = db.session.get(Meeting, schedule(world, title="Tillfälle", start=at(4)))
+        occurrence.ical_uid, occurrence.organizer_email = "serie@google.com", "org@lst.se"
+        occurrence.recurrence_id, occurrence.organizer_sequence = "20270115T090000Z", 0
+        day = db.session.get(Meeting, schedule(world, title="Heldag", start=at(5)))
+        day.ical_uid, day.organizer_email = "heldag@google.com", "org@lst.se"
+        day.recurrence_id, day.organizer_sequence = "20270116", 1
+        own_uid = db.session.get(Meeting, own).uid
+        samverkan_uids = {single.uid, occurrence.uid, day.uid}
+        db.session.commit()
+    events = {
+        str(e["SUMMARY"]): e
+        for e in Calendar.from_ical(client.get(path.format(token)).data).walk("VEVENT")
+    }
+    assert str(events["Eget möte"]["UID"]) == own_uid
+    assert "RECURRENCE-ID" not in events["Eget möte"]
+    assert str(events["Inbjuden"]["UID"]) == "AAAA-outlook-1@example.org"
+    assert int(events["Inbjuden"]["SEQUENCE"]) == 4
+    assert "RECURRENCE-ID" not in events["Inbjuden"]
+    assert str(events["Tillfälle"]["UID"]) == "serie@google.com"
+    assert events["Tillfälle"]["RECURRENCE-ID"].dt == datetime(2027, 1, 15, 9, tzinfo=UTC)
+    assert str(events["Heldag"]["UID"]) == "heldag@google.com"
+    assert events["Heldag"]["RECURRENCE-ID"].dt == datetime(2027, 1, 16).date()
+    assert not samverkan_uids & {str(e["UID"]) for e in events.values()}
+
+
+def test_a_personal_feed_holds_its_own_caps_the_upcoming_first(world, app, client, token):  # noqa: F811
+    """A person's own feed stays small (FEED_PERSONAL_MAX_MEETINGS and _FOLLOW_UPS, the
+    upcoming first); the team feed keeps its own limit."""
+    from app.followups.services import FollowUpValues, create_follow_up
+
+    with app.app_context():
+        for days in (-20, -10, 2, 4, 6):
+            schedule(world, title=f"Dag {days}", start=at(days))
+        for days in (-5, 1, 3, 5):
+            create_follow_up(
+                values=FollowUpValues(
+                    title=f"Uppgift {days}", owner_id=world["me"], due_on=at(days).date()
+                ),
+                by=None,
+                today=NOW.date(),
+            )
+        db.session.commit()
+    app.config.update(FEED_PERSONAL_MAX_MEETINGS=3, FEED_PERSONAL_MAX_FOLLOW_UPS=2)
+    shown = titles(client.get(f"/kalender/{token}.ics").data)
+    assert shown == {"Dag 2", "Dag 4", "Dag 6", "Sista dag: Uppgift 1", "Sista dag: Uppgift 3"}
+    assert {f"Dag {d}" for d in (-20, -10, 2, 4, 6)} <= titles(
+        client.get(f"/kalender/{token}/team.ics").data
+    )
+
+
+def test_a_personal_feed_holds_the_window_of_both_the_responsibles_and_the_teams_meetings(
+    world,  # noqa: F811
+    app,
+    client,
+):
+    with app.app_context():
+        colleague = db.session.get(User, world["colleague"])
+        colleague_token = calendar_services.issue_feed_token(colleague)
+        db.session.commit()
+        # the colleague is responsible for one, on the team of the others (schedule's default)
+        schedule(world, title="Ansvarig nu", start=at(5), responsible_id=world["colleague"])
+        schedule(world, title="Ansvarig förr", start=at(-200), responsible_id=world["colleague"])
+        schedule(world, title="I teamet nu", start=at(-5))
+        schedule(world, title="I teamet sedan länge", start=at(-400))
+        schedule(world, title="Utan kollegan", start=at(6), team_ids=[])
+    shown = titles(client.get(f"/kalender/{colleague_token}.ics").data)
+    assert {"Ansvarig nu", "I teamet nu"} <= shown
+    assert not {"Ansvarig förr", "I teamet sedan länge", "Utan kollegan"} & shown
+
+
+def test_a_personal_feed_reads_the_responsibles_meetings_from_the_window_index(
+    world,  # noqa: F811
+    app,
+    client,
+    token,
+):
+    """The responsible's meetings are one range of meetings(responsible_id, starts_at): the
+    history outside the window is not read (SQLite's plan names the index for every
+    statement that picks the person's meetings)."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("the plan is checked on SQLite; PostgreSQL plans tiny tables by scans")
+        schedule(world, title="Snart", start=at(2))
+        engine = db.engine
+    seen: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if "responsible_id = " in statement and statement.lstrip().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        assert client.get(f"/kalender/{token}.ics").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert seen
+    with app.app_context():
+        connection = db.session.connection()
+        for statement, parameters in seen:
+            rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            plan = " | ".join(str(row[-1]) for row in rows)
+            assert (
+                "ix_meetings_responsible_id_starts_at (responsible_id=? AND starts_at>" in plan
+            ), plan

@@ -130,7 +130,7 @@ EXPECTED = {
     "exchange-cdo__recurring__gmt-label-tzid__request.ics": "new",
     "exchange2010__jordan-standard-time__request.ics": "new",
     "exchange2010__pacific-standard-time__request.ics": "new",
-    "exchange2010__publish__3-events-allday-recurring.ics": "flera möten (3)",
+    "exchange2010__publish__3-events-allday-recurring.ics": "several 3",
     "exchange2010__publish__issue27.ics": "new",
     "exchange2010__publish__windows-tzid.ics": "new",
     "google-calendar__allday__request.ics": "new",
@@ -139,10 +139,10 @@ EXPECTED = {
     "google-calendar__publish__single-event.ics": "new",
     "google-calendar__recurring-across-dst.ics": "new",
     "google-calendar__weekly__apple-structured-location.ics": "new",
-    "google-calendar__x-wr-timezone__2-events.ics": "flera möten (2)",
+    "google-calendar__x-wr-timezone__2-events.ics": "several 2",
     "nextcloud-sabredav__one-event.ics": "new",
     "outlook-exchange2010__fle-standard-time__request.ics": "new",
-    "outlook12__publish__159-holidays.ics": "flera möten (159)",
+    "outlook12__publish__159-holidays.ics": "several 159",
     "teams-exchange2010__request.ics": "new",
     "thunderbird-testsuite__attach-and-duration__request.ics": "new",
     "thunderbird-testsuite__cancel-single.ics": "Avbokningen gäller ett möte som inte finns",
@@ -178,6 +178,12 @@ def test_corpus_file_outcome(world, as_role, name):
         if name in STARTS:
             day, clock = STARTS[name]
             assert f'value="{day}"' in response.text and f'value="{clock}"' in response.text
+    elif expected.startswith("several "):  # an exported calendar: its events to pick
+        count = int(expected.split()[1])
+        assert response.status_code == 200
+        assert f"{count} möten i filen" in response.text
+        assert response.text.count('name="events"') == count
+        assert response.text.count(" disabled>") == 0  # every one can be read in
     else:
         assert response.status_code == 400 and expected in response.text
 
@@ -380,3 +386,85 @@ def test_a_past_import_is_held(world, as_role):
     past = invitation(start="20250115T100000", end="20250115T110000")
     page = upload(as_role("coordinator"), past).text
     assert '<option selected value="genomfort">' in page
+
+
+def confirm_data(page: str, **people) -> dict:
+    """What the browser posts from the confirmation page; `people` maps an e-mail address
+    to (action, organisation id) for the rows of people new to Samverkan."""
+    data = {"intake_file": hidden(page, "intake_file"), "version": hidden(page, "version")}
+    for index in range(len(re.findall(r'name="people-(\d+)-email"', page))):
+        email = re.search(rf'name="people-{index}-email" type="hidden" value="([^"]*)"', page)
+        name = re.search(rf'name="people-{index}-full_name" type="hidden" value="([^"]*)"', page)
+        action, organisation = people.get(email.group(1), ("skip", ""))
+        data[f"people-{index}-email"] = email.group(1)
+        data[f"people-{index}-full_name"] = name.group(1)
+        data[f"people-{index}-action"] = action
+        data[f"people-{index}-organisation"] = organisation
+    return data
+
+
+def test_a_resent_invitation_adds_and_removes_participants(world, as_role, app, users):
+    """Round trip: imported with a skipped guest; the organizer adds a contact, a colleague
+    and someone new to Samverkan (added as a contact at Malmö), then takes the contact off
+    again. Each update shows who comes and goes; the same file again changes nothing."""
+    client = as_role("coordinator")
+    guest = ("Okänd Gäst", "gast@lund.se", "NEEDS-ACTION")
+    page = upload(client, invitation(attendees=(guest,))).text
+    response = client.post("/moten/importera-inbjudan/spara", data=save_form(page, world))
+    assert response.status_code == 302, response.text
+    with app.app_context():
+        meeting_id = db.session.scalar(select(Meeting.id))
+    # The guest was skipped: the same invitation again offers nothing.
+    assert "redan har de här uppgifterna" in upload(client, invitation(attendees=(guest,))).text
+
+    more = (
+        guest,
+        ("Sara Lindqvist", "sara.lindqvist@malmo.se", "NEEDS-ACTION"),
+        ("Kollega", users["admin"], "NEEDS-ACTION"),
+        ("Nya Nilsson", "nya.nilsson@lund.se", "NEEDS-ACTION"),
+    )
+    page = upload(client, invitation(attendees=more, sequence=1)).text
+    assert "Deltagare som läggs till" in page and "Sara Lindqvist" in page
+    assert "Nya Nilsson (nya.nilsson@lund.se)" in page
+    assert "Okänd Gäst" not in page  # skipped before: not offered again
+    data = confirm_data(page, **{"nya.nilsson@lund.se": ("add", str(world["malmo"]))})
+    response = client.post("/moten/importera-inbjudan/bekrafta", data=data)
+    assert response.status_code == 302, response.text
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        names = {c.full_name for c in meeting.contacts}
+        assert names == {"Sara Lindqvist", "Nya Nilsson"}
+        assert world["colleague"] in {u.id for u in meeting.team}
+        new = db.session.scalar(select(Contact).where(Contact.last_name == "Nilsson"))
+        assert [a.organisation_id for a in new.affiliations] == [world["malmo"]]
+        assert meeting.organizer_sequence == 1
+    assert (
+        "redan har de här uppgifterna"
+        in upload(client, invitation(attendees=more, sequence=1)).text
+    )
+
+    fewer = (guest, more[2], more[3])
+    page = upload(client, invitation(attendees=fewer, sequence=2)).text
+    assert "Deltagare som tas bort" in page and "Sara Lindqvist" in page
+    response = client.post("/moten/importera-inbjudan/bekrafta", data=confirm_data(page))
+    assert response.status_code == 302, response.text
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert {c.full_name for c in meeting.contacts} == {"Nya Nilsson"}
+        assert world["colleague"] in {u.id for u in meeting.team}
+        assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
+
+
+def test_an_exported_calendar_lists_its_meetings_to_pick(world, as_role):
+    """Several events under METHOD:PUBLISH (an exported calendar) are listed to pick from
+    (tests/calendar/test_intake_several.py), not refused."""
+    one = invitation(method="PUBLISH").decode()
+    event = one[one.index("BEGIN:VEVENT") : one.index("END:VCALENDAR")]
+    two = one.replace("END:VCALENDAR", event.replace("AAAA-outlook-1", "BBBB") + "END:VCALENDAR")
+    response = as_role("coordinator").post(
+        "/moten/importera-inbjudan",
+        data={"file": (io.BytesIO(two.encode()), "kalender.ics")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert "2 möten i filen" in response.text and response.text.count('name="events"') == 2

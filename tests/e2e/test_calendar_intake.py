@@ -121,3 +121,42 @@ def test_outlook_invitation_round_trip_with_a_new_contact(new_page):
         b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20261345T250000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
     )
     expect(page.locator("#file-error")).to_contain_text("Tiden i DTSTART går inte att läsa")
+
+
+def test_an_exported_calendar_two_events_picked_by_clicking(new_page):
+    """A calendar exported with several events: the list shows each (title, local start,
+    organizer, participants); two are picked by clicking and become meetings."""
+    page = new_page("coordinator")
+    tag = uuid.uuid4().hex[:5].upper()  # the title carries the UID's first six
+    day = local_today() + timedelta(days=12)
+    files = [
+        outlook_file(
+            uid=f"{n}{tag}-export", day=day + timedelta(days=n), start=s, end=e, sequence=0
+        )
+        for n, (s, e) in enumerate((("0900", "1000"), ("1100", "1200"), ("1300", "1400")))
+    ]
+    events = [f[f.index(b"BEGIN:VEVENT") : f.index(b"END:VCALENDAR")] for f in files]
+    head = files[0][: files[0].index(b"BEGIN:VEVENT")].replace(b"METHOD:REQUEST", b"METHOD:PUBLISH")
+    upload(page, head + b"".join(events) + b"END:VCALENDAR\r\n")
+
+    expect(page.get_by_role("heading", name="Möten i kalenderfilen")).to_be_visible()
+    cards = page.locator(".intake-event")
+    expect(cards).to_have_count(3)
+    expect(cards.nth(1)).to_contain_text(f"{(day + timedelta(days=1)).isoformat()} 11:00")
+    expect(cards.nth(1)).to_contain_text("Lena Länsstyrelse")
+    expect(cards.nth(1)).to_contain_text("1 deltagare")
+    titles = [f"Länsträff om återvandring {n}{tag}" for n in range(3)]
+    page.get_by_label(titles[0]).check()
+    page.get_by_label(titles[2]).check()
+    page.get_by_label("Organisation för de nya mötena").select_option(
+        label="Socialtjänsten, Malmö kommun"
+    )
+    screenshot(page, "intake-several")
+    page.get_by_role("button", name="Läs in valda möten").click()
+
+    expect(page.get_by_text("2 möten är sparade.")).to_be_visible()
+    page.goto("/moten?q=" + tag)
+    expect(page.get_by_role("link", name=re.compile(tag))).to_have_count(2)
+    page.get_by_role("link", name=titles[2]).click()
+    expect(page.locator(".page-heading").first).to_contain_text("13:00 – 14:00")
+    expect(page.get_by_role("main")).to_contain_text("Socialtjänsten")

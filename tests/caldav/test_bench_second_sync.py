@@ -1,0 +1,34 @@
+"""Measurement, not a check (skipped unless BENCH_CALDAV=1): the first sync of 300 meetings
+and three syncs after it with nothing changed, against the tests' real Radicale.
+
+    BENCH_CALDAV=1 .venv/bin/python -m pytest -q -s -p no:cacheprovider \\
+        tests/caldav/test_bench_second_sync.py
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from .test_sync import schedule, sync, team  # noqa: F401 (a fixture)
+
+
+@pytest.mark.skipif(not os.environ.get("BENCH_CALDAV"), reason="a measurement: BENCH_CALDAV=1")
+def test_second_sync_of_300_unchanged_meetings(app, team):  # noqa: F811
+    for n in range(300):
+        schedule(app, team, title=f"Möte {n}", days=2 + n % 200)
+    started = time.perf_counter()
+    sync(app)
+    first = time.perf_counter() - started
+    again = []
+    for _ in range(3):
+        started = time.perf_counter()
+        output = sync(app)
+        again.append(time.perf_counter() - started)
+    assert "300 unchanged" in output, output
+    print(
+        f"\nfirst sync {first:.2f} s; syncs with nothing changed "
+        + ", ".join(f"{s:.2f} s" for s in again)
+    )
