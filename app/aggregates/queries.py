@@ -226,29 +226,51 @@ def top_level(kinds: Iterable[OrganisationKind] | None = None) -> dict[int, TopL
 
 def coverage(today: date) -> Coverage:
     """The start page's coverage (Möte hållet and Kontaktade, meetings/figures.py): three
-    statements: the top-level organisations with their figures and stages, and the month's
-    and last month's tallies."""
+    statements: the active top-level municipalities and county boards counted per kind and
+    stage (in SQL: a few rows, not one per organisation), and the month's and last month's
+    tallies."""
     this_month = month_start(today)
     last_month = previous_month_start(today)
     this_start = local_midnight(this_month)
     next_start = local_midnight(next_month_start(today))
-    organisations = {o.id: o for o in top_level(COVERED_KINDS).values() if not o.archived}
+    rows = db.session.execute(
+        select(
+            Organisation.kind,
+            Organisation.engagement_stage,
+            func.count(),
+            func.count().filter(RootFigures.held > 0),
+            func.count().filter(
+                RootFigures.first_held_at >= this_start, RootFigures.first_held_at < next_start
+            ),
+        )
+        .outerjoin(RootFigures, RootFigures.organisation_id == Organisation.id)
+        .where(
+            Organisation.parent_id.is_(None),
+            Organisation.archived_at.is_(None),
+            Organisation.kind.in_(COVERED_KINDS),
+        )
+        .group_by(Organisation.kind, Organisation.engagement_stage)
+    ).all()
     met = met_counts([month_span(this_month), month_span(last_month)])
     held = counts([MEETING_KIND], [month_span(this_month), month_span(last_month)])
-    stages = Counter(o.stage for o in organisations.values() if o.kind is OrganisationKind.KOMMUN)
+    stages: Counter[Stage | None] = Counter()
+    per_kind: dict[OrganisationKind, list[int]] = {kind: [0, 0, 0] for kind in COVERED_KINDS}
+    for kind, stage, total, reached, new in rows:
+        if kind is OrganisationKind.KOMMUN:
+            stages[stage] += int(total)
+        figures = per_kind[kind]
+        figures[0] += int(total)
+        figures[1] += int(reached)
+        figures[2] += int(new)
 
     def of(kind: OrganisationKind) -> KindCoverage:
-        mine = [o for o in organisations.values() if o.kind is kind]
+        total, reached, new = per_kind[kind]
         return KindCoverage(
-            total=len(mine),
-            reached=sum(1 for o in mine if o.held),
+            total=total,
+            reached=reached,
             reached_this_month=met[0][kind],
             reached_last_month=met[1][kind],
-            new_this_month=sum(
-                1
-                for o in mine
-                if o.first_held_at is not None and this_start <= o.first_held_at < next_start
-            ),
+            new_this_month=new,
         )
 
     return Coverage(
