@@ -10,9 +10,9 @@ period that starts on the 5th, a free period) from the facts of those days.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import Integer, and_, cast, func, literal, literal_column, or_, select, union_all
@@ -147,6 +147,9 @@ def met_counts(spans: Sequence[Span]) -> list[Counter[OrganisationKind]]:
     the organisations of its months' tallies and of its other days' tallies, counted once."""
     if not spans:
         return []
+    cut = [parts(span) for span in spans]
+    if all(len(part.months) == 1 and not part.days for part in cut):
+        return _met_counts_of_months([part.months[0] for part in cut])
     met: list[Any] = []
     for position, span in enumerate(spans):
         part = parts(span)
@@ -184,44 +187,27 @@ def met_counts(spans: Sequence[Span]) -> list[Counter[OrganisationKind]]:
     return result
 
 
-@dataclass(frozen=True)
-class TopLevel:
-    """A top-level organisation and its maintained figures."""
-
-    id: int
-    kind: OrganisationKind
-    archived: bool
-    held: int
-    first_held_at: datetime | None
-    last_held_at: datetime | None
-    open_follow_ups: int
-    stage: Stage | None
-
-
-def top_level(kinds: Iterable[OrganisationKind] | None = None) -> dict[int, TopLevel]:
-    """Every top-level organisation (of `kinds`) with its figures: one statement."""
-    statement = (
-        select(
-            Organisation.id,
-            Organisation.kind,
-            Organisation.archived_at.is_not(None),
-            RootFigures.held,
-            RootFigures.first_held_at,
-            RootFigures.last_held_at,
-            RootFigures.open_follow_ups,
-            Organisation.engagement_stage,
+def _met_counts_of_months(months: list[date]) -> list[Counter[OrganisationKind]]:
+    """`met_counts` for spans that are each one whole month (a monthly summary's series, the
+    start page's two months): the tally holds one row per month and organisation, so the
+    rows are counted per month and kind as they are read, in one range of the tallies' key,
+    with no union of parts and no de-duplication."""
+    rows = db.session.execute(
+        select(Tally.month, Organisation.kind, func.count())
+        .join(Organisation, Organisation.id == cast(Tally.key, Integer))
+        .where(
+            Tally.dimension == ROOT,
+            Tally.month >= min(months),
+            Tally.month <= max(months),
+            Organisation.parent_id.is_(None),
+            or_(Organisation.archived_at.is_(None), Organisation.kind.not_in(COVERED_KINDS)),
         )
-        .outerjoin(RootFigures, RootFigures.organisation_id == Organisation.id)
-        .where(Organisation.parent_id.is_(None))
-    )
-    if kinds is not None:
-        statement = statement.where(Organisation.kind.in_(list(kinds)))
-    return {
-        row[0]: TopLevel(
-            row[0], row[1], bool(row[2]), int(row[3] or 0), row[4], row[5], int(row[6] or 0), row[7]
-        )
-        for row in db.session.execute(statement)
-    }
+        .group_by(Tally.month, Organisation.kind)
+    ).all()
+    per_month: dict[date, Counter[OrganisationKind]] = {}
+    for month, kind, count in rows:
+        per_month.setdefault(month, Counter())[kind] += int(count)
+    return [Counter(per_month.get(month, Counter())) for month in months]
 
 
 def coverage(today: date) -> Coverage:

@@ -97,6 +97,7 @@ def index():
         queries.contact_query(filters),
         page=page_number(),
         per_page=PER_PAGE,
+        load=queries.contacts_by_id,
     )
     return render_template(
         "contacts/index.html", form=form, page=page, filters=filters, tags=services.all_tags()

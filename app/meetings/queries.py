@@ -125,6 +125,14 @@ def meeting_query(filters: MeetingFilter, *, for_list: bool = True) -> Select[tu
     return query.order_by(order, Meeting.id.desc())
 
 
+def meetings_by_id(ids: list[int]) -> list[Meeting]:
+    """The meetings with these ids, with what the meeting list shows (one statement, and
+    one for their organisations); in no particular order."""
+    return list(
+        db.session.scalars(meeting_query(MeetingFilter()).where(Meeting.id.in_(ids)).order_by(None))
+    )
+
+
 def search_meetings(query: str, *, limit: int = 20) -> list[Meeting]:
     """Meetings whose title, place or organisations contain every word of `query`: titles
     beginning with the query first, then newest first."""
