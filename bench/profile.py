@@ -1,7 +1,8 @@
 """`python -m bench.profile`: the CPU one request of a page costs, in-process, and where it
 goes. On the database DATABASE_URL names (a copy of a demo database built by `make bench`,
-e.g. instance/bench/scale-100.sqlite), signed in as the demo's head of secretariat through
-the login form, CSRF on, as production runs. No server: Flask's test client.
+e.g. instance/bench/scale-100.sqlite), with the app as wsgi.py builds it for gunicorn,
+signed in as the demo's head of secretariat through the login form, CSRF on, as production
+runs. No server: Flask's test client.
 
 For each page it prints the process CPU time per request (mean, which throughput
 follows, garbage collection included, and median) and the wall time (median) over
@@ -25,7 +26,6 @@ import time
 
 from sqlalchemy import event
 
-from app import create_app
 from app.demo.registry import team_email
 from app.extensions import db
 
@@ -42,7 +42,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     args = parser.parse_args(argv)
-    app = create_app()
+    from wsgi import app  # as gunicorn serves it (wsgi.py's set-up included)
+
     statements = [0]
     with app.app_context():
         event.listen(

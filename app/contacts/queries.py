@@ -170,13 +170,6 @@ def contact_query(
     return query.order_by(*ordering, Contact.id)
 
 
-def contacts_by_id(ids: list[int]) -> list[Contact]:
-    """The contacts with these ids, with what the contact list shows (their roles with the
-    organisations, addresses, numbers and tags); in no particular order."""
-    query = contact_query(ContactFilter()).where(Contact.id.in_(ids)).order_by(None)
-    return list(db.session.scalars(query))
-
-
 def _same_last_name(query: str) -> Any:
     """SQL: the contact's last name (its sort key begins with it) is exactly `query`."""
     key = sort_key(query)
