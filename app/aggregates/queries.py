@@ -10,7 +10,7 @@ period that starts on the 5th, a free period) from the facts of those days.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
@@ -141,15 +141,28 @@ def month_span(first: date) -> Days:
     return Days(first, next_month_start(first) - timedelta(days=1))
 
 
-def met_counts(spans: Sequence[Span]) -> list[Counter[OrganisationKind]]:
+def met_counts(
+    spans: Sequence[Span], *, municipalities_only: Collection[int] = ()
+) -> list[Counter[OrganisationKind]]:
     """Möte hållet during each span: the top-level organisations with a held meeting in it,
     per kind, archived municipalities and county boards left out. One statement: per span,
-    the organisations of its months' tallies and of its other days' tallies, counted once."""
+    the organisations of its months' tallies and of its other days' tallies, counted once.
+
+    The spans at the positions in `municipalities_only` need only the municipalities (a
+    monthly summary's series: its chart and table show those); the other kinds may then be
+    left out of their counts, so as not to read every organisation met in every month."""
     if not spans:
         return []
     cut = [parts(span) for span in spans]
     if all(len(part.months) == 1 and not part.days for part in cut):
-        return _met_counts_of_months([part.months[0] for part in cut])
+        return _met_counts_of_months(
+            [part.months[0] for part in cut],
+            every_kind=[
+                part.months[0]
+                for position, part in enumerate(cut)
+                if position not in municipalities_only
+            ],
+        )
     met: list[Any] = []
     for position, span in enumerate(spans):
         part = parts(span)
@@ -187,11 +200,17 @@ def met_counts(spans: Sequence[Span]) -> list[Counter[OrganisationKind]]:
     return result
 
 
-def _met_counts_of_months(months: list[date]) -> list[Counter[OrganisationKind]]:
+def _met_counts_of_months(
+    months: list[date], *, every_kind: list[date]
+) -> list[Counter[OrganisationKind]]:
     """`met_counts` for spans that are each one whole month (a monthly summary's series, the
     start page's two months): the tally holds one row per month and organisation, so the
     rows are counted per month and kind as they are read, in one range of the tallies' key,
-    with no union of parts and no de-duplication."""
+    with no union of parts and no de-duplication; in the months not in `every_kind`, only
+    the municipalities."""
+    wanted = Organisation.kind == OrganisationKind.KOMMUN
+    if every_kind:
+        wanted = or_(wanted, Tally.month.in_(sorted(set(every_kind))))
     rows = db.session.execute(
         select(Tally.month, Organisation.kind, func.count())
         .join(Organisation, Organisation.id == cast(Tally.key, Integer))
@@ -201,6 +220,7 @@ def _met_counts_of_months(months: list[date]) -> list[Counter[OrganisationKind]]
             Tally.month <= max(months),
             Organisation.parent_id.is_(None),
             or_(Organisation.archived_at.is_(None), Organisation.kind.not_in(COVERED_KINDS)),
+            wanted,
         )
         .group_by(Tally.month, Organisation.kind)
     ).all()

@@ -14,7 +14,7 @@ owners, not the meetings and follow-ups behind them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -88,11 +88,15 @@ def held_per_bucket(buckets: Sequence[Period]) -> list[dict[MeetingKind, int]]:
     ]
 
 
-def reach_per_bucket(buckets: Sequence[Period]) -> list[dict[OrganisationKind, Reach]]:
+def reach_per_bucket(
+    buckets: Sequence[Period], *, municipalities_only: Collection[int] = ()
+) -> list[dict[OrganisationKind, Reach]]:
     """Top-level organisations with Möte hållet per kind, for each bucket: during it, for the
     first time during it, and at any time up to its end. Archived municipalities and county
     boards are left out, as the start page's coverage does; the totals they are measured
-    against (`registry_totals`) leave them out too.
+    against (`registry_totals`) leave them out too. In the buckets at the positions in
+    `municipalities_only`, the organisations met of other kinds may be left uncounted
+    (`reached` 0: see met_counts).
 
     Two statements over the maintained figures: the organisations met in each bucket (the
     tallies of its months), and the top-level organisations counted per kind by when they
@@ -116,7 +120,7 @@ def reach_per_bucket(buckets: Sequence[Period]) -> list[dict[OrganisationKind, R
         )
         .group_by(Organisation.kind)
     ).all()
-    met = met_counts(buckets)
+    met = met_counts(buckets, municipalities_only=municipalities_only)
     result: list[dict[OrganisationKind, Reach]] = []
     for position, reached in enumerate(met):
         cumulative: Counter[OrganisationKind] = Counter()
