@@ -25,4 +25,5 @@ except (ConfigurationError, DatabaseUnavailable) as error:
     print(f"Samverkan: {error}", file=sys.stderr)
     raise SystemExit(1) from None
 
+gc.collect()  # what start-up left as garbage is freed, not frozen for good
 gc.freeze()
