@@ -10,9 +10,9 @@ period that starts on the 5th, a free period) from the facts of those days.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import Integer, and_, cast, func, literal, literal_column, or_, select, union_all
@@ -141,12 +141,28 @@ def month_span(first: date) -> Days:
     return Days(first, next_month_start(first) - timedelta(days=1))
 
 
-def met_counts(spans: Sequence[Span]) -> list[Counter[OrganisationKind]]:
+def met_counts(
+    spans: Sequence[Span], *, municipalities_only: Collection[int] = ()
+) -> list[Counter[OrganisationKind]]:
     """Möte hållet during each span: the top-level organisations with a held meeting in it,
     per kind, archived municipalities and county boards left out. One statement: per span,
-    the organisations of its months' tallies and of its other days' tallies, counted once."""
+    the organisations of its months' tallies and of its other days' tallies, counted once.
+
+    The spans at the positions in `municipalities_only` need only the municipalities (a
+    monthly summary's series: its chart and table show those); the other kinds may then be
+    left out of their counts, so as not to read every organisation met in every month."""
     if not spans:
         return []
+    cut = [parts(span) for span in spans]
+    if all(len(part.months) == 1 and not part.days for part in cut):
+        return _met_counts_of_months(
+            [part.months[0] for part in cut],
+            every_kind=[
+                part.months[0]
+                for position, part in enumerate(cut)
+                if position not in municipalities_only
+            ],
+        )
     met: list[Any] = []
     for position, span in enumerate(spans):
         part = parts(span)
@@ -184,71 +200,83 @@ def met_counts(spans: Sequence[Span]) -> list[Counter[OrganisationKind]]:
     return result
 
 
-@dataclass(frozen=True)
-class TopLevel:
-    """A top-level organisation and its maintained figures."""
-
-    id: int
-    kind: OrganisationKind
-    archived: bool
-    held: int
-    first_held_at: datetime | None
-    last_held_at: datetime | None
-    open_follow_ups: int
-    stage: Stage | None
-
-
-def top_level(kinds: Iterable[OrganisationKind] | None = None) -> dict[int, TopLevel]:
-    """Every top-level organisation (of `kinds`) with its figures: one statement."""
-    statement = (
-        select(
-            Organisation.id,
-            Organisation.kind,
-            Organisation.archived_at.is_not(None),
-            RootFigures.held,
-            RootFigures.first_held_at,
-            RootFigures.last_held_at,
-            RootFigures.open_follow_ups,
-            Organisation.engagement_stage,
+def _met_counts_of_months(
+    months: list[date], *, every_kind: list[date]
+) -> list[Counter[OrganisationKind]]:
+    """`met_counts` for spans that are each one whole month (a monthly summary's series, the
+    start page's two months): the tally holds one row per month and organisation, so the
+    rows are counted per month and kind as they are read, in one range of the tallies' key,
+    with no union of parts and no de-duplication; in the months not in `every_kind`, only
+    the municipalities."""
+    wanted = Organisation.kind == OrganisationKind.KOMMUN
+    if every_kind:
+        wanted = or_(wanted, Tally.month.in_(sorted(set(every_kind))))
+    rows = db.session.execute(
+        select(Tally.month, Organisation.kind, func.count())
+        .join(Organisation, Organisation.id == cast(Tally.key, Integer))
+        .where(
+            Tally.dimension == ROOT,
+            Tally.month >= min(months),
+            Tally.month <= max(months),
+            Organisation.parent_id.is_(None),
+            or_(Organisation.archived_at.is_(None), Organisation.kind.not_in(COVERED_KINDS)),
+            wanted,
         )
-        .outerjoin(RootFigures, RootFigures.organisation_id == Organisation.id)
-        .where(Organisation.parent_id.is_(None))
-    )
-    if kinds is not None:
-        statement = statement.where(Organisation.kind.in_(list(kinds)))
-    return {
-        row[0]: TopLevel(
-            row[0], row[1], bool(row[2]), int(row[3] or 0), row[4], row[5], int(row[6] or 0), row[7]
-        )
-        for row in db.session.execute(statement)
-    }
+        .group_by(Tally.month, Organisation.kind)
+    ).all()
+    per_month: dict[date, Counter[OrganisationKind]] = {}
+    for month, kind, count in rows:
+        per_month.setdefault(month, Counter())[kind] += int(count)
+    return [Counter(per_month.get(month, Counter())) for month in months]
 
 
 def coverage(today: date) -> Coverage:
     """The start page's coverage (Möte hållet and Kontaktade, meetings/figures.py): three
-    statements: the top-level organisations with their figures and stages, and the month's
-    and last month's tallies."""
+    statements: the active top-level municipalities and county boards counted per kind and
+    stage (in SQL: a few rows, not one per organisation), and the month's and last month's
+    tallies."""
     this_month = month_start(today)
     last_month = previous_month_start(today)
     this_start = local_midnight(this_month)
     next_start = local_midnight(next_month_start(today))
-    organisations = {o.id: o for o in top_level(COVERED_KINDS).values() if not o.archived}
+    rows = db.session.execute(
+        select(
+            Organisation.kind,
+            Organisation.engagement_stage,
+            func.count(),
+            func.count().filter(RootFigures.held > 0),
+            func.count().filter(
+                RootFigures.first_held_at >= this_start, RootFigures.first_held_at < next_start
+            ),
+        )
+        .outerjoin(RootFigures, RootFigures.organisation_id == Organisation.id)
+        .where(
+            Organisation.parent_id.is_(None),
+            Organisation.archived_at.is_(None),
+            Organisation.kind.in_(COVERED_KINDS),
+        )
+        .group_by(Organisation.kind, Organisation.engagement_stage)
+    ).all()
     met = met_counts([month_span(this_month), month_span(last_month)])
     held = counts([MEETING_KIND], [month_span(this_month), month_span(last_month)])
-    stages = Counter(o.stage for o in organisations.values() if o.kind is OrganisationKind.KOMMUN)
+    stages: Counter[Stage | None] = Counter()
+    per_kind: dict[OrganisationKind, list[int]] = {kind: [0, 0, 0] for kind in COVERED_KINDS}
+    for kind, stage, total, reached, new in rows:
+        if kind is OrganisationKind.KOMMUN:
+            stages[stage] += int(total)
+        figures = per_kind[kind]
+        figures[0] += int(total)
+        figures[1] += int(reached)
+        figures[2] += int(new)
 
     def of(kind: OrganisationKind) -> KindCoverage:
-        mine = [o for o in organisations.values() if o.kind is kind]
+        total, reached, new = per_kind[kind]
         return KindCoverage(
-            total=len(mine),
-            reached=sum(1 for o in mine if o.held),
+            total=total,
+            reached=reached,
             reached_this_month=met[0][kind],
             reached_last_month=met[1][kind],
-            new_this_month=sum(
-                1
-                for o in mine
-                if o.first_held_at is not None and this_start <= o.first_held_at < next_start
-            ),
+            new_this_month=new,
         )
 
     return Coverage(

@@ -35,6 +35,7 @@ from .forms import (
     NewContactForm,
 )
 from .models import Contact
+from .rows import list_rows
 from .vcard import vcard
 
 bp = Blueprint("contacts", __name__, url_prefix="/kontakter")
@@ -97,6 +98,7 @@ def index():
         queries.contact_query(filters),
         page=page_number(),
         per_page=PER_PAGE,
+        load=list_rows,
     )
     return render_template(
         "contacts/index.html", form=form, page=page, filters=filters, tags=services.all_tags()

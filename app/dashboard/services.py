@@ -4,17 +4,19 @@ number of statements whatever the amount of data."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import groupby
+from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import Select, func, select, union_all
 
-from app.common.time import iso_week, local_midnight, week_bounds
+from app.auth.models import User
+from app.common.time import iso_week, local_midnight, to_local, week_bounds
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
 from app.followups.services import LIST_OPTIONS, with_meeting_organisations
 from app.meetings.models import Meeting, MeetingStatus
-from app.meetings.queries import MeetingFilter, meeting_query
+from app.meetings.queries import MeetingFilter, meeting_query, organisation_names
 
 #: Meetings shown per week before "Visa alla"; follow-ups and recent meetings likewise.
 WEEK_LIMIT = 40
@@ -25,12 +27,55 @@ DUE_SOON_DAYS = 7
 
 
 @dataclass(frozen=True)
+class AgendaMeeting:
+    """A meeting as the start page lists it: plain values read in two statements for the
+    whole list (the meetings with their responsible, their organisations' names), not an
+    ORM object per meeting, organisation and parent."""
+
+    id: int
+    title: str
+    status: MeetingStatus
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    created_at: datetime
+    responsible: str  # the responsible team member's name
+    organisations: tuple[str, ...]  # display names, in Swedish order
+
+    @property
+    def local_start(self) -> datetime:
+        return to_local(self.starts_at)
+
+    @property
+    def local_end(self) -> datetime:
+        return to_local(self.ends_at)
+
+
+def agenda_meetings(query: Select[Any]) -> list[AgendaMeeting]:
+    """The meetings `query` selects, in its order, as AgendaMeetings (two statements)."""
+    rows = db.session.execute(
+        query.with_only_columns(
+            Meeting.id,
+            Meeting.title,
+            Meeting.status,
+            Meeting.starts_at,
+            Meeting.ends_at,
+            Meeting.all_day,
+            Meeting.created_at,
+            User.name,
+        ).join(User, User.id == Meeting.responsible_id)
+    ).all()
+    names = organisation_names([row[0] for row in rows])
+    return [AgendaMeeting(*row, organisations=tuple(names.get(row[0], ()))) for row in rows]
+
+
+@dataclass(frozen=True)
 class Week:
     """The meetings of one ISO week, grouped by Stockholm day."""
 
     number: int
     monday: date
-    days: list[tuple[date, list[Meeting]]]
+    days: list[tuple[date, list[AgendaMeeting]]]
     total: int
 
     @property
@@ -42,7 +87,7 @@ class Week:
         return sum(len(meetings) for _, meetings in self.days)
 
 
-def _week(monday: date, meetings: list[Meeting], total: int) -> Week:
+def _week(monday: date, meetings: list[AgendaMeeting], total: int) -> Week:
     days = [
         (day, list(items))
         for day, items in groupby(meetings, key=lambda m: max(m.local_start.date(), monday))
@@ -73,9 +118,9 @@ def this_and_next_week(today: date, *, user_id: int | None) -> tuple[Week, Week]
         for first, last in weeks
     )
     shown_ids = union_all(*(select(week.c.id) for week in limited))
-    shown = list(
-        db.session.scalars(
-            meeting_query(MeetingFilter(descending=False)).where(Meeting.id.in_(shown_ids))
+    shown = agenda_meetings(
+        meeting_query(MeetingFilter(descending=False), for_list=False).where(
+            Meeting.id.in_(shown_ids)
         )
     )
     this_total, next_total = db.session.execute(
@@ -129,8 +174,9 @@ def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
     return MyFollowUps(overdue, overdue_total, due_soon, soon_total)
 
 
-def recently_logged(limit: int = RECENT_LIMIT) -> list[Meeting]:
+def recently_logged(limit: int = RECENT_LIMIT) -> list[AgendaMeeting]:
     """The meetings most recently entered, newest entry first."""
-    query = meeting_query(MeetingFilter()).order_by(None)
-    query = query.order_by(Meeting.created_at.desc(), Meeting.id.desc())
-    return list(db.session.scalars(query.limit(limit)))
+    query = meeting_query(MeetingFilter(), for_list=False).order_by(None)
+    return agenda_meetings(
+        query.order_by(Meeting.created_at.desc(), Meeting.id.desc()).limit(limit)
+    )

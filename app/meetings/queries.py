@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.common.matching import match_conditions, match_rank
 from app.common.text import fold, search_terms
 from app.common.time import local_midnight
 from app.extensions import db
-from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.models import Organisation, OrganisationKind, display_name
 from app.organisations.services import of_kind
 
 from .models import (
@@ -125,6 +125,14 @@ def meeting_query(filters: MeetingFilter, *, for_list: bool = True) -> Select[tu
     return query.order_by(order, Meeting.id.desc())
 
 
+def meetings_by_id(ids: list[int]) -> list[Meeting]:
+    """The meetings with these ids, with what the meeting list shows (one statement, and
+    one for their organisations); in no particular order."""
+    return list(
+        db.session.scalars(meeting_query(MeetingFilter()).where(Meeting.id.in_(ids)).order_by(None))
+    )
+
+
 def search_meetings(query: str, *, limit: int = 20) -> list[Meeting]:
     """Meetings whose title, place or organisations contain every word of `query`: titles
     beginning with the query first, then newest first."""
@@ -139,3 +147,25 @@ def search_meetings(query: str, *, limit: int = 20) -> list[Meeting]:
         match_rank(Meeting.search_text, query), Meeting.starts_at.desc(), Meeting.id.desc()
     )
     return list(db.session.scalars(ordered))
+
+
+def organisation_names(meeting_ids: list[int]) -> dict[int, list[str]]:
+    """The display names of these meetings' organisations (in the trash left out), each
+    meeting's in Swedish order as everywhere else: one statement of plain rows."""
+    if not meeting_ids:
+        return {}
+    parent = aliased(Organisation)
+    names: dict[int, list[tuple[str, str]]] = {}
+    for meeting_id, key, name, parent_name in db.session.execute(
+        select(
+            meeting_organisations.c.meeting_id,
+            Organisation.sort_name,
+            Organisation.name,
+            parent.name,
+        )
+        .join(Organisation, Organisation.id == meeting_organisations.c.organisation_id)
+        .outerjoin(parent, parent.id == Organisation.parent_id)
+        .where(meeting_organisations.c.meeting_id.in_(meeting_ids))
+    ):
+        names.setdefault(meeting_id, []).append((key, display_name(name, parent_name)))
+    return {meeting_id: [n for _key, n in sorted(pairs)] for meeting_id, pairs in names.items()}

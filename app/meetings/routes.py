@@ -322,6 +322,7 @@ def index():
         queries.meeting_query(filters),
         page=page_number(),
         per_page=PER_PAGE,
+        load=queries.meetings_by_id,
     )
     return render_template("meetings/index.html", form=form, page=page)
 

@@ -14,7 +14,7 @@ owners, not the meetings and follow-ups behind them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,11 +22,12 @@ from typing import Any
 from sqlalchemy import (
     and_,
     func,
+    or_,
     select,
 )
 
-from app.aggregates.models import COMPLETED, CONTACT, CREATED, MEETING_KIND
-from app.aggregates.queries import activity_counts, counts, met_counts, overdue_at, top_level
+from app.aggregates.models import COMPLETED, CONTACT, CREATED, MEETING_KIND, RootFigures
+from app.aggregates.queries import activity_counts, counts, met_counts, overdue_at
 from app.auth.models import User
 from app.common.text import sort_key
 from app.extensions import db
@@ -87,32 +88,46 @@ def held_per_bucket(buckets: Sequence[Period]) -> list[dict[MeetingKind, int]]:
     ]
 
 
-def reach_per_bucket(buckets: Sequence[Period]) -> list[dict[OrganisationKind, Reach]]:
+def reach_per_bucket(
+    buckets: Sequence[Period], *, municipalities_only: Collection[int] = ()
+) -> list[dict[OrganisationKind, Reach]]:
     """Top-level organisations with Möte hållet per kind, for each bucket: during it, for the
     first time during it, and at any time up to its end. Archived municipalities and county
     boards are left out, as the start page's coverage does; the totals they are measured
-    against (`registry_totals`) leave them out too.
+    against (`registry_totals`) leave them out too. In the buckets at the positions in
+    `municipalities_only`, the organisations met of other kinds may be left uncounted
+    (`reached` 0: see met_counts).
 
     Two statements over the maintained figures: the organisations met in each bucket (the
-    tallies of its months), and every top-level organisation with its first held meeting."""
+    tallies of its months), and the top-level organisations counted per kind by when they
+    first had a meeting held (one row per kind, a pair of counts per bucket)."""
     if not buckets:
         return []
-    organisations = [
-        o for o in top_level().values() if not (o.archived and o.kind in COVERED_KINDS)
-    ]
-    met = met_counts(buckets)
+    first = RootFigures.first_held_at
+    columns = []
+    for bucket in buckets:
+        columns += [
+            func.count().filter(first < bucket.ends_at),
+            func.count().filter(first >= bucket.starts_at, first < bucket.ends_at),
+        ]
+    rows = db.session.execute(
+        select(Organisation.kind, *columns)
+        .join(RootFigures, RootFigures.organisation_id == Organisation.id)
+        .where(
+            Organisation.parent_id.is_(None),
+            first.is_not(None),
+            or_(Organisation.archived_at.is_(None), Organisation.kind.not_in(COVERED_KINDS)),
+        )
+        .group_by(Organisation.kind)
+    ).all()
+    met = met_counts(buckets, municipalities_only=municipalities_only)
     result: list[dict[OrganisationKind, Reach]] = []
-    for bucket, reached in zip(buckets, met, strict=True):
-        starts_at, ends_at = bucket.starts_at, bucket.ends_at
-        new: Counter[OrganisationKind] = Counter()
+    for position, reached in enumerate(met):
         cumulative: Counter[OrganisationKind] = Counter()
-        for organisation in organisations:
-            first = organisation.first_held_at
-            if first is None or first >= ends_at:
-                continue
-            cumulative[organisation.kind] += 1
-            if first >= starts_at:
-                new[organisation.kind] += 1
+        new: Counter[OrganisationKind] = Counter()
+        for kind, *figures in rows:
+            cumulative[kind] += int(figures[2 * position] or 0)
+            new[kind] += int(figures[2 * position + 1] or 0)
         result.append(
             {kind: Reach(reached[kind], new[kind], cumulative[kind]) for kind in OrganisationKind}
         )

@@ -59,7 +59,9 @@ class KindReach:
 @dataclass(frozen=True)
 class BucketFigures:
     """One month or quarter of a series (the months of the monthly summary's charts have
-    no `activity`: nothing shows it, and counting it would read every follow-up)."""
+    no `activity`: nothing shows it, and counting it would read every follow-up; and their
+    `reach` counts the municipalities met only, which is what the charts and their table
+    show, rather than every organisation met in every month)."""
 
     period: Period
     held_by_kind: dict[MeetingKind, int]
@@ -176,7 +178,11 @@ def build_summary(
     # A monthly summary's period is also the last month of its series: counted once.
     buckets = list(dict.fromkeys([*series, period]))
     held = queries.held_per_bucket(buckets)
-    reach = queries.reach_per_bucket(buckets)
+    # The series' months show only the municipalities met (the charts and their table).
+    reach = queries.reach_per_bucket(
+        buckets,
+        municipalities_only=[] if series_activity else range(len(buckets) - 1),
+    )
     counted = buckets if series_activity else [period]
     activity, follow_ups = queries.activity_per_bucket(counted, owners_in=period)
     activities = dict(zip(counted, activity, strict=True))

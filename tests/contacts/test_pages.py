@@ -304,3 +304,43 @@ class TestList:
             counts.append(counter.count)
         assert "10 träffar" in client.get("/kontakter?q=person00").text
         assert counts[0] == counts[1] <= 12
+
+
+def test_the_list_pages_in_name_order_and_shows_each_row(coordinator, app):
+    """The list finds its page by id first and loads only those rows as plain values
+    (app/contacts/rows.py): the order holds across pages, and a row shows its tags, its
+    current roles with the organisation's display name, its first address and number, and
+    "Bara tidigare roller" when every role has ended."""
+    with app.app_context():
+        malmo = db.session.get(Organisation, org(app, "1280"))
+        for number in range(52):
+            create_contact(
+                values=ContactValues(
+                    first_name="Anna",
+                    last_name=f"Listperson {number:02d}",
+                    emails=[f"forsta.{number}@malmo.se", f"andra.{number}@malmo.se"],
+                    phones=["070-123 45 67", "08-123 456 78"],
+                    tags=["Nätverk"] if number == 1 else [],
+                ),
+                by=None,
+                organisation=malmo,
+                title="Socialsekreterare",
+                started_on=date(2024, 1, 1),
+            )
+        former = db.session.scalar(
+            select(Affiliation).join(Contact).filter(Contact.last_name == "Listperson 02")
+        )
+        former.ended_on = local_today() - timedelta(days=1)
+        db.session.commit()
+    first = coordinator.get("/kontakter?q=listperson&sort=namn").text
+    second = coordinator.get("/kontakter?q=listperson&sort=namn&sida=2").text
+    expected = [f"Listperson {n:02d}, Anna" for n in range(52)]
+    assert names_on(first) == expected[:50] and names_on(second) == expected[50:]
+    rows = first.split("<tr>")
+    row = next(r for r in rows if "Listperson 01, Anna" in r)
+    assert '<span class="tag">Nätverk</span>' in row
+    assert "Socialsekreterare, Malmö kommun" in row
+    assert 'href="mailto:forsta.1@malmo.se"' in row and "andra.1@malmo.se" not in row
+    assert "070-123 45 67" in row and "08-123 456 78" not in row
+    ended = next(r for r in rows if "Listperson 02, Anna" in r)
+    assert "Bara tidigare roller" in ended and "Socialsekreterare" not in ended
