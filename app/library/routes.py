@@ -11,6 +11,7 @@ from app.audit.display import shown_history
 from app.common.arguments import page_number, query_text
 from app.common.exceptions import EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
+from app.common.list_filters import AppliedFilter, filters
 from app.common.pagination import paginate
 from app.common.sections import Section, provides
 from app.common.time import local_today
@@ -23,7 +24,7 @@ from app.organisations.forms import organisation_choices
 from app.organisations.models import Organisation
 from app.organisations.services import organisation_choices as active_organisations
 
-from . import files, queries, services
+from . import coverage, files, queries, services
 from .forms import (
     DeliveryForm,
     MaterialFilterForm,
@@ -287,6 +288,29 @@ def meeting_delivery(meeting_id: int):
     db.session.commit()
     flash(_("Registrerat: lämnat till %(num)d mottagare.", num=len(made)), "success")
     return redirect(back)
+
+
+@filters("organisations")
+def lacking_material(arguments) -> AppliedFilter | None:
+    """`?saknar_material=<material id>[&version=<version id>]`: the active municipalities not
+    Informerad med the material (coverage.py), as on its coverage page."""
+    found = coverage.lacking_filter(
+        arguments.get("saknar_material", ""), arguments.get("version", "")
+    )
+    if found is None:
+        return None
+    material, version, condition = found
+    title = material.title
+    if version is not None:
+        title = _("%(title)s, version %(number)d", title=title, number=version.number)
+    return AppliedFilter(
+        condition=condition,
+        description=_("Kommuner som inte har fått %(title)s.", title=title),
+        arguments={
+            "saknar_material": str(material.id),
+            **({"version": str(version.id)} if version is not None else {}),
+        },
+    )
 
 
 @provides("organisation", order=30)
