@@ -137,13 +137,13 @@ def index():
     return render_template("library/index.html", form=form, page=page)
 
 
-@bp.get("/export.<any(xlsx, ris, bib):fmt>")
+@bp.get("/export.<any(csv, xlsx, ris, bib):fmt>")
 @bounded("export")
 def export(fmt: str):
     """The filtered list: a spreadsheet, or citations for reference managers and LaTeX."""
     _form, filters = list_filters()
     materials = research.load_for_export(queries.material_query(filters))
-    if fmt == "xlsx":
+    if fmt in {"csv", "xlsx"}:
         return table_download(
             fmt,
             stem=_("material"),

@@ -96,6 +96,8 @@ def test_exports_hold_the_filtered_list(references, as_role):
     rows = list(sheet.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == ["Barn som återvandrar", "Återvandringsbidrag i praktiken"]
     assert rows[2][3] == 2024 and rows[2][2] == "Öst, Olle"
+    csv = client.get("/material/export.csv?q=cedergren").data.decode("utf-8-sig")
+    assert "Barn som återvandrar" in csv and "praktiken" not in csv
     ris = client.get("/material/export.ris?fran_ar=2019&till_ar=2019")
     assert ris.headers["Content-Type"].startswith("application/x-research-info-systems")
     assert "referenser-" in ris.headers["Content-Disposition"]
