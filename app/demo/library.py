@@ -199,9 +199,7 @@ def generate_library(ctx: Context, held: list[Held]) -> LibraryCounts:
     by_name = {o.name: o for o in municipalities}
     creators = ctx.team.coordinators or [None]
     first_day = min(d for item in items for d in item.versions)
-    material_rows = [
-        _material_row(ctx, rng, item, by_name, creators, first_day) for item in items
-    ]
+    material_rows = [_material_row(ctx, rng, item, by_name, creators, first_day) for item in items]
     material_ids = insert_returning_ids(Material.__table__, material_rows)
     counts.materials = len(material_ids)
     insert_rows(
@@ -419,4 +417,3 @@ def _link_references(
     ]
     insert_rows(MeetingReference.__table__, rows)
     return len(rows)
-

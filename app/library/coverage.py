@@ -71,10 +71,12 @@ def informed_municipalities(
     version_id: int | None = None,
     first: date | None = None,
     last: date | None = None,
+    with_first_day: bool = False,
 ) -> Select[Any]:
     """Informerad med X, as rows (material_id, municipality_id), one per material and active
     municipality informed with it: of one material (or every one outside the trash), of one
-    version, and by deliveries from `first` to `last` (Stockholm days, inclusive) if given."""
+    version, and by deliveries from `first` to `last` (Stockholm days, inclusive) if given.
+    With `with_first_day`, each row also has `first_day`: the first day it was informed."""
     receiver = aliased(Organisation)
     municipality = aliased(Organisation)
     conditions: list[ColumnElement[bool]] = [*municipality_conditions(municipality)]
@@ -86,17 +88,31 @@ def informed_municipalities(
         conditions.append(InformationFact.day >= first)
     if last is not None:
         conditions.append(InformationFact.day <= last)
-    return (
-        select(
-            InformationFact.material_id.label("material_id"),
-            municipality.id.label("municipality_id"),
+    columns = (
+        InformationFact.material_id.label("material_id"),
+        municipality.id.label("municipality_id"),
+    )
+    if with_first_day:
+        query = select(*columns, func.min(InformationFact.day).label("first_day")).group_by(
+            InformationFact.material_id, municipality.id
         )
-        .distinct()
-        .join(receiver, receiver.id == InformationFact.organisation_id)
+    else:
+        query = select(*columns).distinct()
+    return (
+        query.join(receiver, receiver.id == InformationFact.organisation_id)
         .join(municipality, municipality.id == root_id(receiver))
         .join(Material, Material.id == InformationFact.material_id)
         .where(*conditions)
     )
+
+
+def first_informed(material_id: int, version_id: int | None = None) -> dict[int, date]:
+    """The municipalities Informerad med this material (or version), each with the first
+    day it was (the coverage page's download): one statement."""
+    rows = informed_municipalities(
+        material_id=material_id, version_id=version_id, with_first_day=True
+    ).subquery()
+    return dict(db.session.execute(select(rows.c.municipality_id, rows.c.first_day)).all())
 
 
 def informed_ids(material_id: int, version_id: int | None = None) -> set[int]:

@@ -10,12 +10,18 @@ the informed ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from app.common.downloads import XLSX, attachment, export_started
+from app.common.heavy_work import bounded
+from app.common.spreadsheets import Sheet, Value, export_filename, xlsx_bytes
+from app.common.time import local_today
 from app.library import coverage
+from app.library.models import Material, MaterialVersion
 from app.library.services import load_material
 
 from .map import Area, render_map
@@ -65,13 +71,80 @@ def _counties(
     return counties, CountyCoverage(None, "", *counts.get(None, (0, 0)))
 
 
-@bp.get("/tackning/<int:material_id>")
-def coverage_page(material_id: int):
-    """Informerad med the material (or one version of it): map, counties, the rest."""
+def coverage_sheets(
+    *,
+    material: str,
+    version: int | None,
+    rows: list[coverage.MunicipalityRow],
+    first: dict[int, date],
+    counties: list[CountyCoverage],
+    national: CountyCoverage,
+) -> list[Sheet]:
+    """The coverage page as a workbook: every municipality with received yes/no and the
+    first day it was, and the county roll-up with the whole country last."""
+    what = f"{material} ({_('version %(number)d', number=version)})" if version else material
+    yes, no = _("Ja"), _("Nej")
+    municipalities: list[list[Value]] = [
+        [r.name, r.county or "", yes if r.id in first else no, first.get(r.id)] for r in rows
+    ]
+    roll_up: list[list[Value]] = [[c.name, c.informed, c.total, c.percent] for c in counties]
+    roll_up.append([_("Hela landet"), national.informed, national.total, national.percent])
+    return [
+        Sheet(
+            title=_("Kommuner"),
+            header=[_("Kommun"), _("Län"), _("Fått %(what)s", what=what), _("Första gången")],
+            rows=municipalities,
+        ),
+        Sheet(
+            title=_("Per län"),
+            header=[_("Län"), _("Informerade kommuner"), _("Kommuner"), _("Andel (%)")],
+            rows=roll_up,
+        ),
+    ]
+
+
+def _material_and_version(material_id: int) -> tuple[Material, MaterialVersion | None]:
+    """The material (404 when missing or in the trash) and the version asked for, if it is
+    one of its own (anything else means any version)."""
     material = load_material(material_id) or abort(404)
     versions = {v.id: v for v in material.versions}
     asked = request.args.get("version", "")
     version = versions.get(int(asked)) if asked.isdigit() and len(asked) < 10 else None
+    return material, version
+
+
+@bp.get("/tackning/<int:material_id>.xlsx")
+@bounded("export")
+def coverage_export(material_id: int):
+    """The coverage page's workbook; the security log records who downloaded it and how
+    many municipalities it lists."""
+    material, version = _material_and_version(material_id)
+    rows = coverage.municipalities()
+    first = coverage.first_informed(material.id, version.id if version else None)
+    counties, national = _counties(rows, set(first))
+    stem = _("tackning")
+    title = _("Täckning: %(title)s", title=material.title)
+    done = [r for _r, r in export_started.send(stem, title=title, fmt="xlsx") if callable(r)]
+    data = xlsx_bytes(
+        coverage_sheets(
+            material=material.title,
+            version=version.number if version else None,
+            rows=rows,
+            first=first,
+            counties=counties,
+            national=national,
+        )
+    )
+    for complete in done:
+        complete(len(rows))
+    filename = export_filename(f"{stem}-{material.id}", local_today(), "xlsx")
+    return attachment(data, filename=filename, mimetype=XLSX)
+
+
+@bp.get("/tackning/<int:material_id>")
+def coverage_page(material_id: int):
+    """Informerad med the material (or one version of it): map, counties, the rest."""
+    material, version = _material_and_version(material_id)
     rows = coverage.municipalities()
     informed = coverage.informed_ids(material.id, version.id if version else None)
     counties, national = _counties(rows, informed)

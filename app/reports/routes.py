@@ -136,6 +136,7 @@ def summary_export(fmt: str):
         monthly_summary(period),
         meetings=meeting_list.held_meeting_rows(period),
         generated_at=utcnow(),
+        information=information_sent(period.start, period.end),
     )
     filename = f"{_('sammanstallning')}-{period.slug}.{fmt}"
     if fmt == "csv":
@@ -331,7 +332,10 @@ def final_export():
     if period is None:
         return _bad_final(form)
     sheets = exporters.final_sheets(
-        build_final(period), meeting_list=meeting_list_links(period), generated_at=utcnow()
+        build_final(period),
+        meeting_list=meeting_list_links(period),
+        generated_at=utcnow(),
+        information=information_sent(period.start, period.end),
     )
     filename = f"{_('slutredovisning')}-{period.slug}.xlsx"
     return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)

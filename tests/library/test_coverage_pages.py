@@ -4,10 +4,13 @@ The fixture is test_coverage.py's (three of Västernorrland's seven municipaliti
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -15,6 +18,7 @@ from app.library import services
 from app.library.models import Channel, MaterialVersion
 from app.organisations.models import Organisation
 from app.organisations.services import OrganisationFilter, organisation_query
+from app.security.models import SecurityEvent, SecurityKind
 
 from .test_coverage import build_world
 
@@ -36,6 +40,24 @@ def world_ids(seeded):
 
 def figure(html: str, name: str = "informed") -> list[int]:
     return [int(v) for v in re.findall(rf'<data value="(\d+)" data-figure="{name}"', html)]
+
+
+def workbook_figures(data: bytes) -> dict[str, object]:
+    """ "Information som skickats" as a report's workbook gives it: the facts sheet's values
+    by label, and per material title its informed municipalities."""
+    book = load_workbook(io.BytesIO(data))
+    facts = {row[0]: row[1] for row in book["Information som skickats"].iter_rows(
+        min_row=2, values_only=True)}  # fmt: skip
+    per_material = dict(book["Informerade per material"].iter_rows(min_row=2, values_only=True))
+    return {"facts": facts, "materials": per_material}
+
+
+def csv_table(text: str, title: str) -> list[list[str]]:
+    """One table of a report's CSV (tables under a title row, a blank line after each)."""
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    start = rows.index([title]) + 2
+    end = next((i for i in range(start, len(rows)) if not rows[i]), len(rows))
+    return rows[start:end]
 
 
 def test_the_coverage_page_shows_map_counties_and_the_rest(world_ids, as_role):
@@ -109,6 +131,31 @@ def test_every_place_showing_the_figure_agrees(world_ids, as_role, seeded):
     assert figure(november) == [1]
     printed = client.get("/rapporter/sammanstallning/utskrift?manad=2026-12").text
     assert figure(printed) == [3]
+    # The reports' downloads give the same figures as their pages.
+    december_book = workbook_figures(
+        client.get("/rapporter/sammanstallning.xlsx?manad=2026-12").data
+    )
+    assert december_book["materials"] == {"Vägledning": 3}
+    assert december_book["facts"]["Mottagande organisationer"] == 4
+    assert december_book["facts"]["Leveranser totalt"] == int(
+        re.search(r'data-figure="deliveries">(\d+)<', december).group(1)
+    )
+    assert "Informerad med materialet" in december_book["facts"]
+    december_csv = client.get("/rapporter/sammanstallning.csv?manad=2026-12").text
+    assert csv_table(december_csv, "Informerade per material") == [["Vägledning", "3"]]
+    november_book = workbook_figures(
+        client.get("/rapporter/sammanstallning.xlsx?manad=2026-11").data
+    )
+    assert november_book["materials"] == {"Vägledning": 1}
+    final_book = workbook_figures(
+        client.get("/rapporter/slutredovisning.xlsx?till=2026-12-31").data
+    )
+    assert final_book["materials"] == {"Vägledning": 3}
+    # The coverage page's own workbook: 290 municipalities, three of them Ja.
+    book = load_workbook(io.BytesIO(client.get(f"/rapporter/tackning/{guide}.xlsx").data))
+    rows = list(book["Kommuner"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == municipalities
+    assert sum(1 for row in rows if row[2] == "Ja") == page
 
 
 def test_the_pages_cost_the_same_with_more_deliveries(world_ids, seeded, as_role, count_statements):
@@ -149,3 +196,44 @@ def test_the_pages_cost_the_same_with_more_deliveries(world_ids, seeded, as_role
     after = counts()
     assert after == before
     assert figure(client.get(urls[0]).text)[0] > 3
+
+
+def test_the_coverage_workbook_lists_municipalities_and_counties(world_ids, as_role, seeded):
+    """Every municipality with received yes/no and the first day, the county roll-up as the
+    page has it; a version narrows it; the security log has who, what and how many rows."""
+    client = as_role("reader")
+    guide = world_ids["guide"]
+    response = client.get(f"/rapporter/tackning/{guide}.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.data))
+    rows = {
+        name: (county, received, day.date() if day else None)
+        for name, county, received, day in book["Kommuner"].iter_rows(min_row=2, values_only=True)
+    }
+    assert len(rows) == 290
+    # Kramfors first got version 1 on 2026-11-10 (and by mailing again on 2026-12-05).
+    assert rows["Kramfors kommun"][1:] == ("Ja", date(2026, 11, 10))
+    assert rows["Sollefteå kommun"][1:] == ("Ja", date(2026, 12, 2))
+    assert rows["Härnösands kommun"][1:] == ("Ja", date(2026, 12, 3))
+    assert rows["Timrå kommun"][1:] == ("Nej", None)  # uncertain: not counted
+    assert rows["Örnsköldsviks kommun"][1:] == ("Nej", None)  # failed
+    counties = {row[0]: row[1:] for row in book["Per län"].iter_rows(min_row=2, values_only=True)}
+    assert counties["Västernorrlands län"] == (3, 7, 43)
+    assert counties["Hela landet"] == (3, 290, 1)
+    v1 = load_workbook(io.BytesIO(client.get(
+        f"/rapporter/tackning/{guide}.xlsx?version={world_ids['v1']}").data))  # fmt: skip
+    yes = [r[0] for r in v1["Kommuner"].iter_rows(min_row=2, values_only=True) if r[2] == "Ja"]
+    assert yes == ["Kramfors kommun"]
+    assert client.get("/rapporter/tackning/99999.xlsx").status_code == 404
+    with seeded.app_context():
+        logged = db.session.scalars(
+            select(SecurityEvent)
+            .where(SecurityEvent.kind == SecurityKind.EXPORT.value)
+            .order_by(SecurityEvent.id)
+        ).all()
+    assert [(e.subject, e.rows, e.detail) for e in logged] == [
+        ("reports.coverage_export (xlsx)", 290, None),
+        ("reports.coverage_export (xlsx)", 290, f"version={world_ids['v1']}"),
+    ]
+    assert all(e.user_id is not None and e.completed_at is not None for e in logged)
