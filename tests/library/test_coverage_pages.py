@@ -163,8 +163,10 @@ def test_the_pages_cost_the_same_with_more_deliveries(world_ids, seeded, as_role
     guide = world_ids["guide"]
     urls = [
         f"/rapporter/tackning/{guide}",
+        f"/rapporter/tackning/{guide}.xlsx",
         f"/organisationer?saknar_material={guide}",
         "/rapporter/sammanstallning?manad=2026-12",
+        "/rapporter/sammanstallning.xlsx?manad=2026-12",
     ]
 
     def counts():
