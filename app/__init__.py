@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     from app.common.i18n import select_locale, select_timezone
     from app.common.soft_delete import install_soft_delete_filter
     from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.library.coverage import install_maintenance as install_coverage_maintenance
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
@@ -55,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     install_soft_delete_filter()
     install_maintenance()
+    install_coverage_maintenance()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
@@ -93,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from app.meetings.routes import bp as meetings_bp
     from app.organisations.routes import bp as organisations_bp
     from app.privacy.routes import bp as privacy_bp
+    from app.reports import coverage as coverage_routes  # noqa: F401  (the coverage page)
     from app.reports.routes import bp as reports_bp
     from app.savedfilters.routes import bp as saved_filters_bp
     from app.search.routes import bp as search_bp

@@ -32,6 +32,7 @@ def register_commands(app: Flask) -> None:
     from app.backup import backup, restore
     from app.caldav.cli import caldav
     from app.demo import demo
+    from app.library.cli import library
     from app.reports.cli import report
     from app.security.cli import security
 
@@ -43,6 +44,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore)
     app.cli.add_command(demo)
     app.cli.add_command(caldav)
+    app.cli.add_command(library)
 
 
 @click.command()

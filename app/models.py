@@ -27,9 +27,11 @@ from app.contacts.models import (  # noqa: F401
 from app.followups.models import FollowUp  # noqa: F401
 from app.library.models import (  # noqa: F401
     Delivery,
+    InformationFact,
     Material,
     MaterialPerspective,
     MaterialVersion,
+    MeetingReference,
     material_target_groups,
     material_topics,
 )

@@ -18,6 +18,17 @@ from app.demo import DatabaseInUse, generate
 from app.demo.registry import TEAM, team_email
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
+from app.library import coverage
+from app.library.models import (
+    Channel,
+    Delivery,
+    InformationFact,
+    Material,
+    MaterialKind,
+    MaterialVersion,
+    MeetingReference,
+    Outcome,
+)
 from app.meetings.models import Meeting, MeetingStatus, meeting_contacts, meeting_organisations
 from app.organisations.models import EngagementChange, Organisation, OrganisationKind
 from app.organisations.stages import Stage
@@ -95,6 +106,48 @@ def test_search_finds_generated_contacts(ctx):
     assert contact in by_address
 
 
+def information_facts() -> list[tuple]:
+    return sorted(
+        db.session.execute(
+            select(InformationFact.version_id, InformationFact.organisation_id,
+                   InformationFact.day, InformationFact.channel, InformationFact.deliveries)
+        ).all()
+    )  # fmt: skip
+
+
+def test_the_library_has_material_deliveries_and_coverage(ctx):
+    """Guidance with versions, deliveries to part of the municipalities over the months by
+    each channel (a few failed or uncertain), references linked to held meetings; the coverage
+    facts equal a rebuild and show some municipalities informed, not all."""
+    summary = generate(scale=SCALE, seed=3, today=TODAY, password=DEFAULT_PASSWORD)
+    db.session.commit()
+    assert summary.materials == count(Material) >= 10
+    assert summary.deliveries == count(Delivery) > 0
+    assert count(Material, Material.kind == MaterialKind.RESEARCH) >= 3
+    guide = db.session.scalar(
+        select(Material).where(Material.title.startswith("Vägledning för kommuner"))
+    )
+    assert [v.number for v in guide.versions] == [2, 1]  # v3 comes after TODAY
+    assert all(v.created_at.date() <= TODAY for v in guide.versions)
+    channels = set(db.session.scalars(select(Delivery.channel).distinct()))
+    assert channels == {Channel.MAILING, Channel.MEETING, Channel.BY_HAND}
+    assert db.session.scalar(select(func.max(Delivery.delivered_on))) <= TODAY
+    at_meetings = db.session.scalars(
+        select(Delivery).where(Delivery.channel == Channel.MEETING)
+    ).all()
+    assert all(d.meeting.status is MeetingStatus.HELD for d in at_meetings)
+    assert all(d.meeting.starts_at.date() <= TODAY for d in at_meetings)
+    assert count(MeetingReference) >= 5
+    kept = information_facts()
+    assert kept and len(kept) < count(Delivery)  # failed and uncertain ones left out, or merged
+    coverage.rebuild_facts()
+    assert information_facts() == kept
+    informed = coverage.informed_ids(guide.id)
+    assert 0 < len(informed) < 290
+    outcomes = set(db.session.scalars(select(Delivery.outcome).distinct()))
+    assert Outcome.DELIVERED in outcomes
+
+
 def digest() -> str:
     """A fingerprint of the generated content (ids left out: they depend on the database)."""
     rows: list[Any] = []
@@ -120,6 +173,21 @@ def digest() -> str:
         select(Affiliation.title, Affiliation.started_on, Affiliation.ended_on,
                Organisation.name).join(Organisation)
         .order_by(Affiliation.title, Affiliation.started_on, Organisation.name)
+    ).all()  # fmt: skip
+    rows += db.session.execute(
+        select(Material.title, MaterialVersion.number, MaterialVersion.created_at,
+               Organisation.name, Delivery.delivered_on, Delivery.channel, Delivery.outcome)
+        .join(MaterialVersion, MaterialVersion.id == Delivery.version_id)
+        .join(Material, Material.id == Delivery.material_id)
+        .join(Organisation, Organisation.id == Delivery.organisation_id)
+        .order_by(Material.title, MaterialVersion.number, Organisation.name,
+                  Delivery.delivered_on, Delivery.channel)
+    ).all()  # fmt: skip
+    rows += db.session.execute(
+        select(Material.title, Meeting.uid)
+        .join(MeetingReference, MeetingReference.material_id == Material.id)
+        .join(Meeting, Meeting.id == MeetingReference.meeting_id)
+        .order_by(Material.title, Meeting.uid)
     ).all()  # fmt: skip
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -186,6 +254,7 @@ def test_pages_render_with_demo_data(app, client, member):
         meeting_id = db.session.scalar(select(func.min(Meeting.id)))
         contact_id = db.session.scalar(select(func.min(Contact.id)))
         follow_up_id = db.session.scalar(select(func.min(FollowUp.id)))
+        material_id = db.session.scalar(select(func.min(Material.id)))
     assert login(client, team_email(member)).status_code == 302
     for path in (
         "/",
@@ -198,6 +267,9 @@ def test_pages_render_with_demo_data(app, client, member):
         f"/uppfoljningar/{follow_up_id}",
         "/organisationer",
         "/rapporter/lagesbild",
+        "/material",
+        f"/material/{material_id}",
+        f"/rapporter/tackning/{material_id}",
     ):
         response = client.get(path)
         assert response.status_code == 200, path

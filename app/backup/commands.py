@@ -98,6 +98,12 @@ def restore(path: Path, yes: bool) -> None:
     if missing():
         rebuild()
         db.session.commit()
+    # The facts behind "Informerad med X" are derived from the deliveries: recomputed from the
+    # restored rows (one INSERT … SELECT), whatever the backup held.
+    from app.library.coverage import rebuild_facts
+
+    rebuild_facts()
+    db.session.commit()
     # The text index is derived from the restored rows: refilled from them, whatever the
     # backup held (SQLite; PostgreSQL's GIN indexes are rebuilt by pg_restore itself).
     from app.common.search_index import rebuild_search_index

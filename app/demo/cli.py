@@ -54,6 +54,7 @@ def demo(scale: float, seed: int, force: bool) -> None:  # fmt: skip
         f"{summary.contacts} contacts, {summary.affiliations} affiliations, "
         f"{summary.meetings} meetings, {summary.follow_ups} follow-ups, "
         f"{summary.engagement_changes} engagement changes, "
+        f"{summary.materials} library materials, {summary.deliveries} deliveries, "
         f"{summary.organisations_created} organisations added, "
         f"{summary.users_created} team members added."
     )

@@ -1,4 +1,5 @@
-"""The whole demo run: safety check, registry, team, contacts, meetings, follow-ups."""
+"""The whole demo run: safety check, registry, team, contacts, meetings, follow-ups, the
+library and its deliveries."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from app.common.time import local_today
 from app.contacts.models import Contact
 from app.extensions import db
 from app.followups.models import FollowUp
+from app.library.coverage import rebuild_facts
 from app.meetings.models import Meeting
 from app.organisations.models import Organisation
 from app.organisations.reference import seed_reference_data
 
 from .activity import generate_follow_ups, generate_meetings
 from .core import Context
+from .library import generate_library
 from .people import generate_contacts
 from .registry import ensure_team, load_organisations, record_engagement
 
@@ -45,6 +48,8 @@ class DemoSummary:
     meetings: int
     follow_ups: int
     engagement_changes: int
+    materials: int
+    deliveries: int
     seconds: float
 
 
@@ -94,8 +99,11 @@ def generate(
     meetings, held = generate_meetings(ctx)
     follow_ups = generate_follow_ups(ctx, held)
     changes = record_engagement(ctx)
+    library = generate_library(ctx, held)
     db.session.flush()
-    rebuild()  # the bulk inserts bypass the session hooks that keep the figures
+    # The bulk inserts bypass the session hooks that keep the figures: computed afresh.
+    rebuild()
+    rebuild_facts()
     return DemoSummary(
         users_created=users_created,
         password=chosen_password if users_created and not password else None,
@@ -105,5 +113,7 @@ def generate(
         meetings=meetings,
         follow_ups=follow_ups,
         engagement_changes=changes,
+        materials=library.materials,
+        deliveries=library.deliveries,
         seconds=time.perf_counter() - began,
     )

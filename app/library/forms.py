@@ -124,6 +124,12 @@ class MeetingDeliveryForm(Form):
     contacts = SelectMultipleField(_l("Till kontakter"), coerce=int, validate_choice=False)
 
 
+class ReferenceLinkForm(Form):
+    """A research reference (or other material) discussed at a meeting."""
+
+    material_id = SelectField(_l("Referens"), coerce=optional_int, validate_choice=False)
+
+
 class MaterialFilterForm(FilterForm):
     q = StringField(_l("Sök på titel eller författare"), filters=[strip])
     typ = SelectField(_l("Typ"), coerce=optional_enum(MaterialKind), validate_choice=False)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from app.audit.display import Shown, coded, register_fields
 from app.meetings.models import PERSPECTIVE_LABELS
 
-from .models import KIND_LABELS, LANGUAGES, STATUS_LABELS, Material
+from .models import KIND_LABELS, LANGUAGES, OUTCOME_LABELS, STATUS_LABELS, Material
 
 
 def kind_labels() -> dict[str, str]:
@@ -21,6 +21,10 @@ def status_labels() -> dict[str, str]:
 
 def language_labels() -> dict[str, str]:
     return {k: str(v) for k, v in LANGUAGES.items()}
+
+
+def outcome_labels() -> dict[str, str]:
+    return {k.value: str(v) for k, v in OUTCOME_LABELS.items()}
 
 
 def perspective_labels() -> dict[str, str]:
@@ -46,5 +50,7 @@ register_fields(
         "perspectives": Shown(_l("Perspektiv"), format=coded(perspective_labels)),
         "versions": Shown(_l("Ny version")),
         "delivered_to": Shown(_l("Mottagare"), reference="organisation"),
+        "delivery_outcome": Shown(_l("Leverans"), format=coded(outcome_labels)),
+        "discussed_at": Shown(_l("Diskuterad vid möte")),
     },
 )

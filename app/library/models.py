@@ -101,6 +101,27 @@ CHANNEL_LABELS = {
     Channel.BY_HAND: _l("Skickat för hand"),
 }
 
+
+class Outcome(enum.StrEnum):
+    """Whether a delivery reached its recipient: sent, handed over or confirmed as sent
+    (`DELIVERED`), or a mailing's message that failed or may not have gone out. Only a
+    delivered one counts as "Informerad med X" (coverage.py)."""
+
+    DELIVERED = "levererad"
+    FAILED = "misslyckad"
+    UNCERTAIN = "osaker"
+
+    @property
+    def label(self) -> str:
+        return str(OUTCOME_LABELS[self])
+
+
+OUTCOME_LABELS = {
+    Outcome.DELIVERED: _l("Levererat"),
+    Outcome.FAILED: _l("Misslyckades"),
+    Outcome.UNCERTAIN: _l("Osäkert"),
+}
+
 material_topics = Table(
     "material_topics",
     db.metadata,
@@ -240,6 +261,11 @@ class Delivery(db.Model):
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, "delivery_channel"))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     delivered_on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[Outcome] = mapped_column(
+        enum_column(Outcome, "delivery_outcome"),
+        default=Outcome.DELIVERED,
+        server_default=Outcome.DELIVERED.value,
+    )
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -257,3 +283,51 @@ class Delivery(db.Model):
         Index("ix_deliveries_contact_id", "contact_id"),
         Index("ix_deliveries_meeting_id", "meeting_id"),
     )
+
+
+class InformationFact(db.Model):
+    """The maintained figure behind "Informerad med X" and "Information sent" (coverage.py):
+    per version, receiving organisation, Stockholm day and channel, how many delivered
+    deliveries there are. Failed and uncertain ones are left out; contacts at one organisation
+    on one day collapse into one row. Kept in the transaction that writes deliveries
+    (coverage.install_maintenance), rebuilt by `flask library rebuild-coverage`."""
+
+    __tablename__ = "information_facts"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("material_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[Channel] = mapped_column(
+        enum_column(Channel, "delivery_channel"), primary_key=True
+    )
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"))
+    deliveries: Mapped[int]
+
+    __table_args__ = (
+        Index("ix_information_facts_material_id_organisation_id", "material_id", "organisation_id"),
+        Index("ix_information_facts_day", "day"),
+    )
+
+
+class MeetingReference(db.Model):
+    """A research reference (or any material) discussed at a meeting."""
+
+    __tablename__ = "meeting_references"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    material_id: Mapped[int] = mapped_column(
+        ForeignKey("materials.id", ondelete="CASCADE"), primary_key=True
+    )
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()
+    material: Mapped[Material] = relationship()
+
+    __table_args__ = (Index("ix_meeting_references_material_id", "material_id"),)

@@ -3,16 +3,29 @@ a new version, download, "sent by hand", and the sections on other domains' page
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.audit.display import shown_history
 from app.common.arguments import page_number, query_text
+from app.common.downloads import attachment, table_download
 from app.common.exceptions import EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
+from app.common.heavy_work import bounded
+from app.common.list_filters import AppliedFilter, filters
 from app.common.pagination import paginate
 from app.common.sections import Section, provides
+from app.common.spreadsheets import export_filename
 from app.common.time import local_today
 from app.contacts.models import Contact
 from app.contacts.services import split_tags
@@ -23,12 +36,13 @@ from app.organisations.forms import organisation_choices
 from app.organisations.models import Organisation
 from app.organisations.services import organisation_choices as active_organisations
 
-from . import files, queries, services
+from . import citations, coverage, files, queries, research, services
 from .forms import (
     DeliveryForm,
     MaterialFilterForm,
     MaterialForm,
     MeetingDeliveryForm,
+    ReferenceLinkForm,
     VersionForm,
     kind_choices,
     language_choices,
@@ -94,8 +108,8 @@ def render_form(form: MaterialForm, material, status: int = 200):
     ), status
 
 
-@bp.get("")
-def index():
+def list_filters() -> tuple[MaterialFilterForm, queries.MaterialFilter]:
+    """The list's filter form from the query string, and the filters it means."""
     form = MaterialFilterForm(request.args)
     form.typ.choices = kind_choices(blank=_("Alla typer"))
     form.status.choices = status_choices(blank=_("Alla"))
@@ -109,12 +123,43 @@ def index():
         year_from=form.fran_ar.data if not form.fran_ar.errors else None,
         year_to=form.till_ar.data if not form.till_ar.errors else None,
     )
+    return form, filters
+
+
+@bp.get("")
+def index():
+    form, filters = list_filters()
     page = paginate(
         queries.material_query(filters),
         page=page_number(),
         per_page=PER_PAGE,
     )
     return render_template("library/index.html", form=form, page=page)
+
+
+@bp.get("/export.<any(csv, xlsx, ris, bib):fmt>")
+@bounded("export")
+def export(fmt: str):
+    """The filtered list: a spreadsheet, or citations for reference managers and LaTeX."""
+    _form, filters = list_filters()
+    materials = research.load_for_export(queries.material_query(filters))
+    if fmt in {"csv", "xlsx"}:
+        return table_download(
+            fmt,
+            stem=_("material"),
+            title=_("Material"),
+            header=research.export_header(),
+            rows=list(research.export_rows(materials)),
+        )
+    references = [research.as_reference(m) for m in materials]
+    if fmt == "ris":
+        body, mimetype = citations.ris(references), "application/x-research-info-systems"
+    else:
+        body, mimetype = citations.bibtex(references), "application/x-bibtex"
+    filename = export_filename(_("referenser"), local_today(), fmt)
+    return attachment(
+        body.encode("utf-8"), filename=filename, mimetype=f"{mimetype}; charset=utf-8"
+    )
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -204,6 +249,7 @@ def detail(material_id: int):
         "library/detail.html",
         material=material,
         recipients=services.recipients_by_version(material),
+        meetings=research.meetings_of(material.id),
         form=form,
         events=shown_history(material),
     )
@@ -287,6 +333,76 @@ def meeting_delivery(meeting_id: int):
     db.session.commit()
     flash(_("Registrerat: lämnat till %(num)d mottagare.", num=len(made)), "success")
     return redirect(back)
+
+
+@bp.post("/mote/<int:meeting_id>/referenser")
+def link_reference(meeting_id: int):
+    """Link a reference to a meeting where it was discussed."""
+    meeting = db.session.get(Meeting, meeting_id) or abort(404)
+    form = ReferenceLinkForm()
+    back = url_for("meetings.detail", meeting_id=meeting.id, _anchor="references-heading")
+    try:
+        if not form.validate_on_submit():
+            raise services.InvalidMaterial(_("Välj en referens i listan."))
+        material = research.live_material(form.material_id.data)
+        research.link_reference(meeting, material, by=current_user)
+    except services.InvalidMaterial as error:
+        flash(str(error), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Referensen är kopplad till mötet."), "success")
+    return redirect(back)
+
+
+@bp.post("/mote/<int:meeting_id>/referenser/<int:material_id>/ta-bort")
+def unlink_reference(meeting_id: int, material_id: int):
+    """Remove a reference from a meeting."""
+    meeting = db.session.get(Meeting, meeting_id) or abort(404)
+    material = services.load_material(material_id) or abort(404)
+    back = url_for("meetings.detail", meeting_id=meeting.id, _anchor="references-heading")
+    if ReferenceLinkForm().validate_on_submit() and research.unlink_reference(
+        meeting, material, by=current_user
+    ):
+        db.session.commit()
+        flash(_("Referensen är borttagen från mötet."), "success")
+    return redirect(back)
+
+
+@provides("meeting", order=35)
+def meeting_references(meeting: Meeting) -> Section:
+    references = research.references_of(meeting.id)
+    context = {"references": references, "meeting": meeting}
+    if current_user.can_edit:
+        form = ReferenceLinkForm(formdata=None)
+        form.material_id.choices = [
+            ("", _("Välj referens")),
+            *research.reference_choices(exclude=[m.id for m in references]),
+        ]
+        context["form"] = form
+    return Section("library/_meeting_references.html", context)
+
+
+@filters("organisations")
+def lacking_material(arguments) -> AppliedFilter | None:
+    """`?saknar_material=<material id>[&version=<version id>]`: the active municipalities not
+    Informerad med the material (coverage.py), as on its coverage page."""
+    found = coverage.lacking_filter(
+        arguments.get("saknar_material", ""), arguments.get("version", "")
+    )
+    if found is None:
+        return None
+    material, version, condition = found
+    title = material.title
+    if version is not None:
+        title = _("%(title)s, version %(number)d", title=title, number=version.number)
+    return AppliedFilter(
+        condition=condition,
+        description=_("Kommuner som inte har fått %(title)s.", title=title),
+        arguments={
+            "saknar_material": str(material.id),
+            **({"version": str(version.id)} if version is not None else {}),
+        },
+    )
 
 
 @provides("organisation", order=30)

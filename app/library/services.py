@@ -29,6 +29,7 @@ from .models import (
     MaterialPerspective,
     MaterialStatus,
     MaterialVersion,
+    Outcome,
 )
 
 FIELDS = (
@@ -204,6 +205,7 @@ def record_deliveries(
     organisation_ids: list[int] = (),  # type: ignore[assignment]
     contact_ids: list[int] = (),  # type: ignore[assignment]
     meeting: Meeting | None = None,
+    outcome: Outcome = Outcome.DELIVERED,
     by: Actor | None,
 ) -> list[Delivery]:
     """Record that `version` reached these organisations and contacts (each contact counted
@@ -254,6 +256,7 @@ def record_deliveries(
             channel=channel,
             meeting_id=meeting.id if meeting is not None else None,
             delivered_on=delivered_on,
+            outcome=outcome,
             recorded_by_id=by.id if by is not None else None,
         )
         db.session.add(delivery)
@@ -270,6 +273,23 @@ def record_deliveries(
             f"{delivered_on.isoformat()}",
         )
     return made
+
+
+def settle_delivery(delivery: Delivery, *, outcome: Outcome, by: Actor | None) -> None:
+    """Set what became of a delivery: a person confirming an uncertain message as sent
+    (it then counts as Informerad med X, coverage.py), or marking it failed."""
+    if delivery.outcome is outcome:
+        return
+    before = delivery.outcome.value
+    delivery.outcome = outcome
+    db.session.flush()
+    record(
+        entity=delivery.material,
+        action=Action.UPDATE,
+        by=by,
+        changes={"delivery_outcome": [before, outcome.value]},
+        note=delivery.organisation.display_name,
+    )
 
 
 # --- reads -------------------------------------------------------------------------------------

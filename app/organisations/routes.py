@@ -24,6 +24,7 @@ from app.common.downloads import table_download
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.heavy_work import bounded
+from app.common.list_filters import applied_filters
 from app.common.sections import sections_for
 from app.extensions import db
 
@@ -48,6 +49,7 @@ PER_PAGE = 50
 
 def filters_from(form: OrganisationFilterForm) -> services.OrganisationFilter:
     return services.OrganisationFilter(
+        extra=applied_filters("organisations", request.args),
         q=form.q.data or "",
         kind=form.typ.data,
         county=form.lan.data or None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from app.audit.services import Action, Actor, diff, record, snapshot
 from app.common.exceptions import DomainError, EditConflict
+from app.common.list_filters import AppliedFilter
 from app.common.matching import match_conditions, match_rank
 from app.common.references import is_referred_to
 from app.common.search_plan import reads_index
@@ -121,6 +122,8 @@ class OrganisationFilter:
     archived: bool = False
     sort: str = "namn"
     descending: bool = False
+    #: Filters other domains add (app/common/list_filters.py), e.g. "has not received X".
+    extra: list[AppliedFilter] = field(default_factory=list)
 
 
 def organisation_query(filters: OrganisationFilter) -> Select[tuple[Organisation]]:
@@ -137,6 +140,7 @@ def organisation_query(filters: OrganisationFilter) -> Select[tuple[Organisation
         query = query.where(Organisation.engagement_stage == filters.stage)
     if not filters.archived:
         query = query.where(Organisation.archived_at.is_(None))
+    query = query.where(*(applied.condition for applied in filters.extra))
     columns = SORTS.get(filters.sort, SORTS["namn"])
     ordering = [c.desc() if filters.descending else c.asc() for c in columns]
     if filters.sort == RELEVANCE and reads_index(filters.q):  # 1–2 letters: name order

@@ -29,6 +29,7 @@ from app.common.spreadsheets import (
     xlsx_bytes,
 )
 from app.common.time import to_local
+from app.library.coverage import InformationSent
 from app.meetings.figures import MET, Figure
 from app.meetings.models import MeetingKind
 from app.organisations.stages import Stage
@@ -186,13 +187,41 @@ def months_sheet(series: Sequence[BucketFigures]) -> Sheet:
     return Sheet(title=_("Per månad"), header=header, rows=rows)
 
 
+def information_sheets(information: InformationSent) -> list[Sheet]:
+    """ "Information som skickats" as the pages show it (reports/_information.html):
+    deliveries per channel, in total, the receiving organisations; per material the
+    municipalities Informerad med it, and the figure's definition."""
+    facts: list[list[Value]] = [
+        [channel.label, count] for channel, count in information.deliveries.items()
+    ]
+    facts += [
+        [_("Leveranser totalt"), information.total],
+        [_("Mottagande organisationer"), information.recipients],
+        [information.figure.label, str(information.figure.definition)],
+    ]
+    return [
+        Sheet(title=_("Information som skickats"), header=[_("Uppgift"), _("Värde")], rows=facts),
+        Sheet(
+            title=_("Informerade per material"),
+            header=[_("Material"), _("Informerade kommuner")],
+            rows=[[row.title, row.municipalities] for row in information.materials],
+        ),
+    ]
+
+
 def summary_sheets(
-    summary: Summary, *, meetings: Iterable[HeldMeeting], generated_at: datetime
+    summary: Summary,
+    *,
+    meetings: Iterable[HeldMeeting],
+    generated_at: datetime,
+    information: InformationSent | None = None,
 ) -> list[Sheet]:
-    """Every table of the monthly (or any period's) activity summary, and every held
-    meeting of the period (`meetings`, read when the last sheet is written)."""
+    """Every table of the monthly (or any period's) activity summary, the information sent,
+    and every held meeting of the period (`meetings`, read when the last sheet is written)."""
     sheets = [_about(_("Verksamhetssammanställning"), summary, generated_at)]
     sheets += summary_tables(summary)
+    if information is not None:
+        sheets += information_sheets(information)
     if summary.series:
         sheets.append(months_sheet(summary.series))
     sheets.append(_meetings_sheet(meetings))
@@ -280,13 +309,19 @@ def meeting_list_sheet(links: MeetingListLinks) -> Sheet:
 
 
 def final_sheets(
-    report: FinalReport, *, meeting_list: MeetingListLinks, generated_at: datetime
+    report: FinalReport,
+    *,
+    meeting_list: MeetingListLinks,
+    generated_at: datetime,
+    information: InformationSent | None = None,
 ) -> list[Sheet]:
-    """The whole-period report: the summary's tables and the quarters; where the list of
-    every held meeting is (`meeting_list`), not the list itself."""
+    """The whole-period report: the summary's tables, the quarters and the information sent;
+    where the list of every held meeting is (`meeting_list`), not the list itself."""
     sheets = [_about(_("Slutredovisning: hela perioden"), report.summary, generated_at)]
     sheets += quarter_sheets(report)
     sheets += summary_tables(report.summary)
+    if information is not None:
+        sheets += information_sheets(information)
     sheets.append(meeting_list_sheet(meeting_list))
     return sheets
 

@@ -17,6 +17,7 @@ from app.common.downloads import CSV, XLSX, attachment, file_attachment
 from app.common.heavy_work import bounded
 from app.common.spreadsheets import export_filename, xlsx_file
 from app.common.time import local_midnight, local_today, utcnow
+from app.library.coverage import information_sent
 from app.meetings.figures import COVERED_KINDS
 from app.organisations.forms import county_choices, stage_choices
 from app.organisations.services import counties
@@ -99,6 +100,7 @@ def summary():
         summary=report,
         meetings=meeting_page(period, total=report.held, page=page),
         charts=summary_charts(report),
+        information=information_sent(period.start, period.end),
         args=period_args(period),
         previous_month=(period.start - timedelta(days=1)).strftime("%Y-%m"),
         next_month=(period.end + timedelta(days=1)).strftime("%Y-%m"),
@@ -116,6 +118,7 @@ def summary_print():
         summary=report,
         meetings=meeting_page(period, total=report.held, per_page=MEETINGS_PRINTED),
         charts=summary_charts(report),
+        information=information_sent(period.start, period.end),
         args=period_args(period),
         generated_at=utcnow(),
     )
@@ -133,6 +136,7 @@ def summary_export(fmt: str):
         monthly_summary(period),
         meetings=meeting_list.held_meeting_rows(period),
         generated_at=utcnow(),
+        information=information_sent(period.start, period.end),
     )
     filename = f"{_('sammanstallning')}-{period.slug}.{fmt}"
     if fmt == "csv":
@@ -285,6 +289,7 @@ def final():
         form=form,
         report=report,
         charts=final_charts(report),
+        information=information_sent(period.start, period.end),
         stages=list(Stage),
         args={"till": period.end.isoformat()},
         held_args=meeting_list.held_list_args(period),
@@ -301,6 +306,7 @@ def final_print():
         "reports/final_print.html",
         report=report,
         charts=final_charts(report),
+        information=information_sent(period.start, period.end),
         stages=list(Stage),
         generated_at=utcnow(),
         held_args=meeting_list.held_list_args(period),
@@ -326,7 +332,10 @@ def final_export():
     if period is None:
         return _bad_final(form)
     sheets = exporters.final_sheets(
-        build_final(period), meeting_list=meeting_list_links(period), generated_at=utcnow()
+        build_final(period),
+        meeting_list=meeting_list_links(period),
+        generated_at=utcnow(),
+        information=information_sent(period.start, period.end),
     )
     filename = f"{_('slutredovisning')}-{period.slug}.xlsx"
     return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)

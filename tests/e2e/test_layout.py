@@ -25,6 +25,8 @@ from app.common.time import local_today
 
 from .conftest import ARTIFACTS as ARTIFACTS_DIR
 from .conftest import log_in, screenshot
+from .test_coverage import new_material
+from .test_library import pick
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("TEST_DATABASE_URL")),
@@ -66,6 +68,7 @@ PAGES = [
     "/admin/sakerhetslogg",
     "/material",
     "/material/ny",
+    "/material?typ=forskning&fran_ar=2020&till_ar=2026",
     "/konto",
     "/kalender",
     "/sok?q=malmö",
@@ -254,7 +257,35 @@ def detail_pages(page) -> dict[str, str]:
     page.goto("/kontakter?q=lindqvist")
     page.get_by_role("link", name=re.compile("Lindqvist")).first.click()
     contact = page.url
+
+    # A guide handed to Malmö (its coverage page), and a research reference discussed at the
+    # meeting (the reference's page lists it; the meeting's page lists the reference).
+    new_material(page, "Vägledning för kommuner om återvandringsstödet, version två", "Vägledning")
+    page.get_by_label("Version", exact=True).select_option(label="Version 1")
+    pick(page, "malmö kommun", "Malmö kommun")
+    page.get_by_role("button", name="Registrera", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="skickat till 1 mottagare")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Vilka kommuner har fått materialet")).click()
+    coverage = page.url
+    title = "Återvandring och återintegrering: en kunskapsöversikt om stödets betydelse"
+    new_material(
+        page,
+        title,
+        "Forskning",
+        Författare="Lindqvist-Andersson, Maria; Ahmed, Omar; Nyström, Karin",
+        År="2024",
+    )
+    reference = page.url
+    page.goto(meeting)
+    section = page.get_by_role("region", name="Forskning och material som diskuterades")
+    section.get_by_label("Referens").select_option(
+        label=f"{title} (Lindqvist-Andersson, Maria, 2024)"
+    )
+    section.get_by_role("button", name="Koppla referensen").click()
+    expect(page.get_by_role("status").filter(has_text="kopplad till mötet")).to_be_visible()
     return {
+        "coverage": coverage,
+        "reference": reference,
         "organisation": organisation,
         "municipality": municipality,
         "county board": county_board,

@@ -39,6 +39,8 @@ HOSTILE_QUERIES = [
     "organisation=-1&kontakt=0&mote=%ff&parent=1e9",
     f"manader={HUGE}&typ=%ff&status=%ff&orgtyp=%ff&lan=%ff&steg=%ff&perspektiv=%ff",
     "visa=%ff&sort=%ff&ordning=fallande&next=%ff",
+    f"saknar_material={HUGE}&version=%ff",
+    "saknar_material=1&version=1&fran_ar=%ff&till_ar=1e9&amne=%00",
     "next=//evil.example&q=%00%ff",
     "%ff=%ff&q=" + "a" * 5000,
 ]

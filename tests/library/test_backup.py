@@ -6,14 +6,16 @@ from __future__ import annotations
 import io
 import shutil
 import tarfile
+from datetime import date
 
 import pytest
 from flask_migrate import stamp
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.extensions import db
-from app.library import files, services
-from app.library.models import MaterialKind, MaterialVersion
+from app.library import coverage, files, services
+from app.library.models import Channel, InformationFact, MaterialKind, MaterialVersion
+from tests.factories import make_organisation
 
 from .conftest import PDF_BYTES, ooxml
 
@@ -73,3 +75,52 @@ def test_an_archive_with_wrong_bytes_under_a_hash_is_refused(ctx, tmp_path):
     with pytest.raises(ValueError, match="damaged"):
         files.restore_files(bad)
     assert list(files.stored_hashes()) == []
+
+
+def information_facts() -> list[tuple]:
+    return sorted(
+        db.session.execute(
+            select(
+                InformationFact.version_id,
+                InformationFact.organisation_id,
+                InformationFact.day,
+                InformationFact.channel,
+                InformationFact.deliveries,
+            )
+        ).all()
+    )
+
+
+def test_restore_rebuilds_the_information_facts(stamped, tmp_path):
+    """A backup whose coverage facts are missing (older, or written around the session) comes
+    back with them computed from its deliveries: kept == rebuilt, and not empty."""
+    app = stamped
+    with app.app_context():
+        material = services.create_material(
+            values=services.MaterialValues(kind=MaterialKind.GUIDANCE, title="Vägledning"),
+            by=None,
+        )
+        version = services.add_version(material, link="https://example.se/v1", by=None)
+        kommuner = [make_organisation(name=f"Kommun {n}").id for n in range(3)]
+        services.record_deliveries(
+            version,
+            channel=Channel.BY_HAND,
+            delivered_on=date(2026, 12, 2),
+            organisation_ids=kommuner,
+            contact_ids=[],
+            by=None,
+        )
+        db.session.commit()
+        expected = information_facts()
+        assert len(expected) == 3
+        db.session.execute(delete(InformationFact))  # as a bulk write would leave them
+        db.session.commit()
+    runner = app.test_cli_runner()
+    backup = tmp_path / "backup.db"
+    assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
+    result = runner.invoke(args=["restore", "--yes", str(backup)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        kept = information_facts()
+        coverage.rebuild_facts()
+        assert kept == information_facts() == expected
