@@ -5,7 +5,7 @@ the deliveries already recorded (all of them delivered: the outcome's default).
 `deliveries` has no search-index triggers, so its batch rebuild on SQLite loses nothing.
 
 Revision ID: b7e2c4a91d05
-Revises: e4a7c1f9b3d2
+Revises: f3c4d5e6a7b8
 Create Date: 2026-12-06 03:30:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b7e2c4a91d05"
-down_revision = "e4a7c1f9b3d2"
+down_revision = "f3c4d5e6a7b8"
 branch_labels = None
 depends_on = None
 
