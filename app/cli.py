@@ -32,8 +32,10 @@ def register_commands(app: Flask) -> None:
     from app.backup import backup, restore
     from app.caldav.cli import caldav
     from app.demo import demo
+    from app.mailings.cli import mailings
     from app.reports.cli import report
     from app.security.cli import security
+    from app.tasks.cli import tasks
 
     app.cli.add_command(security)
 
@@ -43,6 +45,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore)
     app.cli.add_command(demo)
     app.cli.add_command(caldav)
+    app.cli.add_command(tasks)
+    app.cli.add_command(mailings)
 
 
 @click.command()
