@@ -25,7 +25,8 @@ def queue_mailing(mailing_id: int, *, delay: float = 0) -> None:
         send_mailing_batch(mailing_id, new_token())
 
 
-@huey.task()
+# Retried: a batch that meets a busy database claims the same lease again.
+@huey.task(retries=3, retry_delay=2)
 def send_mailing_batch(mailing_id: int, token: str) -> None:
     from app.mailings import sending
 

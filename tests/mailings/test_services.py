@@ -103,7 +103,7 @@ def new_mailing(world, **overrides):
 
 
 def test_the_list_filters_choose_contacts_by_role_else_the_mailbox(ctx, world):
-    mailing, choice = new_mailing(world)
+    _mailing, choice = new_mailing(world)
     addresses = [r.address for r in choice.recipients]
     # The socialchef (not the opted-out deputy), then the two mailboxes; nothing else.
     assert sorted(addresses) == ["anna@third.se", "kommun@second.se", "registrator@first.se"]
@@ -124,7 +124,7 @@ def test_a_fixed_address_is_chosen_again(ctx, world):
 
 
 def test_unknown_placeholders_are_refused(ctx, world):
-    with pytest.raises(services.InvalidMailing, match="{namm}"):
+    with pytest.raises(services.InvalidMailing, match=r"\{namm\}"):
         new_mailing(world, body="Hej {namm}")
     assert messages.fill("Hej {namn} på {organisation}", name="A", organisation="B") == (
         "Hej A på B"
@@ -157,7 +157,7 @@ def test_a_mailing_is_sent_once_to_each_with_a_delivery_each(ctx, world, smtp):
     assert {d.channel for d in deliveries} == {Channel.MAILING}
     assert {r.delivery_id for r in rows} == {d.id for d in deliveries}
     # "Those without the version" leaves them out next time.
-    again, choice = new_mailing(world, lacking_only=True)
+    _again, choice = new_mailing(world, lacking_only=True)
     assert choice.recipients == []
 
 
@@ -257,7 +257,7 @@ def test_an_unreachable_server_leaves_everyone_queued(ctx, world, app):
 
 
 def test_contacts_audience_uses_the_contact_list_filters(ctx, world):
-    mailing, choice = new_mailing(
+    _mailing, choice = new_mailing(
         world, audience=Audience.CONTACTS, criteria={"q": "chef"}, role=""
     )
     # "chef" finds Anna Chef by name; Nils (opted out) is not found by "chef" anyway.
