@@ -46,5 +46,7 @@ register_fields(
         "perspectives": Shown(_l("Perspektiv"), format=coded(perspective_labels)),
         "versions": Shown(_l("Ny version")),
         "delivered_to": Shown(_l("Mottagare"), reference="organisation"),
+        "mailing": Shown(_l("Utskick")),
+        "messages_sent": Shown(_l("Skickade meddelanden")),
     },
 )

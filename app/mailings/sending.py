@@ -24,6 +24,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
+from app.auth.models import User
 from app.calendar.mail import MailSettings
 from app.common.time import utcnow
 from app.extensions import db
@@ -161,12 +162,16 @@ def send_batch(mailing_id: int, token: str) -> BatchResult:
     attachment, link = services.attachment_and_link(mailing)
     sender = settings.sender or services.sender_address()
     envelope_from = parseaddr(sender)[1] or sender
+    creator_id = mailing.created_by_id
+    # No transaction stays open over the network (the SMTP connection, each message handed
+    # over): on SQLite an open write transaction is the database's one write lock, and a
+    # claim or a web request waiting behind it would give up with "database is locked".
+    db.session.commit()
     try:
         smtp = _connect(settings)
     except (OSError, smtplib.SMTPException) as error:
         release(mailing_id, token, error=_("Kunde inte nå e-postservern: %(e)s", e=str(error)))
         return result
-    creator = mailing.created_by
     try:
         for recipient_id in ids:
             if not _renew(mailing_id, token):
@@ -190,14 +195,17 @@ def send_batch(mailing_id: int, token: str) -> BatchResult:
             recipient = db.session.get(MailingRecipient, recipient_id)
             assert recipient is not None
             if recipient.contact_id is not None and services.opted_out(recipient.contact_id):
+                # Opted out after the mailing was prepared: not sent.
                 _fail(recipient, _("Kontakten vill inte få utskick."))
                 result.failed += 1
                 continue
             message = services.message_for(
                 mailing, recipient, sender=sender, attachment=attachment, link=link
             )
+            address = recipient.address
+            db.session.commit()  # the message is built: no lock held while it is handed over
             try:
-                smtp.send_message(message, from_addr=envelope_from, to_addrs=[recipient.address])
+                smtp.send_message(message, from_addr=envelope_from, to_addrs=[address])
             except (
                 smtplib.SMTPRecipientsRefused,
                 smtplib.SMTPSenderRefused,
@@ -217,6 +225,7 @@ def send_batch(mailing_id: int, token: str) -> BatchResult:
                 release(mailing_id, token, error=recipient.reason)
                 result.more = True
                 return result
+            creator = db.session.get(User, creator_id) if creator_id is not None else None
             services.mark_sent(recipient, mailing, by=creator)
             db.session.commit()
             result.sent += 1

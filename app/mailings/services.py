@@ -7,6 +7,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO, Any
 
 from flask import current_app
@@ -14,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import joinedload
 
-from app.audit.services import Actor
+from app.audit.services import Action, Actor, record
 from app.calendar.mail import MailSettings
 from app.common.exceptions import DomainError
 from app.common.time import local_today, utcnow
@@ -159,8 +160,8 @@ def requeue(mailing: Mailing, *, statuses: tuple[RecipientStatus, ...], ids: lis
         .values(status=RecipientStatus.QUEUED, reason="", changed_at=utcnow())
     ).rowcount
     if count:
+        # finished_at stays: the next finish writes history only for what is sent after it.
         mailing.status = MailingStatus.SENDING if smtp_settings() else MailingStatus.FILES
-        mailing.finished_at = None
         db.session.flush()
     return count
 
@@ -179,37 +180,57 @@ def mark_sent(recipient: MailingRecipient, mailing: Mailing, *, by: Actor | None
 def _record_delivery(
     version: MaterialVersion, recipient: MailingRecipient, by: Actor | None
 ) -> int | None:
-    """Record the delivery through the library's own service; a contact who has no role
-    that day counts for the organisation the message was addressed at."""
+    """Record the delivery through the library's own service (the material's history gets
+    one entry for the whole mailing, `record_history`); a contact who has no role that day
+    counts for the organisation the message was addressed at, and one addressed at no
+    organisation is not a delivery."""
     today = local_today()
     made = []
+    common = {"channel": Channel.MAILING, "delivered_on": today, "by": by, "in_history": False}
     try:
         if recipient.contact_id is not None:
-            made = record_deliveries(
-                version,
-                channel=Channel.MAILING,
-                delivered_on=today,
-                contact_ids=[recipient.contact_id],
-                by=by,
-            )
+            made = record_deliveries(version, contact_ids=[recipient.contact_id], **common)
         elif recipient.organisation_id is not None:
             made = record_deliveries(
-                version,
-                channel=Channel.MAILING,
-                delivered_on=today,
-                organisation_ids=[recipient.organisation_id],
-                by=by,
+                version, organisation_ids=[recipient.organisation_id], **common
             )
     except InvalidMaterial:
         if recipient.organisation_id is not None:
             made = record_deliveries(
-                version,
-                channel=Channel.MAILING,
-                delivered_on=today,
-                organisation_ids=[recipient.organisation_id],
-                by=by,
+                version, organisation_ids=[recipient.organisation_id], **common
             )
     return made[0].id if made else None
+
+
+def record_history(mailing: Mailing, *, since: datetime | None) -> None:
+    """One entry in the material's history for the messages of this mailing sent since
+    `since` (the mailing's previous finish; all of them the first time): the mailing's
+    subject, how many messages went out and the organisations they reached."""
+    version = mailing.version
+    if version is None:
+        return
+    condition = [
+        MailingRecipient.mailing_id == mailing.id,
+        MailingRecipient.status == RecipientStatus.SENT,
+    ]
+    if since is not None:
+        condition.append(MailingRecipient.changed_at > since)
+    rows = db.session.execute(select(MailingRecipient.organisation_id).where(*condition)).all()
+    if not rows:
+        return
+    organisations = sorted({o for (o,) in rows if o is not None})
+    record(
+        entity=version.material,
+        action=Action.UPDATE,
+        by=mailing.created_by,
+        changes={
+            "mailing": [None, mailing.subject],
+            "messages_sent": [None, len(rows)],
+            "delivered_to": [None, organisations],
+        },
+        note=f"{Channel.MAILING.label}, {_('version %(number)d', number=version.number)}, "
+        f"{local_today().isoformat()}",
+    )
 
 
 def settle_uncertain(recipient: MailingRecipient, *, sent: bool, by: Actor) -> None:
@@ -236,6 +257,7 @@ def finish_if_done(mailing: Mailing) -> bool:
     )
     if open_count:
         return False
+    record_history(mailing, since=mailing.finished_at)
     mailing.status = MailingStatus.DONE
     mailing.finished_at = utcnow()
     mailing.lease_token = mailing.lease_until = None
@@ -344,8 +366,6 @@ def opted_out(contact_id: int) -> MailingOptOut | None:
 
 def set_opt_out(contact: Contact, *, opted_out: bool, by: Actor) -> None:
     """Record or lift a contact's wish to get no mailings, with who recorded it."""
-    from app.audit.services import Action, record
-
     current = db.session.get(MailingOptOut, contact.id)
     if opted_out and current is None:
         db.session.add(MailingOptOut(contact_id=contact.id, recorded_by_name=by.name))

@@ -25,8 +25,10 @@ def queue_mailing(mailing_id: int, *, delay: float = 0) -> None:
         send_mailing_batch(mailing_id, new_token())
 
 
-# Retried: a batch that meets a busy database claims the same lease again.
-@huey.task(retries=3, retry_delay=2)
+# Not retried: a batch holds no database transaction over the network (app/mailings/sending.py),
+# so it does not meet a locked database; a batch that fails is resumed by resume_mailings once
+# its lease runs out.
+@huey.task()
 def send_mailing_batch(mailing_id: int, token: str) -> None:
     from app.mailings import sending
 

@@ -14,9 +14,7 @@ from email import policy
 import pytest
 from sqlalchemy import select
 
-from app.auth.models import Role
 from app.common.time import utcnow
-from app.contacts.services import ContactValues, create_contact
 from app.extensions import db
 from app.library.models import Channel, Delivery
 from app.mailings import messages, sending, services
@@ -27,61 +25,10 @@ from app.mailings.models import (
     MailingStatus,
     RecipientStatus,
 )
-from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.models import Organisation
 from app.tasks.jobs import queue_mailing
 
-from ..factories import make_user
-from .conftest import make_guide_version
-
-UPPSALA = "03"  # Uppsala län: eight municipalities
-
-
-def county_municipalities(code: str) -> list[Organisation]:
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .where(
-                Organisation.county_code == code,
-                Organisation.kind == OrganisationKind.KOMMUN,
-                Organisation.parent_id.is_(None),
-            )
-            .order_by(Organisation.id)
-        )
-    )
-
-
-@pytest.fixture
-def world(seeded):
-    """Uppsala's municipalities: the first two with a mailbox, the third with a socialchef
-    (and a second contact, opted out), the rest with nothing."""
-    with seeded.app_context():
-        user = make_user(role=Role.COORDINATOR, name="Sara Samordnare")
-        kommuner = county_municipalities(UPPSALA)
-        kommuner[0].mailbox = "registrator@first.se"
-        kommuner[1].mailbox = "kommun@second.se"
-        chef = create_contact(
-            values=ContactValues(first_name="Anna", last_name="Chef", emails=["anna@third.se"]),
-            organisation=kommuner[2],
-            title="Socialchef",
-            by=None,
-        )
-        refusing = create_contact(
-            values=ContactValues(first_name="Nils", last_name="Nej", emails=["nils@third.se"]),
-            organisation=kommuner[2],
-            title="Biträdande socialchef",
-            by=None,
-        )
-        version = make_guide_version()
-        db.session.flush()
-        services.set_opt_out(refusing, opted_out=True, by=user)
-        db.session.commit()
-        yield {
-            "user": user.id,
-            "kommuner": [k.id for k in kommuner],
-            "chef": chef.id,
-            "refusing": refusing.id,
-            "version": version.id,
-        }
+from .conftest import UPPSALA
 
 
 def new_mailing(world, **overrides):
