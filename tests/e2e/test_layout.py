@@ -66,6 +66,9 @@ PAGES = [
     "/admin/sakerhetslogg",
     "/material",
     "/material/ny",
+    "/utskick",
+    "/utskick/nytt?mottagare=organisationer",
+    "/utskick/nytt?mottagare=kontakter",
     "/konto",
     "/kalender",
     "/sok?q=malmö",
@@ -254,7 +257,21 @@ def detail_pages(page) -> dict[str, str]:
     page.goto("/kontakter?q=lindqvist")
     page.get_by_role("link", name=re.compile("Lindqvist")).first.click()
     contact = page.url
+
+    # A draft mailing to Malmö (its registry's mailbox) and its social services (no address).
+    page.goto(municipality.rstrip("/") + "/redigera")
+    page.get_by_label("Funktionsbrevlåda").fill("registrator.kommunstyrelsen@malmo.example.se")
+    page.get_by_role("button", name=re.compile("^Spara")).click()
+    page.wait_for_url(municipality)
+    page.goto("/utskick/nytt?mottagare=organisationer&q=malmö")
+    page.get_by_label("Ämnesrad").fill(
+        "Informationsmaterial om återvandringsbidraget till {organisation}"
+    )
+    page.get_by_role("button", name="Förhandsgranska").click()
+    expect(page.get_by_role("heading", name="Utan adress")).to_be_visible()
+    mailing = page.url
     return {
+        "mailing": mailing,
         "organisation": organisation,
         "municipality": municipality,
         "county board": county_board,
