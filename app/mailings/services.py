@@ -202,10 +202,11 @@ def _record_delivery(
     return made[0].id if made else None
 
 
-def record_history(mailing: Mailing, *, since: datetime | None) -> None:
+def record_history(mailing: Mailing, *, since: datetime | None, by: Actor | None = None) -> None:
     """One entry in the material's history for the messages of this mailing sent since
     `since` (the mailing's previous finish; all of them the first time): the mailing's
-    subject, how many messages went out and the organisations they reached."""
+    subject, how many messages went out and the organisations they reached; by `by` (who
+    confirmed or decided), else whoever made the mailing."""
     version = mailing.version
     if version is None:
         return
@@ -222,7 +223,7 @@ def record_history(mailing: Mailing, *, since: datetime | None) -> None:
     record(
         entity=version.material,
         action=Action.UPDATE,
-        by=mailing.created_by,
+        by=by or mailing.created_by,
         changes={
             "mailing": [None, mailing.subject],
             "messages_sent": [None, len(rows)],
@@ -242,12 +243,12 @@ def settle_uncertain(recipient: MailingRecipient, *, sent: bool, by: Actor) -> N
     assert mailing is not None
     if sent:
         mark_sent(recipient, mailing, by=by)
-        finish_if_done(mailing)
+        finish_if_done(mailing, by=by)
     else:
         requeue(mailing, statuses=(RecipientStatus.UNCERTAIN,), ids=[recipient.id])
 
 
-def finish_if_done(mailing: Mailing) -> bool:
+def finish_if_done(mailing: Mailing, *, by: Actor | None = None) -> bool:
     """Mark the mailing done when nobody is queued or being sent."""
     open_count = db.session.scalar(
         select(func.count()).where(
@@ -257,7 +258,7 @@ def finish_if_done(mailing: Mailing) -> bool:
     )
     if open_count:
         return False
-    record_history(mailing, since=mailing.finished_at)
+    record_history(mailing, since=mailing.finished_at, by=by)
     mailing.status = MailingStatus.DONE
     mailing.finished_at = utcnow()
     mailing.lease_token = mailing.lease_until = None
@@ -278,7 +279,7 @@ def confirm_files_sent(mailing: Mailing, *, by: Actor) -> int:
     ).all()
     for recipient in queued:
         mark_sent(recipient, mailing, by=by)
-    finish_if_done(mailing)
+    finish_if_done(mailing, by=by)
     return len(queued)
 
 

@@ -138,6 +138,12 @@ def test_choose_write_attach_preview_send_and_see_each_status(coordinator, sink)
 
     # The mailing is on the guidance's page, once, with the organisations reached.
     page.get_by_role("link", name=GUIDE).click()
+    history = page.get_by_role("region", name="Historik").get_by_role("listitem")
+    sent = history.filter(has_text="Skickade meddelanden")
+    expect(sent).to_have_count(2)  # the first run (7), then the resent one (1)
+    expect(sent.first).to_contain_text("Kim Samordnare")
+    expect(sent.first).to_contain_text("Krokoms kommun")
+    expect(sent.last).to_contain_text("Östersunds kommun")
     assert not axe_violations(page)
     page.goto("/utskick")
     expect(page.get_by_role("link", name="Ny vägledning till {organisation}")).to_be_visible()

@@ -61,9 +61,10 @@ def test_a_coordinator_and_an_admin_create_and_send(as_role, example, app, role)
     )
     assert response.status_code == 302, response.text
     assert client.post("/utskick/1/skicka").status_code == 302
-    assert client.post(
-        "/utskick/kontakt/1/avregistrering", data={"opted_out": "ja"}
-    ).status_code == 302
+    assert (
+        client.post("/utskick/kontakt/1/avregistrering", data={"opted_out": "ja"}).status_code
+        == 302
+    )
     with app.app_context():
         # No SMTP server in the tests' config: the example mailing became .eml files.
         assert db.session.get(Mailing, 1).status is MailingStatus.FILES

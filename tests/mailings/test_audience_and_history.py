@@ -174,3 +174,18 @@ def test_a_message_text_names_the_organisation(ctx, world, smtp):
     )
     first = db.session.get(Organisation, world["kommuner"][0])
     assert message["Subject"] == f"Ny vägledning till {first.display_name}"
+
+
+def test_confirmed_eml_files_are_one_entry_by_who_confirmed(ctx, world):
+    from app.auth.models import Role
+
+    from ..factories import make_user
+
+    mailing, _choice = new_mailing(world)
+    services.start_mailing(mailing, by=mailing.created_by)
+    confirming = make_user(role=Role.COORDINATOR, name="Olle Bekräftare")
+    assert services.confirm_files_sent(mailing, by=confirming) == 3
+    db.session.commit()
+    (entry,) = mailing_entries(mailing.version.material_id)
+    assert entry.actor_name == "Olle Bekräftare"
+    assert entry.changes["messages_sent"] == [None, 3]
