@@ -15,8 +15,10 @@ COMPILED := $(CATALOGS:.po=.mo)
 .PHONY: run setup test lint translations extract-messages clean bench
 
 ## run: install, migrate, load reference data, make sure an admin exists, serve on HOST:PORT
+## with a background worker (flask tasks worker) beside the web server, stopped with it
 run: setup
 	@echo "Samverkan: http://$(HOST):$(PORT)/"
+	$(FLASK) tasks worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## setup: everything `run` does before serving (also used by the tests of first start)

@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     configure(app, test_config)
     register_extensions(app)
+    register_tasks(app)
     register_blueprints(app)
     register_history()
     register_errors(app)
@@ -76,6 +77,14 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
 
+def register_tasks(app: Flask) -> None:
+    """Point the task queue (app/tasks) at the storage this app's config names."""
+    from app.tasks import jobs  # noqa: F401  (registers the tasks)
+    from app.tasks.queue import configure_tasks
+
+    configure_tasks(app)
+
+
 def register_blueprints(app: Flask) -> None:
     """Mount each domain's routes; an `int` in a route is a bounded record id."""
     from app.auth import session_routes  # noqa: F401  (the session warning's view)
@@ -91,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from app.followups.routes import bp as followups_bp
     from app.health import bp as health_bp
     from app.library.routes import bp as library_bp
+    from app.mailings.routes import bp as mailings_bp
     from app.meetings import export_routes as meeting_exports  # noqa: F401  (more views)
     from app.meetings.routes import bp as meetings_bp
     from app.organisations.routes import bp as organisations_bp
@@ -112,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(followups_bp)
     app.register_blueprint(library_bp)
+    app.register_blueprint(mailings_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(saved_filters_bp)
     app.register_blueprint(reports_bp)

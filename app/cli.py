@@ -33,8 +33,10 @@ def register_commands(app: Flask) -> None:
     from app.caldav.cli import caldav
     from app.demo import demo
     from app.library.cli import library
+    from app.mailings.cli import mailings
     from app.reports.cli import report
     from app.security.cli import security
+    from app.tasks.cli import tasks
 
     app.cli.add_command(security)
 
@@ -45,6 +47,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(caldav)
     app.cli.add_command(library)
+    app.cli.add_command(tasks)
+    app.cli.add_command(mailings)
 
 
 @click.command()

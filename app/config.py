@@ -97,6 +97,16 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "CALDAV_APP_URL": None,
         "CALDAV_TIMEOUT": 30,
         "CALDAV_AUTH": "basic",
+        # Background work (app/tasks): the queue's storage. Unset: a SQLite file in the
+        # instance folder (one machine). redis://… or postgresql://… for workers on several
+        # machines (README). TASKS_IMMEDIATE runs tasks at once, in the enqueuing process.
+        "TASKS_URL": None,
+        "TASKS_IMMEDIATE": False,
+        # Mailings (app/mailings): messages per SMTP connection, the pause between batches,
+        # and how long a killed worker's mailing waits before another worker takes it over.
+        "MAILING_BATCH_SIZE": 50,
+        "MAILING_BATCH_PAUSE": 2,
+        "MAILING_LEASE_SECONDS": 120,
         "PASSWORD_HASH_METHOD": "scrypt",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",

@@ -35,6 +35,7 @@ from app.library.models import (  # noqa: F401
     material_target_groups,
     material_topics,
 )
+from app.mailings.models import Mailing, MailingOptOut, MailingRecipient  # noqa: F401
 from app.meetings.models import (  # noqa: F401
     Meeting,
     MeetingPerspective,

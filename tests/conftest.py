@@ -115,6 +115,10 @@ def app_config(tmp_path: Any, postgres_schema: str | None) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         # Cheap hashing keeps the suite fast; test_password_hash_default checks production's.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Background tasks run at once in the test's process (tests/mailings also runs a
+        # real worker process).
+        "TASKS_IMMEDIATE": True,
+        "MAILING_BATCH_PAUSE": 0,
         **database_config(tmp_path, postgres_schema),
     }
 

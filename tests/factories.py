@@ -89,6 +89,28 @@ def make_example_rows(*, contact_emails: tuple[str, ...] = ()) -> None:
         by=db.session.get(User, 1),
     )
     make_example_material()
+    make_example_mailing()
+
+
+def make_example_mailing() -> None:
+    """A draft mailing (id 1) of version 1 to organisation 1's functional mailbox (recipient
+    id 1)."""
+    from app.auth.models import User
+    from app.mailings.models import Audience
+    from app.mailings.services import MailingValues, create_mailing
+
+    organisation = db.session.get(Organisation, 1)
+    organisation.mailbox = "registrator@exempel.se"
+    create_mailing(
+        values=MailingValues(
+            subject="Exempelutskick till {organisation}",
+            body="Hej {namn}!",
+            audience=Audience.ORGANISATIONS,
+            criteria={"q": organisation.name},
+            version_id=1,
+        ),
+        by=db.session.get(User, 1),
+    )
 
 
 def make_example_material() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
@@ -17,9 +20,17 @@ from app.common.forms import (
     strip,
 )
 from app.common.time import local_today
-from app.organisations.forms import optional_int, optional_kind
+from app.organisations.forms import (
+    county_choices,
+    kind_choices,
+    optional_int,
+    optional_kind,
+    organisation_choices,
+)
+from app.organisations.services import counties
+from app.organisations.services import organisation_choices as active_organisations
 
-from .queries import Status
+from .queries import RELEVANCE, ContactFilter, Status
 from .services import ContactValues, split_tags
 
 
@@ -119,3 +130,29 @@ class ContactFilterForm(FilterForm):
     lan = SelectField(_l("Län"), validate_choice=False)
     tagg = StringField(_l("Tagg"), filters=[strip])
     status = SelectField(_l("Roll"), choices=status_choices, validate_choice=False)
+
+
+def filters_from_args(args: Mapping[str, str]) -> tuple[ContactFilterForm, ContactFilter]:
+    """The contact list's filter form read from query-string arguments, and the filters it
+    means: the contact list and a mailing's choice of recipients read them the same way."""
+    form = ContactFilterForm(args)
+    form.organisation.choices = organisation_choices(
+        active_organisations(), blank=_("Alla organisationer")
+    )
+    form.typ.choices = kind_choices(blank=_("Alla typer"))
+    form.lan.choices = county_choices(counties(), blank=_("Alla län"))
+    try:
+        status = Status(form.status.data)
+    except ValueError:
+        status = Status.ALL
+    filters = ContactFilter(
+        q=form.q.data or "",
+        organisation_id=form.organisation.data,
+        kind=form.typ.data,
+        county=form.lan.data or None,
+        tag=form.tagg.data or None,
+        status=status,
+        sort=args.get("sort") or (RELEVANCE if form.q.data else "namn"),
+        descending=args.get("ordning") == "fallande",
+    )
+    return form, filters

@@ -19,9 +19,8 @@ from app.common.spreadsheets import export_filename
 from app.common.time import local_today
 from app.common.validation import display_phone
 from app.extensions import db
-from app.organisations.forms import county_choices, kind_choices, organisation_choices
+from app.organisations.forms import organisation_choices
 from app.organisations.models import Organisation
-from app.organisations.services import counties
 from app.organisations.services import organisation_choices as active_organisations
 
 from . import queries, services
@@ -33,6 +32,7 @@ from .forms import (
     ContactForm,
     EndAffiliationForm,
     NewContactForm,
+    filters_from_args,
 )
 from .models import Contact
 from .rows import list_rows
@@ -70,25 +70,7 @@ def show_at_field(form, error: services.InvalidContact) -> None:
 
 def list_filters() -> tuple[ContactFilterForm, queries.ContactFilter]:
     """The list's filter form from the query string, and the filters it means."""
-    form = ContactFilterForm(request.args)
-    organisation_picker(form.organisation, blank=_("Alla organisationer"))
-    form.typ.choices = kind_choices(blank=_("Alla typer"))
-    form.lan.choices = county_choices(counties(), blank=_("Alla län"))
-    try:
-        status = queries.Status(form.status.data)
-    except ValueError:
-        status = queries.Status.ALL
-    filters = queries.ContactFilter(
-        q=form.q.data or "",
-        organisation_id=form.organisation.data,
-        kind=form.typ.data,
-        county=form.lan.data or None,
-        tag=form.tagg.data or None,
-        status=status,
-        sort=request.args.get("sort") or (queries.RELEVANCE if form.q.data else "namn"),
-        descending=request.args.get("ordning") == "fallande",
-    )
-    return form, filters
+    return filters_from_args(request.args)
 
 
 @bp.get("")

@@ -52,5 +52,7 @@ register_fields(
         "delivered_to": Shown(_l("Mottagare"), reference="organisation"),
         "delivery_outcome": Shown(_l("Leverans"), format=coded(outcome_labels)),
         "discussed_at": Shown(_l("Diskuterad vid möte")),
+        "mailing": Shown(_l("Utskick")),
+        "messages_sent": Shown(_l("Skickade meddelanden")),
     },
 )

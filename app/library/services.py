@@ -207,10 +207,12 @@ def record_deliveries(
     meeting: Meeting | None = None,
     outcome: Outcome = Outcome.DELIVERED,
     by: Actor | None,
+    in_history: bool = True,
 ) -> list[Delivery]:
     """Record that `version` reached these organisations and contacts (each contact counted
     for its organisation that day). An organisation or contact that already has this very
-    version by the same channel that day is not recorded twice."""
+    version by the same channel that day is not recorded twice. `in_history=False` leaves
+    the material's history to the caller (a mailing writes one entry for all its messages)."""
     organisation_ids = list(dict.fromkeys(organisation_ids))
     contact_ids = list(dict.fromkeys(contact_ids))
     if not organisation_ids and not contact_ids:
@@ -262,7 +264,7 @@ def record_deliveries(
         db.session.add(delivery)
         made.append(delivery)
     db.session.flush()
-    if made:
+    if made and in_history:
         organisations_reached = sorted({d.organisation_id for d in made})
         record(
             entity=version.material,

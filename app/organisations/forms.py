@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -16,6 +17,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from app.common.arguments import coerce_id
+from app.common.list_filters import applied_filters
 from app.common.forms import (
     FilterForm,
     Form,
@@ -26,12 +28,13 @@ from app.common.forms import (
     required,
     strip,
 )
-from app.common.validation import normalise_url
+from app.common.validation import normalise_email, normalise_url
 
 from .models import KIND_LABELS, TOP_LEVEL_KINDS, County, OrganisationKind
-from .services import normalise_org_number
+from .services import RELEVANCE, OrganisationFilter, counties, normalise_org_number
 from .stages import STAGE_LABELS, Stage
 
+MAILBOX_MESSAGE = _l("Ange en e-postadress, till exempel kommun@kramfors.se.")
 WEBSITE_MESSAGE = _l("Ange en webbadress som börjar med http:// eller https://.")
 
 
@@ -41,6 +44,10 @@ WEBSITE_MESSAGE = _l("Ange en webbadress som börjar med http:// eller https://.
 #: others already import.
 def _website(value: str) -> str:
     return normalise_url(value, message=str(WEBSITE_MESSAGE))
+
+
+def _mailbox(value: str) -> str:
+    return normalise_email(value, message=str(MAILBOX_MESSAGE))
 
 
 def kind_choices(
@@ -113,12 +120,26 @@ class OrganisationForm(Form):
         filters=[strip],
         validators=[Optional(), max_length(500), normalising_validator(_website)],
     )
+    mailbox = StringField(
+        _l("Funktionsbrevlåda"),
+        filters=[strip],
+        validators=[Optional(), max_length(254), normalising_validator(_mailbox)],
+    )
     notes = note_field(_l("Anteckningar"), max_chars=20000)
     version = HiddenField()
 
     def values(self) -> dict:
         """The submitted values, keyed as the service expects."""
-        names = ("name", "short_name", "kind", "parent_id", "county_code", "org_number", "website")
+        names = (
+            "name",
+            "short_name",
+            "kind",
+            "parent_id",
+            "county_code",
+            "org_number",
+            "website",
+            "mailbox",
+        )
         data = {name: self[name].data or None for name in names if name in self}
         data["notes"] = self.notes.data or ""
         return data
@@ -137,3 +158,25 @@ class OrganisationFilterForm(FilterForm):
     lan = SelectField(_l("Län"), validate_choice=False)
     steg = SelectField(_l("Engagemangssteg"), coerce=optional_stage, validate_choice=False)
     arkiverade = BooleanField(_l("Visa arkiverade"))
+
+
+def filters_from_args(
+    args: Mapping[str, str],
+) -> tuple[OrganisationFilterForm, OrganisationFilter]:
+    """The list's filter form read from query-string arguments, and the filters it means:
+    the organisation list and a mailing's choice of recipients read them the same way."""
+    form = OrganisationFilterForm(args)
+    form.typ.choices = kind_choices(blank=_("Alla typer"))
+    form.lan.choices = county_choices(counties(), blank=_("Alla län"))
+    form.steg.choices = stage_choices(blank=_("Alla steg"))
+    filters = OrganisationFilter(
+        extra=applied_filters("organisations", args),
+        q=form.q.data or "",
+        kind=form.typ.data,
+        county=form.lan.data or None,
+        stage=form.steg.data,
+        archived=form.arkiverade.data,
+        sort=args.get("sort") or (RELEVANCE if form.q.data else "namn"),
+        descending=args.get("ordning") == "fallande",
+    )
+    return form, filters

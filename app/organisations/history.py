@@ -77,6 +77,7 @@ register_fields(
         "parent_id": Shown(_l("Ingår i"), reference="organisation"),
         "org_number": Shown(_l("Organisationsnummer")),
         "website": Shown(_l("Webbplats")),
+        "mailbox": Shown(_l("Funktionsbrevlåda")),
         "notes": Shown(_l("Anteckningar")),
         "engagement_stage": Shown(_l("Engagemangssteg"), format=coded(stage_labels)),
         "opportunities": Shown(_l("Möjligheter")),

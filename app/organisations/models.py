@@ -114,6 +114,9 @@ class Organisation(SoftDeletable, db.Model):
         ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
     website: Mapped[str | None] = mapped_column(String(500))
+    # A functional mailbox (the registry's address, "kommun@kramfors.se"): mailings go here
+    # when none of the organisation's contacts is chosen (app/mailings).
+    mailbox: Mapped[str | None] = mapped_column(String(254))
     notes: Mapped[str] = mapped_column(Text, default="")
     also_region: Mapped[bool] = mapped_column(default=False)
     # The lägesbild: set for municipalities only.

@@ -35,9 +35,8 @@ from .forms import (
     OrganisationFilterForm,
     OrganisationForm,
     county_choices,
-    kind_choices,
+    filters_from_args,
     organisation_choices,
-    stage_choices,
 )
 from .models import Organisation, OrganisationKind
 from .stages import Stage
@@ -45,19 +44,6 @@ from .stages import Stage
 bp = Blueprint("organisations", __name__, url_prefix="/organisationer")
 
 PER_PAGE = 50
-
-
-def filters_from(form: OrganisationFilterForm) -> services.OrganisationFilter:
-    return services.OrganisationFilter(
-        extra=applied_filters("organisations", request.args),
-        q=form.q.data or "",
-        kind=form.typ.data,
-        county=form.lan.data or None,
-        stage=form.steg.data,
-        archived=form.arkiverade.data,
-        sort=request.args.get("sort") or (services.RELEVANCE if form.q.data else "namn"),
-        descending=request.args.get("ordning") == "fallande",
-    )
 
 
 @bp.get("/steg.css")
@@ -76,11 +62,7 @@ def stage_styles():
 
 def list_filters() -> tuple[OrganisationFilterForm, services.OrganisationFilter]:
     """The list's filter form from the query string, and the filters it means."""
-    form = OrganisationFilterForm(request.args)
-    form.typ.choices = kind_choices(blank=_("Alla typer"))
-    form.lan.choices = county_choices(services.counties(), blank=_("Alla län"))
-    form.steg.choices = stage_choices(blank=_("Alla steg"))
-    return form, filters_from(form)
+    return filters_from_args(request.args)
 
 
 @bp.get("")

@@ -33,6 +33,7 @@ EDITABLE_FIELDS = (
     "parent_id",
     "org_number",
     "website",
+    "mailbox",
     "notes",
 )
 #: The lägesbild fields of a municipality, recorded when its engagement changes.

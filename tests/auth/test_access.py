@@ -35,8 +35,9 @@ STAFF_PAGES = {
     "privacy.anonymise",
     "privacy.retention_list",
 }
-#: GET pages that answer 404 for the example rows (a held meeting has no cancellation).
-NOT_FOUND_FOR_EXAMPLES = {"calendar.cancellation", "saved_filters.reopen"}
+#: GET pages that answer 404 for the example rows (a held meeting has no cancellation, a draft
+#: mailing no .eml files).
+NOT_FOUND_FOR_EXAMPLES = {"calendar.cancellation", "saved_filters.reopen", "mailings.eml_files"}
 
 
 URL_MAP = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).url_map

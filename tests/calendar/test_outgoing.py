@@ -7,7 +7,6 @@ vobject, recurring-ical-events and ICAL.js."""
 from __future__ import annotations
 
 import email
-import socket
 from datetime import UTC, datetime, timedelta
 from email import policy
 
@@ -22,6 +21,7 @@ from app.extensions import db
 from app.meetings import services
 from app.meetings.models import Meeting
 
+from ..smtp_sink import smtp_sink
 from .test_calendar import schedule, values_of, world  # noqa: F401 (a fixture)
 from .test_interop import PARSERS, assert_well_formed, parse, require_icaljs
 
@@ -29,27 +29,11 @@ from .test_interop import PARSERS, assert_well_formed, parse, require_icaljs
 @pytest.fixture
 def smtp(app):
     """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
-    from aiosmtpd.controller import Controller
-
-    class Keep:
-        def __init__(self):
-            self.received = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.received.append(envelope)
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Keep()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(
-        MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_DEFAULT_SENDER="samverkan@example.se"
-    )
-    yield handler
-    controller.stop()
+    with smtp_sink() as (handler, port):
+        app.config.update(
+            MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_DEFAULT_SENDER="samverkan@example.se"
+        )
+        yield handler
 
 
 def messages_by_recipient(smtp) -> dict[str, email.message.EmailMessage]:

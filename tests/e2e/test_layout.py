@@ -69,6 +69,9 @@ PAGES = [
     "/material",
     "/material/ny",
     "/material?typ=forskning&fran_ar=2020&till_ar=2026",
+    "/utskick",
+    "/utskick/nytt?mottagare=organisationer",
+    "/utskick/nytt?mottagare=kontakter",
     "/konto",
     "/kalender",
     "/sok?q=malmö",
@@ -283,9 +286,22 @@ def detail_pages(page) -> dict[str, str]:
     )
     section.get_by_role("button", name="Koppla referensen").click()
     expect(page.get_by_role("status").filter(has_text="kopplad till mötet")).to_be_visible()
+    # A draft mailing to Malmö (its registry's mailbox) and its social services (no address).
+    page.goto(municipality.rstrip("/") + "/redigera")
+    page.get_by_label("Funktionsbrevlåda").fill("registrator.kommunstyrelsen@malmo.example.se")
+    page.get_by_role("button", name=re.compile("^Spara")).click()
+    page.wait_for_url(municipality)
+    page.goto("/utskick/nytt?mottagare=organisationer&q=malmö")
+    page.get_by_label("Ämnesrad").fill(
+        "Informationsmaterial om återvandringsbidraget till {organisation}"
+    )
+    page.get_by_role("button", name="Förhandsgranska").click()
+    expect(page.get_by_role("heading", name="Utan adress")).to_be_visible()
+    mailing = page.url
     return {
         "coverage": coverage,
         "reference": reference,
+        "mailing": mailing,
         "organisation": organisation,
         "municipality": municipality,
         "county board": county_board,

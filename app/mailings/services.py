@@ -1,0 +1,444 @@
+"""A mailing's life: draft with its chosen recipients, start (sent by the workers, or written
+as .eml files), confirm files sent, resend failures, settle an uncertain recipient, and a
+contact's opt-out. Services add and flush; the view or CLI commits. Sending is sending.py."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.orm import joinedload
+
+from app.audit.services import Action, Actor, record
+from app.calendar.mail import MailSettings
+from app.common.exceptions import DomainError
+from app.common.time import local_today, utcnow
+from app.contacts.models import Contact
+from app.extensions import db
+from app.library import files
+from app.library.models import Channel, MaterialVersion
+from app.library.services import InvalidMaterial, record_deliveries
+
+from . import messages, recipients
+from .models import (
+    Audience,
+    Mailing,
+    MailingOptOut,
+    MailingRecipient,
+    MailingStatus,
+    RecipientStatus,
+)
+
+#: What the messages end with: how to opt out, in words (no tracking, no links to click).
+FOOTER = "Vill du inte få fler utskick från oss? Svara på det här meddelandet, så tar vi bort dig."
+
+
+class InvalidMailing(DomainError):
+    """A mailing cannot be made or changed this way; the message says why."""
+
+
+@dataclass
+class MailingValues:
+    subject: str
+    body: str
+    audience: Audience
+    criteria: dict[str, str]
+    role: str = ""
+    tag: str = ""
+    version_id: int | None = None
+    lacking_only: bool = False
+
+
+def smtp_settings() -> MailSettings | None:
+    """The SMTP server's settings (MAIL_*, shared with the calendar's invitations), or None."""
+    return MailSettings.from_config(current_app.config)
+
+
+def _check(values: MailingValues) -> MaterialVersion | None:
+    if not values.subject.strip():
+        raise InvalidMailing(_("Ange en ämnesrad."))
+    if not values.body.strip():
+        raise InvalidMailing(_("Skriv ett meddelande."))
+    unknown = messages.unknown_placeholders(values.subject + values.body)
+    if unknown:
+        raise InvalidMailing(
+            _(
+                "Okänd platshållare: %(names)s. Använd {namn} och {organisation}.",
+                names=", ".join("{" + name + "}" for name in unknown),
+            )
+        )
+    version = None
+    if values.version_id is not None:
+        version = db.session.get(MaterialVersion, values.version_id)
+        if version is None:
+            raise InvalidMailing(_("Den valda versionen finns inte."))
+    if values.lacking_only and version is None:
+        raise InvalidMailing(_("Välj material för att skicka bara till dem som saknar det."))
+    return version
+
+
+def create_mailing(*, values: MailingValues, by: Actor) -> tuple[Mailing, recipients.Choice]:
+    """A draft mailing with the recipients the filters choose now."""
+    _check(values)
+    mailing = Mailing(
+        subject=" ".join(values.subject.split())[:200],
+        body=values.body.strip(),
+        audience=values.audience,
+        criteria={k: v for k, v in values.criteria.items() if v},
+        role=values.role.strip()[:200],
+        tag=values.tag.strip()[:60],
+        version_id=values.version_id,
+        lacking_only=values.lacking_only,
+        created_by_id=by.id,
+        last_error="",
+    )
+    db.session.add(mailing)
+    db.session.flush()
+    return mailing, choose_again(mailing)
+
+
+def choose_again(mailing: Mailing) -> recipients.Choice:
+    """Replace a draft's recipients with those its filters choose now (after an address was
+    fixed, say)."""
+    if mailing.status is not MailingStatus.DRAFT:
+        raise InvalidMailing(_("Bara ett utkast kan få nya mottagare."))
+    choice = recipients.choose(
+        audience=mailing.audience,
+        criteria=mailing.criteria,
+        role=mailing.role,
+        tag=mailing.tag,
+        version_id=mailing.version_id,
+        lacking_only=mailing.lacking_only,
+    )
+    db.session.execute(delete(MailingRecipient).where(MailingRecipient.mailing_id == mailing.id))
+    db.session.add_all(
+        MailingRecipient(
+            mailing_id=mailing.id,
+            organisation_id=c.organisation_id,
+            contact_id=c.contact_id,
+            name=c.name[:200],
+            organisation_name=c.organisation_name[:400],
+            address=c.address,
+            status=RecipientStatus.QUEUED,
+            reason="",
+            attempts=0,
+        )
+        for c in choice.recipients
+    )
+    db.session.flush()
+    return choice
+
+
+def start_mailing(mailing: Mailing, *, by: Actor) -> None:
+    """Send a draft: to the workers when SMTP is configured, else as .eml files to confirm."""
+    if mailing.status is not MailingStatus.DRAFT:
+        raise InvalidMailing(_("Utskicket är redan skickat."))
+    if not db.session.scalar(select(func.count()).where(MailingRecipient.mailing_id == mailing.id)):
+        raise InvalidMailing(_("Utskicket har inga mottagare."))
+    mailing.status = MailingStatus.SENDING if smtp_settings() else MailingStatus.FILES
+    mailing.started_at = utcnow()
+    db.session.flush()
+
+
+def requeue(mailing: Mailing, *, statuses: tuple[RecipientStatus, ...], ids: list[int] = ()) -> int:  # type: ignore[assignment]
+    """Queue recipients again (the failed ones, or chosen uncertain ones); the mailing goes
+    back to sending. Returns how many."""
+    if mailing.status is MailingStatus.DRAFT:
+        raise InvalidMailing(_("Utskicket är inte skickat än."))
+    condition = [MailingRecipient.mailing_id == mailing.id, MailingRecipient.status.in_(statuses)]
+    if ids:
+        condition.append(MailingRecipient.id.in_(ids))
+    count = db.session.execute(
+        update(MailingRecipient)
+        .where(*condition)
+        .values(status=RecipientStatus.QUEUED, reason="", changed_at=utcnow())
+    ).rowcount
+    if count:
+        # finished_at stays: the next finish writes history only for what is sent after it.
+        mailing.status = MailingStatus.SENDING if smtp_settings() else MailingStatus.FILES
+        db.session.flush()
+    return count
+
+
+def mark_sent(recipient: MailingRecipient, mailing: Mailing, *, by: Actor | None) -> None:
+    """A recipient's message went out: skickad, with its delivery in the distribution log."""
+    recipient.status = RecipientStatus.SENT
+    recipient.reason = ""
+    recipient.changed_at = utcnow()
+    version = mailing.version
+    if version is not None:
+        recipient.delivery_id = _record_delivery(version, recipient, by)
+    db.session.flush()
+
+
+def _record_delivery(
+    version: MaterialVersion, recipient: MailingRecipient, by: Actor | None
+) -> int | None:
+    """Record the delivery through the library's own service (the material's history gets
+    one entry for the whole mailing, `record_history`); a contact who has no role that day
+    counts for the organisation the message was addressed at, and one addressed at no
+    organisation is not a delivery."""
+    today = local_today()
+    made = []
+    common = {"channel": Channel.MAILING, "delivered_on": today, "by": by, "in_history": False}
+    try:
+        if recipient.contact_id is not None:
+            made = record_deliveries(version, contact_ids=[recipient.contact_id], **common)
+        elif recipient.organisation_id is not None:
+            made = record_deliveries(
+                version, organisation_ids=[recipient.organisation_id], **common
+            )
+    except InvalidMaterial:
+        if recipient.organisation_id is not None:
+            made = record_deliveries(
+                version, organisation_ids=[recipient.organisation_id], **common
+            )
+    return made[0].id if made else None
+
+
+def record_history(mailing: Mailing, *, since: datetime | None, by: Actor | None = None) -> None:
+    """One entry in the material's history for the messages of this mailing sent since
+    `since` (the mailing's previous finish; all of them the first time): the mailing's
+    subject, how many messages went out and the organisations they reached; by `by` (who
+    confirmed or decided), else whoever made the mailing."""
+    version = mailing.version
+    if version is None:
+        return
+    condition = [
+        MailingRecipient.mailing_id == mailing.id,
+        MailingRecipient.status == RecipientStatus.SENT,
+    ]
+    if since is not None:
+        condition.append(MailingRecipient.changed_at > since)
+    rows = db.session.execute(select(MailingRecipient.organisation_id).where(*condition)).all()
+    if not rows:
+        return
+    organisations = sorted({o for (o,) in rows if o is not None})
+    record(
+        entity=version.material,
+        action=Action.UPDATE,
+        by=by or mailing.created_by,
+        changes={
+            "mailing": [None, mailing.subject],
+            "messages_sent": [None, len(rows)],
+            "delivered_to": [None, organisations],
+        },
+        note=f"{Channel.MAILING.label}, {_('version %(number)d', number=version.number)}, "
+        f"{local_today().isoformat()}",
+    )
+
+
+def settle_uncertain(recipient: MailingRecipient, *, sent: bool, by: Actor) -> None:
+    """A person's decision on an uncertain recipient: it went out (skickad, logged), or it
+    is to be sent again (köad)."""
+    if recipient.status is not RecipientStatus.UNCERTAIN:
+        raise InvalidMailing(_("Mottagaren är inte markerad som osäker."))
+    mailing = db.session.get(Mailing, recipient.mailing_id)
+    assert mailing is not None
+    if sent:
+        mark_sent(recipient, mailing, by=by)
+        finish_if_done(mailing, by=by)
+    else:
+        requeue(mailing, statuses=(RecipientStatus.UNCERTAIN,), ids=[recipient.id])
+
+
+def finish_if_done(mailing: Mailing, *, by: Actor | None = None) -> bool:
+    """Mark the mailing done when nobody is queued or being sent."""
+    open_count = db.session.scalar(
+        select(func.count()).where(
+            MailingRecipient.mailing_id == mailing.id,
+            MailingRecipient.status.in_((RecipientStatus.QUEUED, RecipientStatus.SENDING)),
+        )
+    )
+    if open_count:
+        return False
+    record_history(mailing, since=mailing.finished_at, by=by)
+    mailing.status = MailingStatus.DONE
+    mailing.finished_at = utcnow()
+    mailing.lease_token = mailing.lease_until = None
+    db.session.flush()
+    return True
+
+
+def confirm_files_sent(mailing: Mailing, *, by: Actor) -> int:
+    """The user sent the .eml files from their own mail client: every queued recipient is
+    skickad and logged. Returns how many."""
+    if mailing.status is not MailingStatus.FILES:
+        raise InvalidMailing(_("Det finns inga e-postfiler att bekräfta."))
+    queued = db.session.scalars(
+        select(MailingRecipient).where(
+            MailingRecipient.mailing_id == mailing.id,
+            MailingRecipient.status == RecipientStatus.QUEUED,
+        )
+    ).all()
+    for recipient in queued:
+        mark_sent(recipient, mailing, by=by)
+    finish_if_done(mailing, by=by)
+    return len(queued)
+
+
+# --- messages -----------------------------------------------------------------------------------
+
+
+def attachment_and_link(mailing: Mailing) -> tuple[messages.Attachment | None, str]:
+    """The version's file (attached) or link (in the text), if the mailing has material."""
+    version = mailing.version
+    if version is None:
+        return None, ""
+    if version.is_file and version.file_hash:
+        data = files.path_for(version.file_hash).read_bytes()
+        return messages.Attachment(version.filename, version.content_type, data), ""
+    return None, version.link
+
+
+def message_for(
+    mailing: Mailing,
+    recipient: MailingRecipient,
+    *,
+    sender: str,
+    attachment: messages.Attachment | None,
+    link: str,
+) -> Any:
+    """One recipient's e-mail."""
+    fill = {"name": recipient.name, "organisation": recipient.organisation_name}
+    return messages.build_message(
+        sender=sender,
+        to_name=recipient.name,
+        to_address=recipient.address,
+        subject=messages.fill(mailing.subject, **fill),
+        text=messages.fill(mailing.body, **fill),
+        attachment=attachment,
+        link=link,
+        footer=FOOTER,
+    )
+
+
+def preview_text(mailing: Mailing, recipient: MailingRecipient | None) -> tuple[str, str]:
+    """The subject and text the first recipient will get (the template itself if none)."""
+    if recipient is None:
+        return mailing.subject, mailing.body
+    fill = {"name": recipient.name, "organisation": recipient.organisation_name}
+    return messages.fill(mailing.subject, **fill), messages.fill(mailing.body, **fill)
+
+
+def sender_address() -> str:
+    settings = smtp_settings()
+    return (settings.sender if settings else "") or str(
+        current_app.config.get("MAIL_DEFAULT_SENDER") or "samverkan@localhost"
+    )
+
+
+def write_eml_zip(mailing: Mailing, target: IO[bytes]) -> int:
+    """Every queued recipient's message as an .eml file in a zip written to `target`."""
+    attachment, link = attachment_and_link(mailing)
+    sender = sender_address()
+    count = 0
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        queued = db.session.scalars(
+            select(MailingRecipient)
+            .where(
+                MailingRecipient.mailing_id == mailing.id,
+                MailingRecipient.status == RecipientStatus.QUEUED,
+            )
+            .order_by(MailingRecipient.id)
+        )
+        for recipient in queued:
+            count += 1
+            message = message_for(
+                mailing, recipient, sender=sender, attachment=attachment, link=link
+            )
+            name = f"{count:04d}-{recipient.address.replace('@', '_at_')}.eml"
+            archive.writestr(name, message.as_bytes())
+    return count
+
+
+# --- opt-out ------------------------------------------------------------------------------------
+
+
+def opted_out(contact_id: int) -> MailingOptOut | None:
+    return db.session.get(MailingOptOut, contact_id)
+
+
+def set_opt_out(contact: Contact, *, opted_out: bool, by: Actor) -> None:
+    """Record or lift a contact's wish to get no mailings, with who recorded it."""
+    current = db.session.get(MailingOptOut, contact.id)
+    if opted_out and current is None:
+        db.session.add(MailingOptOut(contact_id=contact.id, recorded_by_name=by.name))
+    elif not opted_out and current is not None:
+        db.session.delete(current)
+    else:
+        return
+    db.session.flush()
+    record(
+        entity=contact,
+        action=Action.UPDATE,
+        by=by,
+        changes={"mailing_opt_out": [not opted_out, opted_out]},
+    )
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def load_mailing(mailing_id: int) -> Mailing | None:
+    return db.session.scalar(
+        select(Mailing)
+        .options(
+            joinedload(Mailing.version).joinedload(MaterialVersion.material),
+            joinedload(Mailing.created_by),
+        )
+        .where(Mailing.id == mailing_id)
+    )
+
+
+def status_counts(mailing_ids: list[int]) -> dict[int, dict[RecipientStatus, int]]:
+    """Recipients per status for each mailing, in one statement."""
+    counts: dict[int, dict[RecipientStatus, int]] = {i: {} for i in mailing_ids}
+    if not mailing_ids:
+        return counts
+    rows = db.session.execute(
+        select(MailingRecipient.mailing_id, MailingRecipient.status, func.count())
+        .where(MailingRecipient.mailing_id.in_(mailing_ids))
+        .group_by(MailingRecipient.mailing_id, MailingRecipient.status)
+    )
+    for mailing_id, status, count in rows:
+        counts[mailing_id][status] = count
+    return counts
+
+
+#: Recipients shown on a mailing's page at once.
+RECIPIENT_PAGE = 500
+
+
+def recipients_of(mailing: Mailing, *, limit: int = RECIPIENT_PAGE) -> list[MailingRecipient]:
+    """The recipients, the ones needing a person (osäker, misslyckad) first."""
+    order = {
+        RecipientStatus.UNCERTAIN: 0,
+        RecipientStatus.FAILED: 1,
+        RecipientStatus.SENDING: 2,
+        RecipientStatus.QUEUED: 3,
+        RecipientStatus.SENT: 4,
+    }
+    return list(
+        db.session.scalars(
+            select(MailingRecipient)
+            .where(MailingRecipient.mailing_id == mailing.id)
+            .order_by(case(order, value=MailingRecipient.status), MailingRecipient.id)
+            .limit(limit)
+        )
+    )
+
+
+def mailings_page_query() -> Any:
+    return select(Mailing).options(joinedload(Mailing.created_by)).order_by(Mailing.id.desc())
+
+
+def criteria_of(args: Mapping[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    """The list filters in a query string, kept on the mailing."""
+    return {name: args.get(name, "") for name in names if args.get(name)}
