@@ -17,7 +17,6 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from app.common.arguments import coerce_id
-from app.common.list_filters import applied_filters
 from app.common.forms import (
     FilterForm,
     Form,
@@ -28,6 +27,7 @@ from app.common.forms import (
     required,
     strip,
 )
+from app.common.list_filters import applied_filters
 from app.common.validation import normalise_email, normalise_url
 
 from .models import KIND_LABELS, TOP_LEVEL_KINDS, County, OrganisationKind

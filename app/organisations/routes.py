@@ -24,7 +24,6 @@ from app.common.downloads import table_download
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.heavy_work import bounded
-from app.common.list_filters import applied_filters
 from app.common.sections import sections_for
 from app.extensions import db
 
