@@ -1,22 +1,42 @@
 """gunicorn's settings for Samverkan: read by a plain `gunicorn wsgi:app` run from this folder.
 
-Worker model: `gthread`, 2 worker processes × 4 threads by default (sized for the 2-core
-machine production runs on); on Python 3.11, 4 processes × 1 thread (see THREADS_ARE_SAFE).
-One process per core, because rendering a page is Python work that holds the GIL; threads
-inside each process, so that one slow request (a whole-period report, a large export, a slow
-client) occupies one thread instead of a whole worker, and the cheap requests behind it are
-served by the other threads meanwhile. With sync workers, two
-slow requests would hold up everything else. Threads share the process's memory, so eight
-requests at once cost two workers' memory, not eight. The app's own state is thread-safe
-under this model: one SQLAlchemy session per request (Flask-SQLAlchemy's scoped session),
-and the process-wide caches (map outlines, rendered calendar events) replace
-whole values or take a lock.
+Worker model: `gthread` workers that take a connection only when they have a thread free
+for it. On Python 3.11 (see THREADS_ARE_SAFE): one thread per worker and, by default, one
+worker per core plus one per heavy-work slot (SAMVERKAN_HEAVY_WORK_LIMIT, default 2): 4
+workers on the 2-core production machine. On Python 3.12 and later: 4 threads per worker,
+one worker per core.
+
+Why a worker takes no connection it cannot serve now (`worker_connections = threads`):
+gunicorn's gthread worker otherwise goes on accepting connections while all its threads are
+busy, and queues them behind the work in hand. Under twenty parallel exports, a one-thread
+worker streaming a large export had accepted page views that then waited for the whole
+export (a team read timed out). Now a busy worker leaves the listening socket alone and the
+kernel hands the next connection to a worker with a free thread. Exports and imports hold
+at most HEAVY_WORK_LIMIT workers (the limit is kept in the database, app/common/heavy_work.py;
+the next export gets 429 with Retry-After at once), so with `cores + limit` workers there is
+always a worker per core left for pages, however many exports are asked for.
+
+The price: no keep-alive (`keepalive = 0`; an idle kept-alive connection would hold a
+worker's only slot). Behind the proxy that costs nothing: nginx opens a new upstream
+connection per request unless told otherwise, and the browser's keep-alive ends at nginx.
+
+Rendering a page is Python work that holds the GIL, so threads add no CPU; they let one
+slow request (a whole-period report, a slow client) take a thread instead of a process.
+The app's own state is thread-safe under either model: one SQLAlchemy session per request
+(Flask-SQLAlchemy's scoped session), and the process-wide caches (map outlines, rendered
+calendar events) replace whole values or take a lock.
+
+Timeouts: `timeout` is gthread's heartbeat (the main thread's, not a request's length), so
+a long export in its thread never trips it; a worker stuck with the GIL held is replaced.
+A slow export is bounded by its heavy-work lease instead. `graceful_timeout` gives requests
+under way 30 s on a restart.
 
 Settings from the environment (the command line still overrides all of them):
   GUNICORN_BIND      address to listen on (default 127.0.0.1:8000; with only PORT set,
                      0.0.0.0:$PORT, as gunicorn itself does)
-  WEB_CONCURRENCY    worker processes (default 2: one per core; 4 on Python 3.11)
-  GUNICORN_THREADS   threads per worker (default 4; 1 on Python 3.11)
+  WEB_CONCURRENCY    worker processes (default: cores + SAMVERKAN_HEAVY_WORK_LIMIT on
+                     Python 3.11, cores from 3.12)
+  GUNICORN_THREADS   threads per worker (default 1 on Python 3.11, 4 from 3.12)
   GUNICORN_TIMEOUT   seconds a worker may go silent before it is killed and replaced (60)
   GUNICORN_ACCESS_LOG  "-" logs each request to stdout (for the service manager's journal);
                      unset: no access log (the proxy in front keeps one)
@@ -51,21 +71,35 @@ else:
 #: with several request threads per worker that crashes workers (SIGSEGV, a few a minute
 #: under load, on SQLite and PostgreSQL alike; not seen on 3.12, which collects only between
 #: bytecodes, nor with one thread per worker). Until the servers run Python 3.12 or later,
-#: the defaults are therefore 4 processes of one thread each: a slow request then holds up
-#: one process in four instead of one thread in eight.
+#: each worker has one thread, and there are more workers instead.
 THREADS_ARE_SAFE = sys.version_info >= (3, 12)
 
+
+def cores() -> int:
+    """The CPUs this process may run on (a container's share, not the host's count)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+#: Exports and imports at once across the workers (the app's HEAVY_WORK_LIMIT, app/config.py;
+#: set it in the environment, not only in instance/config.py, for this count to follow it).
+HEAVY_WORK_LIMIT = _int("SAMVERKAN_HEAVY_WORK_LIMIT", 2)
+
 worker_class = "gthread"
-workers = _int("WEB_CONCURRENCY", 2 if THREADS_ARE_SAFE else 4)
 threads = _int("GUNICORN_THREADS", 4 if THREADS_ARE_SAFE else 1)
-# gthread's timeout is the worker's heartbeat, not a request's length: a long report in one
+# One-thread workers: one per core for pages, plus one per heavy-work slot.
+workers = _int("WEB_CONCURRENCY", cores() if threads > 1 else cores() + HEAVY_WORK_LIMIT)
+# A worker takes only the connections it has a thread for (see the module docstring) …
+worker_connections = threads
+# … so no kept-alive connections: an idle one would hold a thread's slot.
+keepalive = 0
+# gthread's timeout is the worker's heartbeat, not a request's length: a long export in one
 # thread does not trip it, a worker stuck with the GIL held (or deadlocked) does.
 timeout = _int("GUNICORN_TIMEOUT", 60)
 # On restart or shutdown, requests under way get this long to finish.
 graceful_timeout = 30
-# Browsers keep the connection between a page and its next click; a free thread waits
-# for the next request this long without holding a thread (gthread polls idle connections).
-keepalive = 5
 preload_app = True
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None

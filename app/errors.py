@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import (
     Flask,
     Response,
-    current_app,
     flash,
     make_response,
     render_template,
@@ -77,28 +76,26 @@ def withdraw_flash(message: str) -> None:
 
 
 def log_refusal(kind_name: str) -> None:
-    """Count a refusal (403, CSRF failure) in the security log, in its own commit after the
-    request's work is rolled back; a failure to log never turns the refusal into a 500."""
+    """Count a refusal (403, CSRF failure) in the security log, in a transaction of its own
+    after the request's work is rolled back; a failure to log never turns the refusal into
+    a 500."""
     from flask_login import current_user
 
     from app.security.models import SecurityKind
-    from app.security.services import count_refusal
+    from app.security.services import count_refusal_apart
 
     try:
+        # Read before the request's transaction ends (the user is usually loaded already).
+        user_id = current_user.id if current_user.is_authenticated else None
+    except Exception:  # the refusal still goes out, without the user
         db.session.rollback()
-        user = current_user if current_user.is_authenticated else None
-        count_refusal(
-            SecurityKind(kind_name),
-            address=request.remote_addr or "unknown",
-            user=user,
-            subject=f"{request.method} {request.path}",
-        )
-        db.session.commit()
-    except Exception as error:  # the refusal still goes out
-        db.session.rollback()
-        # A warning, not a traceback: on SQLite a busy writer can make this wait run out
-        # (issue 18's note); the refusal itself is answered either way.
-        current_app.logger.warning("Could not count a refusal in the security log: %s", error)
+        user_id = None
+    count_refusal_apart(
+        SecurityKind(kind_name),
+        address=request.remote_addr or "unknown",
+        user_id=user_id,
+        subject=f"{request.method} {request.path}",
+    )
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -139,6 +139,23 @@ def app(app_config: dict[str, Any], postgres_schema: str | None) -> Iterator[Fla
 
 
 @pytest.fixture
+def make_app(app_config: dict[str, Any], postgres_schema: str | None):
+    """`make_app(**settings)`: one more app on the test database, with `settings` on top of
+    the test configuration; its connections are closed after the test."""
+    made: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        made.append(create_app({**app_config, **settings}))
+        return made[-1]
+
+    yield make
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def ctx(app: Flask) -> Iterator[Flask]:
     """An app context for tests that call services directly."""
     with app.app_context():

@@ -8,6 +8,8 @@ with "database is locked" when it tries to upgrade a read lock.
 Which transactions write? A request with a safe method (GET, HEAD, OPTIONS) never changes
 state (a rule the route tests enforce), so it begins a plain deferred transaction and reads
 concurrently with a writer; every other request, and every CLI command, begins IMMEDIATE.
+A connection may ask for IMMEDIATE inside a read-only request too (the execution option
+`BEGIN_IMMEDIATE`): the security log writes a refusal that way on a connection of its own.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from sqlalchemy import Engine, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+#: Execution option of a connection whose transactions begin IMMEDIATE on SQLite whatever
+#: the request's method (a short write of its own, app/security/services.py).
+BEGIN_IMMEDIATE = "samverkan_begin_immediate"
 
 #: Milliseconds a writer waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -58,7 +64,9 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN" if is_read_only_request() else "BEGIN IMMEDIATE")
+        immediate = connection.get_execution_options().get(BEGIN_IMMEDIATE)
+        deferred = is_read_only_request() and not immediate
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 def is_read_only_request() -> bool:

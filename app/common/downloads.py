@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import IO
 from urllib.parse import quote
 
@@ -73,6 +74,47 @@ def _counted(rows: Iterable[Sequence[Value]], done: list[Callable[[int], None]])
         yield row
     for call in done:
         call(number)
+
+
+class ExportCount:
+    """The rows of one download counted as they are written, for the export's listeners
+    (the security log): `rows` and `sheets` count what passes through them, `finish` reports
+    the total once (later calls do nothing), `streamed` finishes when the last piece of a
+    streamed body has been made."""
+
+    def __init__(self, done: list[Callable[[int], None]]) -> None:
+        self.done = done
+        self.number = 0
+        self.finished = False
+
+    def rows(self, rows: Iterable[Sequence[Value]]) -> Iterator[Sequence[Value]]:
+        for row in rows:
+            self.number += 1
+            yield row
+
+    def sheets(self, sheets: Sequence[Sheet]) -> list[Sheet]:
+        """The sheets with their rows counted as they are written (headers not counted)."""
+        return [replace(sheet, rows=self.rows(sheet.rows)) for sheet in sheets]
+
+    def streamed(self, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        """The pieces as they are; the count is reported after the last."""
+        yield from pieces
+        self.finish()
+
+    def finish(self, *, rows: int | None = None) -> None:
+        """Report the rows counted (or `rows`, for a download counted by its maker)."""
+        if self.finished:
+            return
+        self.finished = True
+        for call in self.done:
+            call(self.number if rows is None else rows)
+
+
+def export_begun(stem: str, *, title: str, fmt: str) -> ExportCount:
+    """Announce a download that starts now (`export_started`: the security log records who,
+    what and which filter) and return its counter, to report the rows when it is written."""
+    done = [r for _receiver, r in export_started.send(stem, title=title, fmt=fmt) if callable(r)]
+    return ExportCount(done)
 
 
 #: Bytes read from a file at a time when sending it.

@@ -8,7 +8,13 @@ from flask_login import current_user
 
 from app.audit.display import shown_history
 from app.common.arguments import page_number, query_id
-from app.common.downloads import VCARD, attachment, streamed_attachment, table_download
+from app.common.downloads import (
+    VCARD,
+    attachment,
+    export_begun,
+    streamed_attachment,
+    table_download,
+)
 from app.common.exceptions import EditConflict
 from app.common.formatting import format_date
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
@@ -111,16 +117,20 @@ def vcard_list():
     _form, filters = list_filters()
     query = queries.contact_query(filters)
     site = request.host
-    chunks = (card.encode("utf-8") for card in vcard_chunks(streamed_contacts(query), site=site))
+    count = export_begun(_("kontakter"), title=_("Kontakter"), fmt="vcf")
+    contacts = count.rows(streamed_contacts(query))
+    chunks = (card.encode("utf-8") for card in vcard_chunks(contacts, site=site))
     filename = export_filename(_("kontakter"), local_today(), "vcf")
-    return streamed_attachment(chunks, filename=filename, mimetype=VCARD)
+    return streamed_attachment(count.streamed(chunks), filename=filename, mimetype=VCARD)
 
 
 @bp.get("/<int:contact_id>.vcf")
 def vcard_download(contact_id: int):
     """The contact as a vCard, to save in Outlook, Apple or Google contacts."""
     contact = load_contact(contact_id)
+    count = export_begun(_("kontakter"), title=_("Kontakt"), fmt="vcf")
     text = vcard(contact_card(contact, site=request.host))
+    count.finish(rows=1)
     filename = f"{contact.full_name or contact.id}.vcf"
     return attachment(text.encode("utf-8"), filename=filename, mimetype=VCARD)
 

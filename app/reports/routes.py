@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.common.arguments import page_number
-from app.common.downloads import CSV, XLSX, attachment, file_attachment
+from app.common.downloads import CSV, XLSX, attachment, export_begun, file_attachment
 from app.common.heavy_work import bounded
 from app.common.spreadsheets import export_filename, xlsx_file
 from app.common.time import local_midnight, local_today, utcnow
@@ -132,16 +132,23 @@ def summary_export(fmt: str):
     form, period = _chosen_period()
     if period is None:
         return _bad_period(form)
-    sheets = exporters.summary_sheets(
-        monthly_summary(period),
-        meetings=meeting_list.held_meeting_rows(period),
-        generated_at=utcnow(),
-        information=information_sent(period.start, period.end),
+    count = export_begun(_("sammanstallning"), title=_("Sammanställningen"), fmt=fmt)
+    sheets = count.sheets(
+        exporters.summary_sheets(
+            monthly_summary(period),
+            meetings=meeting_list.held_meeting_rows(period),
+            generated_at=utcnow(),
+            information=information_sent(period.start, period.end),
+        )
     )
     filename = f"{_('sammanstallning')}-{period.slug}.{fmt}"
     if fmt == "csv":
-        return attachment(exporters.csv_tables(sheets), filename=filename, mimetype=CSV)
-    return file_attachment(xlsx_file(sheets), filename=filename, mimetype=XLSX)
+        data = exporters.csv_tables(sheets)
+        count.finish()
+        return attachment(data, filename=filename, mimetype=CSV)
+    written = xlsx_file(sheets)
+    count.finish()
+    return file_attachment(written, filename=filename, mimetype=XLSX)
 
 
 # --- The lägesbild -----------------------------------------------------------------------
@@ -200,10 +207,11 @@ def situation():
 @bp.get("/lagesbild.xlsx")
 @bounded("export")
 def situation_export():
+    count = export_begun(_("lagesbild"), title=_("Lägesbild"), fmt="xlsx")
     rollup, national = county_rollup()
-    data = exporters.xlsx(
-        situation_exports.situation_sheets(municipality_statuses(), rollup, national)
-    )
+    sheets = situation_exports.situation_sheets(municipality_statuses(), rollup, national)
+    data = exporters.xlsx(count.sheets(sheets))
+    count.finish()
     filename = export_filename(_("lagesbild"), local_today(), "xlsx")
     return attachment(data, filename=filename, mimetype=XLSX)
 
@@ -236,9 +244,12 @@ def silence_export():
     form, _cutoff, rows = _silence()
     if rows is None:
         return render_template("reports/silence.html", form=form, rows=None, cutoff=None), 400
+    count = export_begun(_("tystnadslista"), title=_("Tystnadslista"), fmt="xlsx")
     sheets = situation_exports.silence_sheets(rows, today=local_today(), months=form.months)
+    data = exporters.xlsx(count.sheets(sheets))
+    count.finish()
     filename = export_filename(_("tystnadslista"), local_today(), "xlsx")
-    return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)
+    return attachment(data, filename=filename, mimetype=XLSX)
 
 
 # --- The whole-period report -------------------------------------------------------------
@@ -331,11 +342,14 @@ def final_export():
     form, period = _chosen_final_period()
     if period is None:
         return _bad_final(form)
+    count = export_begun(_("slutredovisning"), title=_("Slutredovisning"), fmt="xlsx")
     sheets = exporters.final_sheets(
         build_final(period),
         meeting_list=meeting_list_links(period),
         generated_at=utcnow(),
         information=information_sent(period.start, period.end),
     )
+    data = exporters.xlsx(count.sheets(sheets))
+    count.finish()
     filename = f"{_('slutredovisning')}-{period.slug}.xlsx"
-    return attachment(exporters.xlsx(sheets), filename=filename, mimetype=XLSX)
+    return attachment(data, filename=filename, mimetype=XLSX)

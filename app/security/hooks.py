@@ -20,12 +20,16 @@ def log_export(_stem: Any, *, title: str, fmt: str) -> Callable[[int], None] | N
         return None
     user = current_user if current_user.is_authenticated else None
     g.security_export_logged = True
+    detail = request.query_string.decode("utf-8", "replace")
+    contact_id = (request.view_args or {}).get("contact_id")
+    if not detail and contact_id is not None:
+        detail = f"contact_id={contact_id}"  # one contact's card
     return start_export(
         SecurityKind.EXPORT,
         user=user,
         address=request.remote_addr,
         subject=f"{request.endpoint} ({fmt})",
-        detail=request.query_string.decode("utf-8", "replace") or None,
+        detail=detail or None,
     )
 
 

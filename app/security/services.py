@@ -3,15 +3,22 @@
 `record` adds an event to the request's session: it is committed with the change it
 describes (a user edited, a feed link made) or by the view that handled the login. Refusals
 (`count_refusal`) are counted per address and minute in one row by an upsert, so a script
-cannot flood the table. Exports are recorded in a transaction of their own when they start
-(`start_export`) and completed with their row count when the last row is written.
+cannot flood the table. Exports are recorded when they start (`start_export`) and completed
+with their row count when the last row is written.
+
+Whatever is written outside the request's own transaction (a refusal inside a GET request,
+an export's start and end, a download) is written by `own_transaction`: a short transaction
+on a connection of its own, which on SQLite begins IMMEDIATE, so it waits its turn on the
+busy timeout behind other writers instead of failing with "database is locked" (as a write
+following reads in the request's deferred transaction does once another worker has written).
 
 Nothing here stores a password or a token: paths pass through `mask_secrets`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
+from app.common.database import BEGIN_IMMEDIATE
 from app.common.time import local_midnight, utcnow
 from app.extensions import db
 
@@ -34,6 +42,20 @@ UNKNOWN = "okänd"
 def mask_secrets(text: str) -> str:
     """`text` with every feed token replaced by ***."""
     return str(mask(text))
+
+
+@contextmanager
+def own_transaction() -> Iterator[Session]:
+    """A session on a connection of its own, in one short transaction committed at the end
+    of the block (rolled back if it raises); on SQLite it begins IMMEDIATE, even inside a
+    GET request, so it queues behind other writers on the busy timeout.
+
+    The caller must not hold SQLite's write lock in the request's own session (a POST's
+    transaction does: roll it back or commit it first), or this waits for itself."""
+    with db.engine.connect() as connection:
+        connection.execution_options(**{BEGIN_IMMEDIATE: True})
+        with Session(bind=connection) as session, session.begin():
+            yield session
 
 
 def _cut(text: str | None, length: int) -> str | None:
@@ -70,16 +92,18 @@ def count_refusal(
     *,
     address: str,
     user: Any = None,
+    user_id: int | None = None,
     email: str | None = None,
     subject: str | None = None,
     now: datetime | None = None,
     session: Session | None = None,
 ) -> None:
     """Count one refusal in the row for this kind, address, user and minute (an upsert:
-    one statement, one row per minute however many arrive)."""
+    one statement, one row per minute however many arrive). The user is given as `user`
+    or as `user_id`."""
     now = now or utcnow()
     minute = now.replace(second=0, microsecond=0)
-    user_id = getattr(user, "id", None)
+    user_id = user_id if user_id is not None else getattr(user, "id", None)
     bucket = f"{kind.value}|{address[:64]}|{user_id or ''}|{email or ''}|{minute:%Y%m%d%H%M}"
     session = session or db.session
     dialect = session.get_bind().dialect.name
@@ -119,7 +143,7 @@ def start_export(
 ) -> Callable[[int], None]:
     """Record that an export has started, in a transaction of its own (the export's request
     commits nothing); return the function that completes the row with its row count."""
-    with Session(db.engine) as session, session.begin():
+    with own_transaction() as session:
         event = SecurityEvent(
             kind=kind.value,
             user_id=getattr(user, "id", None),
@@ -132,7 +156,7 @@ def start_export(
         event_id = event.id
 
     def complete(rows: int | None) -> None:
-        with Session(db.engine) as session, session.begin():
+        with own_transaction() as session:
             session.execute(
                 update(SecurityEvent)
                 .where(SecurityEvent.id == event_id)
@@ -146,7 +170,7 @@ def record_download(*, user: Any, address: str | None, subject: str, detail: str
     """Record a finished download whose row count is not known, in one statement of its own
     transaction."""
     now = utcnow()
-    with Session(db.engine) as session, session.begin():
+    with own_transaction() as session:
         session.add(
             SecurityEvent(
                 kind=SecurityKind.EXPORT.value,
@@ -191,15 +215,22 @@ def prune(*, days: int, now: datetime | None = None) -> int:
     return result.rowcount or 0
 
 
-def count_refusal_apart(kind: SecurityKind, *, address: str, subject: str | None = None) -> None:
-    """Count a refusal in a transaction of its own, committed at once: what the request read
-    is rolled back first (on SQLite a write after a read in one transaction fails at once
-    with "database is locked" when another worker wrote in between, instead of waiting),
-    and a log that cannot be written never turns the refusal into a 500."""
+def count_refusal_apart(
+    kind: SecurityKind,
+    *,
+    address: str,
+    user_id: int | None = None,
+    subject: str | None = None,
+) -> None:
+    """Count a refusal in a transaction of its own (`own_transaction`), committed at once.
+    The request's own transaction is rolled back first: what it did is refused, and on SQLite
+    a POST's transaction holds the write lock this write would otherwise wait for. A log
+    that cannot be written (the busy timeout ran out) never turns the refusal into a 500."""
     try:
         db.session.rollback()
-        count_refusal(kind, address=address, subject=subject)
-        db.session.commit()
-    except SQLAlchemyError:
-        db.session.rollback()
-        current_app.logger.warning("Could not count a %s in the security log", kind.value)
+        with own_transaction() as session:
+            count_refusal(kind, address=address, user_id=user_id, subject=subject, session=session)
+    except SQLAlchemyError as error:
+        current_app.logger.warning(
+            "Could not count a %s in the security log: %s", kind.value, error
+        )

@@ -8,8 +8,6 @@ from datetime import timedelta
 
 import pytest
 
-from app import create_app
-
 from ..factories import DEFAULT_PASSWORD
 
 
@@ -44,8 +42,8 @@ def test_extending_without_a_session_goes_to_the_login(client):
     assert "/logga-in" in response.headers["Location"]
 
 
-def test_extending_needs_the_csrf_token(app_config, users):
-    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+def test_extending_needs_the_csrf_token(make_app, users):
+    app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     page = client.get("/logga-in").text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
@@ -60,8 +58,8 @@ def test_extending_needs_the_csrf_token(app_config, users):
     assert client.post("/sessionen/forlang", headers={"X-CSRFToken": token}).status_code == 200
 
 
-def test_https_gives_host_prefixed_secure_cookies(app_config):
-    app = create_app({**app_config, "HTTPS": True})
+def test_https_gives_host_prefixed_secure_cookies(make_app):
+    app = make_app(HTTPS=True)
     config = app.config
     assert config["SESSION_COOKIE_NAME"] == "__Host-samverkan_session"
     assert config["REMEMBER_COOKIE_NAME"] == "__Host-samverkan_remember"

@@ -292,20 +292,16 @@ def test_a_meeting_in_the_trash_is_deleted_on_the_server(app, team, other_client
         assert db.session.scalar(select(CaldavObject.meeting_id)) != gone
 
 
-def test_sync_is_off_without_a_server(app_config):
-    from app import create_app
-
-    off = create_app({**app_config, "CALDAV_URL": None})
+def test_sync_is_off_without_a_server(make_app):
+    off = make_app(CALDAV_URL=None)
     result = off.test_cli_runner().invoke(args=["caldav", "sync"])
     assert result.exit_code == 0
     assert "off" in result.output
 
 
-def test_an_unreachable_server_is_one_line_and_status_1(app, app_config):
+def test_an_unreachable_server_is_one_line_and_status_1(app, make_app):
     """(`app`: the database with its tables, where the sync takes its lock.)"""
-    from app import create_app
-
-    down = create_app({**app_config, "CALDAV_URL": "http://127.0.0.1:9/", "CALDAV_TIMEOUT": 2})
+    down = make_app(CALDAV_URL="http://127.0.0.1:9/", CALDAV_TIMEOUT=2)
     result = down.test_cli_runner().invoke(args=["caldav", "sync"])
     assert result.exit_code == 1
     assert "CalDAV: could not connect to http://127.0.0.1:9/" in result.output

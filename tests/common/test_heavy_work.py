@@ -131,3 +131,25 @@ def test_the_contact_csv_has_every_row_in_order(limited, as_role):
     text = as_role("reader").get("/kontakter/export.csv").data.decode("utf-8-sig")
     lines = [line for line in text.splitlines()[1:] if line]
     assert len(lines) == 30
+
+
+def test_a_streamed_csv_closed_early_gives_back_its_database_connection(
+    limited, as_role, monkeypatch
+):
+    from functools import partial
+
+    from app.common import downloads
+    from app.common.spreadsheets import csv_chunks
+
+    monkeypatch.setattr(downloads, "csv_chunks", partial(csv_chunks, chunk_rows=2))
+    client = as_role("reader")
+    response = client.get("/kontakter/export.csv", buffered=False)
+    chunks = iter(response.response)
+    next(chunks)  # the header
+    assert next(chunks).count(b"\r\n") == 2  # two rows: the cursor is open mid-list
+    with limited.app_context():
+        assert db.engine.pool.checkedout() >= 1  # the stream's session holds a connection
+    response.close()  # the client went away before the last row
+    with limited.app_context():
+        assert db.engine.pool.checkedout() == 0
+        assert held_slots(db.engine) == 0

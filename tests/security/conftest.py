@@ -68,25 +68,6 @@ def example_rows(seeded: Flask, users: dict[str, str]) -> ExampleRows:
     return ExampleRows(feed_token=token)
 
 
-@pytest.fixture
-def make_app(app_config: dict[str, Any], postgres_schema: str | None):
-    """`make_app(**settings)`: one more app on the test database, with `settings` on top of
-    the test configuration; its connections are closed after the test."""
-    from app.extensions import db
-
-    made: list[Flask] = []
-
-    def make(**settings: Any) -> Flask:
-        made.append(create_app({**app_config, **settings}))
-        return made[-1]
-
-    yield make
-    for application in made:
-        with application.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
 def csrf_token(page: str) -> str:
     """The CSRF token of the first form on an HTML page."""
     found = CSRF_FIELD.search(page) or CSRF_INPUT.search(page)

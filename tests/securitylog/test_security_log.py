@@ -196,8 +196,8 @@ def test_other_downloads_are_logged(app, admin):
     response.get_data()  # streamed: read to the end, as a browser does
     response.close()
     logged = events(app, SecurityKind.EXPORT)
-    assert [(e.subject, e.detail) for e in logged] == [("contacts.vcard_list", "q=berg")]
-    assert logged[0].completed_at is not None
+    assert [(e.subject, e.detail) for e in logged] == [("contacts.vcard_list (vcf)", "q=berg")]
+    assert logged[0].completed_at is not None and logged[0].rows == 0
 
 
 def test_register_extract_and_erasure(app, admin):
