@@ -104,23 +104,33 @@ def build_message(
     return message
 
 
+def connect(settings: MailSettings) -> smtplib.SMTP:
+    """An SMTP connection as configured: SSL or STARTTLS, logged in when a user is set. The
+    connection is closed again if any step after connecting fails."""
+    if settings.use_ssl:
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.server,
+            settings.port,
+            timeout=settings.timeout,
+            context=ssl.create_default_context(),
+        )
+    else:
+        smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
+    try:
+        if settings.use_tls and not settings.use_ssl:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.username:
+            smtp.login(settings.username, settings.password)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
 def send_messages(settings: MailSettings, messages: list[EmailMessage]) -> None:
     """Send every message over one SMTP connection; MailFailed on any error."""
     try:
-        if settings.use_ssl:
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                settings.server,
-                settings.port,
-                timeout=settings.timeout,
-                context=ssl.create_default_context(),
-            )
-        else:
-            smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
-        with smtp:
-            if settings.use_tls and not settings.use_ssl:
-                smtp.starttls(context=ssl.create_default_context())
-            if settings.username:
-                smtp.login(settings.username, settings.password)
+        with connect(settings) as smtp:
             for message in messages:
                 envelope_from = settings.sender or str(message["From"])
                 smtp.send_message(message, from_addr=_address_only(envelope_from))

@@ -110,14 +110,7 @@ def detail(mailing_id: int):
     choice = None
     if mailing.status is MailingStatus.DRAFT:
         # The preview: who has no address now (recomputed, so a fixed address shows at once).
-        choice = services.recipients.choose(
-            audience=mailing.audience,
-            criteria=mailing.criteria,
-            role=mailing.role,
-            tag=mailing.tag,
-            version_id=mailing.version_id,
-            lacking_only=mailing.lacking_only,
-        )
+        choice = services.chosen_now(mailing)
     subject, text = services.preview_text(mailing, recipients[0] if recipients else None)
     attachment_name = mailing.version.filename if mailing.version else ""
     return render_template(

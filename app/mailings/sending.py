@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import secrets
 import smtplib
-import ssl
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
@@ -25,7 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from app.auth.models import User
-from app.calendar.mail import MailSettings
+from app.calendar.mail import connect
 from app.common.time import utcnow
 from app.extensions import db
 
@@ -116,23 +115,6 @@ def release(mailing_id: int, token: str, *, error: str = "") -> None:
     db.session.commit()
 
 
-def _connect(settings: MailSettings) -> smtplib.SMTP:
-    if settings.use_ssl:
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-            settings.server,
-            settings.port,
-            timeout=settings.timeout,
-            context=ssl.create_default_context(),
-        )
-    else:
-        smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
-    if settings.use_tls and not settings.use_ssl:
-        smtp.starttls(context=ssl.create_default_context())
-    if settings.username:
-        smtp.login(settings.username, settings.password)
-    return smtp
-
-
 def send_batch(mailing_id: int, token: str) -> BatchResult:
     """Send the next batch of queued recipients over one SMTP connection."""
     if not claim(mailing_id, token):
@@ -168,7 +150,7 @@ def send_batch(mailing_id: int, token: str) -> BatchResult:
     # claim or a web request waiting behind it would give up with "database is locked".
     db.session.commit()
     try:
-        smtp = _connect(settings)
+        smtp = connect(settings)
     except (OSError, smtplib.SMTPException) as error:
         release(mailing_id, token, error=_("Kunde inte nå e-postservern: %(e)s", e=str(error)))
         return result

@@ -103,12 +103,9 @@ def create_mailing(*, values: MailingValues, by: Actor) -> tuple[Mailing, recipi
     return mailing, choose_again(mailing)
 
 
-def choose_again(mailing: Mailing) -> recipients.Choice:
-    """Replace a draft's recipients with those its filters choose now (after an address was
-    fixed, say)."""
-    if mailing.status is not MailingStatus.DRAFT:
-        raise InvalidMailing(_("Bara ett utkast kan få nya mottagare."))
-    choice = recipients.choose(
+def chosen_now(mailing: Mailing) -> recipients.Choice:
+    """Whom the draft's filters choose now (a fixed address shows at once)."""
+    return recipients.choose(
         audience=mailing.audience,
         criteria=mailing.criteria,
         role=mailing.role,
@@ -116,6 +113,14 @@ def choose_again(mailing: Mailing) -> recipients.Choice:
         version_id=mailing.version_id,
         lacking_only=mailing.lacking_only,
     )
+
+
+def choose_again(mailing: Mailing) -> recipients.Choice:
+    """Replace a draft's recipients with those its filters choose now (after an address was
+    fixed, say)."""
+    if mailing.status is not MailingStatus.DRAFT:
+        raise InvalidMailing(_("Bara ett utkast kan få nya mottagare."))
+    choice = chosen_now(mailing)
     db.session.execute(delete(MailingRecipient).where(MailingRecipient.mailing_id == mailing.id))
     db.session.add_all(
         MailingRecipient(

@@ -3,7 +3,6 @@ page, or all of them streamed for the exports, as plain values (no ORM objects).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +17,7 @@ from app.auth.models import User
 from app.common.time import to_local
 from app.extensions import db
 from app.meetings.models import Meeting, MeetingKind, MeetingStatus, meeting_organisations
+from app.meetings.queries import organisation_names
 from app.organisations.models import Organisation, display_name
 
 from .periods import Period
@@ -76,21 +76,11 @@ def held_meetings_page(period: Period, *, offset: int, limit: int) -> list[HeldM
         .offset(offset)
         .limit(limit)
     ).all()
-    parent = aliased(Organisation)
-    names: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for meeting_id, key, name, parent_name in db.session.execute(
-        select(
-            meeting_organisations.c.meeting_id,
-            Organisation.sort_name,
-            Organisation.name,
-            parent.name,
-        )
-        .join(Organisation, Organisation.id == meeting_organisations.c.organisation_id)
-        .outerjoin(parent, parent.id == Organisation.parent_id)
-        .where(meeting_organisations.c.meeting_id.in_([row[0] for row in rows]))
-    ):
-        names[meeting_id].append((key, display_name(name, parent_name)))
-    return [_held_meeting(row, names[row[0]]) for row in rows]
+    names = organisation_names([row[0] for row in rows])
+    return [
+        HeldMeeting(*row[: len(_MEETING_COLUMNS)], organisations=tuple(names.get(row[0], ())))
+        for row in rows
+    ]
 
 
 def held_list_args(period: Period) -> dict[str, str]:

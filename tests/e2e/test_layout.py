@@ -98,9 +98,16 @@ LAYOUT_PROBLEMS = """(desktop) => {
   const width = window.innerWidth;
   const pageWidth = document.documentElement.scrollWidth;
   if (pageWidth > width) {
+    // The widest elements not clipped by a scrolling ancestor: what makes the page wide.
+    const clipped = el => {
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) return true;
+      }
+      return false;
+    };
     const wide = [...document.querySelectorAll('main *')]
-      .filter(el => el.getBoundingClientRect().right > width + 1)
-      .slice(0, 3).map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
+      .filter(el => el.getBoundingClientRect().right > width + 1 && !clipped(el))
+      .slice(-3).map(el => el.tagName.toLowerCase() + (el.getAttribute('class') ? '.' + el.getAttribute('class') : '') + (el.id ? '#' + el.id : '') + ` "${(el.textContent || '').trim().slice(0, 40)}"`);
     problems.push(`the page scrolls sideways (${pageWidth} px wide): ${wide.join(', ')}`);
   }
   const name = el => (el.textContent || el.getAttribute('aria-label') || el.name || '').trim()

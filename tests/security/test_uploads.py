@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from app.contacts.models import Contact, ImportBatch
 from app.extensions import db
+from app.meetings.models import Meeting
 
 #: A zip bomb's declared size: 200 MB of spaces inside the sheet, about 200 kB compressed.
 BOMB_BYTES = 200 * 1024 * 1024
@@ -227,9 +228,11 @@ def test_a_nul_byte_deep_in_the_file_never_reaches_the_database(app, coordinator
         assert not [n for n in names if "\x00" in "".join(n)]
 
 
-def test_a_huge_calendar_with_thousands_of_events_is_refused(seeded, as_role):
-    """Under the 1 MB limit, but thousands of events: refused, not logged. (Kept under
-    500 kB: above that Werkzeug's test client spools the body to a file it leaves open.)"""
+def test_a_huge_calendar_with_thousands_of_events_lists_a_bounded_few(seeded, as_role, app):
+    """Under the 1 MB limit, but thousands of events (an exported calendar): the first 200 are
+    listed to choose from, the page says how many the file holds, and nothing is written.
+    (Kept under 500 kB: above that Werkzeug's test client spools the body to a file it
+    leaves open.)"""
     event = (
         "BEGIN:VEVENT\r\nUID:{n}@example.se\r\nDTSTART:20261201T090000Z\r\n"
         "DTEND:20261201T100000Z\r\nSUMMARY:Möte {n}\r\nEND:VEVENT\r\n"
@@ -237,11 +240,16 @@ def test_a_huge_calendar_with_thousands_of_events_is_refused(seeded, as_role):
     body = "".join(event.format(n=n) for n in range(4000))
     data = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{body}END:VCALENDAR\r\n".encode()
     assert 300_000 < len(data) < 500_000
+    with app.app_context():
+        meetings_before = db.session.scalar(select(func.count()).select_from(Meeting))
     response = as_role("coordinator").post(
         "/moten/importera-inbjudan", data={"file": (io.BytesIO(data), "stor.ics")}
     )
-    assert response.status_code == 400
-    assert "flera möten" in response.text
+    assert response.status_code == 200
+    assert "Filen innehåller 4000 möten; bara de första 200 visas" in response.text
+    assert response.text.count('name="events"') == 200
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Meeting)) == meetings_before
 
 
 def test_a_zip_disguised_as_a_calendar_is_refused(seeded, as_role):
