@@ -107,7 +107,11 @@ LAYOUT_PROBLEMS = """(desktop) => {
     };
     const wide = [...document.querySelectorAll('main *')]
       .filter(el => el.getBoundingClientRect().right > width + 1 && !clipped(el))
-      .slice(-3).map(el => el.tagName.toLowerCase() + (el.getAttribute('class') ? '.' + el.getAttribute('class') : '') + (el.id ? '#' + el.id : '') + ` "${(el.textContent || '').trim().slice(0, 40)}"`);
+      .slice(-3).map(el => {
+        const css = el.getAttribute('class') ? '.' + el.getAttribute('class') : '';
+        const text = (el.textContent || '').trim().slice(0, 40);
+        return `${el.tagName.toLowerCase()}${css} "${text}"`;
+      });
     problems.push(`the page scrolls sideways (${pageWidth} px wide): ${wide.join(', ')}`);
   }
   const name = el => (el.textContent || el.getAttribute('aria-label') || el.name || '').trim()
