@@ -97,9 +97,12 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "CALDAV_APP_URL": None,
         "CALDAV_TIMEOUT": 30,
         "CALDAV_AUTH": "basic",
+        # Every N minutes the task workers sync (app/tasks/jobs.py); 0: only `flask caldav sync`.
+        "CALDAV_SYNC_MINUTES": 15,
         # Background work (app/tasks): the queue's storage. Unset: a SQLite file in the
-        # instance folder (one machine). redis://… or postgresql://… for workers on several
-        # machines (README). TASKS_IMMEDIATE runs tasks at once, in the enqueuing process.
+        # instance folder (one machine), or the app's own PostgreSQL database when
+        # DATABASE_URL is PostgreSQL (several machines). redis://… or postgresql://… (README).
+        # TASKS_IMMEDIATE runs tasks at once, in the enqueuing process.
         "TASKS_URL": None,
         "TASKS_IMMEDIATE": False,
         # Mailings (app/mailings): messages per SMTP connection, the pause between batches,

@@ -43,6 +43,11 @@ def skip_empty_autogenerate(context_, revision, directives):
         logger.info("No changes in schema detected.")
 
 
+def not_the_task_queue(name, type_, parent_names) -> bool:
+    """Autogenerate leaves the task queue's tables (huey_*, app/tasks/queue.py) alone."""
+    return not (type_ == "table" and name and name.startswith("huey_"))
+
+
 def set_sqlite_foreign_keys(connection, enabled: bool) -> None:
     """Switch SQLite's foreign key enforcement outside any transaction."""
     connection.connection.dbapi_connection.execute(
@@ -54,6 +59,7 @@ def run_migrations_online():
     """Run the migrations against the app's engine."""
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
+    conf_args.setdefault("include_name", not_the_task_queue)
 
     with target_db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"

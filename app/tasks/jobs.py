@@ -3,13 +3,22 @@
 - `send_mailing_batch`: one batch of a mailing; it enqueues the next after MAILING_BATCH_PAUSE.
 - `resume_mailings` (every minute, and at once when a worker starts): mailings being sent
   that no live worker holds (one was killed) are taken over when their lease runs out.
+- `sync_caldav` (every CALDAV_SYNC_MINUTES when CALDAV_URL is set): the same run as
+  `flask caldav sync`, under its lock; a run while another holds it does nothing.
 """
 
 from __future__ import annotations
 
+import calendar
+import logging
+from datetime import datetime
+from typing import Any
+
 from huey import crontab
 
 from .queue import huey, task_app
+
+log = logging.getLogger(__name__)
 
 
 def queue_mailing(mailing_id: int, *, delay: float = 0) -> None:
@@ -51,3 +60,40 @@ def resume_mailings() -> None:
         for mailing_id, seconds in sending.abandoned():
             # A live worker renews its lease, so this batch finds the mailing taken and stops.
             queue_mailing(mailing_id, delay=seconds + 0.5 if seconds else 0)
+
+
+def caldav_sync_minutes(config: Any) -> int:
+    """How often the workers sync with the CalDAV server: CALDAV_SYNC_MINUTES, 0 (never)
+    when it is unset, 0 or not a number, or when CALDAV_URL is unset."""
+    if not config.get("CALDAV_URL"):
+        return 0
+    try:
+        return max(int(config.get("CALDAV_SYNC_MINUTES") or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def caldav_sync_due(when: datetime) -> bool:
+    """Huey's schedule for `sync_caldav` (checked each minute, `when` in UTC): on the
+    minutes since the epoch that CALDAV_SYNC_MINUTES divides (every 15 minutes: :00, :15,
+    :30 and :45), never while it is off."""
+    minutes = caldav_sync_minutes(task_app().config)
+    return bool(minutes) and (calendar.timegm(when.timetuple()) // 60) % minutes == 0
+
+
+@huey.periodic_task(caldav_sync_due, name="sync_caldav")
+def sync_caldav() -> str:
+    """One CalDAV sync; returns its one-line summary (or why it did nothing)."""
+    from app.caldav.client import CaldavFailed
+    from app.caldav.run import SyncBusy, run_sync
+
+    with task_app().app_context():
+        try:
+            report = run_sync()
+        except (SyncBusy, CaldavFailed) as error:
+            log.warning("CalDAV sync: %s", error)
+            return str(error)
+    if report is None:
+        return "CalDAV sync is off: CALDAV_URL is not set."
+    log.info("CalDAV sync: %s", report.summary())
+    return report.summary()
