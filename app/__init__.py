@@ -99,6 +99,8 @@ def register_blueprints(app: Flask) -> None:
     from app.followups import export_routes as follow_up_exports  # noqa: F401  (more views)
     from app.followups.routes import bp as followups_bp
     from app.health import bp as health_bp
+    from app.library import meeting_routes as library_meeting_routes  # noqa: F401  (more views)
+    from app.library import sections as library_sections  # noqa: F401  (sections, list filter)
     from app.library.routes import bp as library_bp
     from app.mailings.routes import bp as mailings_bp
     from app.meetings import export_routes as meeting_exports  # noqa: F401  (more views)

@@ -1,5 +1,7 @@
 """Library pages: the list, a material with its versions and who has them, new and edit,
-a new version, download, "sent by hand", and the sections on other domains' pages."""
+a new version, download and "sent by hand". What the library does on a meeting's page is in
+meeting_routes.py; the sections it adds to other domains' pages and the organisation list's
+filter are in sections.py."""
 
 from __future__ import annotations
 
@@ -22,27 +24,20 @@ from app.common.downloads import attachment, table_download
 from app.common.exceptions import EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
 from app.common.heavy_work import bounded
-from app.common.list_filters import AppliedFilter, filters
 from app.common.pagination import paginate
-from app.common.sections import Section, provides
 from app.common.spreadsheets import export_filename
 from app.common.time import local_today
-from app.contacts.models import Contact
 from app.contacts.services import split_tags
 from app.extensions import db
-from app.meetings.models import Meeting
 from app.meetings.services import target_group_suggestions, topic_suggestions
 from app.organisations.forms import organisation_choices
-from app.organisations.models import Organisation
 from app.organisations.services import organisation_choices as active_organisations
 
-from . import citations, coverage, files, queries, research, services
+from . import citations, files, queries, research, services
 from .forms import (
     DeliveryForm,
     MaterialFilterForm,
     MaterialForm,
-    MeetingDeliveryForm,
-    ReferenceLinkForm,
     VersionForm,
     kind_choices,
     language_choices,
@@ -299,138 +294,3 @@ def deliver(material_id: int):
     db.session.commit()
     flash(_("Registrerat: skickat till %(num)d mottagare.", num=len(made)), "success")
     return redirect(url_for(".detail", material_id=material.id, _anchor="recipients-heading"))
-
-
-@bp.post("/mote/<int:meeting_id>")
-def meeting_delivery(meeting_id: int):
-    """Record material handed over at a meeting to its organisations and contacts."""
-    meeting = db.session.get(Meeting, meeting_id) or abort(404)
-    form = MeetingDeliveryForm()
-    version = (
-        db.session.get(services.MaterialVersion, form.version_id.data)
-        if form.validate_on_submit() and form.version_id.data
-        else None
-    )
-    back = url_for("meetings.detail", meeting_id=meeting.id, _anchor="handed-over-heading")
-    if version is None:
-        flash(_("Välj vilket material som lämnades."), "error")
-        return redirect(back)
-    allowed_orgs = {o.id for o in meeting.organisations}
-    allowed_contacts = {c.id for c in meeting.contacts}
-    try:
-        made = services.record_deliveries(
-            version,
-            channel=Channel.MEETING,
-            delivered_on=meeting.local_start.date(),
-            organisation_ids=[o for o in form.organisations.data or [] if o in allowed_orgs],
-            contact_ids=[c for c in form.contacts.data or [] if c in allowed_contacts],
-            meeting=meeting,
-            by=current_user,
-        )
-    except services.InvalidMaterial as error:
-        flash(str(error), "error")
-        return redirect(back)
-    db.session.commit()
-    flash(_("Registrerat: lämnat till %(num)d mottagare.", num=len(made)), "success")
-    return redirect(back)
-
-
-@bp.post("/mote/<int:meeting_id>/referenser")
-def link_reference(meeting_id: int):
-    """Link a reference to a meeting where it was discussed."""
-    meeting = db.session.get(Meeting, meeting_id) or abort(404)
-    form = ReferenceLinkForm()
-    back = url_for("meetings.detail", meeting_id=meeting.id, _anchor="references-heading")
-    try:
-        if not form.validate_on_submit():
-            raise services.InvalidMaterial(_("Välj en referens i listan."))
-        material = research.live_material(form.material_id.data)
-        research.link_reference(meeting, material, by=current_user)
-    except services.InvalidMaterial as error:
-        flash(str(error), "error")
-        return redirect(back)
-    db.session.commit()
-    flash(_("Referensen är kopplad till mötet."), "success")
-    return redirect(back)
-
-
-@bp.post("/mote/<int:meeting_id>/referenser/<int:material_id>/ta-bort")
-def unlink_reference(meeting_id: int, material_id: int):
-    """Remove a reference from a meeting."""
-    meeting = db.session.get(Meeting, meeting_id) or abort(404)
-    material = services.load_material(material_id) or abort(404)
-    back = url_for("meetings.detail", meeting_id=meeting.id, _anchor="references-heading")
-    if ReferenceLinkForm().validate_on_submit() and research.unlink_reference(
-        meeting, material, by=current_user
-    ):
-        db.session.commit()
-        flash(_("Referensen är borttagen från mötet."), "success")
-    return redirect(back)
-
-
-@provides("meeting", order=35)
-def meeting_references(meeting: Meeting) -> Section:
-    references = research.references_of(meeting.id)
-    context = {"references": references, "meeting": meeting}
-    if current_user.can_edit:
-        form = ReferenceLinkForm(formdata=None)
-        form.material_id.choices = [
-            ("", _("Välj referens")),
-            *research.reference_choices(exclude=[m.id for m in references]),
-        ]
-        context["form"] = form
-    return Section("library/_meeting_references.html", context)
-
-
-@filters("organisations")
-def lacking_material(arguments) -> AppliedFilter | None:
-    """`?saknar_material=<material id>[&version=<version id>]`: the active municipalities not
-    Informerad med the material (coverage.py), as on its coverage page."""
-    found = coverage.lacking_filter(
-        arguments.get("saknar_material", ""), arguments.get("version", "")
-    )
-    if found is None:
-        return None
-    material, version, condition = found
-    title = material.title
-    if version is not None:
-        title = _("%(title)s, version %(number)d", title=title, number=version.number)
-    return AppliedFilter(
-        condition=condition,
-        description=_("Kommuner som inte har fått %(title)s.", title=title),
-        arguments={
-            "saknar_material": str(material.id),
-            **({"version": str(version.id)} if version is not None else {}),
-        },
-    )
-
-
-@provides("organisation", order=30)
-def organisation_received(organisation: Organisation) -> Section:
-    return Section(
-        "library/_received.html",
-        {"deliveries": services.received_by_organisation(organisation.id), "by_contact": False},
-    )
-
-
-@provides("contact", order=30)
-def contact_received(contact: Contact) -> Section:
-    return Section(
-        "library/_received.html",
-        {"deliveries": services.received_by_contact(contact.id), "by_contact": True},
-    )
-
-
-@provides("meeting", order=30)
-def meeting_handed_over(meeting: Meeting) -> Section:
-    context = {"deliveries": services.handed_over_at(meeting.id), "meeting": meeting}
-    if current_user.can_edit:
-        form = MeetingDeliveryForm(
-            formdata=None,
-            organisations=[o.id for o in meeting.organisations],
-        )
-        form.version_id.choices = [("", _("Välj material")), *services.version_choices()]
-        form.organisations.choices = [(o.id, o.display_name) for o in meeting.organisations]
-        form.contacts.choices = [(c.id, c.full_name) for c in meeting.contacts]
-        context["form"] = form
-    return Section("library/_meeting_section.html", context)
