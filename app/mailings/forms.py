@@ -3,6 +3,8 @@ of the contacts to write to), the decision on an uncertain recipient, and the op
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
@@ -38,3 +40,8 @@ class DecisionForm(Form):
 
 class OptOutForm(Form):
     opted_out = HiddenField()
+
+
+def criteria_of(args: Mapping[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    """The list filters in a query string, kept on the mailing."""
+    return {name: args.get(name, "") for name in names if args.get(name)}

@@ -24,8 +24,8 @@ from app.organisations.forms import filters_from_args as organisation_filters
 from app.organisations.services import organisation_query
 from app.tasks.jobs import queue_mailing
 
-from . import services
-from .forms import DEFAULT_BODY, DecisionForm, MailingForm, OptOutForm
+from . import queries, services
+from .forms import DEFAULT_BODY, DecisionForm, MailingForm, OptOutForm, criteria_of
 from .models import Audience, MailingRecipient, MailingStatus, RecipientStatus
 
 bp = Blueprint("mailings", __name__, url_prefix="/utskick")
@@ -45,8 +45,8 @@ def chosen_audience() -> Audience:
 
 @bp.get("")
 def index():
-    page = paginate(services.mailings_page_query(), page=page_number(), per_page=PER_PAGE)
-    counts = services.status_counts([m.id for m in page.items])
+    page = paginate(queries.mailings_page_query(), page=page_number(), per_page=PER_PAGE)
+    counts = queries.status_counts([m.id for m in page.items])
     return render_template(
         "mailings/index.html", page=page, counts=counts, statuses=list(RecipientStatus)
     )
@@ -56,7 +56,7 @@ def index():
 @redisplays_on_csrf_failure
 def create():
     audience = chosen_audience()
-    criteria = services.criteria_of(request.args, CRITERIA[audience])
+    criteria = criteria_of(request.args, CRITERIA[audience])
     if audience is Audience.CONTACTS:
         filter_form, filters = contact_filters(request.args)
         matched_query = contact_query(filters, for_list=False)
@@ -99,14 +99,14 @@ def create():
 
 
 def load(mailing_id: int):
-    return services.load_mailing(mailing_id) or abort(404)
+    return queries.load_mailing(mailing_id) or abort(404)
 
 
 @bp.get("/<int:mailing_id>")
 def detail(mailing_id: int):
     mailing = load(mailing_id)
-    recipients = services.recipients_of(mailing)
-    counts = services.status_counts([mailing.id])[mailing.id]
+    recipients = queries.recipients_of(mailing)
+    counts = queries.status_counts([mailing.id])[mailing.id]
     choice = None
     if mailing.status is MailingStatus.DRAFT:
         # The preview: who has no address now (recomputed, so a fixed address shows at once).

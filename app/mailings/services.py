@@ -5,15 +5,13 @@ contact's opt-out. Services add and flush; the view or CLI commits. Sending is s
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, delete, func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import delete, func, select, update
 
 from app.audit.services import Action, Actor, record
 from app.calendar.mail import MailSettings
@@ -386,64 +384,3 @@ def set_opt_out(contact: Contact, *, opted_out: bool, by: Actor) -> None:
         by=by,
         changes={"mailing_opt_out": [not opted_out, opted_out]},
     )
-
-
-# --- reads --------------------------------------------------------------------------------------
-
-
-def load_mailing(mailing_id: int) -> Mailing | None:
-    return db.session.scalar(
-        select(Mailing)
-        .options(
-            joinedload(Mailing.version).joinedload(MaterialVersion.material),
-            joinedload(Mailing.created_by),
-        )
-        .where(Mailing.id == mailing_id)
-    )
-
-
-def status_counts(mailing_ids: list[int]) -> dict[int, dict[RecipientStatus, int]]:
-    """Recipients per status for each mailing, in one statement."""
-    counts: dict[int, dict[RecipientStatus, int]] = {i: {} for i in mailing_ids}
-    if not mailing_ids:
-        return counts
-    rows = db.session.execute(
-        select(MailingRecipient.mailing_id, MailingRecipient.status, func.count())
-        .where(MailingRecipient.mailing_id.in_(mailing_ids))
-        .group_by(MailingRecipient.mailing_id, MailingRecipient.status)
-    )
-    for mailing_id, status, count in rows:
-        counts[mailing_id][status] = count
-    return counts
-
-
-#: Recipients shown on a mailing's page at once.
-RECIPIENT_PAGE = 500
-
-
-def recipients_of(mailing: Mailing, *, limit: int = RECIPIENT_PAGE) -> list[MailingRecipient]:
-    """The recipients, the ones needing a person (osäker, misslyckad) first."""
-    order = {
-        RecipientStatus.UNCERTAIN: 0,
-        RecipientStatus.FAILED: 1,
-        RecipientStatus.SENDING: 2,
-        RecipientStatus.QUEUED: 3,
-        RecipientStatus.SENT: 4,
-    }
-    return list(
-        db.session.scalars(
-            select(MailingRecipient)
-            .where(MailingRecipient.mailing_id == mailing.id)
-            .order_by(case(order, value=MailingRecipient.status), MailingRecipient.id)
-            .limit(limit)
-        )
-    )
-
-
-def mailings_page_query() -> Any:
-    return select(Mailing).options(joinedload(Mailing.created_by)).order_by(Mailing.id.desc())
-
-
-def criteria_of(args: Mapping[str, str], names: tuple[str, ...]) -> dict[str, str]:
-    """The list filters in a query string, kept on the mailing."""
-    return {name: args.get(name, "") for name in names if args.get(name)}

@@ -16,7 +16,7 @@ from app.audit.models import AuditEvent
 from app.contacts.services import ContactValues, create_contact
 from app.extensions import db
 from app.library.models import Delivery, Material
-from app.mailings import services
+from app.mailings import queries, services
 from app.mailings.models import Audience, MailingRecipient, MailingStatus, RecipientStatus
 from app.organisations.models import Organisation
 from app.tasks.jobs import queue_mailing
@@ -162,7 +162,7 @@ def test_no_write_lock_is_held_while_a_message_is_handed_over(ctx, world, smtp, 
     send(mailing)
     assert len(smtp.received) == 3
     assert locked == []
-    assert services.load_mailing(mailing.id).status is MailingStatus.DONE
+    assert queries.load_mailing(mailing.id).status is MailingStatus.DONE
 
 
 def test_a_message_text_names_the_organisation(ctx, world, smtp):
