@@ -8,10 +8,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -28,22 +26,12 @@ from app.organisations.models import OrganisationKind
 from app.tasks.jobs import queue_mailing
 
 from ..factories import make_organisation, make_user
-from ..served import ROOT, database_url, drop_schema
+from ..served import database_url, drop_schema
 from ..smtp_sink import smtp_sink
+from ..workers import migrate, start_worker, worker_environment
 
 RECIPIENTS = 300
 BATCH = 50
-
-
-def start_worker(environment: dict[str, str], log: Path) -> subprocess.Popen:
-    with log.open("ab") as output:
-        return subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "tasks", "worker", "-w", "1"],
-            cwd=ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
 
 
 def counts(mailing_id: int) -> Counter:
@@ -73,23 +61,15 @@ def test_killed_workers_send_nobody_twice_and_skip_nobody():
     directory = Path(tempfile.mkdtemp(prefix="mailing-kill-"))
     url, schema = database_url(directory)
     log = directory / "worker.log"
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(directory),
-        "LANG": "C.UTF-8",
-        "DATABASE_URL": url,
-        "SECRET_KEY": "kill-" + uuid.uuid4().hex,
-        "SAMVERKAN_INSTANCE_PATH": str(directory / "instance"),
-        "SAMVERKAN_TASKS_URL": f"sqlite:///{directory / 'tasks.db'}",
-        "SAMVERKAN_MAIL_DEFAULT_SENDER": "samverkan@example.se",
-        "SAMVERKAN_MAIL_SERVER": "127.0.0.1",
-        "SAMVERKAN_MAILING_BATCH_SIZE": str(BATCH),
-        "SAMVERKAN_MAILING_BATCH_PAUSE": "2",
-        "SAMVERKAN_MAILING_LEASE_SECONDS": "3",
-        "PYTHONPATH": str(ROOT),
-    }
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=environment, check=True)
+    environment = worker_environment(
+        directory,
+        url,
+        tasks_url=f"sqlite:///{directory / 'tasks.db'}",
+        mailing_batch_size=str(BATCH),
+        mailing_batch_pause="2",
+        mailing_lease_seconds="3",
+    )
+    migrate(environment)
     workers: list[subprocess.Popen] = []
     app = create_app(
         {

@@ -3,12 +3,8 @@ PostgreSQL) and sent by a real `flask tasks worker` process to the SMTP sink."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,8 +21,9 @@ from app.tasks.jobs import queue_mailing
 from app.tasks.queue import QUEUE_NAME, huey
 
 from ..factories import make_organisation, make_user
-from ..served import ROOT, database_url, drop_schema
+from ..served import database_url, drop_schema
 from ..smtp_sink import smtp_sink
+from ..workers import migrate, start_worker, worker_environment
 
 RECIPIENTS = 5
 
@@ -40,24 +37,12 @@ def send_mailing_through_worker(tasks_url: str | Callable[[str], str] | None, st
     log = directory / "worker.log"
     if callable(tasks_url):
         tasks_url = tasks_url(url)
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(directory),
-        "LANG": "C.UTF-8",
-        "DATABASE_URL": url,
-        "SECRET_KEY": "tasks-" + uuid.uuid4().hex,
-        "SAMVERKAN_INSTANCE_PATH": str(directory / "instance"),
-        "SAMVERKAN_MAIL_DEFAULT_SENDER": "samverkan@example.se",
-        "SAMVERKAN_MAIL_SERVER": "127.0.0.1",
-        "SAMVERKAN_MAILING_BATCH_PAUSE": "0",
-        "PYTHONPATH": str(ROOT),
-    }
+    environment = worker_environment(directory, url, mailing_batch_pause="0")
     settings = {"DATABASE_URL": url, "SECRET_KEY": "test", "TASKS_IMMEDIATE": False}
     if tasks_url:
         environment["SAMVERKAN_TASKS_URL"] = tasks_url
         settings["TASKS_URL"] = tasks_url
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=environment, check=True)
+    migrate(environment)
     app = create_app({**settings, "MAIL_SERVER": "127.0.0.1"})
     assert type(huey.storage).__name__ == storage
     worker = None
@@ -87,14 +72,7 @@ def send_mailing_through_worker(tasks_url: str | Callable[[str], str] | None, st
             assert huey.pending_count() == 1
             assert not sink.received
 
-            with log.open("ab") as output:
-                worker = subprocess.Popen(
-                    [*flask, "tasks", "worker", "-w", "1"],
-                    cwd=ROOT,
-                    env=environment,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
-                )
+            worker = start_worker(environment, log)
             deadline = time.monotonic() + 60
             while True:
                 db.session.rollback()
