@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     from app.common.soft_delete import install_soft_delete_filter
     from app.extensions import babel, csrf, db, login_manager, migrate
     from app.library.coverage import install_maintenance as install_coverage_maintenance
+    from app.themes.tally import install_maintenance as install_theme_maintenance
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
@@ -58,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     install_soft_delete_filter()
     install_maintenance()
     install_coverage_maintenance()
+    install_theme_maintenance()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
@@ -96,28 +98,42 @@ def register_blueprints(app: Flask) -> None:
     from app.contacts import duplicate_routes, import_routes  # noqa: F401  (more contact views)
     from app.contacts.routes import bp as contacts_bp
     from app.dashboard.routes import bp as dashboard_bp
+    from app.digest.routes import bp as digest_bp
     from app.followups import export_routes as follow_up_exports  # noqa: F401  (more views)
     from app.followups.routes import bp as followups_bp
     from app.health import bp as health_bp
+    from app.indicators import import_routes as indicator_imports  # noqa: F401
+    from app.indicators import priority_routes as indicator_priorities  # noqa: F401
+    from app.indicators import sections as indicator_sections  # noqa: F401
+    from app.indicators.routes import bp as indicators_bp
     from app.library import meeting_routes as library_meeting_routes  # noqa: F401  (more views)
     from app.library import sections as library_sections  # noqa: F401  (sections, list filter)
     from app.library.routes import bp as library_bp
     from app.mailings.routes import bp as mailings_bp
     from app.meetings import export_routes as meeting_exports  # noqa: F401  (more views)
     from app.meetings.routes import bp as meetings_bp
+    from app.milestones.routes import bp as milestones_bp
     from app.organisations.routes import bp as organisations_bp
+    from app.plans.routes import bp as plans_bp
     from app.privacy.routes import bp as privacy_bp
+    from app.questionnaires import preview_routes as questionnaire_preview  # noqa: F401
+    from app.questionnaires import sending_routes as questionnaire_sending  # noqa: F401
+    from app.questionnaires.public_routes import bp as questionnaire_public_bp
+    from app.questionnaires.results_routes import bp as questionnaire_results_bp
+    from app.questionnaires.routes import bp as questionnaires_bp
     from app.reports import coverage as coverage_routes  # noqa: F401  (the coverage page)
     from app.reports.routes import bp as reports_bp
     from app.savedfilters.routes import bp as saved_filters_bp
     from app.search.routes import bp as search_bp
     from app.security.hooks import install as install_security_hooks
     from app.security.routes import bp as security_bp
+    from app.themes.routes import bp as themes_bp
     from app.trash.routes import bp as trash_bp
 
     app.url_map.converters["int"] = IdConverter
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(digest_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(contacts_bp)
@@ -125,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(followups_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(mailings_bp)
+    app.register_blueprint(milestones_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(saved_filters_bp)
     app.register_blueprint(reports_bp)
@@ -133,6 +150,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(trash_bp)
     app.register_blueprint(security_bp)
+    app.register_blueprint(questionnaires_bp)
+    app.register_blueprint(questionnaire_results_bp)
+    app.register_blueprint(themes_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(indicators_bp)
+    # The respondent's pages: outside the login, under a prefix a proxy can publish alone.
+    app.register_blueprint(
+        questionnaire_public_bp, url_prefix="/" + str(app.config["PUBLIC_PREFIX"]).strip("/")
+    )
     install_security_hooks(app)
 
 
@@ -145,6 +171,8 @@ def register_history() -> None:
     from app.library import history as _library  # noqa: F401
     from app.meetings import history as _meetings  # noqa: F401
     from app.organisations import history as _organisations  # noqa: F401
+    from app.plans import history as _plans  # noqa: F401
+    from app.questionnaires import history as _questionnaires  # noqa: F401
 
 
 def register_errors(app: Flask) -> None:

@@ -49,6 +49,17 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(library)
     app.cli.add_command(tasks)
     app.cli.add_command(mailings)
+    from app.questionnaires.cli import questionnaires
+
+    app.cli.add_command(questionnaires)
+
+    from app.themes.cli import themes
+
+    app.cli.add_command(themes)
+
+    from app.digest.cli import digest
+
+    app.cli.add_command(digest)
 
 
 @click.command()

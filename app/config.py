@@ -7,6 +7,7 @@ Every key is documented in README.md. Values are read at request time through
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import time
 from datetime import timedelta
@@ -110,6 +111,23 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "MAILING_BATCH_SIZE": 50,
         "MAILING_BATCH_PAUSE": 2,
         "MAILING_LEASE_SECONDS": 120,
+        # Questionnaires (app/questionnaires): the public pages live under PUBLIC_PREFIX, so a
+        # proxy can publish that path alone; links in messages start with PUBLIC_URL (the
+        # address the public reaches it at; unset: this request's host). Planned reminders
+        # are sent at QUESTIONNAIRE_REMINDER_HOUR (Europe/Stockholm) on their day.
+        # After PUBLIC_THROTTLE_LIMIT links that do not work within PUBLIC_THROTTLE_WINDOW,
+        # an address gets 429 on the link pages.
+        "PUBLIC_URL": None,
+        "PUBLIC_PREFIX": "/svar",
+        "PUBLIC_THROTTLE_LIMIT": 20,
+        "PUBLIC_THROTTLE_WINDOW": timedelta(minutes=15),
+        "QUESTIONNAIRE_REMINDER_HOUR": 8,
+        # The daily digest (app/digest): sent from DIGEST_HOUR (Europe/Stockholm) by the
+        # workers, or whenever `flask digest send` runs; "due soon" reaches DIGEST_WORKING_DAYS
+        # working days ahead; its links start with APP_URL (the team's address of the app).
+        "DIGEST_HOUR": 7,
+        "DIGEST_WORKING_DAYS": 3,
+        "APP_URL": None,
         "PASSWORD_HASH_METHOD": "scrypt",
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
@@ -181,6 +199,17 @@ def host_cookie(name: str) -> str:
     return name if name.startswith("__Host-") else "__Host-" + name
 
 
+def public_prefix(value: Any) -> str:
+    """PUBLIC_PREFIX as "/word[/word…]": the public pages need a path of their own (their
+    catch-all for wrong links would otherwise answer every unknown address of the app)."""
+    prefix = "/" + str(value or "").strip().strip("/")
+    if not re.fullmatch(r"(/[A-Za-z0-9_-]+)+", prefix) or prefix == "/static":
+        raise ConfigurationError(
+            f"PUBLIC_PREFIX must be a path of its own such as /svar, not {str(value)!r}"
+        )
+    return prefix
+
+
 def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     """Apply the layers to `app.config` and derive the settings that follow from them."""
     app.config.from_mapping(default_config(app.instance_path))
@@ -217,6 +246,7 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
             SESSION_COOKIE_DOMAIN=None,
             REMEMBER_COOKIE_DOMAIN=None,
         )
+    config["PUBLIC_PREFIX"] = public_prefix(config["PUBLIC_PREFIX"])
     hosts = config.get("TRUSTED_HOSTS")
     if isinstance(hosts, str):
         config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]

@@ -24,7 +24,9 @@ from app.contacts.models import (  # noqa: F401
     Tag,
     contact_tags,
 )
+from app.digest.models import DigestDelivery  # noqa: F401
 from app.followups.models import FollowUp  # noqa: F401
+from app.indicators.models import Indicator, IndicatorImport, IndicatorValue  # noqa: F401
 from app.library.models import (  # noqa: F401
     Delivery,
     InformationFact,
@@ -47,5 +49,18 @@ from app.meetings.models import (  # noqa: F401
     meeting_team,
     meeting_topics,
 )
+from app.milestones.models import PolicyMilestone  # noqa: F401
 from app.organisations.models import County, EngagementChange, Organisation  # noqa: F401
+from app.plans.models import ContactPlan, ContactPlanItem  # noqa: F401
+from app.questionnaires.models import (  # noqa: F401
+    Answer,
+    Question,
+    Questionnaire,
+    QuestionnaireLink,
+    QuestionnaireRecipient,
+    QuestionnaireReminder,
+    QuestionnaireResponse,
+    QuestionnaireSection,
+)
 from app.security.models import SecurityEvent  # noqa: F401
+from app.themes.models import Theme, ThemeMention  # noqa: F401

@@ -50,6 +50,7 @@ def main() -> None:
         "monthly summary": "/rapporter/sammanstallning",
         "whole-period report": "/rapporter/slutredovisning",
         "silence list": "/rapporter/tystnad",
+        "questionnaire results": "/enkater/1/resultat",  # the demo's questionnaire
     }
     for name, path in pages.items():
         assert client.get(path).status_code == 200, path

@@ -259,6 +259,8 @@ def measure_operations(port: int, client: Client, plan, settings: Settings, resu
     heavy = {
         "monthly XLSX": lambda: expect(client.get(plan.summary_xlsx), 200, "monthly XLSX"),
         "whole-period XLSX": lambda: expect(client.get(plan.final_xlsx), 200, "period XLSX"),
+        "questionnaire XLSX": lambda: expect(client.get("/enkater/1/resultat.xlsx"), 200, "XLSX"),
+        "questionnaire CSV": lambda: expect(client.get("/enkater/1/resultat.csv"), 200, "CSV"),
         "meeting-list CSV": meeting_csv,
         "team feed": lambda: expect(anonymous.get(plan.team_feed), 200, "team feed"),
         "calendar feed": feed,

@@ -95,7 +95,17 @@ def prepare(app: Flask) -> Scenario:
         "follow-ups": "/uppfoljningar",
         "search": f"/sok?q={SEARCH_QUERY.replace('ö', '%C3%B6')}",
         "lägesbild": "/rapporter/lagesbild",
+        # The Teman part over the whole assignment (default: the last twelve months).
+        "lägesbild, all themes": "/rapporter/lagesbild?teman_fran=2025-06&teman_till=2027-06",
+        "theme page": "/teman/1",  # the demo's most named theme (app/demo/themes.py)
         "monthly summary": f"/rapporter/sammanstallning?manad={last_month}",
+        "questionnaire results": "/enkater/1/resultat",  # the demo's (app/demo/questionnaires.py)
+        # The demo's indicator and plan (app/demo/prioritising.py): the ten largest with no
+        # meeting held, and the plan's progress against the maintained figures.
+        "prioritisation": "/indikatorer/prioritering?utan_mote=1&topp=10",
+        "contact plan": "/kontaktplaner/1",
+        "account (digest setting)": "/konto",
+        "policy milestones": "/policyhandelser",
     }
     return Scenario(
         login_email=team_email(LOGIN_NAME),

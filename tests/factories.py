@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 from app.auth import services as auth_services
@@ -90,6 +91,93 @@ def make_example_rows(*, contact_emails: tuple[str, ...] = ()) -> None:
     )
     make_example_material()
     make_example_mailing()
+    make_example_questionnaire()
+    make_example_indicator()
+    make_example_plan()
+    make_example_milestone()
+
+
+def make_example_milestone() -> None:
+    """A policy milestone (id 1)."""
+    from app.milestones.services import MilestoneValues, create_milestone
+
+    create_milestone(
+        values=MilestoneValues(datetime.date(2026, 1, 1), "Återvandringsbidraget höjs"), by=None
+    )
+
+
+def make_example_plan() -> None:
+    """A contact plan (id 1) with organisation 1 as its item (id 1), owned by user 1."""
+    from app.plans.services import PlanValues, add_organisations, create_plan
+
+    admin = db.session.get(User, 1)
+    plan = create_plan(
+        values=PlanValues(
+            title="Exempelplan",
+            starts_on=datetime.date(2026, 11, 1),
+            ends_on=datetime.date(2026, 12, 31),
+            owner_id=1,
+        ),
+        by=admin,
+    )
+    add_organisations(plan, [1], by=admin)
+
+
+def make_example_questionnaire() -> None:
+    """A sent questionnaire (id 1, questions 1–7 of every kind) with organisation 1 as its
+    recipient (id 1, link 1) and a submitted response (id 1) from it; a draft questionnaire
+    (id 2); a theme (id 1) with a mention (id 1) from the response."""
+    from app.questionnaires.models import QuestionnaireStatus
+    from app.themes.models import Theme, ThemeMention, ThemeSide
+
+    from .questionnaires.builders import (
+        add_recipient,
+        make_questionnaire,
+        make_response,
+        questions_of,
+    )
+
+    theme = Theme(name="Tolk", key="tolk", side=ThemeSide.CHALLENGE, sort_name="tolk")
+    db.session.add(theme)
+    db.session.flush()
+    questionnaire = make_questionnaire(status=QuestionnaireStatus.SENT)
+    organisation = db.session.get(Organisation, 1)
+    add_recipient(questionnaire, organisation)
+    single, _who, multiple, scale, number, text, themes = questions_of(questionnaire)
+    response = make_response(
+        questionnaire,
+        organisation,
+        {
+            single.id: "o2",
+            multiple.id: ["o1", "o3"],
+            scale.id: 4,
+            number.id: 12,
+            text.id: "Tolkar saknas ofta.",
+            themes.id: [str(theme.id)],
+        },
+    )
+    db.session.add(
+        ThemeMention(
+            theme_id=theme.id,
+            side=ThemeSide.CHALLENGE,
+            organisation_id=organisation.id,
+            mentioned_on=datetime.date(2026, 11, 25),
+            response_id=response.id,
+            question_id=themes.id,
+        )
+    )
+    from app.questionnaires.models import QuestionnaireReminder  # a planned reminder (id 1)
+
+    db.session.add(
+        QuestionnaireReminder(
+            questionnaire_id=questionnaire.id,
+            send_on=questionnaire.closes_on,
+            subject="Påminnelse",
+            body="Hej {namn}: {länk}",
+        )
+    )
+    make_questionnaire(title="Utkast till enkät")
+    db.session.flush()
 
 
 def make_example_mailing() -> None:
@@ -139,3 +227,26 @@ def make_example_material() -> None:
         organisation_ids=[1],
         by=None,
     )
+
+
+def make_example_indicator() -> None:
+    """An indicator (id 1) with a 2024 figure for organisation 1, and a draft indicator
+    import (id 1) mapped to it."""
+    from app.indicators.models import Indicator, IndicatorImport, IndicatorValue
+
+    indicator = Indicator(name="Exempelindikator", unit="procent", source="Kolada")
+    db.session.add(indicator)
+    db.session.flush()
+    db.session.add(
+        IndicatorValue(indicator_id=indicator.id, organisation_id=1, year=2024, value=1.5)
+    )
+    db.session.add(
+        IndicatorImport(
+            filename="indikator.csv",
+            header=["Kommun", "År", "Värde"],
+            rows=[["0114", "2024", "2,5"]],
+            mapping={"municipality": 0, "year": 1, "value": 2, "mode": "replace"},
+            indicator_id=indicator.id,
+        )
+    )
+    db.session.flush()

@@ -55,6 +55,7 @@ def drop_schema(schema: str) -> None:
 class Served:
     port: int
     log: Path  # gunicorn's output
+    database: str = ""  # its DATABASE_URL, for a CLI run beside it
 
     @property
     def base(self) -> str:
@@ -73,7 +74,7 @@ def served_app(
     """Gunicorn (two workers) serving the app with `world` (a module run with -m) loaded."""
     directory = Path(tempfile.mkdtemp(prefix=prefix))
     url, schema = database_url(directory)
-    served = Served(free_port(), directory / "gunicorn.log")
+    served = Served(free_port(), directory / "gunicorn.log", url)
     environment = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(directory),

@@ -8,7 +8,13 @@ import stat
 import pytest
 
 from app import create_app
-from app.config import SECRET_KEY_FILE, environment_config, normalise_database_url
+from app.config import (
+    SECRET_KEY_FILE,
+    ConfigurationError,
+    environment_config,
+    normalise_database_url,
+    public_prefix,
+)
 
 
 @pytest.fixture
@@ -113,3 +119,16 @@ def test_password_hash_default_is_full_strength_scrypt(instance):
     app = create_app()
     with app.app_context():
         assert hash_password("korrekt-häst-batteri").startswith("scrypt:32768:8:1$")
+
+
+@pytest.mark.parametrize("value", ["/", "", "svar/../x", "/svar?x", "/static", "/sv ar"])
+def test_a_public_prefix_must_be_a_path_of_its_own(value):
+    with pytest.raises(ConfigurationError):
+        public_prefix(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("/svar", "/svar"), ("enkat/", "/enkat"), ("/a/b", "/a/b")]
+)
+def test_a_public_prefix_is_written_with_one_leading_slash(value, expected):
+    assert public_prefix(value) == expected

@@ -270,6 +270,15 @@ def test_pages_render_with_demo_data(app, client, member):
         "/material",
         f"/material/{material_id}",
         f"/rapporter/tackning/{material_id}",
+        "/kontaktplaner",
     ):
         response = client.get(path)
         assert response.status_code == 200, path
+    # Prioritising has something to show: the ten largest by the demo's indicator with no
+    # meeting held, and a plan for next month with its municipalities.
+    ranking = client.get("/indikatorer/prioritering?utan_mote=1&topp=10")
+    assert ranking.status_code == 200 and "Utrikes födda (demo)" in ranking.text
+    assert ranking.text.count('<td class="numeric" data-value=') == 10
+    plan = client.get("/kontaktplaner/1")
+    assert plan.status_code == 200 and "Besök nästa månad (demo)" in plan.text
+    assert "av 12 nådda" in plan.text

@@ -20,9 +20,10 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from app.common.session_events import listen_once
 from app.common.written import take_written
 from app.contacts.models import Contact
 from app.followups.models import FollowUp
@@ -128,12 +129,12 @@ def _after_transaction_end(session: Session, transaction: Any) -> None:
 
 def install_maintenance() -> None:
     """Register the session hooks (idempotent)."""
-    for name, hook in (
-        ("after_flush", _after_flush),
-        ("after_flush_postexec", _after_flush_postexec),
-        ("do_orm_execute", _after_write_statement),
-        ("before_commit", _before_commit),
-        ("after_transaction_end", _after_transaction_end),
-    ):
-        if not event.contains(Session, name, hook):
-            event.listen(Session, name, hook)
+    listen_once(
+        (
+            ("after_flush", _after_flush),
+            ("after_flush_postexec", _after_flush_postexec),
+            ("do_orm_execute", _after_write_statement),
+            ("before_commit", _before_commit),
+            ("after_transaction_end", _after_transaction_end),
+        )
+    )

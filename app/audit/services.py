@@ -34,6 +34,7 @@ class Action(enum.StrEnum):
     REVERT = "revert"
     STAGE = "stage"
     ANONYMISE = "anonymise"
+    ANSWER = "answer"  # an organisation submitted its response to a questionnaire
 
 
 ACTION_LABELS = {
@@ -47,6 +48,7 @@ ACTION_LABELS = {
     Action.REVERT: _l("ångrade import"),
     Action.STAGE: _l("ändrade engagemangssteg"),
     Action.ANONYMISE: _l("anonymiserade"),
+    Action.ANSWER: _l("svarade på enkäten"),
 }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.common.db_types import UTCDateTime, enum_column
+from app.common.i18n import translated
 from app.common.time import utcnow
 from app.extensions import db
 
@@ -25,7 +26,7 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(ROLE_LABELS[self])
+        return translated(ROLE_LABELS[self])
 
 
 ROLE_LABELS = {
@@ -64,6 +65,8 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     locale: Mapped[str] = mapped_column(String(8), default="sv")
+    # Wants the daily digest by e-mail (app/digest); off until the user turns it on.
+    digest_enabled: Mapped[bool] = mapped_column(default=False)
     # The secret calendar-feed token, stored only as its SHA-256 (see calendar/feeds.py).
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     feed_token_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from app.common.exceptions import DomainError, EditConflict
 from app.common.forms import redisplays_on_csrf_failure, submitted_version
+from app.common.sections import sections_for
 from app.extensions import db
 from app.security.models import SecurityKind
 from app.security.services import UNKNOWN, count_refusal
@@ -119,6 +120,7 @@ def account():
         "auth/account.html",
         password_form=ChangePasswordForm(),
         language_form=LanguageForm(locale=current_user.locale),
+        sections=sections_for("account", current_user),
     )
 
 

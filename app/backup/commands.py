@@ -104,6 +104,11 @@ def restore(path: Path, yes: bool) -> None:
 
     rebuild_facts()
     db.session.commit()
+    # So is the lägesbild's theme tally, from the mentions.
+    from app.themes.tally import rebuild_tally
+
+    rebuild_tally()
+    db.session.commit()
     # The text index is derived from the restored rows: refilled from them, whatever the
     # backup held (SQLite; PostgreSQL's GIN indexes are rebuilt by pg_restore itself).
     from app.common.search_index import rebuild_search_index

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.common.db_types import UTCDateTime, enum_column
+from app.common.i18n import translated
 from app.common.time import to_local, utcnow
 from app.extensions import db
 from app.meetings.models import Meeting, last_day
@@ -50,7 +51,7 @@ class ProposalKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(PROPOSAL_KIND_LABELS[self])
+        return translated(PROPOSAL_KIND_LABELS[self])
 
 
 PROPOSAL_KIND_LABELS = {

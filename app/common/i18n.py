@@ -6,7 +6,10 @@ Times are always shown in Europe/Stockholm, where the team works.
 
 from __future__ import annotations
 
-from flask import current_app
+from typing import Any
+
+from flask import current_app, g, has_request_context
+from flask_babel import get_locale
 from flask_login import current_user
 
 
@@ -21,3 +24,19 @@ def select_locale() -> str:
 def select_timezone() -> str:
     """Europe/Stockholm for every user."""
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def translated(text: Any) -> str:
+    """`str(text)` for a lazily translated module constant (a label in a dict of labels),
+    looked up once per request: a page that names a stage for each of the 290 municipalities
+    would otherwise ask Flask-Babel for the same translation hundreds of times. Keyed by the
+    constant's identity, which lives as long as the process, and the language; outside a
+    request, plain str."""
+    if not has_request_context():
+        return str(text)
+    cache: dict[tuple[int, str], str] = g.setdefault("translated_labels", {})
+    key = (id(text), str(get_locale()))  # a request may switch language (force_locale)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = str(text)
+    return found

@@ -20,14 +20,14 @@ import io
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from app.common.spreadsheets import undefuse
 from app.common.text import remove_control_characters
@@ -187,7 +187,10 @@ def check_zip(data: bytes) -> None:
         ) from None
     if len(entries) > XLSX_MAX_ENTRIES or sum(e.file_size for e in entries) > XLSX_MAX_UNPACKED:
         raise UnreadableFile(
-            _("Excel-filen är för stor när den packas upp. Spara bara kontakterna i en ny fil.")
+            _(
+                "Excel-filen är för stor när den packas upp. "
+                "Spara bara raderna som ska läsas in i en ny fil."
+            )
         )
 
 
@@ -238,6 +241,10 @@ def check_xml_parts(data: bytes) -> None:
 
 
 def read_xlsx(data: bytes, *, max_rows: int) -> Table:
+    # Imported here: only an import of an Excel file needs it, not every worker (5 MB).
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     check_zip(data)
     check_xml_parts(data)
     try:
@@ -272,8 +279,27 @@ def table_from(rows: list[list[str]], *, encoding: str, separator: str) -> Table
         raise UnreadableFile(_("Filen är tom eller saknar rubrikrad."))
     header, data = rows[0], rows[1:]
     if not data:
-        raise UnreadableFile(_("Filen har en rubrikrad men inga rader med kontakter."))
+        raise UnreadableFile(_("Filen har en rubrikrad men inga rader under den."))
     return Table(header=header, rows=data, encoding=encoding, separator=separator)
+
+
+def read_upload(upload: Any) -> Table:
+    """An uploaded file (the form's FileStorage) as a table, within the configured
+    IMPORT_MAX_BYTES and IMPORT_MAX_ROWS: at most one byte over the limit is read from it.
+    The contact import and the indicator import both start here."""
+    max_bytes = current_app.config["IMPORT_MAX_BYTES"]
+    return read_table(
+        upload.read(max_bytes + 1),
+        filename=upload.filename or "",
+        max_bytes=max_bytes,
+        max_rows=current_app.config["IMPORT_MAX_ROWS"],
+    )
+
+
+def refusal_status(error: UnreadableFile) -> int:
+    """How a refused upload is answered: 400 for a hostile file, else 200 (the form again,
+    with the message)."""
+    return 400 if isinstance(error, HostileFile) else 200
 
 
 def read_table(data: bytes, *, filename: str, max_bytes: int, max_rows: int) -> Table:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -24,10 +24,10 @@ from . import import_commit, importer
 from .import_files import (
     CHOOSABLE_ENCODINGS,
     UNDECIDED,
-    HostileFile,
     UnreadableFile,
     encoding_samples,
-    read_table,
+    read_upload,
+    refusal_status,
 )
 from .import_matching import organisation_display_names
 from .import_revert import changed_since, revert_import
@@ -90,15 +90,10 @@ def import_upload():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            table = read_table(
-                upload.read(current_app.config["IMPORT_MAX_BYTES"] + 1),
-                filename=upload.filename or "",
-                max_bytes=current_app.config["IMPORT_MAX_BYTES"],
-                max_rows=current_app.config["IMPORT_MAX_ROWS"],
-            )
+            table = read_upload(upload)
         except UnreadableFile as error:
             form.file.errors.append(str(error))
-            status = 400 if isinstance(error, HostileFile) else 200
+            status = refusal_status(error)
         else:
             db.session.execute(
                 delete(ImportBatch).where(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.common.matching import match_conditions, match_rank
@@ -76,24 +76,49 @@ class OrganisationContacts:
 def organisation_contacts(
     organisation_id: int, *, today: date | None = None, limit: int = ORGANISATION_CONTACTS
 ) -> OrganisationContacts:
-    """The roles at one organisation (contacts in the trash left out), in three statements
-    however many there are: the counts, and a page of each kind with its contacts."""
+    """The roles at one organisation (contacts in the trash left out): a page of the current
+    ones by name and of the former ones, last ended first, with how many of each there are.
+    One statement however many there are: each role ranked and counted within its kind by
+    window functions, and the first `limit` of each kind loaded with its contact."""
     holds = current_condition(today or local_today())
-    at = select(Affiliation).join(Affiliation.contact)
-    at = at.where(Affiliation.organisation_id == organisation_id)
-    current_total, former_total = db.session.execute(
-        at.with_only_columns(func.count().filter(holds), func.count().filter(~holds))
-    ).one()
-    loaded = at.options(contains_eager(Affiliation.contact)).limit(limit)
-    current = db.session.scalars(loaded.where(holds).order_by(Contact.sort_name, Contact.id))
-    former = db.session.scalars(
-        loaded.where(~holds).order_by(Affiliation.ended_on.desc(), Affiliation.id.desc())
+    current = case((holds, 1), else_=0)
+    ranked = (
+        select(
+            Affiliation.id.label("id"),
+            current.label("current"),
+            func.row_number()
+            .over(
+                partition_by=current,
+                order_by=(
+                    # Current roles by name; former ones (these keys empty) last ended first.
+                    case((holds, Contact.sort_name)),
+                    case((holds, Contact.id)),
+                    Affiliation.ended_on.desc().nulls_last(),  # the same on both databases
+                    Affiliation.id.desc(),
+                ),
+            )
+            .label("position"),
+            func.count().over(partition_by=current).label("total"),
+        )
+        .join(Affiliation.contact)
+        .where(Affiliation.organisation_id == organisation_id)
+        .subquery()
     )
+    rows = db.session.execute(
+        select(Affiliation, ranked.c.current, ranked.c.total)
+        .join(ranked, ranked.c.id == Affiliation.id)
+        .join(Affiliation.contact)
+        .options(contains_eager(Affiliation.contact))
+        .where(ranked.c.position <= limit)
+        .order_by(ranked.c.current.desc(), ranked.c.position)
+    ).all()
+    kinds: dict[int, list[Affiliation]] = {1: [], 0: []}
+    totals = {1: 0, 0: 0}
+    for affiliation, is_current, total in rows:
+        kinds[is_current].append(affiliation)
+        totals[is_current] = total
     return OrganisationContacts(
-        current=list(current),
-        current_total=current_total or 0,
-        former=list(former),
-        former_total=former_total or 0,
+        current=kinds[1], current_total=totals[1], former=kinds[0], former_total=totals[0]
     )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from app.aggregates.queries import coverage
+from app.common.sections import sections_for
 from app.common.time import local_today
 from app.followups.forms import CompleteForm
 from app.organisations.models import OrganisationKind
@@ -29,6 +32,7 @@ def index():
     return render_template(
         "dashboard/index.html",
         today=today,
+        tomorrow=today + timedelta(days=1),
         team=team,
         weeks=(this_week, next_week),
         follow_ups=services.my_follow_ups(current_user.id, today),
@@ -37,4 +41,5 @@ def index():
         overview=registry_overview(),
         kinds=OrganisationKind,
         complete_form=CompleteForm(),
+        sections=sections_for("dashboard", current_user),
     )

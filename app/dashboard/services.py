@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, case, func, select, union_all
 
 from app.auth.models import User
 from app.common.time import iso_week, local_midnight, to_local, week_bounds
@@ -149,29 +149,41 @@ class MyFollowUps:
 
 def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
     """The user's open follow-ups that are overdue (due before today, in Stockholm) and
-    those due within the coming week, most urgent first; counts in one statement."""
+    those due within the coming week, most urgent first, at most FOLLOW_UP_LIMIT of each,
+    with how many there are of each: one statement (each ranked and counted within its
+    kind by window functions), and one for their meetings' organisations."""
     soon_end = today + timedelta(days=DUE_SOON_DAYS)
-    base = select(FollowUp).where(
-        FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == user_id
-    )
-    ordered = base.options(*LIST_OPTIONS).order_by(FollowUp.due_on, FollowUp.id)
-    ordered = ordered.limit(FOLLOW_UP_LIMIT)
-    overdue = list(db.session.scalars(ordered.where(FollowUp.due_on < today)))
-    due_soon = list(
-        db.session.scalars(ordered.where(FollowUp.due_on >= today, FollowUp.due_on < soon_end))
-    )
-    with_meeting_organisations([*overdue, *due_soon])
-    overdue_total, soon_total = db.session.execute(
+    late = case((FollowUp.due_on < today, 1), else_=0)
+    ranked = (
         select(
-            func.count().filter(FollowUp.due_on < today),
-            func.count().filter(FollowUp.due_on >= today),
-        ).where(
+            FollowUp.id.label("id"),
+            late.label("late"),
+            func.row_number()
+            .over(partition_by=late, order_by=(FollowUp.due_on, FollowUp.id))
+            .label("position"),
+            func.count().over(partition_by=late).label("total"),
+        )
+        .where(
             FollowUp.status == FollowUpStatus.OPEN,
             FollowUp.owner_id == user_id,
             FollowUp.due_on < soon_end,
         )
-    ).one()
-    return MyFollowUps(overdue, overdue_total, due_soon, soon_total)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(FollowUp, ranked.c.late, ranked.c.total)
+        .join(ranked, ranked.c.id == FollowUp.id)
+        .where(ranked.c.position <= FOLLOW_UP_LIMIT)
+        .options(*LIST_OPTIONS)
+        .order_by(FollowUp.due_on, FollowUp.id)
+    ).all()
+    shown: dict[int, list[FollowUp]] = {1: [], 0: []}
+    totals = {1: 0, 0: 0}
+    for follow_up, is_late, total in rows:
+        shown[is_late].append(follow_up)
+        totals[is_late] = total
+    with_meeting_organisations([*shown[1], *shown[0]])
+    return MyFollowUps(shown[1], totals[1], shown[0], totals[0])
 
 
 def recently_logged(limit: int = RECENT_LIMIT) -> list[AgendaMeeting]:

@@ -20,12 +20,15 @@ from app.library.coverage import rebuild_facts
 from app.meetings.models import Meeting
 from app.organisations.models import Organisation
 from app.organisations.reference import seed_reference_data
+from app.themes.tally import rebuild_tally
 
 from .activity import generate_follow_ups, generate_meetings
 from .core import Context
 from .library import generate_library
 from .people import generate_contacts
+from .prioritising import generate_prioritising
 from .registry import ensure_team, load_organisations, record_engagement
+from .themes import generate_themes
 
 
 class DatabaseInUse(Exception):
@@ -100,10 +103,16 @@ def generate(
     follow_ups = generate_follow_ups(ctx, held)
     changes = record_engagement(ctx)
     library = generate_library(ctx, held)
+    generate_themes(ctx, held)
+    from .questionnaires import generate_questionnaires  # a sent questionnaire and its answers
+
+    generate_questionnaires(ctx)
+    generate_prioritising(ctx)  # an indicator for every municipality, a plan for next month
     db.session.flush()
     # The bulk inserts bypass the session hooks that keep the figures: computed afresh.
     rebuild()
     rebuild_facts()
+    rebuild_tally()
     return DemoSummary(
         users_created=users_created,
         password=chosen_password if users_created and not password else None,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.common.db_types import UTCDateTime, enum_column
+from app.common.i18n import translated
 from app.common.soft_delete import SoftDeletable, live_index
 from app.common.time import utcnow
 from app.contacts.models import Contact
@@ -26,7 +27,7 @@ class FollowUpStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STATUS_LABELS[self])
+        return translated(STATUS_LABELS[self])
 
 
 STATUS_LABELS = {

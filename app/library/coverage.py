@@ -29,9 +29,10 @@ from itertools import chain
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, delete, event, func, inspect, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, inspect, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.common.session_events import listen_once
 from app.extensions import db
 from app.meetings.figures import Figure, root_id
 from app.organisations.models import County, Organisation, OrganisationKind
@@ -307,13 +308,13 @@ def _after_transaction_end(session: Session, transaction: Any) -> None:
 
 def install_maintenance() -> None:
     """Register the session hooks that keep `information_facts` (idempotent)."""
-    for name, hook in (
-        ("after_flush", _after_flush),
-        ("after_flush_postexec", _after_flush_postexec),
-        ("after_transaction_end", _after_transaction_end),
-    ):
-        if not event.contains(Session, name, hook):
-            event.listen(Session, name, hook)
+    listen_once(
+        (
+            ("after_flush", _after_flush),
+            ("after_flush_postexec", _after_flush_postexec),
+            ("after_transaction_end", _after_transaction_end),
+        )
+    )
 
 
 def coverage_counts(

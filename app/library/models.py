@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.common.db_types import UTCDateTime, enum_column, sort_key_type
+from app.common.i18n import translated
 from app.common.soft_delete import SoftDeletable, live_index
 from app.common.text import fold, sort_key
 from app.common.time import utcnow
@@ -33,7 +34,7 @@ class MaterialKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(KIND_LABELS[self])
+        return translated(KIND_LABELS[self])
 
 
 KIND_LABELS = {
@@ -51,7 +52,7 @@ class MaterialStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STATUS_LABELS[self])
+        return translated(STATUS_LABELS[self])
 
 
 STATUS_LABELS = {
@@ -92,7 +93,7 @@ class Channel(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(CHANNEL_LABELS[self])
+        return translated(CHANNEL_LABELS[self])
 
 
 CHANNEL_LABELS = {
@@ -113,7 +114,7 @@ class Outcome(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(OUTCOME_LABELS[self])
+        return translated(OUTCOME_LABELS[self])
 
 
 OUTCOME_LABELS = {

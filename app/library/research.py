@@ -13,12 +13,11 @@ from app.audit.services import Action, Actor, record
 from app.extensions import db
 from app.meetings.models import Meeting
 
+from . import pickers
 from .citations import Reference
-from .models import Material, MaterialKind, MeetingReference
+from .models import Material, MeetingReference
 from .services import InvalidMaterial
 
-#: References a meeting's picker offers (research first, in title order).
-PICKER_LIMIT = 500
 #: Meetings listed on a reference's page (newest first).
 MEETINGS_LIMIT = 100
 
@@ -102,24 +101,9 @@ def meetings_of(material_id: int) -> list[Meeting]:
 
 
 def reference_choices(exclude: Iterable[int] = ()) -> list[tuple[int, str]]:
-    """Research references (then other material) for a meeting's picker: (id, label)."""
-    skip = set(exclude)
-    rows = db.session.execute(
-        select(Material.id, Material.title, Material.authors, Material.year, Material.kind)
-        .order_by(
-            (Material.kind != MaterialKind.RESEARCH),
-            Material.sort_title,
-            Material.id,
-        )
-        .limit(PICKER_LIMIT)
-    )
-    choices = []
-    for id_, title, authors, year, _kind in rows:
-        if id_ in skip:
-            continue
-        who = ", ".join(p for p in (authors.split(";")[0].strip(), str(year or "")) if p)
-        choices.append((id_, f"{title} ({who})" if who else title))
-    return choices
+    """Research references (then other material) for a meeting's picker (pickers.py: one
+    statement a request)."""
+    return pickers.reference_choices(exclude)
 
 
 def as_reference(material: Material) -> Reference:

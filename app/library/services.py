@@ -19,6 +19,7 @@ from app.extensions import db
 from app.meetings.models import Meeting, Perspective, TargetGroup, Topic
 from app.organisations.models import Organisation
 
+from . import pickers
 from .files import StoredFile
 from .models import (
     LANGUAGES,
@@ -383,16 +384,5 @@ def handed_over_at(meeting_id: int) -> list[Delivery]:
 
 
 def version_choices() -> list[tuple[int, str]]:
-    """Every version of every material, newest material versions first, for pickers:
-    (version id, "Title, version N")."""
-    rows = db.session.execute(
-        select(MaterialVersion.id, Material.title, MaterialVersion.number)
-        .join(Material, Material.id == MaterialVersion.material_id)
-        .where(Material.status != MaterialStatus.REPLACED)
-        .order_by(Material.sort_title, MaterialVersion.number.desc())
-        .limit(1000)
-    )
-    return [
-        (id_, _("%(title)s, version %(number)d", title=title, number=number))
-        for id_, title, number in rows
-    ]
+    """Every version of every material for pickers (pickers.py: one statement a request)."""
+    return pickers.version_choices()

@@ -2,12 +2,14 @@
 the e-mail itself (plain text, the material attached or linked; no HTML, no tracking).
 
 The template's placeholders are {namn} (the contact's name, or the organisation's for its
-functional mailbox) and {organisation} (the organisation's display name).
+functional mailbox) and {organisation} (the organisation's display name); a mailing that
+carries a questionnaire has more (app/mailings/extras.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -26,15 +28,19 @@ class Attachment:
     data: bytes
 
 
-def unknown_placeholders(template: str) -> list[str]:
+def unknown_placeholders(template: str, allowed: Iterable[str] = PLACEHOLDERS) -> list[str]:
     """The {…} in `template` that are not placeholders, in order, each once."""
+    known = set(allowed)
     found = [m.group(1) for m in _PLACEHOLDER.finditer(template)]
-    return list(dict.fromkeys(name for name in found if name not in PLACEHOLDERS))
+    return list(dict.fromkeys(name for name in found if name not in known))
 
 
-def fill(template: str, *, name: str, organisation: str) -> str:
-    """The template with the recipient's name and organisation put in."""
-    values = {"namn": name, "organisation": organisation}
+def fill(
+    template: str, *, name: str, organisation: str, extra: Mapping[str, str] | None = None
+) -> str:
+    """The template with the recipient's name and organisation (and any `extra`
+    placeholders' values) put in."""
+    values = {**(extra or {}), "namn": name, "organisation": organisation}
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.common.db_types import UTCDateTime, enum_column
+from app.common.i18n import translated
 from app.common.time import utcnow
 from app.contacts.models import Contact
 from app.extensions import db
@@ -41,7 +42,7 @@ class MailingStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(MAILING_STATUS_LABELS[self])
+        return translated(MAILING_STATUS_LABELS[self])
 
 
 MAILING_STATUS_LABELS = {
@@ -61,7 +62,7 @@ class RecipientStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(RECIPIENT_STATUS_LABELS[self])
+        return translated(RECIPIENT_STATUS_LABELS[self])
 
 
 RECIPIENT_STATUS_LABELS = {
@@ -92,6 +93,11 @@ class Mailing(db.Model):
     )
     # Leave out organisations that already have the version (sent, handed over or by hand).
     lacking_only: Mapped[bool] = mapped_column(default=False)
+    # A questionnaire's sending or reminder: each message carries the recipient
+    # organisation's personal link ({länk}), made when the message is built.
+    questionnaire_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[MailingStatus] = mapped_column(
         enum_column(MailingStatus, "mailing_status"), default=MailingStatus.DRAFT
     )

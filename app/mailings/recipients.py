@@ -48,12 +48,12 @@ class Chosen:
 @dataclass
 class Choice:
     """What the filters chose: the recipients, the organisations (or contacts) with no
-    address, how many contacts were left out for their opt-out, and whether the list was cut
+    address, the contacts left out for their opt-out, and whether the list was cut
     at MAX_RECIPIENTS."""
 
     recipients: list[Chosen] = field(default_factory=list)
     without_address: list[tuple[str, int, str]] = field(default_factory=list)  # kind, id, name
-    opted_out: int = 0
+    opted_out: list[tuple[int, str]] = field(default_factory=list)  # contact id, name
     cut: bool = False
 
 
@@ -138,7 +138,7 @@ def _choose_organisations(
         chosen_any = False
         for affiliation in matching:
             if affiliation.contact_id in refused:
-                choice.opted_out += 1
+                choice.opted_out.append((affiliation.contact_id, affiliation.contact.full_name))
                 continue
             _add(
                 choice,
@@ -182,7 +182,7 @@ def _choose_contacts(criteria: Mapping[str, str]) -> Choice:
     seen: set[str] = set()
     for contact in contacts:
         if contact.id in refused:
-            choice.opted_out += 1
+            choice.opted_out.append((contact.id, contact.full_name))
             continue
         if not contact.emails:
             choice.without_address.append(("contact", contact.id, contact.full_name))

@@ -24,7 +24,8 @@ from app.organisations.forms import filters_from_args as organisation_filters
 from app.organisations.services import organisation_query
 from app.tasks.jobs import queue_mailing
 
-from . import queries, services
+from . import history as _history  # noqa: F401  (registers how the history shows the opt-out)
+from . import outgoing, queries, services
 from .forms import DEFAULT_BODY, DecisionForm, MailingForm, OptOutForm, criteria_of
 from .models import Audience, MailingRecipient, MailingStatus, RecipientStatus
 
@@ -63,6 +64,9 @@ def create():
     else:
         filter_form, filters = organisation_filters(request.args)
         matched_query = organisation_query(filters)
+        # A filter another domain adds to the organisation list (app/common/list_filters.py:
+        # the prioritisation list's municipalities, those lacking a material) is kept too.
+        criteria.update(item for applied in filters.extra for item in applied.arguments.items())
     matched = db.session.scalar(
         select(func.count()).select_from(matched_query.order_by(None).subquery())
     )
@@ -95,6 +99,7 @@ def create():
         audience=audience,
         matched=matched,
         criteria=criteria,
+        extra=filters.extra if audience is Audience.ORGANISATIONS else [],
     )
 
 
@@ -111,7 +116,7 @@ def detail(mailing_id: int):
     if mailing.status is MailingStatus.DRAFT:
         # The preview: who has no address now (recomputed, so a fixed address shows at once).
         choice = services.chosen_now(mailing)
-    subject, text = services.preview_text(mailing, recipients[0] if recipients else None)
+    subject, text = outgoing.preview_text(mailing, recipients[0] if recipients else None)
     attachment_name = mailing.version.filename if mailing.version else ""
     return render_template(
         "mailings/detail.html",
@@ -123,7 +128,7 @@ def detail(mailing_id: int):
         preview_subject=subject,
         preview_text=text,
         attachment_name=attachment_name,
-        footer=services.FOOTER,
+        footer=outgoing.FOOTER,
         smtp=services.smtp_settings() is not None,
         statuses=RecipientStatus,
         decision_form=DecisionForm(formdata=None),
@@ -169,7 +174,9 @@ def eml_files(mailing_id: int):
     if mailing.status is not MailingStatus.FILES:
         abort(404)
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    services.write_eml_zip(mailing, spool)
+    outgoing.write_eml_zip(mailing, spool)
+    # A questionnaire's messages carry personal links made as they are built: kept.
+    db.session.commit()
     spool.seek(0)
     response = send_file(
         spool,

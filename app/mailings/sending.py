@@ -28,7 +28,7 @@ from app.calendar.mail import connect
 from app.common.time import utcnow
 from app.extensions import db
 
-from . import services
+from . import outgoing, services
 from .models import Mailing, MailingRecipient, MailingStatus, RecipientStatus
 
 
@@ -141,8 +141,8 @@ def send_batch(mailing_id: int, token: str) -> BatchResult:
     if settings is None:
         release(mailing_id, token, error=_("Ingen e-postserver är inställd."))
         return result
-    attachment, link = services.attachment_and_link(mailing)
-    sender = settings.sender or services.sender_address()
+    attachment, link = outgoing.attachment_and_link(mailing)
+    sender = outgoing.sender_address()
     envelope_from = parseaddr(sender)[1] or sender
     creator_id = mailing.created_by_id
     # No transaction stays open over the network (the SMTP connection, each message handed
@@ -178,10 +178,10 @@ def send_batch(mailing_id: int, token: str) -> BatchResult:
             assert recipient is not None
             if recipient.contact_id is not None and services.opted_out(recipient.contact_id):
                 # Opted out after the mailing was prepared: not sent.
-                _fail(recipient, _("Kontakten vill inte få utskick."))
+                _fail(recipient, str(services.OPTED_OUT_REASON))
                 result.failed += 1
                 continue
-            message = services.message_for(
+            message = outgoing.message_for(
                 mailing, recipient, sender=sender, attachment=attachment, link=link
             )
             address = recipient.address

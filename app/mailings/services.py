@@ -1,16 +1,16 @@
 """A mailing's life: draft with its chosen recipients, start (sent by the workers, or written
 as .eml files), confirm files sent, resend failures, settle an uncertain recipient, and a
-contact's opt-out. Services add and flush; the view or CLI commits. Sending is sending.py."""
+contact's opt-out. Services add and flush; the view or CLI commits. The messages are
+outgoing.py; sending them is sending.py."""
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
 from app.audit.services import Action, Actor, record
@@ -19,11 +19,10 @@ from app.common.exceptions import DomainError
 from app.common.time import local_today, utcnow
 from app.contacts.models import Contact
 from app.extensions import db
-from app.library import files
 from app.library.models import Channel, MaterialVersion
 from app.library.services import InvalidMaterial, record_deliveries
 
-from . import messages, recipients
+from . import extras, messages, recipients
 from .models import (
     Audience,
     Mailing,
@@ -32,9 +31,6 @@ from .models import (
     MailingStatus,
     RecipientStatus,
 )
-
-#: What the messages end with: how to opt out, in words (no tracking, no links to click).
-FOOTER = "Vill du inte få fler utskick från oss? Svara på det här meddelandet, så tar vi bort dig."
 
 
 class InvalidMailing(DomainError):
@@ -51,6 +47,8 @@ class MailingValues:
     tag: str = ""
     version_id: int | None = None
     lacking_only: bool = False
+    # A questionnaire's sending or reminder: {länk} and {sista_dag} too (extras.py).
+    questionnaire_id: int | None = None
 
 
 def smtp_settings() -> MailSettings | None:
@@ -63,12 +61,14 @@ def _check(values: MailingValues) -> MaterialVersion | None:
         raise InvalidMailing(_("Ange en ämnesrad."))
     if not values.body.strip():
         raise InvalidMailing(_("Skriv ett meddelande."))
-    unknown = messages.unknown_placeholders(values.subject + values.body)
+    allowed = messages.PLACEHOLDERS + extras.placeholders(questionnaire_id=values.questionnaire_id)
+    unknown = messages.unknown_placeholders(values.subject + values.body, allowed)
     if unknown:
         raise InvalidMailing(
             _(
-                "Okänd platshållare: %(names)s. Använd {namn} och {organisation}.",
+                "Okänd platshållare: %(names)s. Använd %(allowed)s.",
                 names=", ".join("{" + name + "}" for name in unknown),
+                allowed=", ".join("{" + name + "}" for name in allowed),
             )
         )
     version = None
@@ -81,8 +81,11 @@ def _check(values: MailingValues) -> MaterialVersion | None:
     return version
 
 
-def create_mailing(*, values: MailingValues, by: Actor) -> tuple[Mailing, recipients.Choice]:
-    """A draft mailing with the recipients the filters choose now."""
+def create_mailing(
+    *, values: MailingValues, by: Actor, chosen: list[recipients.Chosen] | None = None
+) -> tuple[Mailing, recipients.Choice]:
+    """A draft mailing with the recipients the filters choose now, or with `chosen` (a
+    questionnaire's recipients, chosen one per organisation by the questionnaires)."""
     _check(values)
     mailing = Mailing(
         subject=" ".join(values.subject.split())[:200],
@@ -93,11 +96,15 @@ def create_mailing(*, values: MailingValues, by: Actor) -> tuple[Mailing, recipi
         tag=values.tag.strip()[:60],
         version_id=values.version_id,
         lacking_only=values.lacking_only,
+        questionnaire_id=values.questionnaire_id,
         created_by_id=by.id,
         last_error="",
     )
     db.session.add(mailing)
     db.session.flush()
+    if chosen is not None:
+        _put_recipients(mailing, chosen)
+        return mailing, recipients.Choice(recipients=list(chosen))
     return mailing, choose_again(mailing)
 
 
@@ -120,6 +127,11 @@ def choose_again(mailing: Mailing) -> recipients.Choice:
         raise InvalidMailing(_("Bara ett utkast kan få nya mottagare."))
     choice = chosen_now(mailing)
     db.session.execute(delete(MailingRecipient).where(MailingRecipient.mailing_id == mailing.id))
+    _put_recipients(mailing, choice.recipients)
+    return choice
+
+
+def _put_recipients(mailing: Mailing, chosen: list[recipients.Chosen]) -> None:
     db.session.add_all(
         MailingRecipient(
             mailing_id=mailing.id,
@@ -132,10 +144,9 @@ def choose_again(mailing: Mailing) -> recipients.Choice:
             reason="",
             attempts=0,
         )
-        for c in choice.recipients
+        for c in chosen
     )
     db.session.flush()
-    return choice
 
 
 def start_mailing(mailing: Mailing, *, by: Actor) -> None:
@@ -146,7 +157,36 @@ def start_mailing(mailing: Mailing, *, by: Actor) -> None:
         raise InvalidMailing(_("Utskicket har inga mottagare."))
     mailing.status = MailingStatus.SENDING if smtp_settings() else MailingStatus.FILES
     mailing.started_at = utcnow()
+    leave_out_opted_out(mailing)
     db.session.flush()
+
+
+#: Why a recipient whose contact opted out after being chosen got nothing (here and when the
+#: SMTP workers send).
+OPTED_OUT_REASON = _l("Kontakten vill inte få utskick.")
+
+
+def leave_out_opted_out(mailing: Mailing) -> int:
+    """Queued recipients whose contact opted out after they were chosen fail with the reason
+    (as the SMTP workers do when sending), so no .eml file is written for them and confirming
+    the files records no delivery. Returns how many."""
+    refused = select(MailingOptOut.contact_id).scalar_subquery()
+    count = db.session.execute(
+        update(MailingRecipient)
+        .where(
+            MailingRecipient.mailing_id == mailing.id,
+            MailingRecipient.status == RecipientStatus.QUEUED,
+            MailingRecipient.contact_id.in_(refused),
+        )
+        .values(
+            status=RecipientStatus.FAILED,
+            reason=str(OPTED_OUT_REASON),
+            changed_at=utcnow(),
+        )
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    db.session.flush()
+    return count
 
 
 def requeue(mailing: Mailing, *, statuses: tuple[RecipientStatus, ...], ids: list[int] = ()) -> int:  # type: ignore[assignment]
@@ -284,81 +324,6 @@ def confirm_files_sent(mailing: Mailing, *, by: Actor) -> int:
         mark_sent(recipient, mailing, by=by)
     finish_if_done(mailing, by=by)
     return len(queued)
-
-
-# --- messages -----------------------------------------------------------------------------------
-
-
-def attachment_and_link(mailing: Mailing) -> tuple[messages.Attachment | None, str]:
-    """The version's file (attached) or link (in the text), if the mailing has material."""
-    version = mailing.version
-    if version is None:
-        return None, ""
-    if version.is_file and version.file_hash:
-        data = files.path_for(version.file_hash).read_bytes()
-        return messages.Attachment(version.filename, version.content_type, data), ""
-    return None, version.link
-
-
-def message_for(
-    mailing: Mailing,
-    recipient: MailingRecipient,
-    *,
-    sender: str,
-    attachment: messages.Attachment | None,
-    link: str,
-) -> Any:
-    """One recipient's e-mail."""
-    fill = {"name": recipient.name, "organisation": recipient.organisation_name}
-    return messages.build_message(
-        sender=sender,
-        to_name=recipient.name,
-        to_address=recipient.address,
-        subject=messages.fill(mailing.subject, **fill),
-        text=messages.fill(mailing.body, **fill),
-        attachment=attachment,
-        link=link,
-        footer=FOOTER,
-    )
-
-
-def preview_text(mailing: Mailing, recipient: MailingRecipient | None) -> tuple[str, str]:
-    """The subject and text the first recipient will get (the template itself if none)."""
-    if recipient is None:
-        return mailing.subject, mailing.body
-    fill = {"name": recipient.name, "organisation": recipient.organisation_name}
-    return messages.fill(mailing.subject, **fill), messages.fill(mailing.body, **fill)
-
-
-def sender_address() -> str:
-    settings = smtp_settings()
-    return (settings.sender if settings else "") or str(
-        current_app.config.get("MAIL_DEFAULT_SENDER") or "samverkan@localhost"
-    )
-
-
-def write_eml_zip(mailing: Mailing, target: IO[bytes]) -> int:
-    """Every queued recipient's message as an .eml file in a zip written to `target`."""
-    attachment, link = attachment_and_link(mailing)
-    sender = sender_address()
-    count = 0
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        queued = db.session.scalars(
-            select(MailingRecipient)
-            .where(
-                MailingRecipient.mailing_id == mailing.id,
-                MailingRecipient.status == RecipientStatus.QUEUED,
-            )
-            .order_by(MailingRecipient.id)
-        )
-        for recipient in queued:
-            count += 1
-            message = message_for(
-                mailing, recipient, sender=sender, attachment=attachment, link=link
-            )
-            name = f"{count:04d}-{recipient.address.replace('@', '_at_')}.eml"
-            archive.writestr(name, message.as_bytes())
-    return count
 
 
 # --- opt-out ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ organisations by their names today."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import gettext as _
@@ -22,7 +23,7 @@ from app.audit.display import (
     yes_no,
 )
 
-from .models import KIND_LABELS, STATUS_LABELS, Meeting
+from .models import ANSWER_LABELS, KIND_LABELS, STATUS_LABELS, Meeting
 
 
 def kind_labels() -> dict[str, str]:
@@ -40,6 +41,15 @@ def _meetings(keys: list[Any]) -> Select[Any]:
         null().label("detail"),
         case((Meeting.deleted_at.is_not(None), REMOVED), else_=LIVE).label("state"),
     ).where(Meeting.id.in_(keys))
+
+
+_ANSWER = re.compile(r"\b(" + "|".join(re.escape(code) for code in ANSWER_LABELS) + r")\b")
+
+
+def answers_text(value: Any) -> str:
+    """Attendees' answers as recorded ("anna@kommun.se: ACCEPTED, …") in words ("anna@kommun.se:
+    har tackat ja, …"), never the calendar's codes."""
+    return _ANSWER.sub(lambda found: str(ANSWER_LABELS[found.group(1)]).lower(), str(value))
 
 
 def meeting_name(row: Any) -> str:
@@ -69,5 +79,7 @@ register_fields(
         "topics": Shown(_l("Ämnen")),
         "target_groups": Shown(_l("Målgrupper")),
         "perspectives": Shown(_l("Perspektiv")),
+        # Recorded by app/calendar/replies.py as "address: ACCEPTED, …".
+        "answers": Shown(_l("Svar på inbjudan"), format=answers_text),
     },
 )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.common.db_types import UTCDateTime, enum_column
+from app.common.i18n import translated
 from app.common.soft_delete import SoftDeletable, live_index
 from app.common.text import fold
 from app.common.time import to_local, utcnow
@@ -35,7 +36,7 @@ class MeetingKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(KIND_LABELS[self])
+        return translated(KIND_LABELS[self])
 
 
 #: The longest a meeting may last. Queries for a period use it as a lower bound on the start,
@@ -59,7 +60,7 @@ class MeetingStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STATUS_LABELS[self])
+        return translated(STATUS_LABELS[self])
 
 
 STATUS_LABELS = {
@@ -78,7 +79,7 @@ class Perspective(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(PERSPECTIVE_LABELS[self])
+        return translated(PERSPECTIVE_LABELS[self])
 
 
 PERSPECTIVE_LABELS = {

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.db_types import UTCDateTime, enum_column, sort_key_type
+from app.common.i18n import translated
 from app.common.soft_delete import SoftDeletable
 from app.common.text import fold, sort_key
 from app.common.time import utcnow
@@ -37,11 +38,11 @@ class OrganisationKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(KIND_LABELS[self])
+        return translated(KIND_LABELS[self])
 
     @property
     def plural_label(self) -> str:
-        return str(KIND_PLURAL_LABELS[self])
+        return translated(KIND_PLURAL_LABELS[self])
 
 
 KIND_LABELS = {

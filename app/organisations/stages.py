@@ -13,6 +13,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from app.common.i18n import translated
+
 
 class Stage(enum.StrEnum):
     NOT_CONTACTED = "ej_kontaktad"
@@ -24,11 +26,11 @@ class Stage(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STAGE_LABELS[self])
+        return translated(STAGE_LABELS[self])
 
     @property
     def description(self) -> str:
-        return str(STAGE_DESCRIPTIONS[self])
+        return translated(STAGE_DESCRIPTIONS[self])
 
     @property
     def colour(self) -> str:

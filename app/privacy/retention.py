@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.common.i18n import translated
 from app.common.time import local_midnight, to_local
 from app.contacts.models import Affiliation, Contact
 from app.extensions import db
@@ -50,7 +51,7 @@ class ActivityKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(ACTIVITY_LABELS[self])
+        return translated(ACTIVITY_LABELS[self])
 
 
 ACTIVITY_LABELS = {

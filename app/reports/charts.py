@@ -5,12 +5,17 @@ Bars for counts per month or quarter, a line for a cumulative figure against its
 `<svg role="img">` named by its title; the page shows the same figures in a table, which is
 the accessible alternative. Colours come from CSS classes (reports.css) or, for the stages,
 from `fill` attributes: the Content-Security-Policy allows no inline styles.
+
+Policy milestones (app/milestones) are drawn on any chart as dashed vertical lines at their
+day within the category they fall in (`markers_for`), each named by a <title> and, where it
+fits, a short label along the top; the page lists them under the chart as well.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from markupsafe import escape
 
@@ -61,6 +66,53 @@ class Series:
     css_class: str
     fill: str
     values: Sequence[int]
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A dated event: `at` counts categories from the left edge (2.25: a quarter into the
+    third), `label` names it ("2026-01-01 Återvandringsbidraget höjs")."""
+
+    at: float
+    label: str
+
+
+#: A marker's colour and dash, as attributes (no inline styles under the CSP).
+MARKER_ATTRIBUTES = 'stroke="#7a2e8e" stroke-width="2" stroke-dasharray="5 3"'
+#: A marker's label along the top is cut to this many characters (its <title> is whole).
+MARKER_LABEL = 22
+
+
+def markers_for(
+    periods: Sequence[tuple[date, date]], events: Sequence[tuple[date, str]]
+) -> list[Marker]:
+    """Markers for the events that fall in one of the categories' periods (`start`, `end`,
+    both included), each at its day's share of the way through its category."""
+    markers = []
+    for day, label in events:
+        for index, (start, end) in enumerate(periods):
+            if start <= day <= end:
+                share = (day - start).days / ((end - start).days + 1)
+                markers.append(Marker(round(index + share, 4), label))
+                break
+    return markers
+
+
+def _markers(markers: Sequence[Marker], count: int, texts: _Texts) -> list[str]:
+    slot = (WIDTH - LEFT - RIGHT) / max(count, 1)
+    parts = []
+    for marker in markers:
+        x = round(LEFT + slot * marker.at, 1)
+        short = marker.label if len(marker.label) <= MARKER_LABEL else marker.label[:21] + "…"
+        anchor = "end" if x > (LEFT + WIDTH - RIGHT) / 2 else "start"
+        label_x = x - 3 if anchor == "end" else x + 3
+        parts.append(
+            f'<g class="chart__milestone"><title>{escape(marker.label)}</title>'
+            f'<line x1="{x}" x2="{x}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" {MARKER_ATTRIBUTES}/>'
+            + texts.add(short, label_x, TOP - 6, anchor=anchor, css_class="chart__milestone-label")
+            + "</g>"
+        )
+    return parts
 
 
 def nice_ceiling(value: int) -> int:
@@ -132,7 +184,9 @@ def _labels(labels: Sequence[str], centres: list[float], texts: _Texts) -> list[
     ]
 
 
-def bar_chart(labels: Sequence[str], values: Sequence[int], *, title: str) -> str:
+def bar_chart(
+    labels: Sequence[str], values: Sequence[int], *, title: str, markers: Sequence[Marker] = ()
+) -> str:
     """One bar per label, its value written above it."""
     maximum = nice_ceiling(max(values, default=0))
     slot, centres = _slots(len(labels))
@@ -147,10 +201,18 @@ def bar_chart(labels: Sequence[str], values: Sequence[int], *, title: str) -> st
             f'height="{height}"/>'
             + texts.add(str(value), x, y - 4, anchor="middle", css_class="chart__value")
         )
+    parts += _markers(markers, len(labels), texts)
     return "".join([*parts, "</svg>"])
 
 
-def line_chart(labels: Sequence[str], values: Sequence[int], *, maximum: int, title: str) -> str:
+def line_chart(
+    labels: Sequence[str],
+    values: Sequence[int],
+    *,
+    maximum: int,
+    title: str,
+    markers: Sequence[Marker] = (),
+) -> str:
     """A line through the values on an axis up to `maximum` (say 290 municipalities)."""
     ceiling = max([maximum, *values, 1])
     _slot, centres = _slots(len(labels))
@@ -172,10 +234,17 @@ def line_chart(labels: Sequence[str], values: Sequence[int], *, maximum: int, ti
             f'<circle class="chart__dot" cx="{x}" cy="{y}" r="3"/>'
             + texts.add(str(value), x, y - 7, anchor="middle", css_class="chart__value")
         )
+    parts += _markers(markers, len(labels), texts)
     return "".join([*parts, "</svg>"])
 
 
-def stacked_bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str) -> str:
+def stacked_bar_chart(
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    markers: Sequence[Marker] = (),
+) -> str:
     """One bar per label, stacked from the first series at the bottom."""
     totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
     maximum = max([*totals, 1])
@@ -196,4 +265,5 @@ def stacked_bar_chart(labels: Sequence[str], series: Sequence[Series], *, title:
                     f"<title>{escape(labels[i])}: {escape(layer.name)} {value}</title></rect>"
                 )
             below += value
+    parts += _markers(markers, len(labels), texts)
     return "".join([*parts, "</svg>"])

@@ -31,6 +31,16 @@ CENTRE_LONGITUDE = 16.0
 Point = tuple[float, float]
 
 
+#: The maps' colours, shared by every map coloured by a value (the questionnaire results,
+#: the indicators). Low to high: five blues.
+SEQUENTIAL_FILLS = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+#: Categories or options: Okabe–Ito without its yellow and black (they vanish on the map's
+#: lines).
+CATEGORICAL_FILLS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#7f6b00")
+#: A municipality with no value (no figure, no answer).
+NO_VALUE_FILL = "#bdbdbd"
+
+
 @dataclass(frozen=True)
 class Shape:
     """One municipality's projected outline."""

@@ -7,6 +7,7 @@ readers see everything. Bad input shows the form with a Swedish message (status 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,12 +20,17 @@ from app.common.spreadsheets import export_filename, xlsx_file
 from app.common.time import local_midnight, local_today, utcnow
 from app.library.coverage import information_sent
 from app.meetings.figures import COVERED_KINDS
+from app.milestones.services import milestones_between
 from app.organisations.forms import county_choices, stage_choices
 from app.organisations.services import counties
 from app.organisations.stages import Stage
+from app.plans.figures import memberships
+from app.themes.exports import theme_sheets
+from app.themes.figures import theme_picture
+from app.themes.forms import ThemePeriodForm
 
 from . import exporters, meeting_list, situation_exports
-from .charts import Series, bar_chart, line_chart, stacked_bar_chart
+from .charts import Series, bar_chart, line_chart, markers_for, stacked_bar_chart
 from .final import FinalReport, build_final
 from .forms import FinalForm, PeriodForm, SilenceForm, SituationFilterForm, silence_kind_choices
 from .map import Area, render_map
@@ -51,20 +57,36 @@ def index():
 # --- The activity summary ----------------------------------------------------------------
 
 
-def summary_charts(summary: Summary) -> dict[str, Markup]:
-    """Meetings per month and the municipalities with Möte hållet at each month's end, as SVG."""
+def milestone_markers(periods: list[Period]):
+    """The policy milestones within `periods` (app/milestones), as chart markers and as the
+    list shown under the charts; one statement."""
+    if not periods:
+        return [], []
+    found = milestones_between(periods[0].start, periods[-1].end)
+    events = [(m.happens_on, f"{m.happens_on.isoformat()} {m.title}") for m in found]
+    return markers_for([(p.start, p.end) for p in periods], events), found
+
+
+def summary_charts(summary: Summary) -> dict[str, Any]:
+    """Meetings per month and the municipalities with Möte hållet at each month's end, as SVG,
+    with the policy milestones of those months."""
     labels = [b.period.month_key for b in summary.series]
+    markers, found = milestone_markers([b.period for b in summary.series])
     held = bar_chart(
-        labels, [b.held for b in summary.series], title=_("Genomförda möten per månad")
+        labels,
+        [b.held for b in summary.series],
+        title=_("Genomförda möten per månad"),
+        markers=markers,
     )
     coverage = line_chart(
         labels,
         [b.municipalities.cumulative for b in summary.series],
         maximum=summary.municipalities.total,
         title=_("Kommuner med möte hållet totalt vid varje månads slut"),
+        markers=markers,
     )
     # The SVG comes from charts.py, which escapes every text it writes.
-    return {"held": Markup(held), "coverage": Markup(coverage)}  # nosec B704
+    return {"held": Markup(held), "coverage": Markup(coverage), "milestones": found}  # nosec B704
 
 
 def period_args(period: Period) -> dict[str, str]:
@@ -184,6 +206,8 @@ def situation():
     statuses = municipality_statuses()
     shown = filter_statuses(statuses, county=county, stage=stage)
     rollup, national = county_rollup()
+    theme_form = ThemePeriodForm(request.args)
+    themes = theme_picture(*theme_form.period(local_today()))
     swedish_map = render_map(
         stage_areas(statuses, {s.id for s in shown}),
         label=_("Karta över Sveriges kommuner färgade efter engagemangssteg"),
@@ -199,6 +223,8 @@ def situation():
         national=national,
         met=met_per_county(statuses),
         stages=list(Stage),
+        theme_form=theme_form,
+        themes=themes,
         # The SVG comes from map.py, which escapes every name it writes.
         swedish_map=Markup(swedish_map),  # nosec B704
     )
@@ -210,6 +236,8 @@ def situation_export():
     count = export_begun(_("lagesbild"), title=_("Lägesbild"), fmt="xlsx")
     rollup, national = county_rollup()
     sheets = situation_exports.situation_sheets(municipality_statuses(), rollup, national)
+    themes = theme_picture(*ThemePeriodForm(request.args).period(local_today()), breakdowns=True)
+    sheets += theme_sheets(themes)
     data = exporters.xlsx(count.sheets(sheets))
     count.finish()
     filename = export_filename(_("lagesbild"), local_today(), "xlsx")
@@ -233,7 +261,12 @@ def _silence() -> tuple[SilenceForm, date | None, list[SilentOrganisation] | Non
 def silence():
     form, cutoff, rows = _silence()
     page = render_template(
-        "reports/silence.html", form=form, rows=rows, cutoff=cutoff, today=local_today()
+        "reports/silence.html",
+        form=form,
+        rows=rows,
+        cutoff=cutoff,
+        today=local_today(),
+        in_plans=memberships(row.id for row in rows or ()),  # app/plans: who has it in a plan
     )
     return page, (400 if rows is None else 200)
 
@@ -245,7 +278,12 @@ def silence_export():
     if rows is None:
         return render_template("reports/silence.html", form=form, rows=None, cutoff=None), 400
     count = export_begun(_("tystnadslista"), title=_("Tystnadslista"), fmt="xlsx")
-    sheets = situation_exports.silence_sheets(rows, today=local_today(), months=form.months)
+    sheets = situation_exports.silence_sheets(
+        rows,
+        today=local_today(),
+        months=form.months,
+        in_plans=memberships(row.id for row in rows),  # as the page: app/plans/figures.py
+    )
     data = exporters.xlsx(count.sheets(sheets))
     count.finish()
     filename = export_filename(_("tystnadslista"), local_today(), "xlsx")
@@ -267,11 +305,15 @@ def _bad_final(form: FinalForm):
     return render_template("reports/final.html", form=form, report=None), 400
 
 
-def final_charts(report: FinalReport) -> dict[str, Markup]:
+def final_charts(report: FinalReport) -> dict[str, Any]:
     """Meetings per quarter, and municipalities per stage at each quarter's end."""
     labels = [q.period.quarter_label for q in report.quarters]
+    markers, found = milestone_markers([q.period for q in report.quarters])
     held = bar_chart(
-        labels, [q.held for q in report.quarters], title=_("Genomförda möten per kvartal")
+        labels,
+        [q.held for q in report.quarters],
+        title=_("Genomförda möten per kvartal"),
+        markers=markers,
     )
     layers = [
         Series(
@@ -283,10 +325,13 @@ def final_charts(report: FinalReport) -> dict[str, Markup]:
         for stage in Stage
     ]
     stages = stacked_bar_chart(
-        labels, layers, title=_("Kommuner per engagemangssteg vid kvartalets slut")
+        labels,
+        layers,
+        title=_("Kommuner per engagemangssteg vid kvartalets slut"),
+        markers=markers,
     )
     # The SVG comes from charts.py, which escapes every text it writes.
-    return {"held": Markup(held), "stages": Markup(stages)}  # nosec B704
+    return {"held": Markup(held), "stages": Markup(stages), "milestones": found}  # nosec B704
 
 
 @bp.get("/slutredovisning")

@@ -3,7 +3,7 @@ whole-period report's tables are in exporters.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from flask_babel import gettext as _
@@ -13,6 +13,7 @@ from app.common.spreadsheets import Sheet, code
 from app.common.time import local_today
 from app.meetings.figures import CONTACTED, MET
 from app.organisations.stages import Stage
+from app.plans.figures import Membership
 
 from .exporters import definitions_sheet, local_date
 from .situation import CountyStages, MunicipalityStatus, SilentOrganisation, met_per_county
@@ -82,11 +83,26 @@ def situation_sheets(
     ]
 
 
+def plan_text(found: Sequence[Membership]) -> str:
+    """The plans an organisation is in as the silence page lists them: "Plan (Ansvarig)",
+    several separated by commas; "Nej" when in none."""
+    if not found:
+        return _("Nej")
+    return ", ".join(f"{m.title} ({m.responsible})" if m.responsible else m.title for m in found)
+
+
 def silence_sheets(
-    rows: Sequence[SilentOrganisation], *, today: date, months: int | None = None
+    rows: Sequence[SilentOrganisation],
+    *,
+    today: date,
+    months: int | None = None,
+    in_plans: Mapping[int, Sequence[Membership]] | None = None,
 ) -> list[Sheet]:
     """The silence list, longest silence first; with `months`, the sheet's name says how many
-    months without a held meeting it applied ("Tystnad 6 månader")."""
+    months without a held meeting it applied ("Tystnad 6 månader"). With `in_plans` (the
+    plans each organisation is in: app/plans/figures.memberships, as the page shows them),
+    the list is checked against the contact plans: which plans, and the earliest day by
+    which one of them is to reach it."""
     header = [
         _("Organisation"),
         _("Typ"),
@@ -95,8 +111,11 @@ def silence_sheets(
         _("Dagar sedan"),
         _("Engagemangssteg"),
     ]
-    data = [
-        [
+    if in_plans is not None:
+        header += [_("I kontaktplan"), _("Sista dag enligt kontaktplan")]
+    data = []
+    for row in rows:
+        line = [
             row.name,
             row.kind.label,
             row.county,
@@ -104,8 +123,10 @@ def silence_sheets(
             row.days_since(today),
             row.stage.label if row.stage else None,
         ]
-        for row in rows
-    ]
+        if in_plans is not None:
+            found = in_plans.get(row.id, ())
+            line += [plan_text(found), min((m.due for m in found), default=None)]
+        data.append(line)
     title = (
         ngettext("Tystnad %(num)d månad", "Tystnad %(num)d månader", months)
         if months

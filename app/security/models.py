@@ -31,6 +31,8 @@ class SecurityKind(enum.StrEnum):
     FEED_TOKEN_REFUSED = "feed_token_refused"
     FEED_THROTTLED = "feed_throttled"
     ERASURE = "erasure"
+    QUESTIONNAIRE_TOKEN_REFUSED = "questionnaire_token_refused"
+    QUESTIONNAIRE_THROTTLED = "questionnaire_throttled"
 
 
 KIND_LABELS = {
@@ -51,6 +53,8 @@ KIND_LABELS = {
     SecurityKind.FEED_TOKEN_REFUSED: _l("Ogiltig kalenderlänk"),
     SecurityKind.FEED_THROTTLED: _l("Kalenderlänk spärrad (för många försök)"),
     SecurityKind.ERASURE: _l("Radering (anonymisering)"),
+    SecurityKind.QUESTIONNAIRE_TOKEN_REFUSED: _l("Ogiltig enkätlänk"),
+    SecurityKind.QUESTIONNAIRE_THROTTLED: _l("Enkätlänkar spärrade (för många försök)"),
 }
 
 

@@ -3,15 +3,19 @@
 - `send_mailing_batch`: one batch of a mailing; it enqueues the next after MAILING_BATCH_PAUSE.
 - `resume_mailings` (every minute, and at once when a worker starts): mailings being sent
   that no live worker holds (one was killed) are taken over when their lease runs out.
+- `send_questionnaire_reminders` (every minute): questionnaire reminders whose day and hour
+  have come become mailings (app/questionnaires/reminders.py).
 - `sync_caldav` (every CALDAV_SYNC_MINUTES when CALDAV_URL is set): the same run as
   `flask caldav sync`, under its lock; a run while another holds it does nothing.
+- `send_digests` (every minute from DIGEST_HOUR, Europe/Stockholm): the day's digests to the
+  users who want one and have not had it (app/digest/sending.py; at most one a day each).
 """
 
 from __future__ import annotations
 
 import calendar
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from huey import crontab
@@ -97,3 +101,43 @@ def sync_caldav() -> str:
         return "CalDAV sync is off: CALDAV_URL is not set."
     log.info("CalDAV sync: %s", report.summary())
     return report.summary()
+
+
+@huey.periodic_task(crontab(minute="*"), name="send_questionnaire_reminders")
+def send_questionnaire_reminders() -> list[int]:
+    """The questionnaire reminders due now (their day at QUESTIONNAIRE_REMINDER_HOUR,
+    Europe/Stockholm; app/questionnaires/reminders.py) become mailings, each sent by a worker."""
+    from app.mailings.models import Mailing, MailingStatus
+    from app.questionnaires.reminders import send_due_reminders
+
+    with task_app().app_context():
+        from app.extensions import db
+
+        made = send_due_reminders()
+        for mailing_id in made:
+            mailing = db.session.get(Mailing, mailing_id)
+            if mailing is not None and mailing.status is MailingStatus.SENDING:
+                queue_mailing(mailing_id)
+    return made
+
+
+def digest_due(when: datetime) -> bool:
+    """Huey's schedule for `send_digests` (checked each minute, `when` in UTC): from
+    DIGEST_HOUR in Stockholm to midnight; a day already done costs one query a minute."""
+    from app.digest.sending import is_due
+    from app.digest.services import digest_hour
+
+    with task_app().app_context():
+        return is_due(when.replace(tzinfo=UTC), hour=digest_hour())
+
+
+@huey.periodic_task(digest_due, name="send_digests")
+def send_digests() -> str:
+    """Today's digests not yet made; returns the run's one-line summary."""
+    from app.digest.sending import send_digests as send
+
+    with task_app().app_context():
+        run = send()
+    if run.sent or run.failed:
+        log.info("%s", run.summary())
+    return run.summary()

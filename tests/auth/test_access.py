@@ -15,9 +15,22 @@ from app.common.database import SAFE_METHODS
 
 from ..conftest import login
 
-PUBLIC_ENDPOINTS = {"auth.login", "health.healthz", "static", "organisations.stage_styles"}
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "health.healthz",
+    "static",
+    "organisations.stage_styles",
+    "questionnaire_public.privacy",
+    "questionnaire_public.accessibility",
+}
 #: Reachable without signing in, but only with a secret token in the URL; a wrong one is 404.
-TOKEN_ENDPOINTS = {"calendar.personal_feed", "calendar.team_feed"}
+TOKEN_ENDPOINTS = {
+    "calendar.personal_feed",
+    "calendar.team_feed",
+    "questionnaire_public.form",
+    "questionnaire_public.receipt",
+    "questionnaire_public.elsewhere",  # any other address under the public prefix
+}
 #: The writes a reader may make: all about their own account.
 READER_WRITES = {
     "auth.logout",
@@ -27,6 +40,7 @@ READER_WRITES = {
     "calendar.revoke_link",
     "saved_filters.create",
     "saved_filters.delete",
+    "digest.settings",
 }
 #: Pages about one person's data as a whole (register extract, erasure, retention): not for readers.
 STAFF_PAGES = {
@@ -69,13 +83,14 @@ def example_rows(seeded, users):
 GET_RULES = [r for r in RULES if "GET" in r.methods]
 WRITE_RULES = [(r, m) for r in RULES for m in sorted(r.methods - SAFE_METHODS)]
 #: GET pages that are steps of a write without posting to themselves.
-WRITE_STEPS = {"contacts.import_preview"}
+WRITE_STEPS = {"contacts.import_preview", "indicators.import_preview", "plans.choose"}
 #: Forms a reader must not even open: every GET page whose URL also takes a write (create and
 #: edit forms post to themselves), and the write steps; their own account's forms excepted.
 WRITE_FORMS = {
     r.endpoint
     for r in GET_RULES
-    if r.methods - SAFE_METHODS and r.endpoint not in READER_WRITES | PUBLIC_ENDPOINTS
+    if r.methods - SAFE_METHODS
+    and r.endpoint not in READER_WRITES | PUBLIC_ENDPOINTS | TOKEN_ENDPOINTS
 } | WRITE_STEPS
 
 
@@ -99,7 +114,7 @@ def test_anonymous_get(client, rule):
 )
 def test_anonymous_write_is_sent_to_login(client, rule, method):
     response = client.open(example_path(rule), method=method)
-    assert response.status_code == 302
+    assert response.status_code == (404 if rule.endpoint in TOKEN_ENDPOINTS else 302)
 
 
 #: What a reader's empty POST to one of their own-account endpoints answers.
@@ -113,6 +128,9 @@ READER_WRITE_RESPONSES = {
     "calendar.revoke_link": 302,  # back to the subscription page
     "saved_filters.create": 302,  # back, with the reason it was not saved
     "saved_filters.delete": 404,  # no saved filter of theirs with id 1
+    "digest.settings": 302,  # back to the account page, the digest off
+    "questionnaire_public.form": 404,  # public: a wrong token, whoever posts
+    "questionnaire_public.elsewhere": 404,
 }
 
 
@@ -161,8 +179,12 @@ def test_an_id_the_user_may_not_reach_answers_like_one_that_does_not_exist(as_ro
 
 
 def without_tokens(page: str) -> str:
+    """The page without its CSRF tokens: the forms' fields and the session warning's
+    `data-csrf` (its "extend the session" request)."""
     return re.sub(
-        r'name="csrf_token"[^>]*value="[^"]*"|value="[^"]*"[^>]*name="csrf_token"', "", page
+        r'name="csrf_token"[^>]*value="[^"]*"|value="[^"]*"[^>]*name="csrf_token"|data-csrf="[^"]*"',
+        "",
+        page,
     )
 
 

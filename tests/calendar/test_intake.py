@@ -290,6 +290,10 @@ def test_round_trip_new_update_reply_cancel(world, as_role, app):
     assert response.status_code == 302
     detail = client.get(f"/moten/{meeting_id}").text
     assert re.search(r"Gäst</a> <span class=\"tag answer\">Har tackat nej", detail)
+    # The history says it in words, not the calendar's code or "Annat fält".
+    history = detail[detail.index('id="history-heading"') :]
+    assert "<dt>Svar på inbjudan</dt>" in history and "gast@lund.se: har tackat nej" in history
+    assert "DECLINED" not in history and "Annat fält" not in history
     # An older answer (earlier DTSTAMP) does not overwrite it.
     older = reply.replace(b"DTSTAMP:20261201T120000Z", b"DTSTAMP:20261130T120000Z")
     response = upload(client, older.replace(b"PARTSTAT=DECLINED", b"PARTSTAT=ACCEPTED"))

@@ -282,7 +282,7 @@ def test_statement_count_is_constant(team, as_role, app, count_statements):
                 assert client.get(view).status_code == 200
             counts.append(counter.count)
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
-    assert max(counts) <= 14, counts
+    assert max(counts) <= 15, counts  # +1: the contact plans' section (app/plans)
 
 
 def test_a_busy_fortnight_shows_a_bounded_list_with_the_true_count(team, app):

@@ -16,7 +16,7 @@ from app.audit.models import AuditEvent
 from app.contacts.services import ContactValues, create_contact
 from app.extensions import db
 from app.library.models import Delivery, Material
-from app.mailings import queries, services
+from app.mailings import outgoing, queries, services
 from app.mailings.models import Audience, MailingRecipient, MailingStatus, RecipientStatus
 from app.organisations.models import Organisation
 from app.tasks.jobs import queue_mailing
@@ -57,7 +57,7 @@ def test_a_contact_with_no_current_role_is_sent_to_but_counts_for_no_organisatio
     ]
     recipient = db.session.scalars(select(MailingRecipient)).one()
     # The preview fills {organisation} with nothing rather than failing.
-    subject, text = services.preview_text(mailing, recipient)
+    subject, text = outgoing.preview_text(mailing, recipient)
     assert subject == "Ny vägledning till " and text.startswith("Hej Rolf Rollös,")
     send(mailing)
     recipient = db.session.scalars(select(MailingRecipient)).one()

@@ -78,6 +78,10 @@ def test_every_write_route_refuses_a_missing_or_wrong_token(app, users, admin, t
         if token is not None:
             data["csrf_token"] = token
         response = admin.open(example_path(rule), method=method, data=data)
+        if rule.endpoint.startswith("questionnaire_public.") and response.status_code == 404:
+            # A wrong questionnaire link is refused first; a working one without a valid
+            # token answers 400 (tests/questionnaires/test_public_hostile.py).
+            continue
         if response.status_code != 400:
             answers[f"{method} {rule.rule}"] = response.status_code
     assert answers == {}, "answered without a valid CSRF token"

@@ -50,9 +50,9 @@ def header_problems(response: Response, *, endpoint: str | None) -> list[str]:
             problems.append(f"CSP script-src allows {sorted(UNSAFE_SCRIPT_SOURCES & set(script))}")
     if headers.get("X-Content-Type-Options") != "nosniff":
         problems.append(f"X-Content-Type-Options is {headers.get('X-Content-Type-Options')!r}")
-    expected_referrer = (
-        "no-referrer" if endpoint in FEED_ENDPOINTS else "strict-origin-when-cross-origin"
-    )
+    # Feeds and the public questionnaire pages have a token in their address: no referrer.
+    no_referrer = endpoint in FEED_ENDPOINTS or (endpoint or "").startswith("questionnaire_public.")
+    expected_referrer = "no-referrer" if no_referrer else "strict-origin-when-cross-origin"
     if headers.get("Referrer-Policy") != expected_referrer:
         problems.append(
             f"Referrer-Policy is {headers.get('Referrer-Policy')!r}, not {expected_referrer}"

@@ -1,0 +1,79 @@
+"""The silence list's Excel export is checked against the contact plans as the page is:
+the same plans (app/plans/figures.memberships) in an "I kontaktplan" column, with the
+earliest day a plan is to reach the organisation by as a real date."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+import app.common.time as timing
+from app.auth.models import User
+from app.extensions import db
+from app.plans.models import ContactPlanItem
+from app.plans.services import update_item
+
+from ..plans.world import coordinator, meeting, organisation, plan, utc
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """2 December 2026 in Stockholm."""
+    monkeypatch.setattr(timing, "utcnow", lambda: datetime(2026, 12, 1, 23, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def data(seeded, users, today):
+    """Timrå (never met) in two plans, Kramfors (met on 5 Nov) in one, Ånge in none."""
+    with seeded.app_context():
+        owner = db.session.scalars(select(User).where(User.email == users["coordinator"])).one()
+        other = coordinator("Olle Ombud")
+        kramfors, timra = organisation("Kramfors kommun"), organisation("Timrå kommun")
+        meeting([kramfors], utc(2026, 11, 5, 9), by=owner)
+        plan(owner, organisations=[kramfors, timra])  # until 2026-11-30
+        later = plan(
+            owner,
+            title="Norrland våren 2027",
+            starts_on=date(2026, 11, 15),
+            ends_on=date(2027, 3, 31),
+            organisations=[timra],
+        )
+        item = db.session.scalars(
+            select(ContactPlanItem).where(ContactPlanItem.plan_id == later.id)
+        ).one()
+        update_item(item, due_on=date(2027, 1, 20), responsible_id=other.id, by=owner)
+        db.session.commit()
+        return {"owner": owner.name}
+
+
+def rows_by_name(data: bytes) -> tuple[list, dict[str, dict]]:
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    return header, {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+
+
+def test_the_export_shows_the_plans_as_the_page_does(data, as_role):
+    client = as_role("reader")
+    response = client.get("/rapporter/tystnad.xlsx?manader=6")
+    assert response.status_code == 200
+    header, rows = rows_by_name(response.data)
+    assert header[-2:] == ["I kontaktplan", "Sista dag enligt kontaktplan"]
+
+    timra = rows["Timrå kommun"]
+    assert timra["I kontaktplan"] == (
+        f"Norrland våren 2027 (Olle Ombud), Västernorrland hösten 2026 ({data['owner']})"
+    )
+    assert timra["Sista dag enligt kontaktplan"] == datetime(2026, 11, 30)  # the earliest
+    ange = rows["Ånge kommun"]
+    assert (ange["I kontaktplan"], ange["Sista dag enligt kontaktplan"]) == ("Nej", None)
+    assert "Kramfors kommun" not in rows  # met in November: not silent
+
+    page = client.get("/rapporter/tystnad?manader=6").text
+    timra_row = page.split("Timrå kommun</a>")[1].split("</tr>")[0]
+    for title in ("Norrland våren 2027", "Västernorrland hösten 2026", "Olle Ombud"):
+        assert title in timra_row
+    assert len(rows) == page.count('<th scope="row">')  # the same organisations
