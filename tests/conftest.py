@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.extensions import db
@@ -33,6 +33,26 @@ def pytest_configure(config: pytest.Config) -> None:
         if key in {"DATABASE_URL", "SECRET_KEY", "TRUSTED_HOSTS"} or key.startswith("SAMVERKAN_"):
             del os.environ[key]
     os.environ["SAMVERKAN_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="samverkan-instance-")
+    if TEST_DATABASE_URL and not hasattr(config, "workerinput"):
+        ensure_test_database(TEST_DATABASE_URL)
+
+
+def ensure_test_database(url: str) -> None:
+    """Create the PostgreSQL test database when a fresh server does not have it yet (once, in
+    the controlling process, before the xdist workers connect)."""
+    target = make_url(url)
+    name = target.database
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).scalar()
+            if not exists:
+                quoted = connection.dialect.identifier_preparer.quote(name)
+                connection.execute(text(f"CREATE DATABASE {quoted}"))
+    finally:
+        server.dispose()
 
 
 def postgres_options(schema: str) -> dict[str, Any]:

@@ -34,9 +34,14 @@ def database_url(directory: Path) -> tuple[str, str | None]:
         return f"sqlite:///{directory / 'e2e.db'}", None
     from sqlalchemy import create_engine, text
 
+    from .conftest import keep_trigram_extension_in_public
+
     schema = f"e2e_{uuid.uuid4().hex[:10]}"
     engine = create_engine(base)
     with engine.begin() as connection:
+        # pg_trgm in public first: else two migrations at once race to create it, and the
+        # schema that got it would take it along when dropped.
+        keep_trigram_extension_in_public(connection)
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
     return f"{base}?options=-csearch_path%3D{schema}", schema

@@ -5,6 +5,7 @@ backup brought up to the current schema. Runs on SQLite and on the worker's Post
 
 from __future__ import annotations
 
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -315,6 +316,38 @@ def test_restore_keeps_the_schema_and_what_lives_in_it_beside_the_tables(
         assert db.session.execute(text("SELECT one FROM kept_beside")).scalar() == 1
         db.session.execute(text("DROP VIEW kept_beside"))
         db.session.commit()
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="the queue in the app's PostgreSQL database")
+def test_the_task_queue_in_the_apps_database_is_left_out_of_backup_and_restore(
+    app, runner, world, tmp_path
+):
+    """With TASKS_URL unset on PostgreSQL the queue's tables live beside the app's. They hold
+    work in flight, not the record: the backup leaves them out, and a restore neither empties
+    nor rolls back the queue (as the SQLite queue's tasks.db beside the database)."""
+    from app.tasks.queue import postgres_storage
+
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+    storage = postgres_storage(app.config["SQLALCHEMY_DATABASE_URI"], options)
+    try:
+        storage.enqueue(b"queued before the backup")
+        path = tmp_path / "samverkan.backup"
+        result = runner.invoke(args=["backup", str(path)])
+        assert result.exit_code == 0, result.output
+        listing = subprocess.run(
+            ["pg_restore", "--list", str(path)], capture_output=True, text=True, check=True
+        ).stdout
+        assert " TABLE " in listing and "huey_" not in listing
+        storage.enqueue(b"queued after the backup")
+        change_everything(app, world)
+        restored = runner.invoke(args=["restore", "--yes", str(path)])
+        assert restored.exit_code == 0, restored.output
+        assert state(app)["meeting"] == ("Dialog om rutiner", ["Anna Ek"], ["Föreningen Före"])
+        assert storage.queue_size() == 2
+        assert storage.dequeue() == b"queued before the backup"
+    finally:
+        storage.database.drop_tables([storage.KV, storage.Schedule, storage.Task, storage.Counter])
+        storage.close()
 
 
 def test_restore_leaves_the_text_index_matching_the_restored_rows(app, runner, world, tmp_path):

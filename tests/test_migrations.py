@@ -15,7 +15,12 @@ from app import create_app
 from app.common.search_index import include_object
 from app.extensions import db
 
-from .conftest import TEST_DATABASE_URL, database_config, postgres_options
+from .conftest import (
+    TEST_DATABASE_URL,
+    database_config,
+    keep_trigram_extension_in_public,
+    postgres_options,
+)
 
 
 @pytest.fixture
@@ -27,6 +32,7 @@ def empty_database(tmp_path):
     schema = f"migrations_{uuid.uuid4().hex[:8]}"
     engine = create_engine(TEST_DATABASE_URL)
     with engine.begin() as connection:
+        keep_trigram_extension_in_public(connection)  # not taken along when dropped
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
         yield {

@@ -13,6 +13,8 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import URL
 
+from app.tasks.queue import TABLE_PREFIX as QUEUE_TABLE_PREFIX
+
 from .base import BackupError, BackupSummary
 
 
@@ -88,9 +90,11 @@ def run_pg_tool(name: str, args: list[str], env: dict[str, str] | None = None) -
 
 
 def dump_postgres(target: PostgresTarget, path: Path) -> None:
+    """The app's tables, without the task queue's (work in flight, not the record)."""
     args = ["--format=custom", "--no-owner", f"--file={path}"]
     if target.schema:
         args.append(f"--schema={target.schema}")
+    args.append(f"--exclude-table={QUEUE_TABLE_PREFIX}*")
     run_pg_tool("pg_dump", [*args, f"--dbname={target.url}"], target.env)
 
 

@@ -49,8 +49,14 @@ huey = Huey(QUEUE_NAME, results=False, utc=True, storage_class=MemoryStorage)
 _worker_app: Flask | None = None
 
 
+#: The queue's tables in a PostgreSQL database (the app's own when TASKS_URL is unset). They
+#: hold work in flight, not the record: `flask backup` leaves them out, and a restore leaves
+#: them as they are (as the SQLite queue's tasks.db beside the database).
+TABLE_PREFIX = "huey_"
+
+
 def _table_name(model: type) -> str:
-    return "huey_" + model.__name__.lower()
+    return TABLE_PREFIX + model.__name__.lower()
 
 
 class PostgresStorage(SqlStorage):

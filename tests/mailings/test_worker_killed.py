@@ -1,7 +1,8 @@
-"""A mailing of 300 recipients sent by a real worker process (`flask tasks worker`, Huey on
-its SQLite storage) to a real SMTP sink, the worker killed with SIGKILL once between batches
-and once inside a batch, then resumed by a new worker: nobody receives two messages, and
-every recipient ends skickad or osäker (each skickad one received exactly once)."""
+"""A mailing of 300 recipients sent by a real worker process (`flask tasks worker`) to a real
+SMTP sink, with the queue in a SQLite file and (on PostgreSQL) in the app's own database, the
+worker killed with SIGKILL once between batches and once inside a batch, then resumed by a
+new worker: nobody receives two messages, and every recipient ends skickad or osäker (each
+skickad one received exactly once)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app import create_app
@@ -32,6 +34,18 @@ from ..workers import migrate, start_worker, worker_environment
 
 RECIPIENTS = 300
 BATCH = 50
+
+QUEUES = [
+    pytest.param("file", id="sqlite-queue"),
+    pytest.param(
+        "database",
+        id="postgresql-queue",
+        marks=pytest.mark.skipif(
+            not os.environ.get("TEST_DATABASE_URL"),
+            reason="the queue in the app's database: PostgreSQL only",
+        ),
+    ),
+]
 
 
 def counts(mailing_id: int) -> Counter:
@@ -57,14 +71,17 @@ def wait_for(condition, mailing_id: int, worker: subprocess.Popen, log: Path, se
     raise AssertionError(f"timed out at {dict(counts(mailing_id))}:\n{log.read_text()[-3000:]}")
 
 
-def test_killed_workers_send_nobody_twice_and_skip_nobody():
+@pytest.mark.parametrize("queue", QUEUES)
+def test_killed_workers_send_nobody_twice_and_skip_nobody(queue):
     directory = Path(tempfile.mkdtemp(prefix="mailing-kill-"))
     url, schema = database_url(directory)
     log = directory / "worker.log"
+    # "database": TASKS_URL unset, so the queue lives in the app's PostgreSQL database.
+    tasks = {"tasks_url": f"sqlite:///{directory / 'tasks.db'}"} if queue == "file" else {}
     environment = worker_environment(
         directory,
         url,
-        tasks_url=f"sqlite:///{directory / 'tasks.db'}",
+        **tasks,
         mailing_batch_size=str(BATCH),
         mailing_batch_pause="2",
         mailing_lease_seconds="3",
@@ -76,7 +93,7 @@ def test_killed_workers_send_nobody_twice_and_skip_nobody():
             "DATABASE_URL": url,
             "SECRET_KEY": "test",
             "TASKS_IMMEDIATE": False,
-            "TASKS_URL": environment["SAMVERKAN_TASKS_URL"],
+            "TASKS_URL": environment.get("SAMVERKAN_TASKS_URL"),
             "MAIL_SERVER": "127.0.0.1",
         }
     )
@@ -109,7 +126,7 @@ def test_killed_workers_send_nobody_twice_and_skip_nobody():
             services.start_mailing(mailing, by=user)
             mailing_id = mailing.id
             assert mailing.status is MailingStatus.SENDING
-            queue_mailing(mailing_id)  # into the worker's queue (tasks.db)
+            queue_mailing(mailing_id)  # into the worker's queue
 
             workers.append(start_worker(environment, log))
             # Between batches: a whole number of batches sent, nothing being sent.
