@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.common.downloads import CSV, XLSX, attachment, export_begun
@@ -20,6 +19,7 @@ from app.common.spreadsheets import export_filename
 from app.common.time import local_today
 from app.extensions import db
 from app.meetings.figures import MET
+from app.plans.figures import current_plans
 from app.plans.models import ContactPlan
 from app.reports import exporters
 from app.reports.map import render_map
@@ -131,11 +131,8 @@ def priorities():
         missing=missing,
         today=local_today(),
         met=MET,
-        plans=db.session.execute(
-            select(ContactPlan.id, ContactPlan.title).order_by(
-                ContactPlan.ends_on.desc(), ContactPlan.id.desc()
-            )
-        ).all(),
+        # Only plans not yet ended take new municipalities (as the plans' choose page).
+        plans=current_plans(since=local_today()),
     )
 
 

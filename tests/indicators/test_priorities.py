@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.common.time import local_today
 from app.extensions import db
 from app.indicators import queries
 from app.indicators.classes import (
@@ -368,8 +369,8 @@ def test_one_click_to_a_contact_plan(seeded, world, as_role):
         plan = create_plan(
             values=PlanValues(
                 title="Skåne och Stockholm",
-                starts_on=date(2026, 12, 1),
-                ends_on=date(2027, 1, 31),
+                starts_on=local_today() - timedelta(days=7),
+                ends_on=local_today() + timedelta(days=60),
                 owner_id=1,
             ),
             by=db.session.get(User, 1),
@@ -388,3 +389,27 @@ def test_one_click_to_a_contact_plan(seeded, world, as_role):
     assert "Malmö kommun" not in add_page
     missing = client.get(f"/indikatorer/prioritering?kontaktplan=999&{arguments}")
     assert missing.status_code == 404
+
+
+def test_only_current_plans_are_offered(seeded, world, as_role):
+    """A plan that ended before today (Stockholm) takes no new municipalities, so the page
+    does not offer it; one ending today still does."""
+    from app.plans.services import PlanValues, create_plan
+
+    today = local_today()
+    with seeded.app_context():
+        for title, starts_on, ends_on in (
+            ("Avslutad plan", today - timedelta(days=90), today - timedelta(days=1)),
+            ("Pågående plan", today - timedelta(days=30), today),
+        ):
+            create_plan(
+                values=PlanValues(title=title, starts_on=starts_on, ends_on=ends_on, owner_id=1),
+                by=db.session.get(User, 1),
+            )
+        db.session.commit()
+    client = as_role("coordinator")
+    page = client.get(f"/indikatorer/prioritering?indikator={world['indicator']}&ar=2024").text
+    offered = re.search(r'<select id="kontaktplan" name="kontaktplan">(.*?)</select>', page)
+    assert offered is not None
+    assert "Pågående plan" in offered.group(1)
+    assert "Avslutad plan" not in offered.group(1)
