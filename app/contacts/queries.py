@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.common.matching import match_conditions, match_rank
 from app.common.search_plan import reads_index
 from app.common.text import fold, like_pattern, search_terms, sort_key
 from app.common.time import local_today
+from app.common.windowed import first_per_group
 from app.extensions import db
 from app.organisations.models import Organisation, OrganisationKind
 from app.organisations.services import of_kind
@@ -81,44 +82,28 @@ def organisation_contacts(
     One statement however many there are: each role ranked and counted within its kind by
     window functions, and the first `limit` of each kind loaded with its contact."""
     holds = current_condition(today or local_today())
-    current = case((holds, 1), else_=0)
-    ranked = (
-        select(
-            Affiliation.id.label("id"),
-            current.label("current"),
-            func.row_number()
-            .over(
-                partition_by=current,
-                order_by=(
-                    # Current roles by name; former ones (these keys empty) last ended first.
-                    case((holds, Contact.sort_name)),
-                    case((holds, Contact.id)),
-                    Affiliation.ended_on.desc().nulls_last(),  # the same on both databases
-                    Affiliation.id.desc(),
-                ),
-            )
-            .label("position"),
-            func.count().over(partition_by=current).label("total"),
-        )
-        .join(Affiliation.contact)
-        .where(Affiliation.organisation_id == organisation_id)
-        .subquery()
+    kinds = first_per_group(
+        Affiliation,
+        group=case((holds, 1), else_=0),
+        order_by=(
+            # Current roles by name; former ones (these keys empty) last ended first.
+            case((holds, Contact.sort_name)),
+            case((holds, Contact.id)),
+            Affiliation.ended_on.desc().nulls_last(),  # the same on both databases
+            Affiliation.id.desc(),
+        ),
+        limit=limit,
+        where=(Affiliation.organisation_id == organisation_id,),
+        groups=(1, 0),
+        joins=(Affiliation.contact,),
+        options=(contains_eager(Affiliation.contact),),
     )
-    rows = db.session.execute(
-        select(Affiliation, ranked.c.current, ranked.c.total)
-        .join(ranked, ranked.c.id == Affiliation.id)
-        .join(Affiliation.contact)
-        .options(contains_eager(Affiliation.contact))
-        .where(ranked.c.position <= limit)
-        .order_by(ranked.c.current.desc(), ranked.c.position)
-    ).all()
-    kinds: dict[int, list[Affiliation]] = {1: [], 0: []}
-    totals = {1: 0, 0: 0}
-    for affiliation, is_current, total in rows:
-        kinds[is_current].append(affiliation)
-        totals[is_current] = total
+    current, former = kinds[1], kinds[0]
     return OrganisationContacts(
-        current=kinds[1], current_total=totals[1], former=kinds[0], former_total=totals[0]
+        current=current.shown,
+        current_total=current.total,
+        former=former.shown,
+        former_total=former.total,
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Select, case, func, select, union_all
 
 from app.auth.models import User
 from app.common.time import iso_week, local_midnight, to_local, week_bounds
+from app.common.windowed import first_per_group
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
 from app.followups.services import LIST_OPTIONS, with_meeting_organisations
@@ -152,38 +153,22 @@ def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
     those due within the coming week, most urgent first, at most FOLLOW_UP_LIMIT of each,
     with how many there are of each: one statement (each ranked and counted within its
     kind by window functions), and one for their meetings' organisations."""
-    soon_end = today + timedelta(days=DUE_SOON_DAYS)
-    late = case((FollowUp.due_on < today, 1), else_=0)
-    ranked = (
-        select(
-            FollowUp.id.label("id"),
-            late.label("late"),
-            func.row_number()
-            .over(partition_by=late, order_by=(FollowUp.due_on, FollowUp.id))
-            .label("position"),
-            func.count().over(partition_by=late).label("total"),
-        )
-        .where(
+    kinds = first_per_group(
+        FollowUp,
+        group=case((FollowUp.due_on < today, 1), else_=0),
+        order_by=(FollowUp.due_on, FollowUp.id),
+        limit=FOLLOW_UP_LIMIT,
+        where=(
             FollowUp.status == FollowUpStatus.OPEN,
             FollowUp.owner_id == user_id,
-            FollowUp.due_on < soon_end,
-        )
-        .subquery()
+            FollowUp.due_on < today + timedelta(days=DUE_SOON_DAYS),
+        ),
+        groups=(1, 0),
+        options=LIST_OPTIONS,
     )
-    rows = db.session.execute(
-        select(FollowUp, ranked.c.late, ranked.c.total)
-        .join(ranked, ranked.c.id == FollowUp.id)
-        .where(ranked.c.position <= FOLLOW_UP_LIMIT)
-        .options(*LIST_OPTIONS)
-        .order_by(FollowUp.due_on, FollowUp.id)
-    ).all()
-    shown: dict[int, list[FollowUp]] = {1: [], 0: []}
-    totals = {1: 0, 0: 0}
-    for follow_up, is_late, total in rows:
-        shown[is_late].append(follow_up)
-        totals[is_late] = total
-    with_meeting_organisations([*shown[1], *shown[0]])
-    return MyFollowUps(shown[1], totals[1], shown[0], totals[0])
+    late, soon = kinds[1], kinds[0]
+    with_meeting_organisations([*late.shown, *soon.shown])
+    return MyFollowUps(late.shown, late.total, soon.shown, soon.total)
 
 
 def recently_logged(limit: int = RECENT_LIMIT) -> list[AgendaMeeting]:
