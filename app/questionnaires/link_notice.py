@@ -1,6 +1,6 @@
 """What the send page says about the address the personal links will start with.
 
-A link is PUBLIC_URL + the public prefix + the token (links.public_url); without PUBLIC_URL
+A link is PUBLIC_URL + the public prefix + the token (links.link_base); without PUBLIC_URL
 it takes the address of the request that writes it, and with no request (a worker, the
 `flask questionnaires remind` command) http://localhost:5000. Who writes the messages:
 - no SMTP server: nobody sends; the .eml files are written when downloaded, in a request;
@@ -21,7 +21,7 @@ from flask import current_app
 from app.mailings.sending import batch_pause, batch_size
 from app.mailings.services import smtp_settings
 
-from .sending import worker_link_base
+from .links import link_base
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class LinkNotice:
         return "some_here" if self.in_request else "workers"
 
 
-def link_notice(recipients: int, request_base: str) -> LinkNotice | None:
+def link_notice(recipients: int) -> LinkNotice | None:
     """None when every link gets the right address (PUBLIC_URL set, or .eml files)."""
     config = current_app.config
     if config.get("PUBLIC_URL") or smtp_settings() is None:
@@ -54,6 +54,6 @@ def link_notice(recipients: int, request_base: str) -> LinkNotice | None:
     return LinkNotice(
         in_request=in_request,
         total=recipients,
-        request_base=request_base,
-        worker_base=worker_link_base(),
+        request_base=link_base(),
+        worker_base=link_base(from_request=False),
     )

@@ -69,11 +69,20 @@ def public_prefix() -> str:
     return "/" + str(current_app.config.get("PUBLIC_PREFIX") or "/svar").strip("/")
 
 
-def public_url(token: str) -> str:
-    """The link as written in a message: PUBLIC_URL (or this request's host) + prefix + token."""
+#: Where a link starts when neither PUBLIC_URL nor a request says.
+DEFAULT_BASE = "http://localhost:5000"
+
+
+def link_base(*, from_request: bool = True) -> str:
+    """How every personal link starts: PUBLIC_URL, else this request's host (when there is
+    a request and `from_request`), else DEFAULT_BASE; then the public prefix. What a worker
+    will write, with no request, is `link_base(from_request=False)`."""
     base = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
-    if not base and has_request_context():
+    if not base and from_request and has_request_context():
         base = request.host_url.rstrip("/")
-    if not base:
-        base = "http://localhost:5000"
-    return f"{base}{public_prefix()}/{token}"
+    return (base or DEFAULT_BASE) + public_prefix()
+
+
+def public_url(token: str) -> str:
+    """The link as written in a message: link_base() + the token."""
+    return f"{link_base()}/{token}"

@@ -25,7 +25,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
@@ -364,12 +363,6 @@ def message_values(mailing: Mailing, recipient: MailingRecipient, preview: bool)
         return values
     values["länk"] = links.public_url(links.give_link(target, mailing_id=mailing.id))
     return values
-
-
-def worker_link_base() -> str:
-    """How a link starts when a worker writes it (no request: PUBLIC_URL or the default)."""
-    base = str(current_app.config.get("PUBLIC_URL") or "http://localhost:5000").rstrip("/")
-    return base + links.public_prefix()
 
 
 def default_texts(questionnaire: Questionnaire, by: Any) -> tuple[str, str]:

@@ -23,7 +23,6 @@ from app.tasks.jobs import queue_mailing
 
 from . import figures, reminders, sending
 from .link_notice import link_notice
-from .links import public_prefix
 from .models import Questionnaire, QuestionnaireReminder, ReminderStatus
 from .routes import bp, load_or_404
 from .sending_forms import (
@@ -174,7 +173,7 @@ def send(questionnaire_id: int):
         recipients=recipients,
         problems=sending.readiness_problems(questionnaire),
         smtp=smtp_settings() is not None,
-        notice=link_notice(len(recipients), request.host_url.rstrip("/") + public_prefix()),
+        notice=link_notice(len(recipients)),
     )
 
 
