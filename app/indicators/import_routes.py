@@ -23,6 +23,7 @@ from app.extensions import db
 
 from . import queries, services
 from .forms import NEW_INDICATOR, ConfirmForm, UploadForm, mapping_form
+from .importer import import_mode
 from .models import Indicator, IndicatorImport
 from .routes import bp
 
@@ -76,7 +77,7 @@ def import_mapping(import_id: int):
             "year": str(mapping.get("year", "")),
             "value": str(mapping.get("value", "")),
             "fixed_year": mapping.get("fixed_year"),
-            "mode": mapping.get("mode"),
+            "mode": import_mode(mapping),
         }
     )
     form.indicator.choices = [

@@ -168,6 +168,12 @@ class MunicipalityIndex:
         return None, _("Ingen kommun heter %(name)s", name=text)
 
 
+def import_mode(mapping: Mapping[str, Any]) -> str:
+    """The mapping's choice for figures already there: ADD when chosen, else REPLACE (the
+    form's default and a draft's first choice). Every reader of the mode asks here."""
+    return ADD if mapping.get("mode") == ADD else REPLACE
+
+
 @dataclass
 class PlannedRow:
     """What the import will do with one row: new, replace (a figure is there), skip (no
@@ -191,6 +197,8 @@ class ImportPlan:
     #: Figures already there for the file's years that a replace removes (not in the file).
     removed: int = 0
     years: list[int] = field(default_factory=list)
+    #: REPLACE or ADD (import_mode).
+    mode: str = REPLACE
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -228,7 +236,7 @@ def plan_import(
     figure already there is an error; in "replace" mode it is replaced, and the year's
     figures for municipalities not in the file are removed. With `categories`, a value cell
     is a category's name (SKR's kommungrupp), not a number."""
-    mode = mapping.get("mode", REPLACE)
+    mode = import_mode(mapping)
     fixed_year = mapping.get("fixed_year")
     seen: dict[tuple[int, int], int] = {}
     planned: list[PlannedRow] = []
@@ -293,4 +301,4 @@ def plan_import(
     if mode == REPLACE:
         kept = {key for key in seen if key in existing}
         removed = sum(counts_per_year.get(year, 0) for year in years) - len(kept)
-    return ImportPlan(rows=planned, removed=max(removed, 0), years=years)
+    return ImportPlan(rows=planned, removed=max(removed, 0), years=years, mode=mode)

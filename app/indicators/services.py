@@ -181,9 +181,9 @@ def commit_import(
     if plan.count("error") and not skip_errors:
         raise ImportNotPossible(_("Rätta raderna med fel, eller välj att hoppa över dem."))
     written = [r for r in plan.rows if r.action in ("new", "replace")]
-    if not written and not (draft.mapping.get("mode") == REPLACE and plan.years):
+    if not written and not (plan.mode == REPLACE and plan.years):
         raise ImportNotPossible(_("Filen har inga värden att importera."))
-    if draft.mapping.get("mode", REPLACE) == REPLACE and plan.years:
+    if plan.mode == REPLACE and plan.years:
         db.session.execute(
             delete(IndicatorValue).where(
                 IndicatorValue.indicator_id == indicator.id,
@@ -235,7 +235,7 @@ def _record_import(
         changes={
             "file": [None, draft.filename],
             "years": [None, plan.years],
-            "mode": [None, draft.mapping.get("mode", REPLACE)],
+            "mode": [None, plan.mode],
             "figures": [figures_before, figures_before + new - plan.removed],
             **{name: [None, count] for name, count in counts.items() if count},
         },

@@ -15,6 +15,7 @@ from app.indicators.importer import (
     REPLACE,
     MunicipalityIndex,
     guess_mapping,
+    import_mode,
     parse_number,
     parse_year,
 )
@@ -61,6 +62,14 @@ def test_years():
     for bad in ("24", "år", "3024", ""):
         with pytest.raises(ValueError):
             parse_year(bad)
+
+
+@pytest.mark.parametrize(
+    ("mapping", "expected"),
+    [({"mode": ADD}, ADD), ({"mode": REPLACE}, REPLACE), ({}, REPLACE), ({"mode": "x"}, REPLACE)],
+)
+def test_the_mode_is_add_only_when_chosen(mapping, expected):
+    assert import_mode(mapping) == expected
 
 
 def test_columns_are_guessed_from_the_headers():
