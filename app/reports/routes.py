@@ -1,4 +1,5 @@
-"""Report pages and their exports: thin views over summary.py, final.py and situation.py.
+"""Report pages and their exports: thin views over summary.py, final.py, situation.py and
+report_charts.py (the charts).
 
 Every page is a GET with its choices in the query string, so a report can be bookmarked and
 readers see everything. Bad input shows the form with a Swedish message (status 400).
@@ -7,7 +8,6 @@ readers see everything. Bad input shows the form with a Swedish message (status 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,7 +20,6 @@ from app.common.spreadsheets import export_filename, xlsx_file
 from app.common.time import local_midnight, local_today, utcnow
 from app.library.coverage import information_sent
 from app.meetings.figures import COVERED_KINDS
-from app.milestones.services import milestones_between
 from app.organisations.forms import county_choices, stage_choices
 from app.organisations.services import counties
 from app.organisations.stages import Stage
@@ -30,11 +29,11 @@ from app.themes.figures import theme_picture
 from app.themes.forms import ThemePeriodForm
 
 from . import exporters, meeting_list, situation_exports
-from .charts import Series, bar_chart, line_chart, markers_for, stacked_bar_chart
-from .final import FinalReport, build_final
+from .final import build_final
 from .forms import FinalForm, PeriodForm, SilenceForm, SituationFilterForm, silence_kind_choices
 from .map import Area, render_map
 from .periods import Period, assignment_start, months_before
+from .report_charts import final_charts, summary_charts
 from .situation import (
     MunicipalityStatus,
     SilentOrganisation,
@@ -44,7 +43,7 @@ from .situation import (
     municipality_statuses,
     silent_organisations,
 )
-from .summary import MEETINGS_PRINTED, Summary, meeting_page, monthly_summary
+from .summary import MEETINGS_PRINTED, meeting_page, monthly_summary
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporter")
 
@@ -55,38 +54,6 @@ def index():
 
 
 # --- The activity summary ----------------------------------------------------------------
-
-
-def milestone_markers(periods: list[Period]):
-    """The policy milestones within `periods` (app/milestones), as chart markers and as the
-    list shown under the charts; one statement."""
-    if not periods:
-        return [], []
-    found = milestones_between(periods[0].start, periods[-1].end)
-    events = [(m.happens_on, f"{m.happens_on.isoformat()} {m.title}") for m in found]
-    return markers_for([(p.start, p.end) for p in periods], events), found
-
-
-def summary_charts(summary: Summary) -> dict[str, Any]:
-    """Meetings per month and the municipalities with Möte hållet at each month's end, as SVG,
-    with the policy milestones of those months."""
-    labels = [b.period.month_key for b in summary.series]
-    markers, found = milestone_markers([b.period for b in summary.series])
-    held = bar_chart(
-        labels,
-        [b.held for b in summary.series],
-        title=_("Genomförda möten per månad"),
-        markers=markers,
-    )
-    coverage = line_chart(
-        labels,
-        [b.municipalities.cumulative for b in summary.series],
-        maximum=summary.municipalities.total,
-        title=_("Kommuner med möte hållet totalt vid varje månads slut"),
-        markers=markers,
-    )
-    # The SVG comes from charts.py, which escapes every text it writes.
-    return {"held": Markup(held), "coverage": Markup(coverage), "milestones": found}  # nosec B704
 
 
 def period_args(period: Period) -> dict[str, str]:
@@ -303,35 +270,6 @@ def _chosen_final_period() -> tuple[FinalForm, Period | None]:
 
 def _bad_final(form: FinalForm):
     return render_template("reports/final.html", form=form, report=None), 400
-
-
-def final_charts(report: FinalReport) -> dict[str, Any]:
-    """Meetings per quarter, and municipalities per stage at each quarter's end."""
-    labels = [q.period.quarter_label for q in report.quarters]
-    markers, found = milestone_markers([q.period for q in report.quarters])
-    held = bar_chart(
-        labels,
-        [q.held for q in report.quarters],
-        title=_("Genomförda möten per kvartal"),
-        markers=markers,
-    )
-    layers = [
-        Series(
-            stage.label,
-            f"stage-fill--{stage.value}",
-            stage.colour,
-            [s[stage] for s in report.stages],
-        )
-        for stage in Stage
-    ]
-    stages = stacked_bar_chart(
-        labels,
-        layers,
-        title=_("Kommuner per engagemangssteg vid kvartalets slut"),
-        markers=markers,
-    )
-    # The SVG comes from charts.py, which escapes every text it writes.
-    return {"held": Markup(held), "stages": Markup(stages), "milestones": found}  # nosec B704
 
 
 @bp.get("/slutredovisning")

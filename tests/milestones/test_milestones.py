@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.audit.services import Action
+from app.common.formatting import format_date
 from app.extensions import db
 from app.milestones.models import PolicyMilestone
 from app.milestones.services import (
@@ -22,6 +23,7 @@ from app.milestones.services import (
 )
 from app.organisations.models import OrganisationKind
 from app.reports.charts import Marker, bar_chart, markers_for
+from app.reports.report_charts import milestone_label
 
 from ..factories import make_organisation
 
@@ -131,6 +133,23 @@ def test_reports_and_organisation_pages_show_them(app, as_role):
     organisation = client.get(f"/organisationer/{kommun_id}").text
     section = organisation.split('id="milestones-heading"')[1]
     assert "2026-01-01" in section and "Återvandringsbidraget höjs" in section
+
+
+def test_charts_name_a_milestone_by_its_day_as_the_list_beside_them_does(app, as_role):
+    """The chart's label and the list under the charts write the day the same way: the
+    house's date (app/common/formatting.format_date, the templates' |date)."""
+    with app.app_context():
+        milestone = add(date(2026, 1, 1), "Återvandringsbidraget höjs")
+        assert milestone_label(milestone) == f"{format_date(date(2026, 1, 1))} {milestone.title}"
+        assert milestone_label(milestone) == "2026-01-01 Återvandringsbidraget höjs"
+        db.session.commit()
+    client = as_role("reader")
+    for path in ("/rapporter/sammanstallning?manad=2026-02", "/rapporter/slutredovisning"):
+        page = client.get(path).text
+        listed = re.findall(r'<time datetime="2026-01-01">([^<]+)</time> ([^;<]+)', page)
+        assert listed == [("2026-01-01", "Återvandringsbidraget höjs")], path
+        titles = re.findall(r'<g class="chart__milestone"><title>([^<]*)</title>', page)
+        assert titles == [f"{listed[0][0]} {listed[0][1].strip()}"] * 2, path
 
 
 def test_a_year_after_a_leap_day():
