@@ -53,6 +53,27 @@ OVERDUE = Figure(
 #: The definitions a plan's figures are shown with, in order.
 PLAN_FIGURES = (REACHED, OVERDUE)
 
+IN_PLAN = Figure(
+    "plan-member",
+    _l("I kontaktplan"),
+    _l(
+        "De kontaktplaner organisationen själv ingår i, med den som är ansvarig för den i "
+        "planen (planens ägare om ingen annan är utsedd). Nej när den inte ingår i någon plan."
+    ),
+)
+OPEN_DUE = Figure(
+    "plan-open-due",
+    _l("Sista dag enligt kontaktplan"),
+    _l(
+        "Den tidigaste sista dagen (organisationens egen, annars planens slutdag) bland de "
+        "kontaktplaner där organisationen ännu inte är nådd enligt planen. Tom när den inte "
+        "ingår i någon sådan plan."
+    ),
+)
+#: The definitions of an organisation's plans as a list beside it shows them (the silence
+#: list and its export): which plans (`memberships`), and by when (`open_due`).
+MEMBERSHIP_FIGURES = (IN_PLAN, OPEN_DUE)
+
 
 def is_reached(last_held_at: datetime | None, starts_on: date) -> bool:
     """Nådd enligt planen: a held meeting on or after the plan's first Stockholm day."""
@@ -219,6 +240,12 @@ def memberships(organisation_ids: Iterable[int]) -> dict[int, list[Membership]]:
             Membership(plan_id, title, name or "", due, is_reached(last_held, starts_on))
         )
     return result
+
+
+def open_due(found: Iterable[Membership]) -> date | None:
+    """Sista dag enligt kontaktplan: the earliest due day among the plans that have not yet
+    reached the organisation (None when there is none): a reached plan promises nothing more."""
+    return min((m.due for m in found if not m.reached), default=None)
 
 
 def plans_of_user(user_id: int, *, since: date) -> list[ContactPlan]:

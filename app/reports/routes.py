@@ -23,7 +23,7 @@ from app.meetings.figures import COVERED_KINDS
 from app.organisations.forms import county_choices, stage_choices
 from app.organisations.services import counties
 from app.organisations.stages import Stage
-from app.plans.figures import memberships
+from app.plans.figures import MEMBERSHIP_FIGURES, memberships, open_due
 from app.themes.exports import theme_sheets
 from app.themes.figures import theme_picture
 from app.themes.forms import ThemePeriodForm
@@ -227,13 +227,16 @@ def _silence() -> tuple[SilenceForm, date | None, list[SilentOrganisation] | Non
 @bp.get("/tystnad")
 def silence():
     form, cutoff, rows = _silence()
+    in_plans = memberships(row.id for row in rows or ())  # app/plans: who has it in a plan
     page = render_template(
         "reports/silence.html",
         form=form,
         rows=rows,
         cutoff=cutoff,
         today=local_today(),
-        in_plans=memberships(row.id for row in rows or ()),  # app/plans: who has it in a plan
+        in_plans=in_plans,
+        due={row.id: open_due(in_plans.get(row.id, ())) for row in rows or ()},
+        plan_figures=MEMBERSHIP_FIGURES,
     )
     return page, (400 if rows is None else 200)
 

@@ -13,7 +13,7 @@ from app.common.spreadsheets import Sheet, code
 from app.common.time import local_today
 from app.meetings.figures import CONTACTED, MET
 from app.organisations.stages import Stage
-from app.plans.figures import Membership
+from app.plans.figures import IN_PLAN, MEMBERSHIP_FIGURES, OPEN_DUE, Membership, open_due
 
 from .exporters import definitions_sheet, local_date
 from .situation import CountyStages, MunicipalityStatus, SilentOrganisation, met_per_county
@@ -102,7 +102,8 @@ def silence_sheets(
     months without a held meeting it applied ("Tystnad 6 månader"). With `in_plans` (the
     plans each organisation is in: app/plans/figures.memberships, as the page shows them),
     the list is checked against the contact plans: which plans, and the earliest day by
-    which one of them is to reach it."""
+    which one not yet reached is to reach it (`open_due`), and the sheet of their
+    definitions."""
     header = [
         _("Organisation"),
         _("Typ"),
@@ -112,7 +113,7 @@ def silence_sheets(
         _("Engagemangssteg"),
     ]
     if in_plans is not None:
-        header += [_("I kontaktplan"), _("Sista dag enligt kontaktplan")]
+        header += [IN_PLAN.label, OPEN_DUE.label]
     data = []
     for row in rows:
         line = [
@@ -125,11 +126,14 @@ def silence_sheets(
         ]
         if in_plans is not None:
             found = in_plans.get(row.id, ())
-            line += [plan_text(found), min((m.due for m in found), default=None)]
+            line += [plan_text(found), open_due(found)]
         data.append(line)
     title = (
         ngettext("Tystnad %(num)d månad", "Tystnad %(num)d månader", months)
         if months
         else _("Tystnadslista")
     )
-    return [Sheet(title=title, header=header, rows=data)]
+    sheets = [Sheet(title=title, header=header, rows=data)]
+    if in_plans is not None:
+        sheets.append(definitions_sheet(MEMBERSHIP_FIGURES))
+    return sheets

@@ -101,6 +101,24 @@ def test_memberships_name_the_plan_and_the_responsible_user(world):
     assert figures.memberships([organisation("Ånge kommun").id]) == {}
 
 
+def test_the_open_due_day_leaves_out_reached_plans():
+    """Sista dag enligt kontaktplan: the earliest due day of the plans not yet reached; a
+    reached plan promises nothing more, however early its day."""
+
+    def member(due: date, reached: bool) -> figures.Membership:
+        return figures.Membership(1, "Plan", "", due, reached)
+
+    assert figures.open_due([]) is None
+    assert figures.open_due([member(date(2026, 6, 30), True)]) is None
+    assert figures.open_due(
+        [
+            member(date(2026, 6, 30), True),
+            member(date(2027, 1, 20), False),
+            member(date(2026, 11, 30), False),
+        ]
+    ) == date(2026, 11, 30)
+
+
 def test_statements_do_not_grow_with_items(seeded, ctx, count_statements):
     owner = coordinator()
     small = plan(owner, organisations=[organisation("Kramfors kommun")])

@@ -48,4 +48,4 @@ def test_the_silence_list_says_how_many_months(seeded, as_role, months, words):
     page = client.get(f"/rapporter/tystnad?manader={months}").text
     assert f"utan genomfört möte på {words}, sedan" in page
     book = workbook(client.get(f"/rapporter/tystnad.xlsx?manader={months}"))
-    assert book.sheetnames == [f"Tystnad {words}"]
+    assert book.sheetnames == [f"Tystnad {words}", "Definitioner"]
