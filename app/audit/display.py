@@ -30,7 +30,7 @@ from app.common.soft_delete import including_deleted
 from app.extensions import db
 
 from .models import AuditEvent
-from .services import action_label
+from .services import action_label, of_record
 
 #: What a reference lookup says of a record besides its name.
 LIVE, REMOVED, ANONYMISED = 0, 1, 2
@@ -310,23 +310,32 @@ def show_events(rows: Iterable[tuple[AuditEvent, str | None]]) -> list[ShownEven
     return shown_events
 
 
-def shown_history(entity: Any, *, limit: int = 100) -> list[ShownEvent]:
-    """The newest events of one record, newest first, ready to show: two statements at
-    most, however many events and references."""
+def history_rows(*conditions: Any, limit: int) -> list[tuple[AuditEvent, str | None]]:
+    """The newest events matching `conditions`, newest first, each with its actor's name
+    today (None for a user no longer there): one statement."""
     if _actors:
         (actor,) = _actors
         statement = select(AuditEvent, actor.name).outerjoin(actor, actor.id == AuditEvent.actor_id)
     else:
         statement = select(AuditEvent, literal(None, String))
     rows = db.session.execute(
-        statement.where(
-            AuditEvent.entity_type == entity.__tablename__,
-            AuditEvent.entity_id == entity.id,
-        )
+        statement.where(*conditions)
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(limit)
     ).all()
-    return show_events((event, name) for event, name in rows)
+    return [(event, name) for event, name in rows]
+
+
+def shown_events(*conditions: Any, limit: int = 100) -> list[ShownEvent]:
+    """The newest events matching `conditions`, newest first, ready to show: two statements
+    at most, however many events and references."""
+    return show_events(history_rows(*conditions, limit=limit))
+
+
+def shown_history(entity: Any, *conditions: Any, limit: int = 100) -> list[ShownEvent]:
+    """The newest events of one record, newest first, ready to show; `conditions` narrow
+    them (since a moment, of one action). Two statements at most."""
+    return shown_events(*of_record(entity), *conditions, limit=limit)
 
 
 def in_words(entity_type: str, recorded: Iterable[dict[str, Any]]) -> Callable[[str, Any], Any]:

@@ -119,15 +119,20 @@ def record(
     return event
 
 
+def of_record(entity: Any) -> tuple[Any, ...]:
+    """SQL: the event is about `entity` (its table and id)."""
+    return (
+        AuditEvent.entity_type == entity.__tablename__,
+        AuditEvent.entity_id == entity.id,
+    )
+
+
 def history(entity: Any, *, limit: int = 100) -> list[AuditEvent]:
     """The newest events of one record, newest first."""
     return list(
         db.session.scalars(
             select(AuditEvent)
-            .where(
-                AuditEvent.entity_type == entity.__tablename__,
-                AuditEvent.entity_id == entity.id,
-            )
+            .where(*of_record(entity))
             .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
             .limit(limit)
         )

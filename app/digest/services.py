@@ -23,9 +23,9 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.audit.display import ShownEvent, show_events
+from app.audit.display import ShownEvent, history_rows, show_events
 from app.audit.models import AuditEvent
-from app.audit.services import Action, Actor, record
+from app.audit.services import Action, Actor, of_record, record
 from app.auth.models import User
 from app.common.time import local_midnight
 from app.dashboard.services import AgendaMeeting, agenda_meetings
@@ -196,16 +196,6 @@ def digest_history(user: User, *, limit: int = HISTORY_LIMIT) -> list[ShownEvent
     them (names today, words not booleans): one statement for the events with their actors'
     names; the user's record holds nothing else that is audited, and any other field is
     left out all the same."""
-    rows = db.session.execute(
-        select(AuditEvent, User.name)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(
-            AuditEvent.entity_type == User.__tablename__,
-            AuditEvent.entity_id == user.id,
-            AuditEvent.action == Action.UPDATE.value,
-        )
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(limit * 4)
-    ).all()
+    rows = history_rows(*of_record(user), AuditEvent.action == Action.UPDATE.value, limit=limit * 4)
     mine = [(event, name) for event, name in rows if DIGEST_FIELD in (event.changes or {})]
     return show_events(mine[:limit])

@@ -19,10 +19,9 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from app.aggregates.models import RootFigures
-from app.audit.display import ShownEvent, show_events
+from app.audit.display import ShownEvent, shown_events, shown_history
 from app.audit.models import AuditEvent
 from app.audit.services import Action
-from app.auth.models import User
 from app.common.time import to_local
 from app.extensions import db
 from app.organisations.models import County, Organisation, OrganisationKind
@@ -282,42 +281,22 @@ def removal_of(indicator_id: int) -> Removal:
     return Removal(int(figures), int(municipalities), sorted(years_of(indicator_id)))
 
 
-def _events_with_actors():
-    """Audit events with each actor's name today (None for a user no longer there)."""
-    return select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
-
-
 def indicator_history(indicator: Indicator, *, limit: int = 30) -> list[ShownEvent]:
     """The indicator's audit events (created, imports), newest first, in words: names
     today, local times. Only events since it was created: a removed indicator's id may be
     given to a new one (SQLite reuses the largest), whose history must not begin with the
     other's removal. Two statements at most."""
-    rows = db.session.execute(
-        _events_with_actors()
-        .where(
-            AuditEvent.entity_type == Indicator.__tablename__,
-            AuditEvent.entity_id == indicator.id,
-            AuditEvent.occurred_at >= indicator.created_at,
-        )
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    ).all()
-    return show_events((event, name) for event, name in rows)
+    return shown_history(indicator, AuditEvent.occurred_at >= indicator.created_at, limit=limit)
 
 
 def removed_indicators(limit: int = 10) -> list[ShownEvent]:
     """The latest removals of indicators, newest first, in words; each event's note is the
     removed indicator's name. Two statements at most."""
-    rows = db.session.execute(
-        _events_with_actors()
-        .where(
-            AuditEvent.entity_type == Indicator.__tablename__,
-            AuditEvent.action == Action.DELETE.value,
-        )
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    ).all()
-    return show_events((event, name) for event, name in rows)
+    return shown_events(
+        AuditEvent.entity_type == Indicator.__tablename__,
+        AuditEvent.action == Action.DELETE.value,
+        limit=limit,
+    )
 
 
 def top_ranked(

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.audit.display import ShownEvent, show_events
+from app.audit.display import ShownEvent, shown_events
 from app.audit.models import AuditEvent
 from app.audit.services import Action, diff, plain, record
 from app.auth.models import User
@@ -291,11 +291,4 @@ def builder_history(questionnaire: Questionnaire, *, limit: int = 100) -> list[S
         wanted |= (AuditEvent.entity_type == Question.__tablename__) & (
             AuditEvent.entity_id.in_(question_ids)
         )
-    rows = db.session.execute(
-        select(AuditEvent, User.name)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(wanted)
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    ).all()
-    return show_events((event, name) for event, name in rows)
+    return shown_events(wanted, limit=limit)
