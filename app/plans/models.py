@@ -54,6 +54,10 @@ class ContactPlan(db.Model):
     def __repr__(self) -> str:
         return f"<ContactPlan {self.id} {self.title}>"
 
+    def ended_before(self, day: date) -> bool:
+        """Whether the plan's period was over before `day` (nothing more is added to it)."""
+        return self.ends_on < day
+
 
 class ContactPlanItem(db.Model):
     """One organisation in a plan: reach it by `due` (the plan's end unless set), the

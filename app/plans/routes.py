@@ -22,6 +22,7 @@ from app.audit.display import shown_history
 from app.auth.access import write_form
 from app.auth.services import assignable_users
 from app.common.exceptions import EditConflict
+from app.common.formatting import format_date
 from app.common.forms import submitted_version
 from app.common.sections import Section, provides
 from app.common.time import local_today
@@ -82,6 +83,7 @@ def detail(plan_id: int):
         items=items,
         progress=figures.progress(items).get(plan.id, figures.Progress()),
         today=today,
+        ended=ended_notice(plan) if plan.ended_before(today) else None,
         definitions=figures.PLAN_FIGURES,
         events=shown_history(plan, limit=50),
         confirm=ConfirmForm(formdata=None),
@@ -183,6 +185,13 @@ def choose():
     )
 
 
+def ended_notice(plan: ContactPlan) -> str:
+    return _(
+        "Planen avslutades %(day)s. Förläng perioden under Redigera för att lägga till fler.",
+        day=format_date(plan.ends_on),
+    )
+
+
 def _filtered() -> tuple[OrganisationFilterForm, OrganisationFilter, bool]:
     """The organisation list's filter form and filters from the query string, and whether
     any filter is applied (without one the add page lists nothing)."""
@@ -194,6 +203,10 @@ def _filtered() -> tuple[OrganisationFilterForm, OrganisationFilter, bool]:
 @bp.route("/<int:plan_id>/lagg-till", methods=["GET", "POST"])
 def add(plan_id: int):
     plan = db.get_or_404(ContactPlan, plan_id)
+    if plan.ended_before(local_today()):
+        # Also reached by links made while it ran (the prioritisation's ?kontaktplan=): its
+        # page says why nothing more is added and how to go on.
+        return redirect(url_for(".detail", plan_id=plan.id))
     filter_form, filters, applied = _filtered()
     form = AddOrganisationsForm()
     if form.validate_on_submit():

@@ -6,7 +6,7 @@ statement counts of the plan page and the list, which do not grow with items."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -122,6 +122,7 @@ def test_one_by_one_and_by_a_saved_filter(app, data, as_role, users):
     client = as_role("coordinator")
     plan_id = data["plan"]
     with app.app_context():
+        db.session.get(ContactPlan, plan_id).ends_on = date(2026, 12, 31)  # still running
         user = db.session.scalars(select(User).where(User.email == users["coordinator"])).one()
         db.session.add(
             SavedFilter(
@@ -224,6 +225,9 @@ def test_sections_on_the_organisation_page_start_page_and_silence_list(app, data
 
 def test_statement_counts_do_not_grow_with_items(app, data, as_role, count_statements):
     client = as_role("coordinator")
+    with app.app_context():  # still running, so that its add page opens
+        db.session.get(ContactPlan, data["plan"]).ends_on = date(2026, 12, 31)
+        db.session.commit()
     paths = [
         f"/kontaktplaner/{data['plan']}",
         "/kontaktplaner",
@@ -254,6 +258,26 @@ def test_statement_counts_do_not_grow_with_items(app, data, as_role, count_state
                 )
         db.session.commit()
     assert counts() == before
+
+
+def test_nothing_is_added_to_a_plan_that_has_ended(app, data, as_role):
+    """The plan ended on 30 November; today is 2 December. Its page offers no adding and says
+    how to go on; the add page (also reached by an old link) sends the user back with that."""
+    client = as_role("coordinator")
+    page = client.get(f"/kontaktplaner/{data['plan']}").text
+    notice = "Planen avslutades 2026-11-30. Förläng perioden under Redigera"
+    assert "Lägg till kommuner" not in page and notice in page
+    for method in (client.get, client.post):
+        sent = method(f"/kontaktplaner/{data['plan']}/lagg-till?typ=kommun&lan=22")
+        assert sent.status_code == 302
+        assert sent.headers["Location"].endswith(f"/kontaktplaner/{data['plan']}")
+    assert item_count(app, data["plan"]) == 2
+    assert notice in client.get(f"/kontaktplaner/{data['plan']}").text
+    with app.app_context():
+        db.session.get(ContactPlan, data["plan"]).ends_on = date(2026, 12, 2)
+        db.session.commit()
+    running = client.get(f"/kontaktplaner/{data['plan']}").text
+    assert "Lägg till kommuner" in running and notice not in running
 
 
 def test_from_the_organisation_list_to_a_plan_with_the_same_filter(app, data, as_role, users):
