@@ -58,7 +58,8 @@ IN_PLAN = Figure(
     _l("I kontaktplan"),
     _l(
         "De kontaktplaner organisationen själv ingår i, med den som är ansvarig för den i "
-        "planen (planens ägare om ingen annan är utsedd). Nej när den inte ingår i någon plan."
+        "planen (planens ägare om ingen annan är utsedd) och, när den redan är nådd enligt "
+        "planen, det. Nej när den inte ingår i någon plan."
     ),
 )
 OPEN_DUE = Figure(

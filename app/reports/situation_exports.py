@@ -85,10 +85,16 @@ def situation_sheets(
 
 def plan_text(found: Sequence[Membership]) -> str:
     """The plans an organisation is in as the silence page lists them: "Plan (Ansvarig)",
-    several separated by commas; "Nej" when in none."""
+    followed by "– Nådd enligt planen" when reached, several separated by commas; "Nej" when
+    in none."""
     if not found:
         return _("Nej")
-    return ", ".join(f"{m.title} ({m.responsible})" if m.responsible else m.title for m in found)
+    reached = _("Nådd enligt planen")
+    return ", ".join(
+        (f"{m.title} ({m.responsible})" if m.responsible else m.title)
+        + (f" – {reached}" if m.reached else "")
+        for m in found
+    )
 
 
 def silence_sheets(

@@ -102,7 +102,8 @@ def test_a_reached_plan_gives_no_last_day(data, as_role):
     sundsvall, harnosand = rows["Sundsvalls kommun"], rows["Härnösands kommun"]
     assert "Västernorrland våren 2026" in sundsvall["I kontaktplan"]
     assert sundsvall["Sista dag enligt kontaktplan"] == datetime(2026, 11, 30)
-    assert harnosand["I kontaktplan"] == f"Västernorrland våren 2026 ({data['owner']})"
+    reached = f"Västernorrland våren 2026 ({data['owner']}) – Nådd enligt planen"
+    assert harnosand["I kontaktplan"] == reached
     assert harnosand["Sista dag enligt kontaktplan"] is None
 
     page = client.get("/rapporter/tystnad?manader=6").text
@@ -113,6 +114,8 @@ def test_a_reached_plan_gives_no_last_day(data, as_role):
 
     assert cells("Sundsvalls kommun")[-1] == "2026-11-30"
     assert cells("Härnösands kommun")[-1] == ""
+    assert "– Nådd enligt planen" in cells("Härnösands kommun")[-2]
+    assert "Nådd enligt planen" not in cells("Timrå kommun")[-2]
     assert cells("Timrå kommun")[-1] == "2026-11-30"
     assert "2026-06-30" not in page
 
