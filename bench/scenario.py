@@ -80,6 +80,7 @@ def prepare(app: Flask) -> Scenario:
         municipality = _municipality_id()
         contact = _busiest_contact()
         meeting = _busiest_meeting()
+        material = _most_delivered_material()
         feed_token, feed_meetings = _feed_user()
         import_csv = _import_file()
         details = _detail_pages()
@@ -104,6 +105,9 @@ def prepare(app: Flask) -> Scenario:
         # meeting held, and the plan's progress against the maintained figures.
         "prioritisation": "/indikatorer/prioritering?utan_mote=1&topp=10",
         "contact plan": "/kontaktplaner/1",
+        # The coverage of the demo's most delivered material: map, county roll-up and the
+        # municipalities that have not received it (app/reports/coverage.py).
+        "information coverage": f"/rapporter/tackning/{material}",
         "account (digest setting)": "/konto",
         "policy milestones": "/policyhandelser",
     }
@@ -180,6 +184,17 @@ def _busiest_meeting() -> int:
     from app.meetings.models import meeting_contacts
 
     column = meeting_contacts.c.meeting_id
+    return db.session.scalars(
+        select(column).group_by(column).order_by(desc(func.count()), column).limit(1)
+    ).one()
+
+
+def _most_delivered_material() -> int:
+    """The material delivered to the most organisations (the lowest id among equals)."""
+    from app.extensions import db
+    from app.library.models import Delivery
+
+    column = Delivery.material_id
     return db.session.scalars(
         select(column).group_by(column).order_by(desc(func.count()), column).limit(1)
     ).one()
