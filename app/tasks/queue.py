@@ -174,6 +174,10 @@ def storage_for(
 def configure_tasks(app: Flask) -> None:
     """Point the queue at the storage the app's config names (or run tasks immediately)."""
     immediate = bool(app.config.get("TASKS_IMMEDIATE"))
+    if huey.immediate != immediate:
+        # Huey replaces its storage when the mode flips, without closing it: a SQL storage's
+        # connection would be left to the garbage collector.
+        huey.storage.close()
     huey.immediate = immediate
     if not immediate:
         engine_options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
