@@ -1,10 +1,11 @@
 """gunicorn's settings for Samverkan: read by a plain `gunicorn wsgi:app` run from this folder.
 
 Worker model: `gthread` workers that take a connection only when they have a thread free
-for it. On Python 3.11 (see THREADS_ARE_SAFE): one thread per worker and, by default, one
-worker per core plus one per heavy-work slot (SAMVERKAN_HEAVY_WORK_LIMIT, default 2): 4
-workers on the 2-core production machine. On Python 3.12 and later: 4 threads per worker,
-one worker per core.
+for it. One thread per worker and, by default, one worker per core plus one per heavy-work
+slot (SAMVERKAN_HEAVY_WORK_LIMIT, default 2): 4 workers on the 2-core production machine, on
+every Python. More threads are unsafe on Python 3.11 (see THREADS_ARE_SAFE) and, on 3.12,
+measured worse: an export's thread shares its worker's GIL with the page threads there (see
+`threads` below).
 
 Why a worker takes no connection it cannot serve now (`worker_connections = threads`):
 gunicorn's gthread worker otherwise goes on accepting connections while all its threads are
@@ -34,9 +35,8 @@ under way 30 s on a restart.
 Settings from the environment (the command line still overrides all of them):
   GUNICORN_BIND      address to listen on (default 127.0.0.1:8000; with only PORT set,
                      0.0.0.0:$PORT, as gunicorn itself does)
-  WEB_CONCURRENCY    worker processes (default: cores + SAMVERKAN_HEAVY_WORK_LIMIT on
-                     Python 3.11, cores from 3.12)
-  GUNICORN_THREADS   threads per worker (default 1 on Python 3.11, 4 from 3.12)
+  WEB_CONCURRENCY    worker processes (default: cores + SAMVERKAN_HEAVY_WORK_LIMIT)
+  GUNICORN_THREADS   threads per worker (default 1; more only on Python 3.12 or later)
   GUNICORN_TIMEOUT   seconds a worker may go silent before it is killed and replaced (60)
   GUNICORN_ACCESS_LOG  "-" logs each request to stdout (for the service manager's journal);
                      unset: no access log (the proxy in front keeps one)
@@ -70,8 +70,7 @@ else:
 #: Python 3.11 may run the cyclic garbage collector in any thread at any allocation, and
 #: with several request threads per worker that crashes workers (SIGSEGV, a few a minute
 #: under load, on SQLite and PostgreSQL alike; not seen on 3.12, which collects only between
-#: bytecodes, nor with one thread per worker). Until the servers run Python 3.12 or later,
-#: each worker has one thread, and there are more workers instead.
+#: bytecodes, nor with one thread per worker). So GUNICORN_THREADS above 1 only on 3.12+.
 THREADS_ARE_SAFE = sys.version_info >= (3, 12)
 
 
@@ -88,9 +87,18 @@ def cores() -> int:
 HEAVY_WORK_LIMIT = _int("SAMVERKAN_HEAVY_WORK_LIMIT", 2)
 
 worker_class = "gthread"
-threads = _int("GUNICORN_THREADS", 4 if THREADS_ARE_SAFE else 1)
+#: One thread per worker on every Python. Threads add no CPU (the GIL), and a thread streaming
+#: an export takes the GIL from the page threads of its worker: on Python 3.12 with 2 workers
+#: of 4 threads, the team's read p95 while twenty clients exported was 2.12× its value without
+#: (target 2×); with 4 one-thread workers 1.28× (`python -m bench.exports`, 2026-12-07).
+threads = _int("GUNICORN_THREADS", 1)
+if threads > 1 and not THREADS_ARE_SAFE:
+    print(
+        "gunicorn.conf.py: GUNICORN_THREADS > 1 on Python 3.11 can crash workers; use 1.",
+        file=sys.stderr,
+    )
 # One-thread workers: one per core for pages, plus one per heavy-work slot.
-workers = _int("WEB_CONCURRENCY", cores() if threads > 1 else cores() + HEAVY_WORK_LIMIT)
+workers = _int("WEB_CONCURRENCY", cores() + HEAVY_WORK_LIMIT)
 # A worker takes only the connections it has a thread for (see the module docstring) …
 worker_connections = threads
 # … so no kept-alive connections: an idle one would hold a thread's slot.
