@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 5000
-PYTEST_ARGS ?= -n auto
+PYTEST_ARGS ?= -n auto --durations=25
 
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
