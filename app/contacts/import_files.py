@@ -296,10 +296,15 @@ def read_upload(upload: Any) -> Table:
     )
 
 
-def refusal_status(error: UnreadableFile) -> int:
-    """How a refused upload is answered: 400 for a hostile file, else 200 (the form again,
-    with the message)."""
-    return 400 if isinstance(error, HostileFile) else 200
+def uploaded_table(field: Any) -> tuple[Table | None, int]:
+    """The upload form's file field read as a table (`read_upload`), and the status to answer
+    with: (table, 200); or, refused, (None, status) with the message put on the field — 400 for
+    a hostile file, else 200 (the form again, with the message). Both imports start here."""
+    try:
+        return read_upload(field.data), 200
+    except UnreadableFile as error:
+        field.errors.append(str(error))
+        return None, 400 if isinstance(error, HostileFile) else 200
 
 
 def read_table(data: bytes, *, filename: str, max_bytes: int, max_rows: int) -> Table:

@@ -24,10 +24,8 @@ from . import import_commit, importer
 from .import_files import (
     CHOOSABLE_ENCODINGS,
     UNDECIDED,
-    UnreadableFile,
     encoding_samples,
-    read_upload,
-    refusal_status,
+    uploaded_table,
 )
 from .import_matching import organisation_display_names
 from .import_revert import changed_since, revert_import
@@ -88,13 +86,8 @@ def import_upload():
     form = UploadForm()
     status = 200
     if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            table = read_upload(upload)
-        except UnreadableFile as error:
-            form.file.errors.append(str(error))
-            status = refusal_status(error)
-        else:
+        table, status = uploaded_table(form.file)
+        if table is not None:
             db.session.execute(
                 delete(ImportBatch).where(
                     ImportBatch.status == "draft",
@@ -102,7 +95,7 @@ def import_upload():
                 )
             )
             batch = import_commit.start_import(
-                filename=upload.filename or "import",
+                filename=form.file.data.filename or "import",
                 header=table.header,
                 rows=table.rows,
                 by=current_user,

@@ -11,13 +11,7 @@ from wtforms import SelectChoice
 
 from app.auth.access import write_form
 from app.common.heavy_work import bounded
-from app.contacts.import_files import (
-    UNDECIDED,
-    UnreadableFile,
-    read_upload,
-    recode,
-    refusal_status,
-)
+from app.contacts.import_files import UNDECIDED, recode, uploaded_table
 from app.contacts.importer import ImportNotPossible
 from app.extensions import db
 
@@ -45,18 +39,16 @@ def import_upload():
     form = UploadForm()
     status = 200
     if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            table = read_upload(upload)
-        except UnreadableFile as error:
-            form.file.errors.append(str(error))
-            status = refusal_status(error)
-        else:
+        table, status = uploaded_table(form.file)
+        if table is not None:
             header, rows = table.header, table.rows
             if table.encoding == UNDECIDED:
                 header, *rows = recode([header, *rows], FALLBACK_ENCODING)
             draft = services.start_import(
-                filename=upload.filename or "import", header=header, rows=rows, by=current_user
+                filename=form.file.data.filename or "import",
+                header=header,
+                rows=rows,
+                by=current_user,
             )
             db.session.commit()
             return redirect(url_for(".import_mapping", import_id=draft.id))
