@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     configure(app, test_config)
     register_extensions(app)
+    register_migrations(app)
     register_tasks(app)
     register_blueprints(app)
     register_history()
@@ -48,7 +49,7 @@ def register_extensions(app: Flask) -> None:
     from app.common.database import configure_sqlite, engine_options
     from app.common.i18n import select_locale, select_timezone
     from app.common.soft_delete import install_soft_delete_filter
-    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.extensions import babel, csrf, db, login_manager
     from app.library.coverage import install_maintenance as install_coverage_maintenance
     from app.themes.tally import install_maintenance as install_theme_maintenance
 
@@ -63,9 +64,25 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
-    from app.common.search_index import include_object
+    login_manager.init_app(app)
+    configure_login(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
-    migrate.init_app(
+
+def register_migrations(app: Flask) -> None:
+    """Alembic through Flask-Migrate: `flask db …` and flask_migrate's functions.
+
+    Not in the web workers (gunicorn.conf.py sets SAMVERKAN_MIGRATIONS=0): they run no
+    migration, and Alembic with Mako takes 11 MB in each of them."""
+    if not app.config["MIGRATIONS"]:
+        return
+    from flask_migrate import Migrate
+
+    from app.common.search_index import include_object
+    from app.extensions import db
+
+    Migrate(
         app,
         db,
         directory=MIGRATIONS_DIR,
@@ -73,10 +90,6 @@ def register_extensions(app: Flask) -> None:
         compare_type=True,
         include_object=include_object,  # the text index is not in the models
     )
-    login_manager.init_app(app)
-    configure_login(app)
-    csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
 
 def register_tasks(app: Flask) -> None:

@@ -79,6 +79,8 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "HEAVY_WORK_LIMIT": 2,
         "HEAVY_WORK_LEASE_SECONDS": 120,
         "HEAVY_WORK_RETRY_AFTER": 10,
+        # Alembic (`flask db …`) in this process; gunicorn.conf.py turns it off for the web.
+        "MIGRATIONS": True,
         # The retention list (gallring): contacts without any activity for this many years.
         "RETENTION_YEARS": 3,
         # Calendar feeds hold the meetings from this many days back to this many ahead, at

@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from flask_babel import gettext as _
-from zxcvbn import zxcvbn
 
 #: zxcvbn's score a password must reach (0–4).
 MIN_SCORE = 3
@@ -132,6 +131,10 @@ def password_problem(
             "Lösenordet får inte innehålla ditt namn eller din e-postadress. Välj i stället "
             "några ord som inte har med dig att göra."
         )
+    # Imported here, not at start: its dictionaries take 12 MB in every web worker, and only
+    # setting a password needs them.
+    from zxcvbn import zxcvbn
+
     weak = _only_guessable_words(password)
     inputs = [*SWEDISH_WORDS, *municipality_names(), *personal]
     if weak or zxcvbn(password[:ESTIMATE_CHARS], user_inputs=inputs)["score"] < MIN_SCORE:

@@ -7,9 +7,6 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from .client import CaldavFailed
-from .run import SyncBusy, run_sync
-
 
 @click.group(cls=AppGroup)
 def caldav() -> None:
@@ -22,6 +19,10 @@ def sync() -> None:
 
     Exits with status 1 when the server fails (what was done until then is kept), and
     when another sync is running (it does not wait: the next run of the timer tries again)."""
+    # Imported when run: the CalDAV library (with lxml) is not loaded in the web workers.
+    from .client import CaldavFailed
+    from .run import SyncBusy, run_sync
+
     try:
         report = run_sync()
     except (SyncBusy, CaldavFailed) as error:
