@@ -41,6 +41,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("paths", nargs="*", default=list(PAGES))
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument("--dump", metavar="FILE", help="write the profile (with --profile)")
+    parser.add_argument("--callers", metavar="FUNCTION", help="who calls it (with --profile)")
     args = parser.parse_args(argv)
     from wsgi import app  # as gunicorn serves it (wsgi.py's set-up included)
 
@@ -89,7 +91,12 @@ def main(argv: list[str]) -> int:
             f"{statistics.median(wall):9.2f} {statements[0]:4d}"
         )
         if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+            stats = pstats.Stats(profiler).sort_stats("cumulative")
+            stats.print_stats(args.profile)
+            if args.dump:
+                stats.dump_stats(args.dump)
+            if args.callers:
+                stats.print_callers(args.callers)
     return 0
 
 

@@ -297,3 +297,40 @@ def test_a_busy_fortnight_shows_a_bounded_list_with_the_true_count(team, app):
         this, following = services.this_and_next_week(today, user_id=None)
     assert this.total == 2 * services.WEEK_LIMIT + 5 and this.shown == services.WEEK_LIMIT
     assert following.total == following.shown == 1
+
+
+def test_my_follow_ups_are_the_most_urgent_of_each_kind_with_the_true_counts(team, app):
+    """Each list stops at its limit, in due order, and counts all of its kind; closed,
+    trashed, later and other people's follow-ups are in neither list nor count."""
+    from app.trash.services import move_to_trash
+
+    limit = services.FOLLOW_UP_LIMIT
+    with app.app_context():
+        me = db.session.get(User, team["me"])
+
+        def add(title, due, owner=team["me"]):
+            return create_follow_up(
+                values=FollowUpValues(title=title, owner_id=owner, due_on=due),
+                by=None,
+                today=TODAY,
+            )
+
+        for number in range(limit + 3):  # overdue, the oldest last-made
+            add(f"Sen {number}", TODAY - timedelta(days=limit + 3 - number))
+        for number in range(limit + 2):  # due within the week, two on each day
+            add(f"Snart {number}", TODAY + timedelta(days=number // 2))
+        add("Om två veckor", TODAY + timedelta(days=14))
+        add("Kollegans", TODAY - timedelta(days=30), owner=team["colleague"])
+        complete_follow_up(add("Klar", TODAY - timedelta(days=40)), note="", by=None, today=TODAY)
+        move_to_trash(add("Borttagen", TODAY - timedelta(days=50)), by=me)
+        db.session.commit()
+
+        mine = services.my_follow_ups(team["me"], TODAY)
+        assert [f.title for f in mine.overdue] == [f"Sen {n}" for n in range(limit)]
+        assert mine.overdue_total == limit + 3
+        assert [f.title for f in mine.due_soon] == [f"Snart {n}" for n in range(limit)]
+        assert mine.due_soon_total == limit + 2
+
+        assert services.my_follow_ups(team["colleague"], TODAY).overdue_total == 1
+        nothing = services.my_follow_ups(team["me"], TODAY - timedelta(days=400))
+        assert (nothing.overdue, nothing.overdue_total, nothing.due_soon_total) == ([], 0, 0)
