@@ -111,7 +111,9 @@ graceful_timeout = 30
 preload_app = True
 # The web workers run no migration (`flask db upgrade` does, before a start): without Alembic
 # and Mako loaded each worker is 11 MB smaller (app/__init__.py, register_migrations).
-os.environ.setdefault("SAMVERKAN_MIGRATIONS", "0")
+# gunicorn puts raw_env in the environment before it loads the app; the operator's own
+# SAMVERKAN_MIGRATIONS, if set, wins.
+raw_env = [] if "SAMVERKAN_MIGRATIONS" in os.environ else ["SAMVERKAN_MIGRATIONS=0"]
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 # Calendar feed tokens are masked in every access-log line (app/security/access_log.py).

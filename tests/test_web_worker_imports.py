@@ -22,11 +22,11 @@ ONLY_FOR_COMMANDS = ("alembic", "mako", "flask_migrate", "zxcvbn", "caldav", "lx
 
 def test_gunicorn_conf_turns_migrations_off_for_the_web(monkeypatch):
     monkeypatch.delenv("SAMVERKAN_MIGRATIONS", raising=False)
-    try:
-        runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-        assert os.environ["SAMVERKAN_MIGRATIONS"] == "0"
-    finally:
-        os.environ.pop("SAMVERKAN_MIGRATIONS", None)
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["raw_env"] == ["SAMVERKAN_MIGRATIONS=0"]
+    assert "SAMVERKAN_MIGRATIONS" not in os.environ  # reading the file changes nothing
+    monkeypatch.setenv("SAMVERKAN_MIGRATIONS", "1")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["raw_env"] == []
 
 
 def test_the_web_app_loads_no_command_library(tmp_path):
