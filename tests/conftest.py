@@ -8,16 +8,19 @@ as it was found.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
 import uuid
 import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import werkzeug.utils
 from flask import Flask
 from flask.testing import FlaskClient
 from jinja2 import MemcachedBytecodeCache
@@ -169,8 +172,10 @@ def truncate_all() -> None:
 
 
 @pytest.fixture
-def app_config(tmp_path: Any, postgres_schema: str | None) -> dict[str, Any]:
-    """The test_config for create_app; tests may change it before using `app`."""
+def app_config(worker_directory: Path, postgres_schema: str | None) -> dict[str, Any]:
+    """The test_config for create_app; tests may change it before using `app`. On SQLite
+    the database is the same file for every test of a worker, made anew for each (`app`),
+    so that the configuration, and with it the app, can be the same."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -181,8 +186,18 @@ def app_config(tmp_path: Any, postgres_schema: str | None) -> dict[str, Any]:
         # real worker process).
         "TASKS_IMMEDIATE": True,
         "MAILING_BATCH_PAUSE": 0,
-        **database_config(tmp_path, postgres_schema),
+        **database_config(worker_directory, postgres_schema, WORKER_DATABASE),
     }
+
+
+#: The file name of each test's SQLite database, in `worker_directory`.
+WORKER_DATABASE = "test.db"
+
+
+@pytest.fixture(scope="session")
+def worker_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this worker's own for the test database."""
+    return tmp_path_factory.mktemp("database")
 
 
 @pytest.fixture(scope="session")
@@ -229,6 +244,81 @@ def sqlite_seeded(sqlite_schema: Path) -> Path:
 SEEDED_APPS: weakref.WeakSet[Flask] = weakref.WeakSet()
 
 
+@dataclass
+class _Pooled:
+    """An app kept for the next tests of this worker with the same configuration, and what
+    it looked like when made: a test that changed more than its config does not pass it on."""
+
+    app: Flask
+    config: dict[str, Any]
+    shape: tuple[Any, ...]
+
+
+#: Apps by configuration (this worker's): building one costs 0.1-0.2 s, mostly Werkzeug
+#: compiling each of its 190 URL rules, and most tests use the same configuration.
+_POOL: dict[str, _Pooled] = {}
+#: A test that asks for one of these fixtures, or is marked `fresh_app`, adds routes or
+#: handlers to its app (which Flask allows only before the first request): it gets a new one.
+ALTERS_APP = {"error_app"}
+
+
+#: Attributes an app makes on first use (jinja_env, logger, …): not a test's change.
+LAZY_ATTRIBUTES = (functools.cached_property, werkzeug.utils.cached_property)
+
+
+def _shape(application: Flask) -> tuple[Any, ...]:
+    """What a test could change on an app besides its config, as comparable values."""
+    environment = application.jinja_env
+    lazy = {
+        name
+        for name in dir(type(application))
+        if isinstance(getattr(type(application), name, None), LAZY_ATTRIBUTES)
+    }
+    return (
+        sorted(
+            (name, id(value))
+            for name, value in vars(application).items()
+            if name != "_got_first_request" and name not in lazy
+        ),
+        len(list(application.url_map.iter_rules())),
+        len(application.view_functions),
+        sum(len(v) for v in application.before_request_funcs.values()),
+        sum(len(v) for v in application.after_request_funcs.values()),
+        sum(len(v) for v in application.teardown_request_funcs.values()),
+        sum(len(v) for v in application.template_context_processors.values()),
+        sorted(application.error_handler_spec.get(None, {}).keys(), key=repr),
+        sorted(application.extensions),
+        len(environment.globals),
+        len(environment.filters),
+        len(environment.tests),
+    )
+
+
+def _pooled_app(config: dict[str, Any], *, reuse: bool) -> tuple[Flask, _Pooled | None]:
+    """A new app for `config`, or this worker's pooled one (its task queue pointed back at
+    it: another app made since may have moved the shared queue)."""
+    key = repr(sorted((name, repr(value)) for name, value in config.items()))
+    pooled = _POOL.pop(key, None) if reuse else None
+    if pooled is None:
+        application = create_app(config)
+        pooled = _Pooled(application, dict(application.config), _shape(application))
+    else:
+        from app.tasks.queue import configure_tasks
+
+        configure_tasks(pooled.app)
+    return pooled.app, (pooled if reuse else None)
+
+
+def _release(pooled: _Pooled, config: dict[str, Any]) -> None:
+    """Put the app back for the next test, its config as it was made, unless the test
+    changed it in another way (a route added, an extension replaced, …)."""
+    application = pooled.app
+    application.config.clear()
+    application.config.update(pooled.config)
+    if _shape(application) == pooled.shape:
+        _POOL[repr(sorted((name, repr(value)) for name, value in config.items()))] = pooled
+
+
 @pytest.fixture
 def app(
     app_config: dict[str, Any], postgres_schema: str | None, request: pytest.FixtureRequest
@@ -236,14 +326,24 @@ def app(
     """An app on an empty database with the full schema. No app context is pushed.
 
     On SQLite the database is a copy of a file made once per worker (with the reference
-    registry when the test asks for `seeded`, which then has nothing left to do)."""
+    registry when the test asks for `seeded`, which then has nothing left to do). The app
+    itself is this worker's app for the same configuration when a test before has left
+    one unchanged (config restored after each test), else a new one."""
     path = sqlite_file(app_config["SQLALCHEMY_DATABASE_URI"])
-    fresh = path is not None and not path.exists()
+    worker_database = request.getfixturevalue("worker_directory") / WORKER_DATABASE
+    fresh = path is not None and (path == worker_database or not path.exists())
     with_registry = fresh and "seeded" in request.fixturenames
     if fresh:
+        assert path is not None
+        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            stale.unlink(missing_ok=True)
         template = "sqlite_seeded" if with_registry else "sqlite_schema"
         shutil.copyfile(request.getfixturevalue(template), path)
-    application = create_app(app_config)
+    reuse = not ALTERS_APP.intersection(request.fixturenames) and not list(
+        request.node.iter_markers("fresh_app")
+    )
+    application, pooled = _pooled_app(app_config, reuse=reuse)
+    SEEDED_APPS.discard(application)
     if with_registry:
         SEEDED_APPS.add(application)
     if postgres_schema is None and not fresh:
@@ -255,6 +355,8 @@ def app(
         if postgres_schema is not None:
             truncate_all()
         db.engine.dispose()
+    if pooled is not None:
+        _release(pooled, app_config)
 
 
 @pytest.fixture

@@ -48,6 +48,7 @@ def test_method_not_allowed_page(as_role):
     assert "Metoden är inte tillåten" in response.text
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_server_error_is_swedish_and_rolls_back(app, as_role):
     from app.auth.models import User
 

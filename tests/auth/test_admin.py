@@ -287,6 +287,7 @@ def test_concurrent_commit_is_caught_by_the_version_check(app):
         db.session.rollback()
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_stale_data_error_becomes_a_conflict_page(app, as_role):
     from sqlalchemy.orm.exc import StaleDataError
 
