@@ -25,6 +25,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jinja2 import MemcachedBytecodeCache
 from sqlalchemy import create_engine, literal, make_url, select, text
+from sqlalchemy.events import ConnectionEvents, PoolEvents
 
 from app import create_app
 from app.extensions import db
@@ -291,6 +292,21 @@ def _shape(application: Flask) -> tuple[Any, ...]:
         len(environment.globals),
         len(environment.filters),
         len(environment.tests),
+        _engine_listeners(application),
+    )
+
+
+def _engine_listeners(application: Flask) -> tuple[int, ...]:
+    """How many listeners each event of the app's engines and pools has: a test that adds
+    one ("PRAGMA query_only" on connect) must not pass it on."""
+    with application.app_context():
+        engines = list(db.engines.values())
+    return tuple(
+        len(getattr(target.dispatch, name))
+        for engine in engines
+        for target, events in ((engine, ConnectionEvents), (engine.pool, PoolEvents))
+        for name in dir(events)
+        if not name.startswith("_") and hasattr(target.dispatch, name)
     )
 
 
