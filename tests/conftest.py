@@ -310,11 +310,15 @@ def _engine_listeners(application: Flask) -> tuple[int, ...]:
     )
 
 
+def _pool_key(config: dict[str, Any]) -> str:
+    """The pool's key for a test configuration."""
+    return repr(sorted((name, repr(value)) for name, value in config.items()))
+
+
 def _pooled_app(config: dict[str, Any], *, reuse: bool) -> tuple[Flask, _Pooled | None]:
     """A new app for `config`, or this worker's pooled one (its task queue pointed back at
     it: another app made since may have moved the shared queue)."""
-    key = repr(sorted((name, repr(value)) for name, value in config.items()))
-    pooled = _POOL.pop(key, None) if reuse else None
+    pooled = _POOL.pop(_pool_key(config), None) if reuse else None
     if pooled is None:
         application = create_app(config)
         pooled = _Pooled(application, dict(application.config), _shape(application))
@@ -332,7 +336,7 @@ def _release(pooled: _Pooled, config: dict[str, Any]) -> None:
     application.config.clear()
     application.config.update(pooled.config)
     if _shape(application) == pooled.shape:
-        _POOL[repr(sorted((name, repr(value)) for name, value in config.items()))] = pooled
+        _POOL[_pool_key(config)] = pooled
 
 
 @pytest.fixture

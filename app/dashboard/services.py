@@ -160,22 +160,19 @@ def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
         1: FollowUp.due_on < today,
         0: and_(FollowUp.due_on >= today, FollowUp.due_on < today + timedelta(days=DUE_SOON_DAYS)),
     }
-    firsts = union_all(
-        *(
-            select(literal(kind).label("kind"), first.c.id)
-            for kind, first in (
-                (
-                    kind,
-                    select(FollowUp.id)
-                    .where(*mine, due)
-                    .order_by(FollowUp.due_on, FollowUp.id)
-                    .limit(FOLLOW_UP_LIMIT)
-                    .subquery(),
-                )
-                for kind, due in kinds.items()
-            )
+
+    def first(kind: int, due: Any) -> Select[Any]:
+        """The first FOLLOW_UP_LIMIT of one kind, in due order, with the kind."""
+        ids = (
+            select(FollowUp.id)
+            .where(*mine, due)
+            .order_by(FollowUp.due_on, FollowUp.id)
+            .limit(FOLLOW_UP_LIMIT)
+            .subquery()
         )
-    ).subquery()
+        return select(literal(kind).label("kind"), ids.c.id)
+
+    firsts = union_all(*(first(kind, due) for kind, due in kinds.items())).subquery()
     late_total, soon_total = (
         select(func.count(FollowUp.id)).where(*mine, due).scalar_subquery()
         for due in kinds.values()
