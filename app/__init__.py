@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before first use)
     from app.aggregates.hooks import install_maintenance
     from app.auth.access import configure_login
+    from app.auth.session_routes import ActivitySessionInterface
     from app.common.database import configure_sqlite, engine_options
     from app.common.i18n import select_locale, select_timezone
     from app.common.soft_delete import install_soft_delete_filter
@@ -64,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+    app.session_interface = ActivitySessionInterface()
     login_manager.init_app(app)
     configure_login(app)
     csrf.init_app(app)

@@ -7,10 +7,24 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, jsonify, session
+from flask import Flask, current_app, jsonify, request, session
+from flask.sessions import SecureCookieSessionInterface
 
 from .access import readers_may_post
 from .routes import bp
+
+
+class ActivitySessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that a static file (the favicon, a font, a
+    script) does not count as activity: its response does not re-sign the cookie. Otherwise a
+    request the browser makes on its own after the page has loaded would move the session's
+    end past the moment session.js counted from, and "Logga in igen" would find the session
+    still alive."""
+
+    def should_set_cookie(self, app: Flask, session: Any) -> bool:
+        if request.endpoint == "static":
+            return False
+        return super().should_set_cookie(app, session)
 
 
 def lifetime_seconds() -> int:

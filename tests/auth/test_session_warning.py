@@ -36,6 +36,18 @@ def test_extending_re_signs_the_session_cookie(as_role, role):
     assert cookie.startswith("samverkan_session=") and "Expires=" in cookie
 
 
+def test_a_static_file_does_not_move_the_sessions_end(as_role):
+    """The browser fetches the favicon and scripts on its own after the page has loaded: only
+    the page's own response re-signs the cookie, so the end session.js counts to is the
+    server's."""
+    client = as_role("reader")
+    assert client.get("/").headers["Set-Cookie"].startswith("samverkan_session=")
+    for path in ("/static/icons/favicon.svg", "/static/js/session.js"):
+        with client.get(path) as response:
+            assert response.status_code == 200
+            assert "Set-Cookie" not in response.headers
+
+
 def test_extending_without_a_session_goes_to_the_login(client):
     response = client.post("/sessionen/forlang")
     assert response.status_code == 302

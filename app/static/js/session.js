@@ -8,6 +8,7 @@
   "use strict";
 
   var PREFIX = "samverkan:formulär:";
+  var GRACE_MS = 1000;
   var SKIPPED_TYPES = ["password", "file", "hidden", "submit", "button", "reset", "image"];
 
   function storageKey() {
@@ -113,8 +114,11 @@
     }
 
     function tick() {
-      var left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
-      if (left <= 0) {
+      var now = Date.now();
+      // Time is up only once the server has surely ended the session: the cookie's signature
+      // counts whole seconds, so a second after the end (never before it, or "Logga in igen"
+      // would find the session alive and lead straight back here).
+      if (now >= endsAt + GRACE_MS) {
         window.clearInterval(timer);
         saveForms();
         // Back to this page after logging in (the same address the saved text is kept under).
@@ -126,6 +130,7 @@
         box.hidden = false;
         return;
       }
+      var left = Math.max(1, Math.ceil((endsAt - now) / 1000));
       if (left <= warning) {
         countdown.textContent = clock(left);
         if (box.hidden) {
@@ -152,7 +157,7 @@
         reset(answer.seconds || lifetime);
         if (returnFocus && returnFocus.focus) { returnFocus.focus(); }
       }).catch(function () {
-        endsAt = Date.now();
+        endsAt = Date.now() - GRACE_MS;
         tick();
       }).then(function () {
         button.disabled = false;
