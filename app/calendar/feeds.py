@@ -63,6 +63,10 @@ FORMAT = "feed-4"
 #: per worker.
 _texts = ics.EventTexts(size=20_000)
 
+#: Made once, not per call: an alias sets up its columns when first used (about a
+#: millisecond), which a new alias in every request repeated.
+_FEED_PARENT = aliased(Organisation)
+
 
 @dataclass(frozen=True)
 class FeedWindow:
@@ -261,7 +265,7 @@ def _load_meetings(ids: list[int]) -> list[tuple[FeedMeeting, list[str]]]:
         select(*(getattr(Meeting, name) for name in FeedMeeting._fields)).where(Meeting.id.in_(ids))
     )
     meetings = [FeedMeeting(*row) for row in rows]
-    parent = aliased(Organisation)
+    parent = _FEED_PARENT
     names: dict[int, list[str]] = {}
     for meeting_id, name, parent_name in db.session.execute(
         select(meeting_organisations.c.meeting_id, Organisation.name, parent.name)

@@ -41,6 +41,10 @@ ENGAGEMENT_FIELDS = ("engagement_stage", "opportunities", "challenges")
 #: Fields of seeded organisations that the reference data owns; users cannot change them.
 REFERENCE_FIELDS = ("kind", "county_code", "parent_id")
 
+#: Made once, not per call: an alias sets up its columns when first used (about a
+#: millisecond), which a new alias in every request repeated.
+_CHOICE_PARENT = aliased(Organisation)
+
 
 class InvalidOrganisation(DomainError):
     """A value or combination the registry does not accept."""
@@ -193,7 +197,7 @@ class OrganisationChoice:
 def organisation_choices() -> list[OrganisationChoice]:
     """Active organisations for pickers, in Swedish order (units after their names), read as
     plain rows in one statement."""
-    parent = aliased(Organisation)
+    parent = _CHOICE_PARENT
     rows = db.session.execute(
         select(Organisation.id, Organisation.name, parent.name)
         .outerjoin(parent, parent.id == Organisation.parent_id)
