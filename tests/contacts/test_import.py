@@ -632,6 +632,17 @@ def test_the_whole_flow_with_a_500_row_excel_file(seeded, as_role, app):
     assert counts == ["497", "0", "0", "3"]
     errors = client.get(preview_url + "?visa=error").text
     assert re.findall(r'import-row--error">\s*<td>(\d+)</td>', errors) == ["102", "252", "402"]
+    tabs = (
+        r'<a href="[^"]*/kontakter/import/\d+(?:\?visa=(\w+))?" ?'
+        r'(aria-current="page")?>([^<]*)</a>'
+    )
+    assert re.findall(tabs, errors) == [
+        ("", "", "Alla"),
+        ("error", 'aria-current="page"', "Fel (3)"),
+        ("create", "", "Nya (497)"),
+        ("update", "", "Uppdateras (0)"),
+        ("skip", "", "Hoppar över (0)"),
+    ]
     assert "Okänd organisation: Atlantis" in errors
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Contact)) == 0

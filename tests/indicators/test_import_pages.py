@@ -81,6 +81,17 @@ def test_an_scb_file_with_a_fixed_year_and_errors_skipped(seeded, as_role):
     assert re.findall(r'stat__value">([^<]*)<', preview) == ["3", "0", "0", "2"]
     errors = client.get(response.headers["Location"] + "?visa=error").text
     assert "Okänd kommunkod: 9999" in errors and "Inte ett tal: fel" in errors
+    tabs = (
+        r'<a href="[^"]*/indikatorer/import/\d+(?:\?visa=(\w+))?" ?'
+        r'(aria-current="page")?>([^<]*)</a>'
+    )
+    assert re.findall(tabs, errors) == [
+        ("", "", "Alla"),
+        ("error", 'aria-current="page"', "Fel (2)"),
+        ("new", "", "Nya (3)"),
+        ("replace", "", "Ersätter (0)"),
+        ("skip", "", "Hoppar över (0)"),
+    ]
     import_id = int(response.headers["Location"].rsplit("/", 1)[1])
     refused = client.post(
         f"/indikatorer/import/{import_id}/bekrafta", data={"fingerprint": fingerprint_of(preview)}
