@@ -20,6 +20,9 @@ from app.meetings.queries import MeetingFilter, meeting_query, organisation_name
 
 #: Meetings shown per week before "Visa alla"; follow-ups and recent meetings likewise.
 WEEK_LIMIT = 40
+#: A week's meetings are counted exactly up to this many ("fler än 200" above it), so the
+#: count reads at most this many rows however busy the registry's weeks are.
+WEEK_COUNT_LIMIT = 200
 FOLLOW_UP_LIMIT = 10
 RECENT_LIMIT = 8
 #: "Due soon": within this many days from today.
@@ -76,11 +79,16 @@ class Week:
     number: int
     monday: date
     days: list[tuple[date, list[AgendaMeeting]]]
-    total: int
+    total: int  # at most WEEK_COUNT_LIMIT + 1: see `more_than`
 
     @property
     def sunday(self) -> date:
         return self.monday + timedelta(days=6)
+
+    @property
+    def more_than(self) -> int | None:
+        """WEEK_COUNT_LIMIT when the week has more meetings than that (not counted exactly)."""
+        return WEEK_COUNT_LIMIT if self.total > WEEK_COUNT_LIMIT else None
 
     @property
     def shown(self) -> int:
@@ -99,7 +107,8 @@ def this_and_next_week(today: date, *, user_id: int | None) -> tuple[Week, Week]
     """This ISO week's and next week's planned and held meetings (cancelled ones are left
     out), earliest first, at most `WEEK_LIMIT` a week; with `user_id`, only those the user is
     responsible for or takes part in. Two statements (and one to load the organisations),
-    however busy the weeks are: the meetings, and how many each week has in all."""
+    however busy the weeks are: the meetings, and how many each week has in all (exactly up
+    to WEEK_COUNT_LIMIT)."""
     monday, next_monday = week_bounds(today)
     following_monday = next_monday + timedelta(days=7)
     boundary = local_midnight(next_monday)
@@ -123,14 +132,19 @@ def this_and_next_week(today: date, *, user_id: int | None) -> tuple[Week, Week]
             Meeting.id.in_(shown_ids)
         )
     )
-    this_total, next_total = db.session.execute(
-        meetings(monday, following_monday - timedelta(days=1))
-        .with_only_columns(
-            func.count().filter(Meeting.starts_at < boundary),
-            func.count().filter(Meeting.ends_at > boundary),
+    capped = (
+        select(func.count())
+        .select_from(
+            meetings(first, last)
+            .with_only_columns(literal(1))
+            .order_by(None)
+            .limit(WEEK_COUNT_LIMIT + 1)
+            .subquery()
         )
-        .order_by(None)
-    ).one()
+        .scalar_subquery()
+        for first, last in weeks
+    )
+    this_total, next_total = db.session.execute(select(*capped)).one()
     this_week = [m for m in shown if m.starts_at < boundary][:WEEK_LIMIT]
     next_week = [m for m in shown if m.ends_at > boundary][:WEEK_LIMIT]
     return (

@@ -297,6 +297,28 @@ def test_a_busy_fortnight_shows_a_bounded_list_with_the_true_count(team, app):
         this, following = services.this_and_next_week(today, user_id=None)
     assert this.total == 2 * services.WEEK_LIMIT + 5 and this.shown == services.WEEK_LIMIT
     assert following.total == following.shown == 1
+    assert this.more_than is None and following.more_than is None
+
+
+def test_a_week_beyond_the_count_limit_says_more_than(team, app, as_role, monkeypatch):
+    """A week's meetings are counted up to WEEK_COUNT_LIMIT: above it the page says "fler
+    än" instead of a count it did not make."""
+    monkeypatch.setattr(services, "WEEK_COUNT_LIMIT", services.WEEK_LIMIT + 2)
+    today = local_today()
+    monday = week_bounds(today)[0]
+    with app.app_context():
+        malmo = organisation("1280")
+        for number in range(services.WEEK_LIMIT + 3):
+            meet(f"Möte {number}", monday + timedelta(days=number % 5), [malmo])
+        for number in range(services.WEEK_LIMIT + 2):
+            meet(f"Nästa {number}", monday + timedelta(days=7 + number % 5), [malmo])
+        db.session.commit()
+        this, following = services.this_and_next_week(today, user_id=None)
+    assert this.total == services.WEEK_LIMIT + 3 and this.more_than == services.WEEK_LIMIT + 2
+    assert following.total == services.WEEK_LIMIT + 2 and following.more_than is None
+    page = as_role("coordinator").get("/?moten=teamet").text
+    assert f"Visa veckans alla möten (fler än {services.WEEK_LIMIT + 2})" in page
+    assert f"Visa veckans alla {services.WEEK_LIMIT + 2} möten" in page
 
 
 def test_my_follow_ups_are_the_most_urgent_of_each_kind_with_the_true_counts(team, app):
