@@ -37,8 +37,11 @@ def paginate(
     page: int,
     per_page: int,
     load: Callable[[list[int]], Iterable[Any]] | None = None,
+    total: int | None = None,
 ) -> Pagination:
     """`db.paginate` with a bounded count; `page.more_than` is set when the count is capped.
+    `total`, when the caller has it from a maintained figure of the same records, is used
+    instead of counting the query.
 
     With `load`, the page is found narrow first: `query` filtered and ordered but selecting
     only the records' ids, LIMIT/OFFSET applied, so the database sorts (id, sort key) pairs
@@ -59,8 +62,11 @@ def paginate(
         ids = list(result.items)
         loaded = {item.id: item for item in load(ids)} if ids else {}
         result.items = [loaded[i] for i in ids if i in loaded]
-    result.total = bounded_count(query)
-    result.more_than = COUNT_LIMIT if result.total > COUNT_LIMIT else None
+    if total is None:
+        result.total = bounded_count(query)
+        result.more_than = COUNT_LIMIT if result.total > COUNT_LIMIT else None
+    else:
+        result.total, result.more_than = total, None
     return result
 
 

@@ -26,6 +26,7 @@ from app.organisations.models import Organisation
 from app.questionnaires.models import Question, Questionnaire, QuestionnaireResponse
 
 from . import figures, queries, services
+from .tally import mention_count
 from .forms import CodingForm, ConfirmForm, ThemeForm, ThemePeriodForm, theme_choices
 from .models import SIDE_LABELS, Theme, ThemeMention
 from .services import InvalidTheme, ThemeValues
@@ -118,6 +119,7 @@ def detail(theme_id: int):
         query,
         page=page_number(),
         per_page=MENTIONS_PER_PAGE,
+        total=mention_count(theme.id),
         load=lambda ids: db.session.scalars(
             select(ThemeMention)
             .where(ThemeMention.id.in_(ids))

@@ -47,6 +47,17 @@ _EVERYTHING = "themes.tally.everything"
 _OWN = "themes_tally_own"  # execution option: a statement of this module's, not a bulk write
 
 
+def mention_count(theme_id: int) -> int:
+    """How many counted mentions the theme has (its page's list, `queries.mentions_of`):
+    the sum of its month rows, a few hundred rows however many mentions there are."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(ThemeTally.mentions), 0)).where(
+            ThemeTally.theme_id == theme_id, ThemeTally.grain == MONTH
+        )
+    )
+    return int(total or 0)
+
+
 def counted() -> ColumnElement[bool]:
     """The mentions the figures count: all but those from a meeting in the trash (the
     statement must run `including_deleted`, or the trash filter hides those meetings)."""

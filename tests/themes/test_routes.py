@@ -269,3 +269,34 @@ def test_a_trashed_meeting_leaves_the_theme_page(app, data, as_role):
     page = client.get(f"/teman/{data['theme']}").text
     mentions = page[page.index('id="mentions-heading"') : page.index('id="history-heading"')]
     assert "Kramfors kommun" not in mentions and "Ingen har nämnt temat ännu" in mentions
+
+
+def test_the_theme_pages_count_is_the_tallys_and_the_lists(app, data, as_role):
+    """The count above the mentions comes from the maintained tally: the same mentions the
+    list shows (those of a meeting in the trash left out of both)."""
+    from app.themes.queries import mentions_of
+    from app.themes.tally import mention_count
+    from app.trash.services import move_to_trash
+
+    grow(app, data, 3)
+    client = as_role("coordinator")
+
+    def shown() -> tuple[int, int, str]:
+        with app.app_context():
+            listed = len(db.session.scalars(mentions_of(data["theme"])).all())
+            tallied = mention_count(data["theme"])
+        page = client.get(f"/teman/{data['theme']}").text
+        return listed, tallied, page
+
+    listed, tallied, page = shown()
+    assert listed == tallied > 0 and f"{listed} träffar" in page
+    with app.app_context():
+        held = db.session.scalar(
+            select(ThemeMention.meeting_id)
+            .where(ThemeMention.theme_id == data["theme"], ThemeMention.meeting_id.is_not(None))
+            .limit(1)
+        )
+        move_to_trash(db.session.get(Meeting, held), by=make_user())
+        db.session.commit()
+    after, tallied_after, page = shown()
+    assert after == tallied_after < listed and f"{after} träffar" in page
