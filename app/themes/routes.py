@@ -26,10 +26,10 @@ from app.organisations.models import Organisation
 from app.questionnaires.models import Question, Questionnaire, QuestionnaireResponse
 
 from . import figures, queries, services
-from .tally import mention_count
 from .forms import CodingForm, ConfirmForm, ThemeForm, ThemePeriodForm, theme_choices
 from .models import SIDE_LABELS, Theme, ThemeMention
 from .services import InvalidTheme, ThemeValues
+from .tally import mention_count
 
 bp = Blueprint("themes", __name__, url_prefix="/teman")
 
