@@ -95,21 +95,22 @@ meeting_organisations = Table(
     Column(
         "organisation_id", ForeignKey("organisations.id", ondelete="RESTRICT"), primary_key=True
     ),
-    Index("ix_meeting_organisations_organisation_id", "organisation_id"),
+    # With meeting_id: an organisation's meetings are read from the index alone.
+    Index("ix_meeting_organisations_organisation_id", "organisation_id", "meeting_id"),
 )
 meeting_contacts = Table(
     "meeting_contacts",
     db.metadata,
     Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
     Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_meeting_contacts_contact_id", "contact_id"),
+    Index("ix_meeting_contacts_contact_id", "contact_id", "meeting_id"),
 )
 meeting_team = Table(
     "meeting_team",
     db.metadata,
     Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_meeting_team_user_id", "user_id"),
+    Index("ix_meeting_team_user_id", "user_id", "meeting_id"),
 )
 #: Who was last sent the meeting's invitation by e-mail (lower-cased address as the key):
 #: when invitations are sent again, an address here that is no longer a participant gets a
