@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union, un
 from sqlalchemy.orm import aliased
 
 from app.auth.models import User
+from app.common.aliases import alias
 from app.common.time import STOCKHOLM, local_midnight
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
@@ -62,10 +63,6 @@ FORMAT = "feed-4"
 #: Meetings' and follow-ups' events by version; ~1 KB an event with its key: at most ~20 MB
 #: per worker.
 _texts = ics.EventTexts(size=20_000)
-
-#: Made once, not per call: an alias sets up its columns when first used (about a
-#: millisecond), which a new alias in every request repeated.
-_FEED_PARENT = aliased(Organisation)
 
 
 @dataclass(frozen=True)
@@ -265,7 +262,7 @@ def _load_meetings(ids: list[int]) -> list[tuple[FeedMeeting, list[str]]]:
         select(*(getattr(Meeting, name) for name in FeedMeeting._fields)).where(Meeting.id.in_(ids))
     )
     meetings = [FeedMeeting(*row) for row in rows]
-    parent = _FEED_PARENT
+    parent = alias(Organisation, "calendar.feeds.parent")
     names: dict[int, list[str]] = {}
     for meeting_id, name, parent_name in db.session.execute(
         select(meeting_organisations.c.meeting_id, Organisation.name, parent.name)

@@ -10,17 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
+from app.common.aliases import alias
 from app.common.time import local_today
 from app.extensions import db
 from app.organisations.models import Organisation, display_name
 
 from .models import Affiliation, Contact, ContactEmail, ContactPhone, Tag, contact_tags
-
-#: Made once, not per call: an alias sets up its columns when first used (about a
-#: millisecond), which a new alias in every request repeated.
-_ROLE_PARENT = aliased(Organisation)
 
 
 @dataclass(frozen=True)
@@ -80,7 +76,7 @@ def list_rows(ids: list[int], *, today: date | None = None) -> list[ContactRow]:
             Contact.id.in_(ids)
         )
     ).all()
-    parent = _ROLE_PARENT
+    parent = alias(Organisation, "contacts.list_rows.parent")
     roles: dict[int, list[Role]] = defaultdict(list)
     for contact_id, title, name, parent_name, started_on, ended_on in db.session.execute(
         select(

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from app.common.aliases import alias
 from app.common.matching import match_conditions, match_rank
 from app.common.text import fold, search_terms
 from app.common.time import local_midnight
@@ -28,10 +29,6 @@ from .models import (
     meeting_team,
     meeting_topics,
 )
-
-#: Made once, not per call: an alias sets up its columns when first used (about a
-#: millisecond), which a new alias in every request repeated.
-_NAMES_PARENT = aliased(Organisation)
 
 
 @dataclass
@@ -158,7 +155,7 @@ def organisation_names(meeting_ids: list[int]) -> dict[int, list[str]]:
     meeting's in Swedish order as everywhere else: one statement of plain rows."""
     if not meeting_ids:
         return {}
-    parent = _NAMES_PARENT
+    parent = alias(Organisation, "meetings.organisation_names.parent")
     names: dict[int, list[tuple[str, str]]] = {}
     for meeting_id, key, name, parent_name in db.session.execute(
         select(

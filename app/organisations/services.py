@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from app.audit.services import Action, Actor, diff, record, snapshot
+from app.common.aliases import alias
 from app.common.exceptions import DomainError, EditConflict
 from app.common.list_filters import AppliedFilter
 from app.common.matching import match_conditions, match_rank
@@ -40,10 +41,6 @@ EDITABLE_FIELDS = (
 ENGAGEMENT_FIELDS = ("engagement_stage", "opportunities", "challenges")
 #: Fields of seeded organisations that the reference data owns; users cannot change them.
 REFERENCE_FIELDS = ("kind", "county_code", "parent_id")
-
-#: Made once, not per call: an alias sets up its columns when first used (about a
-#: millisecond), which a new alias in every request repeated.
-_CHOICE_PARENT = aliased(Organisation)
 
 
 class InvalidOrganisation(DomainError):
@@ -197,7 +194,7 @@ class OrganisationChoice:
 def organisation_choices() -> list[OrganisationChoice]:
     """Active organisations for pickers, in Swedish order (units after their names), read as
     plain rows in one statement."""
-    parent = _CHOICE_PARENT
+    parent = alias(Organisation, "organisations.organisation_choices.parent")
     rows = db.session.execute(
         select(Organisation.id, Organisation.name, parent.name)
         .outerjoin(parent, parent.id == Organisation.parent_id)

@@ -21,10 +21,10 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased
 
 from app.aggregates.models import RootFigures
 from app.auth.models import User
+from app.common.aliases import alias
 from app.common.time import local_midnight
 from app.extensions import db
 from app.meetings.figures import Figure, root_id
@@ -74,13 +74,6 @@ OPEN_DUE = Figure(
 #: The definitions of an organisation's plans as a list beside it shows them (the silence
 #: list and its export): which plans (`memberships`), and by when (`open_due`).
 MEMBERSHIP_FIGURES = (IN_PLAN, OPEN_DUE)
-
-#: Made once, not per call: an alias sets up its columns when first used (about a
-#: millisecond), which a new alias in every request repeated.
-_ITEM_PARENT = aliased(Organisation)
-_ITEM_RESPONSIBLE = aliased(User)
-_MEMBERSHIP_RESPONSIBLE = aliased(User)
-_MEMBERSHIP_ORGANISATION = aliased(Organisation)
 
 
 def is_reached(last_held_at: datetime | None, starts_on: date) -> bool:
@@ -132,8 +125,8 @@ def item_statuses(plan_ids: Iterable[int], *, today: date) -> list[ItemStatus]:
     ids = list(plan_ids)
     if not ids:
         return []
-    parent = _ITEM_PARENT
-    responsible = _ITEM_RESPONSIBLE
+    parent = alias(Organisation, "plans.item_statuses.parent")
+    responsible = alias(User, "plans.item_statuses.responsible")
     responsible_id = func.coalesce(ContactPlanItem.responsible_id, ContactPlan.owner_id)
     rows = db.session.execute(
         select(
@@ -222,9 +215,9 @@ def memberships(organisation_ids: Iterable[int]) -> dict[int, list[Membership]]:
     ids = list(organisation_ids)
     if not ids:
         return {}
-    responsible = _MEMBERSHIP_RESPONSIBLE
+    responsible = alias(User, "plans.memberships.responsible")
     responsible_id = func.coalesce(ContactPlanItem.responsible_id, ContactPlan.owner_id)
-    organisation = _MEMBERSHIP_ORGANISATION
+    organisation = alias(Organisation, "plans.memberships.organisation")
     rows = db.session.execute(
         select(
             ContactPlanItem.organisation_id,

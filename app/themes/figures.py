@@ -26,8 +26,8 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, case, extract, func, or_, select
-from sqlalchemy.orm import aliased
 
+from app.common.aliases import alias
 from app.extensions import db
 from app.meetings.coverage import month_start, next_month_start
 from app.meetings.figures import Figure
@@ -81,9 +81,8 @@ def _mentions(first: date, last: date, theme_id: int | None = None):
     unit, with the municipality they count for (the organisation, or a unit's municipality)
     and its county: a subquery the figures group (so PostgreSQL groups by plain columns, not
     by expressions with parameters). `day` is a day, or a month's first day: within the
-    month either way. Built per call: aliasing at import would configure the mappers before
-    every domain's models are imported."""
-    own, parent = Organisation, aliased(Organisation)
+    month either way."""
+    own, parent = Organisation, alias(Organisation, "themes.mentions.parent")
     is_municipality = and_(own.kind == OrganisationKind.KOMMUN, own.parent_id.is_(None))
     parent_is_municipality = and_(
         parent.kind == OrganisationKind.KOMMUN, parent.parent_id.is_(None)
