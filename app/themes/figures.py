@@ -76,12 +76,14 @@ def _periods(first: date, last: date) -> ColumnElement[bool]:
     return or_(*parts)
 
 
-def _mentions(first: date, last: date, theme_id: int | None = None):
+def _mentions(first: date, last: date, theme_id: int | None = None, *, by_day: bool = False):
     """The tallied mentions from `first` to `last` (both included) by a municipality or its
     unit, with the municipality they count for (the organisation, or a unit's municipality)
     and its county: a subquery the figures group (so PostgreSQL groups by plain columns, not
-    by expressions with parameters). `day` is a day, or a month's first day: within the
-    month either way."""
+    by expressions with parameters). With `by_day`, each row also has `day`: a day, or a
+    month's first day (within the month either way); without it, each (theme, side,
+    organisation) comes once before the organisations are joined, so a long period joins a
+    few thousand rows instead of one per organisation and month."""
     own, parent = Organisation, alias(Organisation, "themes.mentions.parent")
     is_municipality = and_(own.kind == OrganisationKind.KOMMUN, own.parent_id.is_(None))
     parent_is_municipality = and_(
@@ -89,21 +91,25 @@ def _mentions(first: date, last: date, theme_id: int | None = None):
     )
     municipality = case((is_municipality, own.id), (parent_is_municipality, parent.id))
     county = case((is_municipality, own.county_code), (parent_is_municipality, parent.county_code))
+    days = (ThemeTally.period.label("day"),) if by_day else ()
+    tallies = select(ThemeTally.theme_id, ThemeTally.side, ThemeTally.organisation_id, *days).where(
+        _periods(first, last),
+        *([ThemeTally.theme_id == theme_id] if theme_id is not None else []),
+    )
+    if not by_day:
+        tallies = tallies.distinct()
+    t = tallies.subquery()
     return (
         select(
-            ThemeTally.theme_id.label("theme_id"),
-            ThemeTally.side.label("side"),
-            ThemeTally.period.label("day"),
+            t.c.theme_id.label("theme_id"),
+            t.c.side.label("side"),
+            *((t.c.day,) if by_day else ()),
             municipality.label("municipality"),
             county.label("county"),
         )
-        .join(own, own.id == ThemeTally.organisation_id)
+        .join(own, own.id == t.c.organisation_id)
         .outerjoin(parent, parent.id == own.parent_id)
-        .where(
-            _periods(first, last),
-            municipality.is_not(None),
-            *([ThemeTally.theme_id == theme_id] if theme_id is not None else []),
-        )
+        .where(municipality.is_not(None))
         .subquery()
     )
 
@@ -143,7 +149,7 @@ def municipalities_per_month(
 ) -> dict[Key, dict[str, int]]:
     """Kommuner som nämner temat per theme and side in each calendar month of the period
     ("2026-11"), each month counted on its own; of one theme, or of all."""
-    m = _mentions(first, last, theme_id)
+    m = _mentions(first, last, theme_id, by_day=True)
     year, month = extract("year", m.c.day), extract("month", m.c.day)
     statement = select(
         m.c.theme_id, m.c.side, year, month, func.count(m.c.municipality.distinct())
