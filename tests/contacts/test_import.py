@@ -25,6 +25,8 @@ from app.contacts.services import ContactValues, create_contact, role_record, up
 from app.extensions import db
 from app.organisations.models import Organisation
 
+from ..pages import preview_tabs
+
 HEADER = ["Förnamn", "Efternamn", "E-post", "Telefon", "Kommunkod", "Titel"]
 ROWS = [
     ["Åsa", "Öberg", "asa@malmo.se", "070-123 45 67", "1280", "Socialsekreterare"],
@@ -632,16 +634,12 @@ def test_the_whole_flow_with_a_500_row_excel_file(seeded, as_role, app):
     assert counts == ["497", "0", "0", "3"]
     errors = client.get(preview_url + "?visa=error").text
     assert re.findall(r'import-row--error">\s*<td>(\d+)</td>', errors) == ["102", "252", "402"]
-    tabs = (
-        r'<a href="[^"]*/kontakter/import/\d+(?:\?visa=(\w+))?" ?'
-        r'(aria-current="page")?>([^<]*)</a>'
-    )
-    assert re.findall(tabs, errors) == [
-        ("", "", "Alla"),
-        ("error", 'aria-current="page"', "Fel (3)"),
-        ("create", "", "Nya (497)"),
-        ("update", "", "Uppdateras (0)"),
-        ("skip", "", "Hoppar över (0)"),
+    assert preview_tabs(errors, "/kontakter/import") == [
+        ("", False, "Alla"),
+        ("error", True, "Fel (3)"),
+        ("create", False, "Nya (497)"),
+        ("update", False, "Uppdateras (0)"),
+        ("skip", False, "Hoppar över (0)"),
     ]
     assert "Okänd organisation: Atlantis" in errors
     with app.app_context():
