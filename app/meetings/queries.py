@@ -91,12 +91,18 @@ def meeting_query(filters: MeetingFilter, *, for_list: bool = True) -> Select[tu
             )
         query = query.where(Meeting.id.in_(chosen))
     if filters.user_id:
-        query = query.where(
-            (Meeting.responsible_id == filters.user_id)
-            | exists().where(
+        # OFFSET 0 keeps PostgreSQL checking the team row by row through the primary key:
+        # without it the planner may hash every meeting the user was ever on the team of
+        # (196,000 at scale 100) before reading the first of a window's 40 (50 → 1 ms).
+        on_team = (
+            select(meeting_team.c.meeting_id)
+            .where(
                 meeting_team.c.meeting_id == Meeting.id, meeting_team.c.user_id == filters.user_id
             )
+            .offset(0)
+            .exists()
         )
+        query = query.where((Meeting.responsible_id == filters.user_id) | on_team)
     if filters.contact_id:
         query = query.where(
             Meeting.id.in_(
