@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import Action, Actor, diff, plain, record
@@ -348,11 +348,12 @@ SECTION_LIMIT = 50
 
 
 def received_by_organisation(organisation_id: int) -> list[Delivery]:
-    """What an organisation (or one of its units) has received, newest first (bounded)."""
+    """What an organisation (or one of its units) has received, newest first (bounded).
+    One IN over the organisation and its units: as "own OR a unit's", PostgreSQL estimated
+    half of all deliveries and joined every contact to them (92 ms at scale 100, 2.5 ms so)."""
     units = select(Organisation.id).where(Organisation.parent_id == organisation_id)
-    return _received(
-        Delivery.organisation_id.in_(units) | (Delivery.organisation_id == organisation_id)
-    )
+    own_and_units = union(select(literal(organisation_id)), units)
+    return _received(Delivery.organisation_id.in_(own_and_units))
 
 
 def received_by_contact(contact_id: int) -> list[Delivery]:
