@@ -25,6 +25,7 @@ from app.contacts.models import Contact
 from app.extensions import db
 from app.meetings.models import Meeting, meeting_organisations
 from app.organisations.models import Organisation
+from app.organisations.services import organisation_and_units
 
 from .models import FollowUp, FollowUpStatus
 
@@ -182,13 +183,6 @@ def follow_up_links(*where: Any, organisation_ids: Any = None) -> CompoundSelect
             meeting_organisations.c.organisation_id.in_(organisation_ids)
         )
     return union(direct, via_meeting)
-
-
-def organisation_and_units(organisation_id: int) -> Select[tuple[int]]:
-    """The organisation's id and its units' (units belong to it through `parent_id`)."""
-    return select(Organisation.id).where(
-        (Organisation.id == organisation_id) | (Organisation.parent_id == organisation_id)
-    )
 
 
 #: What a follow-up row shows that is many-to-one, joined into the list's statement. The

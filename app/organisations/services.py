@@ -191,6 +191,13 @@ class OrganisationChoice:
     display_name: str
 
 
+def organisation_and_units(organisation_id: int) -> Select[tuple[int]]:
+    """The organisation's id and its units' (units belong to it through `parent_id`)."""
+    return select(Organisation.id).where(
+        (Organisation.id == organisation_id) | (Organisation.parent_id == organisation_id)
+    )
+
+
 def organisation_choices() -> list[OrganisationChoice]:
     """Active organisations for pickers, in Swedish order (units after their names), read as
     plain rows in one statement."""
