@@ -1,7 +1,6 @@
 """SQL statements per page: every list and detail page runs a fixed number of statements, the
 same with a little demo data as with five times as much, the same on the first request right
-after a write (a meeting logged) as in steady state, and no more than LIMIT (PAGE_LIMITS for
-the one page allowed more).
+after a write (a meeting logged) as in steady state, and no more than LIMIT.
 
 `make bench` measures these pages' time at scale 1 and 100; this test keeps the usual cause
 of slowness at scale, a statement per row, out of the code without timing anything.
@@ -32,10 +31,6 @@ from .factories import DEFAULT_PASSWORD
 SCALES = (0.05, 0.25)
 #: The most statements a page may run.
 LIMIT = 15
-#: The exception: the monthly summary reads its figures from the maintained tallies in 16
-#: (reach, activity per owner and the owners' names, information sent, the chart months,
-#: the breakdowns' labels, the meetings of the month, the policy milestones on its charts).
-PAGE_LIMITS = {"monthly summary": 16}
 
 
 def busiest_contact() -> int:
@@ -271,6 +266,6 @@ def test_every_list_and_detail_page_runs_a_fixed_number_of_statements(
         f"right after a write {small_after[name]} and {large_after[name]}"
         for name in small
         if len({small[name], large[name], small_after[name], large_after[name]}) > 1
-        or large[name] > PAGE_LIMITS.get(name, LIMIT)
+        or large[name] > LIMIT
     ]
     assert problems == [], "\n".join(problems)

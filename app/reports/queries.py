@@ -88,23 +88,32 @@ def held_per_bucket(buckets: Sequence[Period]) -> list[dict[MeetingKind, int]]:
     ]
 
 
+@dataclass(frozen=True)
+class ReachFigures:
+    """Reach per kind for each bucket, and the totals it is measured against: the active
+    top-level organisations per kind (290 municipalities, 21 county boards)."""
+
+    per_bucket: list[dict[OrganisationKind, Reach]]
+    totals: dict[OrganisationKind, int]
+
+
 def reach_per_bucket(
     buckets: Sequence[Period], *, municipalities_only: Collection[int] = ()
-) -> list[dict[OrganisationKind, Reach]]:
+) -> ReachFigures:
     """Top-level organisations with Möte hållet per kind, for each bucket: during it, for the
-    first time during it, and at any time up to its end. Archived municipalities and county
-    boards are left out, as the start page's coverage does; the totals they are measured
-    against (`registry_totals`) leave them out too. In the buckets at the positions in
-    `municipalities_only`, the organisations met of other kinds may be left uncounted
-    (`reached` 0: see met_counts).
+    first time during it, and at any time up to its end; and the active top-level
+    organisations per kind they are measured against (`registry_totals`' figure). Archived
+    municipalities and county boards are left out, as the start page's coverage does. In the
+    buckets at the positions in `municipalities_only`, the organisations met of other kinds
+    may be left uncounted (`reached` 0: see met_counts).
 
     Two statements over the maintained figures: the organisations met in each bucket (the
-    tallies of its months), and the top-level organisations counted per kind by when they
-    first had a meeting held (one row per kind, a pair of counts per bucket)."""
+    tallies of its months), and the top-level organisations counted per kind, in all and by
+    when they first had a meeting held (one row per kind, a pair of counts per bucket)."""
     if not buckets:
-        return []
+        return ReachFigures([], registry_totals())
     first = RootFigures.first_held_at
-    columns = []
+    columns = [func.count().filter(Organisation.archived_at.is_(None))]
     for bucket in buckets:
         columns += [
             func.count().filter(first < bucket.ends_at),
@@ -112,26 +121,29 @@ def reach_per_bucket(
         ]
     rows = db.session.execute(
         select(Organisation.kind, *columns)
-        .join(RootFigures, RootFigures.organisation_id == Organisation.id)
+        .outerjoin(RootFigures, RootFigures.organisation_id == Organisation.id)
         .where(
             Organisation.parent_id.is_(None),
-            first.is_not(None),
+            # An archived organisation counts where it was met, except among the
+            # municipalities and county boards (COVERED_KINDS); never in the totals.
             or_(Organisation.archived_at.is_(None), Organisation.kind.not_in(COVERED_KINDS)),
         )
         .group_by(Organisation.kind)
     ).all()
+    totals = dict.fromkeys(OrganisationKind, 0)
+    totals.update({kind: int(total or 0) for kind, total, *_ in rows})
     met = met_counts(buckets, municipalities_only=municipalities_only)
     result: list[dict[OrganisationKind, Reach]] = []
     for position, reached in enumerate(met):
         cumulative: Counter[OrganisationKind] = Counter()
         new: Counter[OrganisationKind] = Counter()
-        for kind, *figures in rows:
+        for kind, _total, *figures in rows:
             cumulative[kind] += int(figures[2 * position] or 0)
             new[kind] += int(figures[2 * position + 1] or 0)
         result.append(
             {kind: Reach(reached[kind], new[kind], cumulative[kind]) for kind in OrganisationKind}
         )
-    return result
+    return ReachFigures(result, totals)
 
 
 def activity_per_bucket(

@@ -187,14 +187,15 @@ def build_summary(
     activity, follow_ups = queries.activity_per_bucket(counted, owners_in=period)
     activities = dict(zip(counted, activity, strict=True))
     figures = {
-        b: BucketFigures(b, held[i], reach[i], activities.get(b)) for i, b in enumerate(buckets)
+        b: BucketFigures(b, held[i], reach.per_bucket[i], activities.get(b))
+        for i, b in enumerate(buckets)
     }
     groups = breakdowns(period)
     own = figures[period]
     return Summary(
         period=period,
         figures=own,
-        totals=queries.registry_totals(),
+        totals=reach.totals,
         held_by_kind=[Row(kind.label, own.held_by_kind[kind]) for kind in MeetingKind],
         by_organisation_kind=_kind_rows(groups.organisation_kinds),
         by_county=[Row(g.name or no_county_label(), g.count) for g in groups.counties],
