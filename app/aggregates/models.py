@@ -77,7 +77,10 @@ class FollowUpFact(db.Model):
     follow_up_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     organisation_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
 
-    __table_args__ = (Index("ix_follow_up_facts_organisation_id", "organisation_id"),)
+    # Holds the follow-up too: an organisation's follow-ups are read from the index alone.
+    __table_args__ = (
+        Index("ix_follow_up_facts_organisation_id", "organisation_id", "follow_up_id"),
+    )
 
 
 class RootFigures(db.Model):

@@ -320,10 +320,7 @@ def follow_up_section(
     filters: services.FollowUpFilter, title: str, *, among: Any | None = None
 ) -> Section:
     """The first 20 follow-ups `filters` give, of those `among` (SQL: ids) when given."""
-    query = services.follow_up_query(filters, today=local_today())
-    if among is not None:
-        query = query.where(FollowUp.id.in_(among))
-    items = services.with_meeting_organisations(db.session.scalars(query.limit(20)).all())
+    items = services.first_follow_ups(filters, today=local_today(), limit=20, among=among)
     return Section(
         "followups/_section.html",
         {
