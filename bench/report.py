@@ -148,8 +148,10 @@ def page_rows(scales: list[dict[str, Any]], database: str) -> list[Row]:
                  target=f"p50 ≤ {limit:g}, ≤ {PAGE_GROWTH:g}× first", ok=bool(ok))
         )  # fmt: skip
         rows.append(
-            _row(f"{name}: first after a write ms", scales,
-                 lambda s, n=name: _get(s, "pages", n, "after_write_ms"))
+            _row(f"{name}: first after a write ms (just before it)", scales,
+                 lambda s, n=name: _get(s, "pages", n, "after_write_ms"),
+                 lambda s, n=name: f"{number(_get(s, 'pages', n, 'after_write_ms'))} "
+                                   f"({number(_get(s, 'pages', n, 'before_write_ms'))})")
         )  # fmt: skip
         steady = [_get(s, "pages", name, "sql") for s in scales]
         after = [_get(s, "pages", name, "sql_after_write") for s in scales]
