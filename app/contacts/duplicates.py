@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from itertools import chain, islice
+from itertools import islice, repeat
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -61,6 +61,8 @@ _ORGANISATION: Signal = (2, SAME_NAME_SAME_ORGANISATION)
 _SIMILAR: Signal = (1, SIMILAR_NAME)
 _SWAPPED: Signal = (1, SWAPPED_NAME)
 _NONE: frozenset[int] = frozenset()
+#: The related groups of a group that has none (shared: never written to).
+_NO_GROUPS: dict[int, Signal] = {}
 
 
 @dataclass
@@ -151,8 +153,9 @@ class _NameIndex:
 
     def __init__(self, spellings: Iterable[Any]) -> None:
         """`spellings`: (first name, surname, "id,id,…") for each distinct spelling."""
-        #: Each group's contact ids, ascending; each contact's group; all ids, ascending.
-        self.members: list[list[int]] = []
+        #: Each group's contact ids, ascending (an array: at 300,000 contacts, int objects in
+        #: lists took 15 MB of a worker's memory, arrays 2); each contact's group; all ids.
+        self.members: list[array[int]] = []
         members = self.members
         names: list[tuple[str, str]] = []  # group -> (folded surname, folded first name)
         group_of_name: dict[tuple[str, str], int] = {}
@@ -166,9 +169,9 @@ class _NameIndex:
             if group is None:
                 group_of_name[name] = len(names)
                 names.append(name)
-                members.append(sorted(map(int, ids.split(","))))
+                members.append(array("i", sorted(map(int, ids.split(",")))))
             else:  # another spelling of the same folded name ("Åsa", "ASA")
-                members[group] = sorted([*members[group], *map(int, ids.split(","))])
+                members[group] = array("i", sorted([*members[group], *map(int, ids.split(","))]))
         # Arrays, not a dict and a list of int objects: at 300,000 contacts this saves some
         # 30 MB of a worker's memory. group_of[id] is -1 for an id that is no contact.
         top = max((ids[-1] for ids in members), default=-1)
@@ -176,11 +179,15 @@ class _NameIndex:
         for group, ids in enumerate(members):
             for contact_id in ids:
                 self.group_of[contact_id] = group
-        self.ids = array("i", sorted(chain.from_iterable(members)))
+        # In id order without sorting a list of them all (another 11 MB at its peak).
+        self.ids = array("i", (i for i, group in enumerate(self.group_of) if group >= 0))
 
-        #: Group -> {related group, itself included: signal}; a similar name wins over the
-        #: same words in another order.
-        self.related: list[dict[int, Signal]] = [{} for _name in names]
+        #: Group -> the signal between its own contacts (None: none), and {another related
+        #: group: signal}; a similar name wins over the same words in another order. Most
+        #: groups relate to no other: they share one empty dict, never written to (a dict
+        #: per group took 8 MB at 300,000 contacts).
+        self.own: list[Signal | None] = [None] * len(names)
+        self.related: list[dict[int, Signal]] = [_NO_GROUPS] * len(names)
         by_last: dict[str, list[int]] = defaultdict(list)
         by_words: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for group, (last, first) in enumerate(names):
@@ -193,7 +200,7 @@ class _NameIndex:
         for groups in by_last.values():
             named = [g for g in groups if names[g][1]]
             for group in named:  # the same first name
-                self.related[group][group] = _SIMILAR
+                self.own[group] = _SIMILAR
             if sum(len(members[g]) for g in groups) > MAX_BLOCK:
                 continue
             by_initial: dict[str, list[int]] = defaultdict(list)
@@ -206,17 +213,27 @@ class _NameIndex:
                         if firsts not in similar:
                             similar[firsts] = _similar(*firsts)
                         if similar[firsts]:
-                            self.related[group][other] = _SIMILAR
-                            self.related[other][group] = _SIMILAR
+                            self._relate(group, other, _SIMILAR)
+                            self._relate(other, group, _SIMILAR)
         for groups in by_words.values():
             for group in groups:
                 for other in groups:
-                    self.related[group].setdefault(other, _SWAPPED)
+                    if other == group:
+                        self.own[group] = self.own[group] or _SWAPPED
+                    elif other not in self.related[group]:
+                        self._relate(group, other, _SWAPPED)
+
+    def _relate(self, group: int, other: int, signal: Signal) -> None:
+        if self.related[group] is _NO_GROUPS:
+            self.related[group] = {}
+        self.related[group][other] = signal
 
     def signal(self, key: Key) -> Signal | None:
         """The name signal between two contacts, if any."""
         a, b = self._group(key[0]), self._group(key[1])
-        return None if a < 0 or b < 0 else self.related[a].get(b)
+        if a < 0 or b < 0:
+            return None
+        return self.own[a] if a == b else self.related[a].get(b)
 
     def _group(self, contact_id: int) -> int:
         return self.group_of[contact_id] if 0 <= contact_id < len(self.group_of) else -1
@@ -226,10 +243,10 @@ class _NameIndex:
         total = 0
         for group, related in enumerate(self.related):
             size = len(self.members[group])
+            if self.own[group] is not None:
+                total += size * (size - 1) // 2
             for other in related:
-                if other == group:
-                    total += size * (size - 1) // 2
-                elif other > group:
+                if other > group:
                     total += size * len(self.members[other])
         return total
 
@@ -241,21 +258,24 @@ class _NameIndex:
         found: list[tuple[Key, Signal]] = []
         group_of = self.group_of
         for a in self.ids:
-            related = self.related[group_of[a]]
-            if not related:
+            group = group_of[a]
+            own, related = self.own[group], self.related[group]
+            if own is None and not related:
                 continue
-            # The partners after `a`: the tail of each related group.
+            # The partners after `a`: the tail of its own group and of each related group.
             tails = [
                 (self.members[other], bisect_right(self.members[other], a), signal)
                 for other, signal in related.items()
             ]
+            if own is not None:
+                tails.append((self.members[group], bisect_right(self.members[group], a), own))
             left_out = excluded.get(a, _NONE)
             count = sum(len(ids) - start for ids, start, _signal in tails) - len(left_out)
             if count <= skip:
                 skip -= count
                 continue
             partners = heapq.merge(  # a contact is in one group: no ties between tails
-                *(((b, signal) for b in islice(ids, start, None)) for ids, start, signal in tails)
+                *(zip(islice(ids, start, None), repeat(signal)) for ids, start, signal in tails)
             )
             for b, signal in partners:
                 if b in left_out:

@@ -69,6 +69,24 @@ def test_signals(registry):
     assert "Samma e-postadress" in strongest.reasons
 
 
+def test_each_name_pair_has_its_own_reason(registry):
+    """Two people of one name, and a third with the name's words the other way round: the
+    pair of the same name is "similar", each pair with the third "another order" (the
+    pairs of one contact are listed from several groups at once, each with its reason)."""
+    person("Karin", "Berg")
+    person("Karin", "Berg", emails=["karin.berg@lund.se"])
+    person("Berg", "Karin")
+    db.session.commit()
+    found = sorted(
+        (p.first.full_name, p.second.full_name, *p.reasons) for p in find_duplicates().items
+    )
+    assert found == [
+        ("Karin Berg", "Berg Karin", "Samma namn i annan ordning"),
+        ("Karin Berg", "Berg Karin", "Samma namn i annan ordning"),
+        ("Karin Berg", "Karin Berg", "Liknande namn"),
+    ]
+
+
 def every_pair(per_page):
     """(first id, second id, reasons, strength) of every pair, page by page."""
     first = find_duplicates(page=1, per_page=per_page)
