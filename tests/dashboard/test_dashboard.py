@@ -321,6 +321,37 @@ def test_a_week_beyond_the_count_limit_says_more_than(team, app, as_role, monkey
     assert f"Visa veckans alla {services.WEEK_LIMIT + 2} möten" in page
 
 
+def test_my_follow_ups_beyond_the_count_limit_say_more_than(team, app, as_role, monkeypatch):
+    """My overdue follow-ups and those due within a week are counted up to
+    FOLLOW_UP_COUNT_LIMIT: above it the badge says "fler än" instead of a count it did not
+    make; at the limit it counts exactly."""
+    limit = services.FOLLOW_UP_LIMIT
+    monkeypatch.setattr(services, "FOLLOW_UP_COUNT_LIMIT", limit + 1)
+    today = local_today()
+    with app.app_context():
+        for number in range(limit + 3):
+            create_follow_up(
+                values=FollowUpValues(
+                    title=f"Sen {number}", owner_id=team["me"], due_on=today - timedelta(days=1)
+                ),
+                by=None,
+                today=today,
+            )
+        for number in range(limit + 1):
+            create_follow_up(
+                values=FollowUpValues(title=f"Snart {number}", owner_id=team["me"], due_on=today),
+                by=None,
+                today=today,
+            )
+        db.session.commit()
+        mine = services.my_follow_ups(team["me"], today)
+    assert mine.overdue_total == limit + 2 and mine.overdue_more_than == limit + 1
+    assert mine.due_soon_total == limit + 1 and mine.due_soon_more_than is None
+    page = as_role("coordinator").get("/").text
+    assert f'badge--alert">fler än {limit + 1}</span>' in page
+    assert f'<span class="badge">{limit + 1}</span>' in page
+
+
 def test_my_follow_ups_are_the_most_urgent_of_each_kind_with_the_true_counts(team, app):
     """Each list stops at its limit, in due order, and counts all of its kind; closed,
     trashed, later and other people's follow-ups are in neither list nor count."""
