@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, g, has_request_context
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 
 def select_locale() -> str:
@@ -40,3 +43,32 @@ def translated(text: Any) -> str:
     if found is None:
         found = cache[key] = str(text)
     return found
+
+
+def template_translations() -> dict[str, Any]:
+    """A context processor: `gettext` and `ngettext` for one render, bound to the
+    translations in force when it starts. The templates' `_()` (Jinja's i18n extension)
+    looks `gettext` up in the render's context first, so a page's hundred-odd strings are
+    translated without asking Flask-Babel for the request's translations each time (about
+    10 % of the start page's CPU). They behave as the extension's own "newstyle" callables
+    that Flask-Babel installs: the result is marked safe under autoescape and is always
+    %-formatted with the keyword arguments (ngettext's `num` included). A render inside
+    `force_locale` starts inside it, and gets its language."""
+    translations = get_translations()
+    plain, plural = translations.ugettext, translations.ungettext
+
+    # Positional-only, so that any keyword (`num`, `string`…) is a variable of the text.
+    @pass_context
+    def gettext(context: Context, string: str, /, **variables: Any) -> str:
+        text = plain(string)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    @pass_context
+    def ngettext(
+        context: Context, singular: str, plural_: str, count: int, /, **variables: Any
+    ) -> str:
+        variables.setdefault("num", count)
+        text = plural(singular, plural_, count)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}
