@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import Action, Actor, diff, plain, record
@@ -341,11 +341,12 @@ def contact_choices(organisation_ids: list[int], selected_ids: list[int]) -> lis
     chosen = select(Organisation.id).where(
         Organisation.id.in_(organisation_ids) | Organisation.parent_id.in_(organisation_ids)
     )
-    at_organisations = Contact.id.in_(
-        select(Affiliation.contact_id).where(
-            Affiliation.organisation_id.in_(chosen), current_condition(local_today())
-        )
+    at_organisations = select(Affiliation.contact_id).where(
+        Affiliation.organisation_id.in_(chosen), current_condition(local_today())
     )
+    # One set of ids, not "at the organisations OR chosen": with the OR, PostgreSQL walked
+    # all 300,000 contacts in name order to find none for an empty form (150 ms).
+    wanted = union(at_organisations, select(Contact.id).where(Contact.id.in_(selected_ids)))
     query = (
         select(Contact)
         .options(
@@ -353,7 +354,7 @@ def contact_choices(organisation_ids: list[int], selected_ids: list[int]) -> lis
             .selectinload(Affiliation.organisation)
             .joinedload(Organisation.parent)
         )
-        .where(at_organisations | Contact.id.in_(selected_ids or [0]))
+        .where(Contact.id.in_(wanted))
     )
     return list(db.session.scalars(query.order_by(Contact.sort_name).limit(500)))
 

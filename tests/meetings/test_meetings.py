@@ -408,3 +408,25 @@ def test_a_meeting_lasts_at_most_two_weeks_and_shows_in_every_week_it_spans(worl
         found = db.session.scalars(meeting_query(MeetingFilter(start=last_day, end=last_day))).all()
         assert longest in found
         db.session.rollback()
+
+
+def test_contact_choices_are_the_organisations_people_and_those_chosen(world, app):
+    """The form's participants: those with a role at the chosen organisations, and anyone
+    already chosen wherever they work; nobody for an empty form."""
+    with app.test_request_context():
+        lund = db.session.scalar(select(Organisation).filter_by(municipality_code="1281"))
+        cecilia = create_contact(
+            values=ContactValues(first_name="Cecilia", last_name="Berg"), organisation=lund, by=None
+        )
+        create_contact(
+            values=ContactValues(first_name="Dan", last_name="Berg"), organisation=lund, by=None
+        )
+        db.session.commit()
+
+        def names(organisations, selected):
+            return [c.full_name for c in services.contact_choices(organisations, selected)]
+
+        assert names([world["malmo"]], []) == ["Anna Ek", "Bo Ek"]
+        assert names([world["malmo"]], [cecilia.id]) == ["Cecilia Berg", "Anna Ek", "Bo Ek"]
+        assert names([], [cecilia.id]) == ["Cecilia Berg"]
+        assert names([], []) == []
