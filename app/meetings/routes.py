@@ -41,6 +41,7 @@ from . import queries, services
 from .forms import (
     MeetingFilterForm,
     MeetingForm,
+    fill_contact_choices,
     fill_meeting_choices,
     kind_choices,
     perspective_choices,
@@ -211,11 +212,13 @@ def create():
                 form.organisations.data = [
                     a.organisation_id for a in contact.current_affiliations()
                 ]
-    fill_meeting_choices(form)
+    fill_meeting_choices(form, chosen_contacts_only=request.method == "POST")
     form.new_contacts.choices = [(entry, entry) for entry in form.new_contacts.data or []]
     response, _conflict = save(form, None)
     if response is not None:
         return response
+    if request.method == "POST":  # shown again: the people at the organisations too
+        fill_contact_choices(form)
     return render_template(
         "meetings/form.html",
         form=form,
@@ -231,10 +234,12 @@ def create():
 def edit(meeting_id: int):
     meeting = services.load_meeting(meeting_id) or abort(404)
     form = MeetingForm(data=form_data(meeting) if request.method == "GET" else None)
-    fill_meeting_choices(form)
+    fill_meeting_choices(form, chosen_contacts_only=request.method == "POST")
     response, conflict_rows = save(form, meeting)
     if response is not None:
         return response
+    if request.method == "POST":  # shown again: the people at the organisations too
+        fill_contact_choices(form)
     status = 409 if conflict_rows is not None else 200
     return render_template(
         "meetings/form.html",

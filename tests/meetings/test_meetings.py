@@ -430,3 +430,18 @@ def test_contact_choices_are_the_organisations_people_and_those_chosen(world, ap
         assert names([world["malmo"]], [cecilia.id]) == ["Cecilia Berg", "Anna Ek", "Bo Ek"]
         assert names([], [cecilia.id]) == ["Cecilia Berg"]
         assert names([], []) == []
+
+
+def test_a_form_shown_again_offers_the_organisations_people(world, as_role, app):
+    """A submitted form reads only the chosen contacts; shown again (a mistake, or the
+    no-script "update" of the organisations), it offers everyone at the chosen
+    organisations, as the first showing did."""
+    client = as_role("coordinator")
+    again = client.post("/moten/ny", data=form_data(world, title="", contacts=[]))
+    assert again.status_code == 200
+    assert f'value="{world["anna"]}">Anna Ek' in again.text
+    assert f'value="{world["bo"]}">Bo Ek' in again.text
+    refreshed = client.post("/moten/ny", data=form_data(world, refresh="1", contacts=[]))
+    assert f'value="{world["anna"]}">Anna Ek' in refreshed.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0
