@@ -61,7 +61,9 @@ def template_translations() -> dict[str, Any]:
     @pass_context
     def gettext(context: Context, string: str, /, **variables: Any) -> str:
         text = plain(string)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+        # The text is the catalogue's (ours, as in Jinja's own callable); Markup's % escapes
+        # the variables.
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
 
     @pass_context
     def ngettext(
@@ -69,6 +71,6 @@ def template_translations() -> dict[str, Any]:
     ) -> str:
         variables.setdefault("num", count)
         text = plural(singular, plural_, count)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
 
     return {"gettext": gettext, "ngettext": ngettext}
