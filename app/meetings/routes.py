@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
@@ -18,26 +17,23 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func
 from wtforms import SelectChoice
 
-from app.aggregates.models import RootFigures
 from app.audit.display import shown_history
 from app.common.arguments import page_number, query_id, query_ids, query_text
 from app.common.exceptions import EditConflict
 from app.common.forms import conflicting_fields, redisplays_on_csrf_failure, submitted_version
 from app.common.pagination import paginate
-from app.common.sections import Section, provides, sections_for
+from app.common.sections import sections_for
 from app.common.time import local_today, to_local, utcnow
-from app.contacts.models import Contact
 from app.contacts.services import contacts_for_addresses, split_tags
 from app.extensions import db
 from app.organisations.forms import county_choices
 from app.organisations.forms import kind_choices as organisation_kind_choices
-from app.organisations.models import Organisation
 from app.organisations.services import counties
 
 from . import queries, services
+from . import sections as _sections  # noqa: F401  (registers the meetings shown on records)
 from .forms import (
     MeetingFilterForm,
     MeetingForm,
@@ -53,9 +49,6 @@ from .participants import find_participants
 bp = Blueprint("meetings", __name__, url_prefix="/moten")
 
 PER_PAGE = 50
-#: Meetings per page in a record's meeting section.
-PER_SECTION = 10
-
 #: Fields compared when a save meets someone else's newer save.
 CONFLICT_FIELDS = (
     "title",
@@ -330,76 +323,3 @@ def index():
         load=queries.meetings_by_id,
     )
     return render_template("meetings/index.html", form=form, page=page)
-
-
-@dataclass(frozen=True)
-class TimelinePage:
-    """One page of a record's meetings, told apart from the next without counting them all."""
-
-    items: list[Meeting]
-    page: int
-    has_next: bool
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-    @property
-    def pages(self) -> int:
-        """More than one when there is another page either way (what the template asks)."""
-        return self.page + int(self.has_next)
-
-
-def last_held(filters: queries.MeetingFilter) -> datetime | None:
-    """The start of the last held meeting among those `filters` give."""
-    return db.session.scalar(
-        queries.meeting_query(filters, for_list=False)
-        .with_only_columns(func.max(Meeting.starts_at))
-        .where(Meeting.status == MeetingStatus.HELD)
-        .order_by(None)
-    )
-
-
-def meeting_section(
-    filters: queries.MeetingFilter, title: str, new_url: str, last_held: datetime | None
-) -> Section:
-    """A record's meetings, newest first, one page (?moten=N), in one statement however
-    many meetings it has: the page, with one row more to know whether another follows."""
-    timeline = queries.meeting_query(filters, for_list=False)
-    number = min(page_number("moten"), 10_000)
-    rows = list(
-        db.session.scalars(timeline.limit(PER_SECTION + 1).offset((number - 1) * PER_SECTION))
-    )
-    page = TimelinePage(items=rows[:PER_SECTION], page=number, has_next=len(rows) > PER_SECTION)
-    return Section(
-        "meetings/_section.html",
-        {"page": page, "title": title, "new_url": new_url, "last_held": last_held},
-    )
-
-
-@provides("organisation", order=10)
-def organisation_meetings(organisation: Organisation) -> Section:
-    filters = queries.MeetingFilter(organisation_id=organisation.id)
-    new_url = url_for("meetings.create", organisation=organisation.id)
-    if organisation.parent_id is None:  # a top-level organisation: its maintained figure
-        figures = db.session.get(RootFigures, organisation.id)
-        held = figures.last_held_at if figures is not None else None
-    else:
-        held = last_held(filters)
-    return meeting_section(filters, _("Möten"), new_url, held)
-
-
-@provides("contact", order=10)
-def contact_meetings(contact: Contact) -> Section:
-    filters = queries.MeetingFilter(contact_id=contact.id)
-    return meeting_section(
-        filters, _("Möten"), url_for("meetings.create", kontakt=contact.id), last_held(filters)
-    )
