@@ -135,9 +135,9 @@ def test_ranked_and_paginated_across_every_signal(registry, users):
 
 
 def test_a_big_surname_block_is_compared_on_exact_first_names(registry, monkeypatch):
-    import app.contacts.duplicates as duplicates
+    import app.contacts.name_pairs as name_pairs
 
-    monkeypatch.setattr(duplicates, "MAX_BLOCK", 3)
+    monkeypatch.setattr(name_pairs, "MAX_BLOCK", 3)
     person("Anna", "Lindqvist")
     person("Ana", "Lindqvist")
     person("Anna", "Lindqvist")
