@@ -9,7 +9,15 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import DateTimeField, Field, FieldList, FormField, TextAreaField, TimeField
+from wtforms import (
+    DateTimeField,
+    Field,
+    FieldList,
+    FormField,
+    SelectChoice,
+    TextAreaField,
+    TimeField,
+)
 from wtforms import Form as WTForm
 from wtforms.validators import (
     DataRequired,
@@ -18,7 +26,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import Select
+from wtforms.widgets import Select, html_params
 
 from app.common.arguments import within_date_bounds
 from app.common.text import remove_control_characters as strip_controls
@@ -166,17 +174,50 @@ def conflicting_fields(form: FlaskForm, current: dict[str, Any]) -> list[dict[st
 
 class LongSelect(Select):
     """A select for lists of hundreds of options (organisations): the same HTML as WTForms'
-    own widget, without its per-option attribute machinery, which took tens of milliseconds
-    per page for a thousand organisations."""
+    own widget, without its per-option machinery, which took tens of milliseconds per page for
+    a thousand organisations.
+
+    A single select whose choices are a list of `SelectChoice` (the record-id selects: values
+    are ids as text, "" for none) is rendered in one pass: an option is selected when its value
+    is the text of the field's data (None: the "" option). WTForms instead coerces every
+    option's value and compares it with the data, a call per option; for ids both say the
+    same. Anything else (several values, groups, other choices) goes through WTForms."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        choices = field.choices
+        if (
+            self.multiple
+            or not isinstance(choices, list)
+            or not all(type(choice) is SelectChoice for choice in choices)
+        ):
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = field.flags
+        for name in self.validation_attrs:
+            if name not in kwargs and getattr(flags, name, False):
+                kwargs[name] = getattr(flags, name)
+        wanted = "" if field.data is None else str(field.data)
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        html.extend(
+            self.render_option(choice)
+            if choice.render_kw
+            else _option(choice.value, choice.label, str(choice.value) == wanted)
+            for choice in choices
+        )
+        html.append("</select>")
+        return Markup("".join(html))  # nosec B704 - every part is escaped above
 
     @classmethod
     def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
         if choice.render_kw or kwargs:
             return super().render_option(choice, **kwargs)
-        value = escape(str(choice.value))
-        label = escape(choice.label or choice.value)
-        selected = " selected" if choice.selected else ""
-        return Markup(f'<option{selected} value="{value}">{label}</option>')  # nosec B704
+        return Markup(_option(choice.value, choice.label, choice.selected))  # nosec B704
+
+
+def _option(value: Any, label: Any, selected: bool) -> str:
+    """One `<option>`, escaped, as WTForms writes it."""
+    mark = " selected" if selected else ""
+    return f'<option{mark} value="{escape(str(value))}">{escape(label or value)}</option>'
 
 
 #: Under every free-text field: the register must not hold sensitive personal data.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, case, func, select
@@ -183,8 +183,7 @@ def counties() -> list[County]:
     return list(db.session.scalars(select(County).order_by(County.code)))
 
 
-@dataclass(frozen=True)
-class OrganisationChoice:
+class OrganisationChoice(NamedTuple):
     """An organisation as a picker shows it: no model object, so a thousand are cheap."""
 
     id: int
@@ -209,8 +208,7 @@ def organisation_choices() -> list[OrganisationChoice]:
         .order_by(Organisation.sort_name, Organisation.id)
     )
     return [
-        OrganisationChoice(id=id_, display_name=display_name(name, parent_name))
-        for id_, name, parent_name in rows
+        OrganisationChoice(id_, display_name(name, parent_name)) for id_, name, parent_name in rows
     ]
 
 

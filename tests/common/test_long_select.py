@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectChoice, SelectField, SelectMultipleField
+from wtforms.validators import InputRequired
 from wtforms.widgets import Select
 
 from app.common.forms import LongSelect
+from app.organisations.forms import optional_int
 
 CHOICES = [SelectChoice("", "Ingen"), SelectChoice("5", 'A & <b>"x"'), SelectChoice("7", "Malmö")]
 
@@ -24,3 +28,35 @@ def test_long_select_renders_like_wtforms():
         '"plain_many"', '"x"'
     )
     assert "&lt;b&gt;" in str(form.fast()) and "<b>" not in str(form.fast())
+
+
+class Ids(Form):
+    fast = SelectField(coerce=optional_int, validate_choice=False, widget=LongSelect())
+    plain = SelectField(coerce=optional_int, validate_choice=False, widget=Select())
+
+
+@pytest.mark.parametrize("chosen", [None, 5, 7, 999])
+def test_an_id_select_renders_like_wtforms_whichever_id_is_chosen(chosen):
+    """The one-pass rendering of an id select (the organisation pickers) selects the option
+    WTForms would: the chosen id's, the blank one for none, no option for an unknown id."""
+    form = Ids(data={"fast": chosen, "plain": chosen})
+    form.fast.choices = form.plain.choices = CHOICES
+    fast, plain = str(form.fast()), str(form.plain())
+    assert fast.replace('"fast"', '"x"') == plain.replace('"plain"', '"x"')
+    assert fast.count(" selected") == (0 if chosen == 999 else 1)
+
+
+def test_an_id_select_from_the_query_string_keeps_the_chosen_option():
+    form = Ids(formdata=MultiDict({"fast": "7", "plain": "7"}))
+    form.fast.choices = form.plain.choices = CHOICES
+    assert '<option selected value="7">Malmö</option>' in str(form.fast())
+    assert str(form.fast()).replace('"fast"', '"x"') == str(form.plain()).replace('"plain"', '"x"')
+
+
+def test_a_required_id_select_says_so():
+    class Required(Form):
+        fast = SelectField(
+            coerce=optional_int, validators=[InputRequired()], widget=LongSelect(), choices=CHOICES
+        )
+
+    assert str(Required().fast()).startswith('<select id="fast" name="fast" required>')
