@@ -11,11 +11,12 @@ organisation's kind are applied when the figures are read, so they change nothin
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import date, datetime
+from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, cast, func, literal, select, union
+from sqlalchemy import BindParameter, String, bindparam, cast, func, literal, select, union
 from sqlalchemy.orm import aliased
 
 from app.common.time import to_local
@@ -66,8 +67,26 @@ def _label(name: str) -> Any:
     return literal(name, String).label("dimension")
 
 
+#: The parameter the statements for some records take their ids in (see `_for_ids`).
+IDS = "ids"
+
+
+def _ids(ids: Collection[int] | BindParameter[Any]) -> Any:
+    return ids if isinstance(ids, BindParameter) else list(ids)
+
+
+@cache
+def _for_ids(build: Callable[[Any], Any]) -> Any:
+    """`build`'s statement for the records whose ids are given as the parameter IDS when it
+    runs: built once per process. A write refreshes the facts of a record or two, and
+    building these unions cost more than running them."""
+    return build(bindparam(IDS, expanding=True))
+
+
 def fact_statement(
-    meeting_ids: Collection[int] | None = None, *, between: tuple[int, int] | None = None
+    meeting_ids: Collection[int] | BindParameter[Any] | None = None,
+    *,
+    between: tuple[int, int] | None = None,
 ) -> Any:
     """(meeting_id, dimension, key, starts_at) for every fact of the held meetings among
     `meeting_ids` (all held meetings when None) or with ids `between` two (both included),
@@ -75,7 +94,7 @@ def fact_statement(
     # Entities throughout, so the trash filter applies to meetings and organisations alike.
     held = [Meeting.status == MeetingStatus.HELD]
     if meeting_ids is not None:
-        held.append(Meeting.id.in_(list(meeting_ids)))
+        held.append(Meeting.id.in_(_ids(meeting_ids)))
     if between is not None:
         held.append(Meeting.id.between(*between))
     columns = (Meeting.id.label("meeting_id"),)
@@ -137,12 +156,14 @@ def fact_statement(
     )
 
 
-def follow_up_fact_statement(follow_up_ids: Collection[int] | None = None) -> Any:
+def follow_up_fact_statement(
+    follow_up_ids: Collection[int] | BindParameter[Any] | None = None,
+) -> Any:
     """(follow_up_id, organisation_id) for every top-level organisation each open follow-up
     among `follow_up_ids` (all when None) counts for."""
     where = [FollowUp.status == FollowUpStatus.OPEN]
     if follow_up_ids is not None:
-        where.append(FollowUp.id.in_(list(follow_up_ids)))
+        where.append(FollowUp.id.in_(_ids(follow_up_ids)))
     links = follow_up_links(*where).subquery()
     root = aliased(Organisation)
     return (
@@ -156,7 +177,12 @@ def follow_up_fact_statement(follow_up_ids: Collection[int] | None = None) -> An
 
 
 def follow_up_facts(follow_up_ids: Collection[int] | None = None) -> set[tuple[int, int]]:
-    return {(f, o) for f, o in db.session.execute(follow_up_fact_statement(follow_up_ids))}
+    if follow_up_ids is None:
+        rows = db.session.execute(follow_up_fact_statement())
+    else:
+        statement = _for_ids(follow_up_fact_statement)
+        rows = db.session.execute(statement, {IDS: list(follow_up_ids)})
+    return {(f, o) for f, o in rows}
 
 
 def facts(
@@ -169,8 +195,13 @@ def facts(
     `between` two, streamed from the database `chunk` rows at a time, each with its
     Stockholm day and month."""
     days: dict[datetime, date] = {}
-    statement = fact_statement(meeting_ids, between=between)
-    result = db.session.execute(statement.execution_options(yield_per=chunk))
+    options = {"yield_per": chunk}
+    if meeting_ids is not None and between is None:
+        statement = _for_ids(fact_statement)
+        result = db.session.execute(statement, {IDS: list(meeting_ids)}, execution_options=options)
+    else:
+        statement = fact_statement(meeting_ids, between=between)
+        result = db.session.execute(statement, execution_options=options)
     for meeting_id, dimension, key, starts_at in result:
         day = days.get(starts_at)
         if day is None:

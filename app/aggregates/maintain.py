@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -259,26 +259,29 @@ def _add_counts(
     session: Session, model: Any, keys: tuple[str, ...], changes: Counter[tuple[Any, ...]]
 ) -> None:
     """Add the changes to the model's counts (its last column counts; the others, `keys`,
-    are its primary key): one upsert per changed row, then the rows that went down go if
-    they reached zero (by primary key: the tables are large)."""
+    are its primary key): one upsert run for every changed row (executemany), then the rows
+    that went down go if they reached zero (by primary key: the tables are large)."""
     changed = [(key, n) for key, n in sorted(changes.items()) if n]
     if not changed:
         return
     table = model.__table__
-    count = table.c[next(c.name for c in table.columns if c.name not in keys)]
-    upsert = _UPSERTS[session.get_bind().dialect.name]
-    for key, n in changed:
-        statement = upsert(table).values({**dict(zip(keys, key, strict=True)), count.name: n})
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=list(keys),
-                set_={count.name: count + statement.excluded[count.name]},
-            )
-        )
-    for key, n in changed:  # only a row that went down can have reached zero
-        if n < 0:
-            where = [table.c[name] == value for name, value in zip(keys, key, strict=True)]
-            session.execute(delete(table).where(*where, count <= 0))
+    name = next(c.name for c in table.columns if c.name not in keys)
+    count = table.c[name]
+    upsert = _UPSERTS[session.get_bind().dialect.name](table)
+    session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=list(keys), set_={name: count + upsert.excluded[name]}
+        ),
+        [{**dict(zip(keys, key, strict=True)), name: n} for key, n in changed],
+    )
+    went_down = [  # only a row that went down can have reached zero
+        {f"old_{column}": value for column, value in zip(keys, key, strict=True)}
+        for key, n in changed
+        if n < 0
+    ]
+    if went_down:
+        where = [table.c[column] == bindparam(f"old_{column}") for column in keys]
+        session.execute(delete(table).where(*where, count <= 0), went_down)
 
 
 def recompute_roots(session: Session, roots: set[int]) -> None:
