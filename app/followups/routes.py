@@ -222,9 +222,10 @@ def complete(follow_up_id: int):
         services.complete_follow_up(
             follow_up, note=form.note.data or "", by=current_user, today=local_today()
         )
+        done = _("”%(title)s” är klar.", title=follow_up.title)  # read before the commit expires it
         db.session.commit()
-        flash(_("”%(title)s” är klar.", title=follow_up.title), "success")
-    return back(url_for(".detail", follow_up_id=follow_up.id))
+        flash(done, "success")
+    return back(url_for(".detail", follow_up_id=follow_up_id))
 
 
 @bp.post("/<int:follow_up_id>/oppna")

@@ -147,11 +147,16 @@ class MeetingForm(Form):
         return {p: self[f"{p.value}_note"].data or "" for p in Perspective if self[p.value].data}
 
 
-def fill_meeting_choices(form: MeetingForm, *, chosen_contacts_only: bool = False) -> None:
-    """The pickers: organisations, contacts at the chosen ones (see fill_contact_choices),
-    team members who may be given work (active, not readers)."""
+def fill_meeting_choices(form: MeetingForm) -> None:
+    """The pickers, for showing the form: organisations, contacts at the chosen ones (see
+    fill_contact_choices), team members who may be given work (active, not readers).
+
+    Only a form about to be shown needs them: no field of the meeting form is validated
+    against its choices (the services check the ids), so a submitted form is saved without
+    reading them. Reading the people at a municipality (up to 500, with their roles) took a
+    third of saving a meeting at scale 100, the organisations and the team another part."""
     form.organisations.choices = organisation_choices(active_organisations(), blank="")[1:]
-    fill_contact_choices(form, chosen_only=chosen_contacts_only)
+    fill_contact_choices(form)
     users = assignable_users()
     form.responsible.choices = [SelectChoice("", _("Välj ansvarig"))] + [
         SelectChoice(u.id, u.name) for u in users
@@ -159,15 +164,11 @@ def fill_meeting_choices(form: MeetingForm, *, chosen_contacts_only: bool = Fals
     form.team.choices = [SelectChoice(u.id, u.name) for u in users]
 
 
-def fill_contact_choices(form: MeetingForm, *, chosen_only: bool = False) -> None:
+def fill_contact_choices(form: MeetingForm) -> None:
     """The contacts offered: those with a current role at the chosen organisations and
-    those already chosen; with `chosen_only`, only the chosen ones: a submitted form needs no
-    more (the field is not validated against its choices; the services take the ids), and
-    the view offers the rest again if it shows the form. Reading the people at a
-    municipality (up to 500, with their roles) took a third of saving a meeting at scale
-    100."""
+    those already chosen."""
     chosen = form.contacts.data or []
-    organisations = [] if chosen_only else form.organisations.data or []
+    organisations = form.organisations.data or []
     form.contacts.choices = [
         SelectChoice(
             c.id,

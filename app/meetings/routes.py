@@ -37,7 +37,6 @@ from . import sections as _sections  # noqa: F401  (registers the meetings shown
 from .forms import (
     MeetingFilterForm,
     MeetingForm,
-    fill_contact_choices,
     fill_meeting_choices,
     kind_choices,
     perspective_choices,
@@ -166,16 +165,18 @@ def save(form: MeetingForm, meeting: Meeting | None):
         saved = form_data(conflict.current)
         form.version.data = conflict.current.version
         return None, conflicting_fields(form, {k: saved[k] for k in CONFLICT_FIELDS})
+    # Read before the commit expires the meeting (reading it again would begin a transaction).
+    meeting_id, resent = meeting.id, sequence is not None and meeting.sequence != sequence
     db.session.commit()
     flash(_("Mötet är sparat."), "success")
-    if sequence is not None and meeting.sequence != sequence:
+    if resent:
         flash(
             _(
                 "Tid, plats eller status har ändrats. Skicka eller ladda ner inbjudan igen "
                 "så uppdateras deltagarnas kalendrar."
             )
         )
-    return redirect(url_for(".detail", meeting_id=meeting.id)), None
+    return redirect(url_for(".detail", meeting_id=meeting_id)), None
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -205,13 +206,11 @@ def create():
                 form.organisations.data = [
                     a.organisation_id for a in contact.current_affiliations()
                 ]
-    fill_meeting_choices(form, chosen_contacts_only=request.method == "POST")
-    form.new_contacts.choices = [(entry, entry) for entry in form.new_contacts.data or []]
     response, _conflict = save(form, None)
     if response is not None:
         return response
-    if request.method == "POST":  # shown again: the people at the organisations too
-        fill_contact_choices(form)
+    fill_meeting_choices(form)
+    form.new_contacts.choices = [(entry, entry) for entry in form.new_contacts.data or []]
     return render_template(
         "meetings/form.html",
         form=form,
@@ -227,12 +226,10 @@ def create():
 def edit(meeting_id: int):
     meeting = services.load_meeting(meeting_id) or abort(404)
     form = MeetingForm(data=form_data(meeting) if request.method == "GET" else None)
-    fill_meeting_choices(form, chosen_contacts_only=request.method == "POST")
     response, conflict_rows = save(form, meeting)
     if response is not None:
         return response
-    if request.method == "POST":  # shown again: the people at the organisations too
-        fill_contact_choices(form)
+    fill_meeting_choices(form)
     status = 409 if conflict_rows is not None else 200
     return render_template(
         "meetings/form.html",
