@@ -121,14 +121,11 @@ def this_and_next_week(today: date, *, user_id: int | None) -> tuple[Week, Week]
         query = meeting_query(filters, for_list=False)
         return query.where(Meeting.status != MeetingStatus.CANCELLED)
 
-    weeks = (
-        (monday, next_monday - timedelta(days=1)),
-        (next_monday, following_monday - timedelta(days=1)),
-    )
-    limited = (
-        meetings(first, last).with_only_columns(Meeting.id).limit(WEEK_LIMIT).subquery()
-        for first, last in weeks
-    )
+    weeks = [  # each week's meetings, built once for the list and the count
+        meetings(monday, next_monday - timedelta(days=1)),
+        meetings(next_monday, following_monday - timedelta(days=1)),
+    ]
+    limited = (week.with_only_columns(Meeting.id).limit(WEEK_LIMIT).subquery() for week in weeks)
     shown_ids = union_all(*(select(week.c.id) for week in limited))
     shown = agenda_meetings(
         meeting_query(MeetingFilter(descending=False), for_list=False).where(
@@ -138,14 +135,10 @@ def this_and_next_week(today: date, *, user_id: int | None) -> tuple[Week, Week]
     capped = (
         select(func.count())
         .select_from(
-            meetings(first, last)
-            .with_only_columns(literal(1))
-            .order_by(None)
-            .limit(WEEK_COUNT_LIMIT + 1)
-            .subquery()
+            week.with_only_columns(literal(1)).order_by(None).limit(WEEK_COUNT_LIMIT + 1).subquery()
         )
         .scalar_subquery()
-        for first, last in weeks
+        for week in weeks
     )
     this_total, next_total = db.session.execute(select(*capped)).one()
     this_week = [m for m in shown if m.starts_at < boundary][:WEEK_LIMIT]
