@@ -9,7 +9,6 @@ from sqlalchemy import Select
 
 from app.common.spreadsheets import Value, code
 from app.common.time import to_local
-from app.common.validation import display_phone
 from app.extensions import db
 
 from .models import Contact
@@ -42,7 +41,7 @@ def contact_rows(contacts: Iterable[Contact]) -> Iterator[list[Value]]:
             "; ".join(a.title for a in current if a.title),
             "; ".join(a.organisation.display_name for a in current),
             ", ".join(e.address for e in contact.emails),
-            code(", ".join(display_phone(p.number) for p in contact.phones)),
+            code(", ".join(p.shown for p in contact.phones)),
             ", ".join(t.name for t in contact.tags),
             "; ".join(
                 ", ".join(p for p in (a.title, a.organisation.display_name) if p) for a in former

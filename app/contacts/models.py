@@ -12,6 +12,7 @@ from app.common.db_types import UTCDateTime, sort_key_type
 from app.common.soft_delete import SoftDeletable, live_index
 from app.common.text import fold, sort_key
 from app.common.time import local_today, utcnow
+from app.common.validation import display_phone
 from app.extensions import db
 from app.organisations.models import Organisation
 
@@ -110,14 +111,25 @@ class ContactEmail(db.Model):
     __table_args__ = (Index("ix_contact_emails_contact_id", "contact_id"),)
 
 
+def _shown_number(context: Any) -> str:
+    """The default of `ContactPhone.shown`: the number as people read it, from the number
+    inserted with it (every insert: the ORM's and the bulk writes' executemany alike)."""
+    return display_phone(context.get_current_parameters()["number"])
+
+
 class ContactPhone(db.Model):
-    """One phone number of a contact, in E.164 form (+46…)."""
+    """One phone number of a contact, in E.164 form (+46…), and as it is shown.
+
+    `shown` is `display_phone(number)`, written with the number (a number is never changed
+    in place: a contact's numbers are replaced): a list of 40 contacts formatted their
+    numbers with the phone-number library on every view, a fifth of its time."""
 
     __tablename__ = "contact_phones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     number: Mapped[str] = mapped_column(String(32))
+    shown: Mapped[str] = mapped_column(String(48), default=_shown_number)
     label: Mapped[str] = mapped_column(String(50), default="")
     position: Mapped[int] = mapped_column(default=0)
 

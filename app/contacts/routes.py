@@ -23,7 +23,6 @@ from app.common.pagination import paginate
 from app.common.sections import Section, provides, sections_for
 from app.common.spreadsheets import export_filename
 from app.common.time import local_today
-from app.common.validation import display_phone
 from app.extensions import db
 from app.organisations.forms import organisation_choices
 from app.organisations.models import Organisation
@@ -162,7 +161,7 @@ def form_values(contact: Contact) -> dict[str, str]:
         "first_name": contact.first_name,
         "last_name": contact.last_name,
         "emails": "\n".join(e.address for e in contact.emails),
-        "phones": "\n".join(display_phone(p.number) for p in contact.phones),
+        "phones": "\n".join(p.shown for p in contact.phones),
         "tags": ", ".join(t.name for t in contact.tags),
         "notes": contact.notes,
     }

@@ -36,7 +36,7 @@ class ContactRow:
     first_name: str
     last_name: str
     email: str | None  # the first address
-    phone: str | None  # the first number
+    phone: str | None  # the first number, as shown (ContactPhone.shown)
     tags: tuple[str, ...]
     roles: tuple[Role, ...]
 
@@ -65,7 +65,7 @@ def list_rows(ids: list[int], *, today: date | None = None) -> list[ContactRow]:
         .scalar_subquery()
     )
     first_phone = (
-        select(ContactPhone.number)
+        select(ContactPhone.shown)
         .where(ContactPhone.contact_id == Contact.id)
         .order_by(ContactPhone.position, ContactPhone.id)
         .limit(1)

@@ -23,7 +23,6 @@ from app.audit.models import AuditEvent
 from app.audit.services import action_label, describe_value
 from app.common.spreadsheets import Sheet, Value, code
 from app.common.time import to_local, utcnow
-from app.common.validation import display_phone
 from app.contacts.models import Affiliation, Contact
 from app.contacts.queries import contact_with_details
 from app.extensions import db
@@ -214,7 +213,7 @@ def extract_sheets(data: PersonalData, *, labels: Mapping[str, Any]) -> list[She
         (_("Förnamn"), contact.first_name),
         (_("Efternamn"), contact.last_name),
         (_("E-post"), ", ".join(e.address for e in contact.emails)),
-        (_("Telefon"), code(", ".join(display_phone(p.number) for p in contact.phones))),
+        (_("Telefon"), code(", ".join(p.shown for p in contact.phones))),
         (_("Taggar"), ", ".join(t.name for t in contact.tags)),
         (_("Anteckningar"), contact.notes),
         (_("Skapad"), _naive_local(contact.created_at)),

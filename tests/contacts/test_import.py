@@ -658,6 +658,8 @@ def test_the_whole_flow_with_a_500_row_excel_file(seeded, as_role, app):
     assert "497 nya kontakter och 0 uppdaterade kontakter" in result
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Contact)) == 497
+    # The import's bulk writes keep how each number is shown, as the form does.
+    assert "<td>070-123 45 67</td>" in client.get("/kontakter?q=Person42 Testsson").text
     client.post(f"/kontakter/import/{batch_id}/angra")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Contact)) == 0

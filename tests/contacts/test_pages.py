@@ -63,7 +63,25 @@ def test_create_normalises_addresses_and_numbers(coordinator, app):
         contact = db.session.scalar(select(Contact).filter_by(last_name="Öberg"))
         assert [e.address for e in contact.emails] == ["asa.oberg@malmo.se", "asa@privat.se"]
         assert [p.number for p in contact.phones] == ["+46701234567", "+4722123456"]
+        assert [p.shown for p in contact.phones] == ["070-123 45 67", "+47 22 12 34 56"]
         assert contact.affiliations[0].started_on == date(2025, 9, 1)
+        contact_id = contact.id
+    listed = coordinator.get("/kontakter?q=Öberg").text
+    assert "<td>070-123 45 67</td>" in listed  # the first number, as it is shown
+    edit = coordinator.get(f"/kontakter/{contact_id}/redigera").text
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', edit).group(1)
+    saved = coordinator.post(
+        f"/kontakter/{contact_id}/redigera",
+        data={
+            "first_name": "Åsa",
+            "last_name": "Öberg",
+            "phones": "+47 22 12 34 56\n08-123 456 78",
+            "emails": "asa@privat.se",
+            "version": version,
+        },
+    )
+    assert saved.status_code == 302, saved.text
+    assert "<td>+47 22 12 34 56</td>" in coordinator.get("/kontakter?q=Öberg").text
 
 
 @pytest.mark.parametrize(
