@@ -177,18 +177,19 @@ class LongSelect(Select):
     own widget, without its per-option machinery, which took tens of milliseconds per page for
     a thousand organisations.
 
-    A single select whose choices are a list of `SelectChoice` (the record-id selects: values
-    are ids as text, "" for none) is rendered in one pass: an option is selected when its value
-    is the text of the field's data (None: the "" option). WTForms instead coerces every
-    option's value and compares it with the data, a call per option; for ids both say the
-    same. Anything else (several values, groups, other choices) goes through WTForms."""
+    A single select whose choices are a list of plain `SelectChoice`s (the record-id selects:
+    values are ids as text, "" for none) is rendered in one pass: an option is selected when
+    its value is the text of the field's data (None: the "" option). WTForms instead coerces
+    every option's value and compares it with the data, a call per option; for ids both say
+    the same. Anything else (several values, option groups, attributes on an option, other
+    kinds of choices) goes through WTForms."""
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         choices = field.choices
         if (
             self.multiple
             or not isinstance(choices, list)
-            or not all(type(choice) is SelectChoice for choice in choices)
+            or not all(_plain(choice) for choice in choices)
         ):
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
@@ -199,10 +200,7 @@ class LongSelect(Select):
         wanted = "" if field.data is None else str(field.data)
         html = [f"<select {html_params(name=field.name, **kwargs)}>"]
         html.extend(
-            self.render_option(choice)
-            if choice.render_kw
-            else _option(choice.value, choice.label, str(choice.value) == wanted)
-            for choice in choices
+            _option(choice.value, choice.label, str(choice.value) == wanted) for choice in choices
         )
         html.append("</select>")
         return Markup("".join(html))  # nosec B704 - every part is escaped above
@@ -212,6 +210,11 @@ class LongSelect(Select):
         if choice.render_kw or kwargs:
             return super().render_option(choice, **kwargs)
         return Markup(_option(choice.value, choice.label, choice.selected))  # nosec B704
+
+
+def _plain(choice: Any) -> bool:
+    """A SelectChoice with no attributes of its own and no option group."""
+    return type(choice) is SelectChoice and not choice.render_kw and choice.optgroup is None
 
 
 def _option(value: Any, label: Any, selected: bool) -> str:

@@ -41,7 +41,7 @@ def contact_rows(contacts: Iterable[Contact]) -> Iterator[list[Value]]:
             "; ".join(a.title for a in current if a.title),
             "; ".join(a.organisation.display_name for a in current),
             ", ".join(e.address for e in contact.emails),
-            code(", ".join(p.shown for p in contact.phones)),
+            code(", ".join(p.display for p in contact.phones)),
             ", ".join(t.name for t in contact.tags),
             "; ".join(
                 ", ".join(p for p in (a.title, a.organisation.display_name) if p) for a in former

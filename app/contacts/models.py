@@ -122,20 +122,32 @@ class ContactPhone(db.Model):
 
     `shown` is `display_phone(number)`, written with the number (a number is never changed
     in place: a contact's numbers are replaced): a list of 40 contacts formatted their
-    numbers with the phone-number library on every view, a fifth of its time."""
+    numbers with the phone-number library on every view, a fifth of its time. A row written
+    without the app's model (an older process during an upgrade, a hand-made fix) has none
+    and is formatted when read (`display`)."""
 
     __tablename__ = "contact_phones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     number: Mapped[str] = mapped_column(String(32))
-    shown: Mapped[str] = mapped_column(String(48), default=_shown_number)
+    shown: Mapped[str | None] = mapped_column(String(48), default=_shown_number)
     label: Mapped[str] = mapped_column(String(50), default="")
     position: Mapped[int] = mapped_column(default=0)
 
     contact: Mapped[Contact] = relationship(back_populates="phones")
 
     __table_args__ = (Index("ix_contact_phones_contact_id", "contact_id"),)
+
+    @property
+    def display(self) -> str:
+        """How the number is shown (070-123 45 67)."""
+        return shown_phone(self.shown, self.number)
+
+
+def shown_phone(shown: str | None, number: str) -> str:
+    """`ContactPhone.shown`, or the number formatted now when it was written without it."""
+    return shown or display_phone(number)
 
 
 class Affiliation(db.Model):

@@ -161,7 +161,7 @@ def form_values(contact: Contact) -> dict[str, str]:
         "first_name": contact.first_name,
         "last_name": contact.last_name,
         "emails": "\n".join(e.address for e in contact.emails),
-        "phones": "\n".join(p.shown for p in contact.phones),
+        "phones": "\n".join(p.display for p in contact.phones),
         "tags": ", ".join(t.name for t in contact.tags),
         "notes": contact.notes,
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -16,7 +17,15 @@ from app.common.time import local_today
 from app.extensions import db
 from app.organisations.models import Organisation, display_name
 
-from .models import Affiliation, Contact, ContactEmail, ContactPhone, Tag, contact_tags
+from .models import (
+    Affiliation,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Tag,
+    contact_tags,
+    shown_phone,
+)
 
 
 @dataclass(frozen=True)
@@ -64,18 +73,29 @@ def list_rows(ids: list[int], *, today: date | None = None) -> list[ContactRow]:
         .limit(1)
         .scalar_subquery()
     )
-    first_phone = (
-        select(ContactPhone.shown)
-        .where(ContactPhone.contact_id == Contact.id)
-        .order_by(ContactPhone.position, ContactPhone.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    contacts = db.session.execute(
-        select(Contact.id, Contact.first_name, Contact.last_name, first_email, first_phone).where(
-            Contact.id.in_(ids)
+
+    def first_phone(column: Any) -> Any:
+        return (
+            select(column)
+            .where(ContactPhone.contact_id == Contact.id)
+            .order_by(ContactPhone.position, ContactPhone.id)
+            .limit(1)
+            .scalar_subquery()
         )
-    ).all()
+
+    contacts = [
+        (id_, first_name, last_name, email, number and shown_phone(shown, number))
+        for id_, first_name, last_name, email, number, shown in db.session.execute(
+            select(
+                Contact.id,
+                Contact.first_name,
+                Contact.last_name,
+                first_email,
+                first_phone(ContactPhone.number),
+                first_phone(ContactPhone.shown),
+            ).where(Contact.id.in_(ids))
+        )
+    ]
     parent = alias(Organisation, "contacts.list_rows.parent")
     roles: dict[int, list[Role]] = defaultdict(list)
     for contact_id, title, name, parent_name, started_on, ended_on in db.session.execute(

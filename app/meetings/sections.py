@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func
 
 from app.aggregates.models import RootFigures
 from app.common.arguments import page_number
@@ -76,11 +76,12 @@ def meeting_section(
         .limit(PER_SECTION + 1)
         .offset((number - 1) * PER_SECTION)
     )
+    in_order = queries.MeetingFilter(descending=filters.descending)  # the timeline's order
     rows = list(
         db.session.scalars(
-            select(Meeting)
-            .where(Meeting.id.in_(page_ids.scalar_subquery()))
-            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+            queries.meeting_query(in_order, for_list=False).where(
+                Meeting.id.in_(page_ids.scalar_subquery())
+            )
         )
     )
     page = TimelinePage(items=rows[:PER_SECTION], page=number, has_next=len(rows) > PER_SECTION)

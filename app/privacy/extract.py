@@ -213,7 +213,7 @@ def extract_sheets(data: PersonalData, *, labels: Mapping[str, Any]) -> list[She
         (_("Förnamn"), contact.first_name),
         (_("Efternamn"), contact.last_name),
         (_("E-post"), ", ".join(e.address for e in contact.emails)),
-        (_("Telefon"), code(", ".join(p.shown for p in contact.phones))),
+        (_("Telefon"), code(", ".join(p.display for p in contact.phones))),
         (_("Taggar"), ", ".join(t.name for t in contact.tags)),
         (_("Anteckningar"), contact.notes),
         (_("Skapad"), _naive_local(contact.created_at)),

@@ -60,3 +60,16 @@ def test_a_required_id_select_says_so():
         )
 
     assert str(Required().fast()).startswith('<select id="fast" name="fast" required>')
+
+
+def test_options_with_attributes_or_groups_go_through_wtforms():
+    grouped = [
+        SelectChoice("", "Ingen"),
+        SelectChoice("5", "Malmö", optgroup="Skåne"),
+        SelectChoice("7", "Lund", render_kw={"data-x": "1"}),
+    ]
+    form = Ids(data={"fast": 7, "plain": 7})
+    form.fast.choices = form.plain.choices = grouped
+    fast = str(form.fast())
+    assert fast.replace('"fast"', '"x"') == str(form.plain()).replace('"plain"', '"x"')
+    assert '<optgroup label="Skåne">' in fast and 'data-x="1"' in fast

@@ -7,10 +7,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.common.time import local_today
-from app.contacts.models import Affiliation, Contact
+from app.contacts.models import Affiliation, Contact, ContactPhone
 from app.contacts.services import ContactValues, create_contact
 from app.extensions import db
 from app.organisations.models import Organisation
@@ -82,6 +82,25 @@ def test_create_normalises_addresses_and_numbers(coordinator, app):
     )
     assert saved.status_code == 302, saved.text
     assert "<td>+47 22 12 34 56</td>" in coordinator.get("/kontakter?q=Öberg").text
+
+
+def test_a_number_written_without_its_shown_form_is_formatted_when_read(coordinator, app):
+    """A row inserted by something that does not know `shown` (the previous release during
+    an upgrade) has none and is shown formatted all the same."""
+    with app.app_context():
+        contact = create_contact(values=ContactValues(first_name="Ove", last_name="Sund"), by=None)
+        db.session.execute(
+            text(
+                "INSERT INTO contact_phones (contact_id, number, label, position) "
+                "VALUES (:contact, '+46701234567', '', 0)"
+            ),
+            {"contact": contact.id},
+        )
+        db.session.commit()
+        assert db.session.scalar(select(ContactPhone.shown)) is None
+        contact_id = contact.id
+    assert "<td>070-123 45 67</td>" in coordinator.get("/kontakter?q=Sund").text
+    assert "070-123 45 67" in coordinator.get(f"/kontakter/{contact_id}/redigera").text
 
 
 @pytest.mark.parametrize(
