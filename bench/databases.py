@@ -143,6 +143,8 @@ def sqlite_database(scale: float, *, env: dict[str, str], rebuild: bool) -> Data
         remove_sqlite(building)
         log = CACHE / f"{name}.build.log"
         log.write_text(f"{key}\n")
+        # Before the build: a migration added while it runs is not in the database.
+        built_heads = heads()
         summary, build_seconds = build(f"sqlite:///{building}", scale, env=env, log=log)
         # One self-contained file: fold the WAL in, so a plain copy is complete.
         connection = sqlite3.connect(building)
@@ -153,7 +155,7 @@ def sqlite_database(scale: float, *, env: dict[str, str], rebuild: bool) -> Data
         os.replace(building, cached)
         meta = {
             "key": key,
-            "heads": heads(),
+            "heads": built_heads,
             "built_on": date.today().isoformat(),
             "build_seconds": round(build_seconds, 1),
             "summary": summary,
@@ -246,6 +248,7 @@ def postgres_database(
             admin.execute(f"CREATE DATABASE {_pg_name(building)}")
             log = CACHE / f"pg-scale-{label(scale)}.build.log"
             log.write_text(f"{key}\n")
+            built_heads = heads()  # before the build, as for SQLite
             summary, build_seconds = build(pg_url(server_url, building), scale, env=env, log=log)
             # Statistics, as autovacuum would have them after a while in production.
             import psycopg
@@ -258,7 +261,7 @@ def postgres_database(
             admin.execute(f"ALTER DATABASE {_pg_name(building)} RENAME TO {_pg_name(name)}")
             meta = {
                 "key": key,
-                "heads": heads(),
+                "heads": built_heads,
                 "built_on": date.today().isoformat(),
                 "build_seconds": round(build_seconds, 1),
                 "summary": summary,
