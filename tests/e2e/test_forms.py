@@ -177,3 +177,26 @@ def test_a_new_unit_is_made_from_its_municipality_and_is_an_enhet(new_page):
     expect(main).to_contain_text("Kramfors kommun")
     page.goto("/organisationer?q=familjeomsorgen")
     expect(page.locator("main")).to_contain_text("Individ- och familjeomsorgen, Kramfors kommun")
+
+
+def test_an_organisation_chosen_in_a_picker_is_saved_and_kept_in_the_filter(new_page):
+    """The organisation pickers (LongSelect, rendered in one pass): a person picks an
+    organisation for a new contact, then filters the contact list by it; the filter shows
+    the chosen organisation again after the page reloads."""
+    page = new_page("coordinator")
+    page.goto("/kontakter/ny")
+    page.get_by_label("Förnamn").fill("Vera")
+    page.get_by_label("Efternamn").fill("Väljare")
+    page.get_by_label("Telefonnummer").fill("0612-123 45")
+    page.get_by_label("Organisation", exact=True).select_option(label="Kramfors kommun")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("heading", name="Vera Väljare")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Kramfors kommun")
+
+    page.goto("/kontakter")
+    page.get_by_label("Organisation", exact=True).select_option(label="Kramfors kommun")
+    page.get_by_role("button", name="Filtrera").click()
+    expect(page.get_by_role("link", name="Väljare, Vera")).to_be_visible()
+    chosen = page.get_by_label("Organisation", exact=True)
+    expect(chosen.locator("option:checked")).to_have_text("Kramfors kommun")
+    expect(page.locator("main")).to_contain_text("0612-123 45")
