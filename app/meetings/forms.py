@@ -148,27 +148,16 @@ class MeetingForm(Form):
 
 
 def fill_meeting_choices(form: MeetingForm) -> None:
-    """The pickers, for showing the form: organisations, contacts at the chosen ones (see
-    fill_contact_choices), team members who may be given work (active, not readers).
+    """The pickers, for showing the form: organisations, contacts with a current role at the
+    chosen organisations and those already chosen, team members who may be given work
+    (active, not readers).
 
     Only a form about to be shown needs them: no field of the meeting form is validated
     against its choices (the services check the ids), so a submitted form is saved without
     reading them. Reading the people at a municipality (up to 500, with their roles) took a
     third of saving a meeting at scale 100, the organisations and the team another part."""
     form.organisations.choices = organisation_choices(active_organisations(), blank="")[1:]
-    fill_contact_choices(form)
-    users = assignable_users()
-    form.responsible.choices = [SelectChoice("", _("Välj ansvarig"))] + [
-        SelectChoice(u.id, u.name) for u in users
-    ]
-    form.team.choices = [SelectChoice(u.id, u.name) for u in users]
-
-
-def fill_contact_choices(form: MeetingForm) -> None:
-    """The contacts offered: those with a current role at the chosen organisations and
-    those already chosen."""
-    chosen = form.contacts.data or []
-    organisations = form.organisations.data or []
+    contacts = contact_choices(form.organisations.data or [], form.contacts.data or [])
     form.contacts.choices = [
         SelectChoice(
             c.id,
@@ -176,8 +165,13 @@ def fill_contact_choices(form: MeetingForm) -> None:
                 [c.full_name, *[a.organisation.display_name for a in c.current_affiliations()][:1]]
             ),
         )
-        for c in contact_choices(organisations, chosen)
+        for c in contacts
     ]
+    users = assignable_users()
+    form.responsible.choices = [SelectChoice("", _("Välj ansvarig"))] + [
+        SelectChoice(u.id, u.name) for u in users
+    ]
+    form.team.choices = [SelectChoice(u.id, u.name) for u in users]
 
 
 class MeetingFilterForm(FilterForm):
