@@ -215,8 +215,10 @@ def register_template_helpers(app: Flask) -> None:
     """Filters and globals the templates use."""
     from app.common.formatting import register_filters
     from app.common.i18n import template_translations
+    from app.common.links import register_links
     from app.meetings.figures import DEFINED_FIGURES
 
     register_filters(app)
+    register_links(app)
     app.add_template_global(DEFINED_FIGURES, "defined_figures")
     app.context_processor(template_translations)

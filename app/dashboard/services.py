@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, select, union_all
+from sqlalchemy import Select, and_, bindparam, func, literal, select, union_all
 
 from app.auth.models import User
 from app.common.time import iso_week, local_midnight, to_local, week_bounds
@@ -16,7 +17,7 @@ from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
 from app.followups.services import LIST_OPTIONS, with_meeting_organisations
 from app.meetings.models import Meeting, MeetingStatus
-from app.meetings.queries import MeetingFilter, meeting_query, organisation_names
+from app.meetings.queries import ending_after, involving, organisation_names, window_start
 
 #: Meetings shown per week before "Visa alla"; follow-ups and recent meetings likewise.
 WEEK_LIMIT = 40
@@ -57,22 +58,32 @@ class AgendaMeeting:
         return to_local(self.ends_at)
 
 
-def agenda_meetings(query: Select[Any]) -> list[AgendaMeeting]:
-    """The meetings `query` selects, in its order, as AgendaMeetings (two statements)."""
-    rows = db.session.execute(
-        query.with_only_columns(
-            Meeting.id,
-            Meeting.title,
-            Meeting.status,
-            Meeting.starts_at,
-            Meeting.ends_at,
-            Meeting.all_day,
-            Meeting.created_at,
-            User.name,
-        ).join(User, User.id == Meeting.responsible_id)
-    ).all()
+def agenda_statement(query: Select[Any]) -> Select[Any]:
+    """`query`'s meetings, in its order, with the columns of an AgendaMeeting."""
+    return query.with_only_columns(
+        Meeting.id,
+        Meeting.title,
+        Meeting.status,
+        Meeting.starts_at,
+        Meeting.ends_at,
+        Meeting.all_day,
+        Meeting.created_at,
+        User.name,
+    ).join(User, User.id == Meeting.responsible_id)
+
+
+def read_agenda(
+    statement: Select[Any], parameters: dict[str, Any] | None = None
+) -> list[AgendaMeeting]:
+    """The meetings an `agenda_statement` selects, as AgendaMeetings (two statements)."""
+    rows = db.session.execute(statement, parameters).all()
     names = organisation_names([row[0] for row in rows])
     return [AgendaMeeting(*row, organisations=tuple(names.get(row[0], ()))) for row in rows]
+
+
+def agenda_meetings(query: Select[Any]) -> list[AgendaMeeting]:
+    """The meetings `query` selects, in its order, as AgendaMeetings (two statements)."""
+    return read_agenda(agenda_statement(query))
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,53 @@ def _week(monday: date, meetings: list[AgendaMeeting], total: int) -> Week:
     return Week(number=iso_week(monday), monday=monday, days=days, total=total)
 
 
+@cache
+def _week_statements(mine: bool, limit: int, count_limit: int) -> tuple[Select[Any], Select[Any]]:
+    """The agenda of this and next week's shown meetings, and both weeks' counts, for the
+    whole team or for the user in the parameter "user" (`mine`). The weeks' bounds come as
+    parameters (`_week_parameters`), so both are built once per process: building them cost
+    more than running them; once for each `limit` and `count_limit` (WEEK_LIMIT,
+    WEEK_COUNT_LIMIT)."""
+
+    def week(n: int) -> Select[Any]:
+        """Week `n`'s (0 this, 1 next) planned and held meetings, earliest first."""
+        query = select(Meeting.id).where(
+            Meeting.status != MeetingStatus.CANCELLED,
+            *ending_after(bindparam(f"start{n}"), bindparam(f"earliest{n}")),
+            Meeting.starts_at < bindparam(f"end{n}"),
+        )
+        if mine:
+            query = query.where(involving(bindparam("user")))
+        return query.order_by(Meeting.starts_at, Meeting.id.desc())
+
+    weeks = [week(0), week(1)]
+    limited = (w.limit(limit).subquery() for w in weeks)
+    shown_ids = union_all(*(select(w.c.id) for w in limited))
+    shown = agenda_statement(
+        select(Meeting)
+        .where(Meeting.id.in_(shown_ids))
+        .order_by(Meeting.starts_at, Meeting.id.desc())
+    )
+    capped = (
+        select(func.count())
+        .select_from(
+            w.with_only_columns(literal(1)).order_by(None).limit(count_limit + 1).subquery()
+        )
+        .scalar_subquery()
+        for w in weeks
+    )
+    return shown, select(*capped)
+
+
+def _week_parameters(monday: date, user_id: int | None) -> dict[str, Any]:
+    """The values `_week_statements` take for the week of `monday` and the next."""
+    parameters: dict[str, Any] = {"user": user_id} if user_id is not None else {}
+    for n, first in enumerate((monday, monday + timedelta(days=7))):
+        parameters[f"start{n}"], parameters[f"earliest{n}"] = window_start(first)
+        parameters[f"end{n}"] = local_midnight(first + timedelta(days=7))
+    return parameters
+
+
 def this_and_next_week(today: date, *, user_id: int | None) -> tuple[Week, Week]:
     """This ISO week's and next week's planned and held meetings (cancelled ones are left
     out), earliest first, at most `WEEK_LIMIT` a week; with `user_id`, only those the user is
@@ -113,34 +171,13 @@ def this_and_next_week(today: date, *, user_id: int | None) -> tuple[Week, Week]
     however busy the weeks are: the meetings, and how many each week has in all (exactly up
     to WEEK_COUNT_LIMIT)."""
     monday, next_monday = week_bounds(today)
-    following_monday = next_monday + timedelta(days=7)
     boundary = local_midnight(next_monday)
-
-    def meetings(first: date, last: date):
-        filters = MeetingFilter(start=first, end=last, user_id=user_id, descending=False)
-        query = meeting_query(filters, for_list=False)
-        return query.where(Meeting.status != MeetingStatus.CANCELLED)
-
-    weeks = [  # each week's meetings, built once for the list and the count
-        meetings(monday, next_monday - timedelta(days=1)),
-        meetings(next_monday, following_monday - timedelta(days=1)),
-    ]
-    limited = (week.with_only_columns(Meeting.id).limit(WEEK_LIMIT).subquery() for week in weeks)
-    shown_ids = union_all(*(select(week.c.id) for week in limited))
-    shown = agenda_meetings(
-        meeting_query(MeetingFilter(descending=False), for_list=False).where(
-            Meeting.id.in_(shown_ids)
-        )
+    shown_statement, count_statement = _week_statements(
+        user_id is not None, WEEK_LIMIT, WEEK_COUNT_LIMIT
     )
-    capped = (
-        select(func.count())
-        .select_from(
-            week.with_only_columns(literal(1)).order_by(None).limit(WEEK_COUNT_LIMIT + 1).subquery()
-        )
-        .scalar_subquery()
-        for week in weeks
-    )
-    this_total, next_total = db.session.execute(select(*capped)).one()
+    parameters = _week_parameters(monday, user_id)
+    shown = read_agenda(shown_statement, parameters)
+    this_total, next_total = db.session.execute(count_statement, parameters).one()
     this_week = [m for m in shown if m.starts_at < boundary][:WEEK_LIMIT]
     next_week = [m for m in shown if m.ends_at > boundary][:WEEK_LIMIT]
     return (
@@ -166,19 +203,15 @@ class MyFollowUps:
         return FOLLOW_UP_COUNT_LIMIT if self.due_soon_total > FOLLOW_UP_COUNT_LIMIT else None
 
 
-def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
-    """The user's open follow-ups that are overdue (due before today, in Stockholm) and
-    those due within the coming week, most urgent first, at most FOLLOW_UP_LIMIT of each,
-    with how many there are of each (exactly up to FOLLOW_UP_COUNT_LIMIT): one statement,
-    and one for their meetings' organisations. Each list is read in due order from the index
-    on (owner, status, due day) and stops at its limit, and each count reads at most
-    FOLLOW_UP_COUNT_LIMIT + 1 entries of that index, so someone with thousands of overdue
-    follow-ups costs as little as someone with ten (ranking them all with window functions
-    took 65 ms for 20,000)."""
-    mine = (FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == user_id)
+@cache
+def _my_follow_ups_statement(limit: int, count_limit: int) -> Select[Any]:
+    """The statement of `my_follow_ups`, built once per process (for each `limit` and
+    `count_limit`: FOLLOW_UP_LIMIT, FOLLOW_UP_COUNT_LIMIT): the user, today and the end of
+    the coming week come as the parameters "user", "today" and "soon"."""
+    mine = (FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == bindparam("user"))
     kinds = {
-        1: FollowUp.due_on < today,
-        0: and_(FollowUp.due_on >= today, FollowUp.due_on < today + timedelta(days=DUE_SOON_DAYS)),
+        1: FollowUp.due_on < bindparam("today"),
+        0: and_(FollowUp.due_on >= bindparam("today"), FollowUp.due_on < bindparam("soon")),
     }
 
     def first(kind: int, due: Any) -> Select[Any]:
@@ -187,7 +220,7 @@ def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
             select(FollowUp.id)
             .where(*mine, due)
             .order_by(FollowUp.due_on, FollowUp.id)
-            .limit(FOLLOW_UP_LIMIT)
+            .limit(limit)
             .subquery()
         )
         return select(literal(kind).label("kind"), ids.c.id)
@@ -201,19 +234,37 @@ def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
             select(literal(1))
             .select_from(FollowUp)
             .where(*mine, due)
-            .limit(FOLLOW_UP_COUNT_LIMIT + 1)
+            .limit(count_limit + 1)
             .subquery()
         )
         .scalar_subquery()
         for due in kinds.values()
     )
-    rows = db.session.execute(
+    return (
         select(FollowUp, firsts.c.kind)
         .join(firsts, firsts.c.id == FollowUp.id)
         .add_columns(late_total, soon_total)
         .options(*LIST_OPTIONS)
         .order_by(firsts.c.kind.desc(), FollowUp.due_on, FollowUp.id)
-    ).all()
+    )
+
+
+def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
+    """The user's open follow-ups that are overdue (due before today, in Stockholm) and
+    those due within the coming week, most urgent first, at most FOLLOW_UP_LIMIT of each,
+    with how many there are of each (exactly up to FOLLOW_UP_COUNT_LIMIT): one statement,
+    and one for their meetings' organisations. Each list is read in due order from the index
+    on (owner, status, due day) and stops at its limit, and each count reads at most
+    FOLLOW_UP_COUNT_LIMIT + 1 entries of that index, so someone with thousands of overdue
+    follow-ups costs as little as someone with ten (ranking them all with window functions
+    took 65 ms for 20,000)."""
+    parameters = {
+        "user": user_id,
+        "today": today,
+        "soon": today + timedelta(days=DUE_SOON_DAYS),
+    }
+    statement = _my_follow_ups_statement(FOLLOW_UP_LIMIT, FOLLOW_UP_COUNT_LIMIT)
+    rows = db.session.execute(statement, parameters).all()
     late = [item for item, kind, *_totals in rows if kind == 1]
     soon = [item for item, kind, *_totals in rows if kind == 0]
     totals = (rows[0][2], rows[0][3]) if rows else (0, 0)
@@ -221,9 +272,13 @@ def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
     return MyFollowUps(late, totals[0], soon, totals[1])
 
 
+@cache
+def _recent_statement(limit: int) -> Select[Any]:
+    return agenda_statement(
+        select(Meeting).order_by(Meeting.created_at.desc(), Meeting.id.desc()).limit(limit)
+    )
+
+
 def recently_logged(limit: int = RECENT_LIMIT) -> list[AgendaMeeting]:
     """The meetings most recently entered, newest entry first."""
-    query = meeting_query(MeetingFilter(), for_list=False).order_by(None)
-    return agenda_meetings(
-        query.order_by(Meeting.created_at.desc(), Meeting.id.desc()).limit(limit)
-    )
+    return read_agenda(_recent_statement(limit))

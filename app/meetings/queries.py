@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.common.aliases import alias
@@ -63,11 +65,7 @@ def meeting_query(filters: MeetingFilter, *, for_list: bool = True) -> Select[tu
         )
     query = query.where(*match_conditions(Meeting.search_text, filters.q))
     if filters.start:
-        query = query.where(
-            Meeting.ends_at > local_midnight(filters.start),
-            # No meeting is longer than this: lets the database use the index on starts_at.
-            Meeting.starts_at >= local_midnight(filters.start - timedelta(days=MAX_MEETING_DAYS)),
-        )
+        query = query.where(*ending_after(*window_start(filters.start)))
     if filters.end:
         query = query.where(Meeting.starts_at < local_midnight(filters.end + timedelta(days=1)))
     if filters.kind:
@@ -91,18 +89,7 @@ def meeting_query(filters: MeetingFilter, *, for_list: bool = True) -> Select[tu
             )
         query = query.where(Meeting.id.in_(chosen))
     if filters.user_id:
-        # OFFSET 0 keeps PostgreSQL checking the team row by row through the primary key:
-        # without it the planner may hash every meeting the user was ever on the team of
-        # (196,000 at scale 100) before reading the first of a window's 40 (50 → 1 ms).
-        on_team = (
-            select(meeting_team.c.meeting_id)
-            .where(
-                meeting_team.c.meeting_id == Meeting.id, meeting_team.c.user_id == filters.user_id
-            )
-            .offset(0)
-            .exists()
-        )
-        query = query.where((Meeting.responsible_id == filters.user_id) | on_team)
+        query = query.where(involving(filters.user_id))
     if filters.contact_id:
         query = query.where(
             Meeting.id.in_(
@@ -132,6 +119,33 @@ def meeting_query(filters: MeetingFilter, *, for_list: bool = True) -> Select[tu
     return query.order_by(order, Meeting.id.desc())
 
 
+def window_start(day: date) -> tuple[datetime, datetime]:
+    """The values `ending_after` takes for meetings that end after `day` begins (Stockholm)."""
+    return local_midnight(day), local_midnight(day - timedelta(days=MAX_MEETING_DAYS))
+
+
+def ending_after(start: Any, earliest_start: Any) -> tuple[ColumnElement[bool], ...]:
+    """Meetings that end after `start` (a UTC datetime, or a parameter that holds one), with
+    `earliest_start` MAX_MEETING_DAYS before it (`window_start`): no meeting is longer, and
+    the second condition lets the database use the index on starts_at."""
+    return Meeting.ends_at > start, Meeting.starts_at >= earliest_start
+
+
+def involving(user_id: Any) -> ColumnElement[bool]:
+    """Meetings the user (an id, or a parameter that holds one) is responsible for or on
+    the team of."""
+    # OFFSET 0 keeps PostgreSQL checking the team row by row through the primary key:
+    # without it the planner may hash every meeting the user was ever on the team of
+    # (196,000 at scale 100) before reading the first of a window's 40 (50 → 1 ms).
+    on_team = (
+        select(meeting_team.c.meeting_id)
+        .where(meeting_team.c.meeting_id == Meeting.id, meeting_team.c.user_id == user_id)
+        .offset(0)
+        .exists()
+    )
+    return (Meeting.responsible_id == user_id) | on_team
+
+
 def meetings_by_id(ids: list[int]) -> list[Meeting]:
     """The meetings with these ids, with what the meeting list shows (one statement, and
     one for their organisations); in no particular order."""
@@ -156,14 +170,11 @@ def search_meetings(query: str, *, limit: int = 20) -> list[Meeting]:
     return list(db.session.scalars(ordered))
 
 
-def organisation_names(meeting_ids: list[int]) -> dict[int, list[str]]:
-    """The display names of these meetings' organisations (in the trash left out), each
-    meeting's in Swedish order as everywhere else: one statement of plain rows."""
-    if not meeting_ids:
-        return {}
+@cache
+def _organisation_names_statement() -> Select[Any]:
+    """Built once per process; the meetings' ids come as the expanding parameter "ids"."""
     parent = alias(Organisation, "meetings.organisation_names.parent")
-    names: dict[int, list[tuple[str, str]]] = {}
-    for meeting_id, key, name, parent_name in db.session.execute(
+    return (
         select(
             meeting_organisations.c.meeting_id,
             Organisation.sort_name,
@@ -172,7 +183,17 @@ def organisation_names(meeting_ids: list[int]) -> dict[int, list[str]]:
         )
         .join(Organisation, Organisation.id == meeting_organisations.c.organisation_id)
         .outerjoin(parent, parent.id == Organisation.parent_id)
-        .where(meeting_organisations.c.meeting_id.in_(meeting_ids))
-    ):
+        .where(meeting_organisations.c.meeting_id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+def organisation_names(meeting_ids: list[int]) -> dict[int, list[str]]:
+    """The display names of these meetings' organisations (in the trash left out), each
+    meeting's in Swedish order as everywhere else: one statement of plain rows."""
+    if not meeting_ids:
+        return {}
+    names: dict[int, list[tuple[str, str]]] = {}
+    rows = db.session.execute(_organisation_names_statement(), {"ids": meeting_ids})
+    for meeting_id, key, name, parent_name in rows:
         names.setdefault(meeting_id, []).append((key, display_name(name, parent_name)))
     return {meeting_id: [n for _key, n in sorted(pairs)] for meeting_id, pairs in names.items()}
