@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import lazy_gettext
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectChoice, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired
@@ -73,3 +75,43 @@ def test_options_with_attributes_or_groups_go_through_wtforms():
     fast = str(form.fast())
     assert fast.replace('"fast"', '"x"') == str(form.plain()).replace('"plain"', '"x"')
     assert '<optgroup label="Skåne">' in fast and 'data-x="1"' in fast
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        'A & <b>"x"\'',  # escaped in the one call on all texts
+        "Nul\0i namnet",  # a NUL joins the texts: written one by one instead
+        Markup("<em>redan säker</em>"),  # marked safe: left as it is, as WTForms does
+        "",  # no label: the value is shown
+    ],
+)
+def test_every_kind_of_label_renders_like_wtforms(app, label):
+    choices = [SelectChoice("", "Ingen"), SelectChoice("5", label), SelectChoice("7", "Malmö")]
+    for chosen in (None, 5, 7):
+        form = Ids(data={"fast": chosen, "plain": chosen})
+        form.fast.choices = form.plain.choices = choices
+        assert str(form.fast()).replace('"fast"', '"x"') == str(form.plain()).replace(
+            '"plain"', '"x"'
+        )
+
+
+def test_a_lazily_translated_label_renders_like_wtforms(app):
+    with app.test_request_context():
+        choices = [SelectChoice("", lazy_gettext("Alla organisationer")), *CHOICES[1:]]
+        form = Ids(data={"fast": None, "plain": None})
+        form.fast.choices = form.plain.choices = choices
+        fast = str(form.fast())
+        assert fast.replace('"fast"', '"x"') == str(form.plain()).replace('"plain"', '"x"')
+        assert '<option selected value="">Alla organisationer</option>' in fast
+
+
+def test_a_thousand_organisations_render_like_wtforms():
+    choices = [SelectChoice("", "Alla")] + [
+        SelectChoice(str(n), f"Enhet {n} & <co>, Kommun {n % 290}") for n in range(1, 1001)
+    ]
+    form = Ids(data={"fast": 517, "plain": 517})
+    form.fast.choices = form.plain.choices = choices
+    fast = str(form.fast())
+    assert fast.replace('"fast"', '"x"') == str(form.plain()).replace('"plain"', '"x"')
+    assert fast.count("<option") == 1001 and fast.count(" selected") == 1
