@@ -9,7 +9,7 @@ from functools import cache
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, literal, select, union_all
+from sqlalchemy import Integer, Select, and_, bindparam, func, literal, select, union_all
 
 from app.auth.models import User
 from app.common.time import iso_week, local_midnight, to_local, week_bounds
@@ -118,45 +118,50 @@ def _week(monday: date, meetings: list[AgendaMeeting], total: int) -> Week:
 
 
 @cache
-def _week_statements(mine: bool, limit: int, count_limit: int) -> tuple[Select[Any], Select[Any]]:
-    """The agenda of this and next week's shown meetings, and both weeks' counts, for the
-    whole team or for the user in the parameter "user" (`mine`). The weeks' bounds come as
-    parameters (`_week_parameters`), so both are built once per process: building them cost
-    more than running them; once for each `limit` and `count_limit` (WEEK_LIMIT,
-    WEEK_COUNT_LIMIT)."""
+def _week_statement(mine: bool, limit: int, count_limit: int) -> Select[Any]:
+    """This and next week's first `limit` meetings as agenda rows, each with its week (0
+    this, 1 next) and how many meetings the week has, counted up to `count_limit` + 1; for
+    the whole team or for the user in the parameter "user" (`mine`).
+
+    Each week's meetings are read once, in order, up to `count_limit` + 1: numbered as they
+    come, the first `limit` are shown and the last number is the count (reading a week for
+    the list and again for the count cost twice the scan of the index on starts_at, a scan
+    that begins MAX_MEETING_DAYS before the week). The weeks' bounds come as parameters
+    (`_week_parameters`), so it is built once per process for each `limit` and
+    `count_limit` (WEEK_LIMIT, WEEK_COUNT_LIMIT): building it cost more than running it."""
 
     def week(n: int) -> Select[Any]:
-        """Week `n`'s (0 this, 1 next) planned and held meetings, earliest first."""
-        query = select(Meeting.id).where(
+        """Week `n`'s planned and held meetings, earliest first, numbered and counted."""
+        query = select(Meeting.id, Meeting.starts_at).where(
             Meeting.status != MeetingStatus.CANCELLED,
             *ending_after(bindparam(f"start{n}"), bindparam(f"earliest{n}")),
             Meeting.starts_at < bindparam(f"end{n}"),
         )
         if mine:
             query = query.where(involving(bindparam("user")))
-        return query.order_by(Meeting.starts_at, Meeting.id.desc())
-
-    weeks = [week(0), week(1)]
-    limited = (w.limit(limit).subquery() for w in weeks)
-    shown_ids = union_all(*(select(w.c.id) for w in limited))
-    shown = agenda_statement(
-        select(Meeting)
-        .where(Meeting.id.in_(shown_ids))
-        .order_by(Meeting.starts_at, Meeting.id.desc())
-    )
-    capped = (
-        select(func.count())
-        .select_from(
-            w.with_only_columns(literal(1)).order_by(None).limit(count_limit + 1).subquery()
+        first = (
+            query.order_by(Meeting.starts_at, Meeting.id.desc()).limit(count_limit + 1).subquery()
         )
-        .scalar_subquery()
-        for w in weeks
+        order = (first.c.starts_at, first.c.id.desc())
+        return select(
+            literal(n, Integer).label("week"),
+            first.c.id,
+            func.count().over().label("total"),
+            func.row_number().over(order_by=order).label("place"),
+        )
+
+    weeks = union_all(week(0), week(1)).subquery()
+    return (
+        agenda_statement(select(Meeting))
+        .join(weeks, weeks.c.id == Meeting.id)
+        .where(weeks.c.place <= limit)
+        .add_columns(weeks.c.week, weeks.c.total)
+        .order_by(weeks.c.week, Meeting.starts_at, Meeting.id.desc())
     )
-    return shown, select(*capped)
 
 
 def _week_parameters(monday: date, user_id: int | None) -> dict[str, Any]:
-    """The values `_week_statements` take for the week of `monday` and the next."""
+    """The values `_week_statement` takes for the week of `monday` and the next."""
     parameters: dict[str, Any] = {"user": user_id} if user_id is not None else {}
     for n, first in enumerate((monday, monday + timedelta(days=7))):
         parameters[f"start{n}"], parameters[f"earliest{n}"] = window_start(first)
@@ -167,22 +172,21 @@ def _week_parameters(monday: date, user_id: int | None) -> dict[str, Any]:
 def this_and_next_week(today: date, *, user_id: int | None) -> tuple[Week, Week]:
     """This ISO week's and next week's planned and held meetings (cancelled ones are left
     out), earliest first, at most `WEEK_LIMIT` a week; with `user_id`, only those the user is
-    responsible for or takes part in. Two statements (and one to load the organisations),
-    however busy the weeks are: the meetings, and how many each week has in all (exactly up
-    to WEEK_COUNT_LIMIT)."""
+    responsible for or takes part in; and how many each week has in all (exactly up to
+    WEEK_COUNT_LIMIT). One statement (and one for the organisations' names), however busy
+    the weeks are."""
     monday, next_monday = week_bounds(today)
-    boundary = local_midnight(next_monday)
-    shown_statement, count_statement = _week_statements(
-        user_id is not None, WEEK_LIMIT, WEEK_COUNT_LIMIT
-    )
-    parameters = _week_parameters(monday, user_id)
-    shown = read_agenda(shown_statement, parameters)
-    this_total, next_total = db.session.execute(count_statement, parameters).one()
-    this_week = [m for m in shown if m.starts_at < boundary][:WEEK_LIMIT]
-    next_week = [m for m in shown if m.ends_at > boundary][:WEEK_LIMIT]
+    statement = _week_statement(user_id is not None, WEEK_LIMIT, WEEK_COUNT_LIMIT)
+    rows = db.session.execute(statement, _week_parameters(monday, user_id)).all()
+    names = organisation_names(list({row[0] for row in rows}))
+    weeks: tuple[list[AgendaMeeting], list[AgendaMeeting]] = ([], [])
+    totals = [0, 0]
+    for *agenda, week, total in rows:
+        weeks[week].append(AgendaMeeting(*agenda, organisations=tuple(names.get(agenda[0], ()))))
+        totals[week] = total
     return (
-        _week(monday, this_week, this_total),
-        _week(next_monday, next_week, next_total),
+        _week(monday, weeks[0], totals[0]),
+        _week(next_monday, weeks[1], totals[1]),
     )
 
 
