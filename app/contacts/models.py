@@ -38,6 +38,12 @@ class Tag(db.Model):
         return f"<Tag {self.name}>"
 
 
+def full_name(first_name: str, last_name: str) -> str:
+    """How a contact is named in lists: "Anna Svensson". The one definition;
+    `Contact.full_name` and lists that read names as plain rows both call it."""
+    return f"{first_name} {last_name}".strip()
+
+
 class Contact(SoftDeletable, db.Model):
     """A person the team is in dialogue with."""
 
@@ -78,7 +84,7 @@ class Contact(SoftDeletable, db.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     def index(self) -> None:
         """Refresh `search_text` and `sort_name` (last name first) from names and addresses."""

@@ -15,7 +15,7 @@ from app.auth.models import User
 from app.common.time import iso_week, local_midnight, to_local, week_bounds
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
-from app.followups.services import LIST_OPTIONS, with_meeting_organisations
+from app.followups.rows import ROW_COLUMNS, FollowUpRow, read_rows, row_statement
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.queries import ending_after, involving, organisation_names, window_start
 
@@ -192,9 +192,9 @@ def this_and_next_week(today: date, *, user_id: int | None) -> tuple[Week, Week]
 
 @dataclass(frozen=True)
 class MyFollowUps:
-    overdue: list[FollowUp]
+    overdue: list[FollowUpRow]
     overdue_total: int  # at most FOLLOW_UP_COUNT_LIMIT + 1: see `overdue_more_than`
-    due_soon: list[FollowUp]
+    due_soon: list[FollowUpRow]
     due_soon_total: int  # likewise
 
     @property
@@ -244,11 +244,10 @@ def _my_follow_ups_statement(limit: int, count_limit: int) -> Select[Any]:
         .scalar_subquery()
         for due in kinds.values()
     )
-    return (
-        select(FollowUp, firsts.c.kind)
+    return row_statement(
+        select(firsts.c.kind, late_total, soon_total)
+        .select_from(FollowUp)
         .join(firsts, firsts.c.id == FollowUp.id)
-        .add_columns(late_total, soon_total)
-        .options(*LIST_OPTIONS)
         .order_by(firsts.c.kind.desc(), FollowUp.due_on, FollowUp.id)
     )
 
@@ -256,9 +255,10 @@ def _my_follow_ups_statement(limit: int, count_limit: int) -> Select[Any]:
 def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
     """The user's open follow-ups that are overdue (due before today, in Stockholm) and
     those due within the coming week, most urgent first, at most FOLLOW_UP_LIMIT of each,
-    with how many there are of each (exactly up to FOLLOW_UP_COUNT_LIMIT): one statement,
-    and one for their meetings' organisations. Each list is read in due order from the index
-    on (owner, status, due day) and stops at its limit, and each count reads at most
+    with how many there are of each (exactly up to FOLLOW_UP_COUNT_LIMIT), as plain rows
+    (followups/rows.py): one statement, and one for their meetings' organisations. Each
+    list is read in due order from the index on (owner, status, due day) and stops at its
+    limit, and each count reads at most
     FOLLOW_UP_COUNT_LIMIT + 1 entries of that index, so someone with thousands of overdue
     follow-ups costs as little as someone with ten (ranking them all with window functions
     took 65 ms for 20,000)."""
@@ -269,10 +269,11 @@ def my_follow_ups(user_id: int, today: date) -> MyFollowUps:
     }
     statement = _my_follow_ups_statement(FOLLOW_UP_LIMIT, FOLLOW_UP_COUNT_LIMIT)
     rows = db.session.execute(statement, parameters).all()
-    late = [item for item, kind, *_totals in rows if kind == 1]
-    soon = [item for item, kind, *_totals in rows if kind == 0]
-    totals = (rows[0][2], rows[0][3]) if rows else (0, 0)
-    with_meeting_organisations([*late, *soon])
+    kinds = [row[ROW_COLUMNS] for row in rows]
+    items = read_rows(rows)
+    late = [item for item, kind in zip(items, kinds, strict=True) if kind == 1]
+    soon = [item for item, kind in zip(items, kinds, strict=True) if kind == 0]
+    totals = tuple(rows[0][ROW_COLUMNS + 1 :]) if rows else (0, 0)
     return MyFollowUps(late, totals[0], soon, totals[1])
 
 

@@ -37,6 +37,12 @@ STATUS_LABELS = {
 }
 
 
+def is_overdue(status: FollowUpStatus, due_on: date, today: date) -> bool:
+    """Open and due before today (a Stockholm date): due today is not yet overdue. The one
+    definition: `FollowUp.is_overdue` and the plain rows of the lists call it."""
+    return status is FollowUpStatus.OPEN and due_on < today
+
+
 class FollowUp(SoftDeletable, db.Model):
     """Something promised: an owner in the team, a due date (a Stockholm date), and what it
     concerns (a meeting, an organisation, a contact)."""
@@ -106,5 +112,4 @@ class FollowUp(SoftDeletable, db.Model):
         return found
 
     def is_overdue(self, today: date) -> bool:
-        """Open and due before today (a Stockholm date): due today is not yet overdue."""
-        return self.status is FollowUpStatus.OPEN and self.due_on < today
+        return is_overdue(self.status, self.due_on, today)
