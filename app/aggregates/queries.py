@@ -13,9 +13,21 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import Integer, and_, cast, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 
 from app.common.time import local_midnight
 from app.extensions import db
@@ -79,6 +91,24 @@ def parts(span: Span) -> Parts:
     return Parts(tuple(months), tuple(days))
 
 
+@cache
+def _month_tallies() -> Any:
+    """The month tallies of some dimensions (the expanding parameter "dimensions") in the
+    months from "first" to "last": built once per process (a report's whole months, the
+    start page's two)."""
+    return select(
+        literal(0, Integer).label("grain"),
+        Tally.dimension,
+        Tally.month.label("date"),
+        Tally.key,
+        Tally.meetings,
+    ).where(
+        Tally.dimension.in_(bindparam("dimensions", expanding=True)),
+        Tally.month >= bindparam("first"),
+        Tally.month <= bindparam("last"),
+    )
+
+
 def counts(dimensions: Sequence[str], spans: Sequence[Span]) -> list[dict[str, Counter[str]]]:
     """Held meetings per key of each dimension, for each span: one statement (the tallies of
     the months any span covers, and the day tallies of the days outside them)."""
@@ -88,18 +118,10 @@ def counts(dimensions: Sequence[str], spans: Sequence[Span]) -> list[dict[str, C
     months = sorted({m for p in cut for m in p.months})
     ranges = sorted({r for p in cut for r in p.days})
     statements: list[Any] = []
+    parameters: dict[str, Any] = {}
     if months:
-        statements.append(
-            select(
-                literal(0, Integer).label("grain"),
-                Tally.dimension,
-                Tally.month.label("date"),
-                Tally.key,
-                Tally.meetings,
-            ).where(
-                Tally.dimension.in_(dimensions), Tally.month >= months[0], Tally.month <= months[-1]
-            )
-        )
+        statements.append(_month_tallies())
+        parameters = {"dimensions": list(dimensions), "first": months[0], "last": months[-1]}
     # One part per dimension and run of days: each a range of the day tallies' primary key
     # (with an IN and an OR of ranges, SQLite read every row).
     statements += [
@@ -110,7 +132,7 @@ def counts(dimensions: Sequence[str], spans: Sequence[Span]) -> list[dict[str, C
         for first, last in ranges
     ]
     statement = statements[0] if len(statements) == 1 else union_all(*statements)
-    rows = db.session.execute(statement).all()
+    rows = db.session.execute(statement, parameters).all()
     result = [{d: Counter() for d in dimensions} for _ in spans]
     # Each month and day to the spans it belongs to, then each row added where it belongs.
     by_month: dict[date, list[int]] = {}
@@ -200,6 +222,29 @@ def met_counts(
     return result
 
 
+@cache
+def _met_per_month(every_kind: bool) -> Any:
+    """The statement of `_met_counts_of_months` for the months from "first" to "last",
+    every kind counted in the months of the expanding parameter "every_kind" (with
+    `every_kind`), only municipalities in the others: built once per process."""
+    wanted: Any = Organisation.kind == OrganisationKind.KOMMUN
+    if every_kind:
+        wanted = or_(wanted, Tally.month.in_(bindparam("every_kind", expanding=True)))
+    return (
+        select(Tally.month, Organisation.kind, func.count())
+        .join(Organisation, Organisation.id == cast(Tally.key, Integer))
+        .where(
+            Tally.dimension == ROOT,
+            Tally.month >= bindparam("first"),
+            Tally.month <= bindparam("last"),
+            Organisation.parent_id.is_(None),
+            or_(Organisation.archived_at.is_(None), Organisation.kind.not_in(COVERED_KINDS)),
+            wanted,
+        )
+        .group_by(Tally.month, Organisation.kind)
+    )
+
+
 def _met_counts_of_months(
     months: list[date], *, every_kind: list[date]
 ) -> list[Counter[OrganisationKind]]:
@@ -208,45 +253,30 @@ def _met_counts_of_months(
     rows are counted per month and kind as they are read, in one range of the tallies' key,
     with no union of parts and no de-duplication; in the months not in `every_kind`, only
     the municipalities."""
-    wanted = Organisation.kind == OrganisationKind.KOMMUN
+    parameters: dict[str, Any] = {"first": min(months), "last": max(months)}
     if every_kind:
-        wanted = or_(wanted, Tally.month.in_(sorted(set(every_kind))))
-    rows = db.session.execute(
-        select(Tally.month, Organisation.kind, func.count())
-        .join(Organisation, Organisation.id == cast(Tally.key, Integer))
-        .where(
-            Tally.dimension == ROOT,
-            Tally.month >= min(months),
-            Tally.month <= max(months),
-            Organisation.parent_id.is_(None),
-            or_(Organisation.archived_at.is_(None), Organisation.kind.not_in(COVERED_KINDS)),
-            wanted,
-        )
-        .group_by(Tally.month, Organisation.kind)
-    ).all()
+        parameters["every_kind"] = sorted(set(every_kind))
+    rows = db.session.execute(_met_per_month(bool(every_kind)), parameters).all()
     per_month: dict[date, Counter[OrganisationKind]] = {}
     for month, kind, count in rows:
         per_month.setdefault(month, Counter())[kind] += int(count)
     return [Counter(per_month.get(month, Counter())) for month in months]
 
 
-def coverage(today: date) -> Coverage:
-    """The start page's coverage (Möte hållet and Kontaktade, meetings/figures.py): three
-    statements: the active top-level municipalities and county boards counted per kind and
-    stage (in SQL: a few rows, not one per organisation), and the month's and last month's
-    tallies."""
-    this_month = month_start(today)
-    last_month = previous_month_start(today)
-    this_start = local_midnight(this_month)
-    next_start = local_midnight(next_month_start(today))
-    rows = db.session.execute(
+@cache
+def _coverage_per_kind_and_stage() -> Any:
+    """The active top-level municipalities and county boards per kind and stage: how many,
+    how many with a held meeting, and how many first met from "this_start" to before
+    "next_start" (this month). Built once per process."""
+    return (
         select(
             Organisation.kind,
             Organisation.engagement_stage,
             func.count(),
             func.count().filter(RootFigures.held > 0),
             func.count().filter(
-                RootFigures.first_held_at >= this_start, RootFigures.first_held_at < next_start
+                RootFigures.first_held_at >= bindparam("this_start"),
+                RootFigures.first_held_at < bindparam("next_start"),
             ),
         )
         .outerjoin(RootFigures, RootFigures.organisation_id == Organisation.id)
@@ -256,6 +286,22 @@ def coverage(today: date) -> Coverage:
             Organisation.kind.in_(COVERED_KINDS),
         )
         .group_by(Organisation.kind, Organisation.engagement_stage)
+    )
+
+
+def coverage(today: date) -> Coverage:
+    """The start page's coverage (Möte hållet and Kontaktade, meetings/figures.py): three
+    statements: the active top-level municipalities and county boards counted per kind and
+    stage (in SQL: a few rows, not one per organisation), and the month's and last month's
+    tallies."""
+    this_month = month_start(today)
+    last_month = previous_month_start(today)
+    rows = db.session.execute(
+        _coverage_per_kind_and_stage(),
+        {
+            "this_start": local_midnight(this_month),
+            "next_start": local_midnight(next_month_start(today)),
+        },
     ).all()
     met = met_counts([month_span(this_month), month_span(last_month)])
     held = counts([MEETING_KIND], [month_span(this_month), month_span(last_month)])
