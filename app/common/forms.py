@@ -177,12 +177,12 @@ class LongSelect(Select):
     own widget, without its per-option machinery, which took tens of milliseconds per page for
     a thousand organisations.
 
-    A single select whose choices are a list of plain `SelectChoice`s (the record-id selects:
-    values are ids as text, "" for none) is rendered in one pass: an option is selected when
-    its value is the text of the field's data (None: the "" option). WTForms instead coerces
-    every option's value and compares it with the data, a call per option; for ids both say
-    the same. Anything else (several values, option groups, attributes on an option, other
-    kinds of choices) goes through WTForms."""
+    A single select whose choices are a list of (value, label) pairs or plain `SelectChoice`s
+    (the record-id selects: values are ids as text, "" for none) is rendered in one pass: an
+    option is selected when its value is the text of the field's data (None: the "" option).
+    WTForms instead coerces every option's value and compares it with the data, a call per
+    option; for ids both say the same. Anything else (several values, option groups,
+    attributes on an option, other kinds of choices) goes through WTForms."""
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         choices = field.choices
@@ -211,18 +211,24 @@ class LongSelect(Select):
 
 
 def _plain(choice: Any) -> bool:
-    """A SelectChoice with no attributes of its own and no option group."""
+    """A (value, label) pair, or a SelectChoice with no attributes of its own and no option
+    group."""
+    if type(choice) is tuple:
+        return len(choice) == 2
     return type(choice) is SelectChoice and not choice.render_kw and choice.optgroup is None
 
 
-def _options(choices: list[SelectChoice], wanted: str) -> str:
+def _options(choices: list[SelectChoice | tuple[str, str]], wanted: str) -> str:
     """The `<option>`s of plain choices, the one whose value is `wanted` selected, as
     `_option` writes each. Every value and label is escaped in one call on all of them
     joined: escaping them one by one took most of a thousand-option picker's time. Choices
     whose texts are not plain (already marked safe, lazily translated) or hold a NUL, which
     joins them, are written one by one."""
-    values = [str(choice.value) for choice in choices]
-    labels = [choice.label or value for choice, value in zip(choices, values, strict=True)]
+    pairs = [
+        choice if type(choice) is tuple else (choice.value, choice.label) for choice in choices
+    ]
+    values = [str(value) for value, _label in pairs]
+    labels = [label or value for (_value, label), value in zip(pairs, values, strict=True)]
     if all(type(label) is str for label in labels):
         texts = str(escape("\0".join([*values, *labels]))).split("\0")
     else:

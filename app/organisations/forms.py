@@ -72,11 +72,10 @@ def county_choices(counties: list[County], blank: str) -> list[SelectChoice]:
     return [SelectChoice("", blank)] + [SelectChoice(c.code, c.name) for c in counties]
 
 
-def organisation_choices(organisations: Sequence[Any], blank: str) -> list[SelectChoice]:
-    """Choices from anything with `id` and `display_name` (organisations, picker rows)."""
-    return [SelectChoice("", blank)] + [
-        SelectChoice(str(o.id), o.display_name) for o in organisations
-    ]
+def organisation_choices(organisations: Sequence[Any], blank: str) -> list[tuple[str, str]]:
+    """Choices from anything with `id` and `display_name` (organisations, picker rows), as
+    (value, label) pairs: a thousand of WTForms' SelectChoice took a millisecond to make."""
+    return [("", blank)] + [(str(o.id), o.display_name) for o in organisations]
 
 
 def optional_text(value: str | None) -> str | None:

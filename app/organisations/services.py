@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
@@ -197,16 +198,21 @@ def organisation_and_units(organisation_id: int) -> Select[tuple[int]]:
     )
 
 
-def organisation_choices() -> list[OrganisationChoice]:
-    """Active organisations for pickers, in Swedish order (units after their names), read as
-    plain rows in one statement."""
+@cache
+def _organisation_choices_statement() -> Select[Any]:
     parent = alias(Organisation, "organisations.organisation_choices.parent")
-    rows = db.session.execute(
+    return (
         select(Organisation.id, Organisation.name, parent.name)
         .outerjoin(parent, parent.id == Organisation.parent_id)
         .where(Organisation.archived_at.is_(None))
         .order_by(Organisation.sort_name, Organisation.id)
     )
+
+
+def organisation_choices() -> list[OrganisationChoice]:
+    """Active organisations for pickers, in Swedish order (units after their names), read as
+    plain rows in one statement (built once per process)."""
+    rows = db.session.execute(_organisation_choices_statement())
     return [
         OrganisationChoice(id_, display_name(name, parent_name)) for id_, name, parent_name in rows
     ]

@@ -115,3 +115,14 @@ def test_a_thousand_organisations_render_like_wtforms():
     fast = str(form.fast())
     assert fast.replace('"fast"', '"x"') == str(form.plain()).replace('"plain"', '"x"')
     assert fast.count("<option") == 1001 and fast.count(" selected") == 1
+
+
+def test_value_label_pairs_render_like_wtforms():
+    """The organisation pickers' choices are (value, label) pairs (organisation_choices)."""
+    pairs = [("", "Ingen"), ("5", 'A & <b>"x"'), ("7", "Malmö")]
+    for chosen in (None, 5, 7, 999):
+        form = Ids(data={"fast": chosen, "plain": chosen})
+        form.fast.choices = form.plain.choices = pairs
+        assert str(form.fast()).replace('"fast"', '"x"') == str(form.plain()).replace(
+            '"plain"', '"x"'
+        )
