@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.common.aliases import alias
 from app.common.time import local_today
@@ -59,13 +60,11 @@ def _held_on(day: date, started_on: date | None, ended_on: date | None) -> bool:
     return (started_on is None or started_on <= day) and (ended_on is None or ended_on >= day)
 
 
-def list_rows(ids: list[int], *, today: date | None = None) -> list[ContactRow]:
-    """The contacts with these ids as list rows, in no particular order: three statements
-    (the contacts with their first address and number, their roles with the organisations'
-    names, their tags)."""
-    if not ids:
-        return []
-    day = today or local_today()
+@cache
+def _row_statements() -> tuple[Any, Any, Any]:
+    """`list_rows`'s three statements for the contacts in the expanding parameter "ids":
+    built once per process."""
+    ids = bindparam("ids", expanding=True)
     first_email = (
         select(ContactEmail.address)
         .where(ContactEmail.contact_id == Contact.id)
@@ -83,22 +82,16 @@ def list_rows(ids: list[int], *, today: date | None = None) -> list[ContactRow]:
             .scalar_subquery()
         )
 
-    contacts = [
-        (id_, first_name, last_name, email, number and shown_phone(shown, number))
-        for id_, first_name, last_name, email, number, shown in db.session.execute(
-            select(
-                Contact.id,
-                Contact.first_name,
-                Contact.last_name,
-                first_email,
-                first_phone(ContactPhone.number),
-                first_phone(ContactPhone.shown),
-            ).where(Contact.id.in_(ids))
-        )
-    ]
+    contacts = select(
+        Contact.id,
+        Contact.first_name,
+        Contact.last_name,
+        first_email,
+        first_phone(ContactPhone.number),
+        first_phone(ContactPhone.shown),
+    ).where(Contact.id.in_(ids))
     parent = alias(Organisation, "contacts.list_rows.parent")
-    roles: dict[int, list[Role]] = defaultdict(list)
-    for contact_id, title, name, parent_name, started_on, ended_on in db.session.execute(
+    roles = (
         select(
             Affiliation.contact_id,
             Affiliation.title,
@@ -111,17 +104,40 @@ def list_rows(ids: list[int], *, today: date | None = None) -> list[ContactRow]:
         .outerjoin(parent, parent.id == Organisation.parent_id)
         .where(Affiliation.contact_id.in_(ids))
         .order_by(Affiliation.id)
+    )
+    tags = (
+        select(contact_tags.c.contact_id, Tag.name)
+        .join(Tag, Tag.id == contact_tags.c.tag_id)
+        .where(contact_tags.c.contact_id.in_(ids))
+        .order_by(Tag.key)
+    )
+    return contacts, roles, tags
+
+
+def list_rows(ids: list[int], *, today: date | None = None) -> list[ContactRow]:
+    """The contacts with these ids as list rows, in no particular order: three statements
+    (the contacts with their first address and number, their roles with the organisations'
+    names, their tags)."""
+    if not ids:
+        return []
+    day = today or local_today()
+    contacts_statement, roles_statement, tags_statement = _row_statements()
+    parameters = {"ids": list(ids)}
+    contacts = [
+        (id_, first_name, last_name, email, number and shown_phone(shown, number))
+        for id_, first_name, last_name, email, number, shown in db.session.execute(
+            contacts_statement, parameters
+        )
+    ]
+    roles: dict[int, list[Role]] = defaultdict(list)
+    for contact_id, title, name, parent_name, started_on, ended_on in db.session.execute(
+        roles_statement, parameters
     ):
         roles[contact_id].append(
             Role(title or "", display_name(name, parent_name), _held_on(day, started_on, ended_on))
         )
     tags: dict[int, list[str]] = defaultdict(list)
-    for contact_id, name in db.session.execute(
-        select(contact_tags.c.contact_id, Tag.name)
-        .join(Tag, Tag.id == contact_tags.c.tag_id)
-        .where(contact_tags.c.contact_id.in_(ids))
-        .order_by(Tag.key)
-    ):
+    for contact_id, name in db.session.execute(tags_statement, parameters):
         tags[contact_id].append(name)
     return [
         ContactRow(
