@@ -16,6 +16,7 @@ from markupsafe import Markup
 from app.common.arguments import page_number
 from app.common.downloads import CSV, XLSX, attachment, export_begun, file_attachment
 from app.common.heavy_work import bounded
+from app.common.links import record_links
 from app.common.spreadsheets import export_filename, xlsx_file
 from app.common.time import local_midnight, local_today, utcnow
 from app.library.coverage import information_sent
@@ -147,6 +148,8 @@ def stage_areas(statuses: list[MunicipalityStatus], shown: set[int]) -> dict[str
     """How each municipality is drawn: linked, named, coloured by stage; dimmed when the
     table's filters leave it out."""
     areas = {}
+    link = record_links("organisations.detail", "organisation_id")
+    labels = {stage: stage.label for stage in Stage}
     for status in statuses:
         if status.code is None:
             continue
@@ -154,8 +157,8 @@ def stage_areas(statuses: list[MunicipalityStatus], shown: set[int]) -> dict[str
         if status.id not in shown:
             css += " map__area--dimmed"
         areas[status.code] = Area(
-            href=url_for("organisations.detail", organisation_id=status.id),
-            title=f"{status.name}: {status.stage.label}",
+            href=link(status.id),
+            title=f"{status.name}: {labels[status.stage]}",
             css_class=css,
             fill=status.stage.colour,
         )
