@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import SelectChoice
 
 from app.auth.models import User
 from app.common.exceptions import EditConflict
@@ -114,9 +113,7 @@ def fill_choices(form: IntakeMeetingForm) -> None:
 
 
 def _person_choices(form: IntakeMeetingForm | IntakeConfirmForm, choices) -> None:
-    organisations = [SelectChoice("", _("Ingen organisation"))] + [
-        SelectChoice(str(c.value), c.label) for c in choices
-    ]
+    organisations = [("", _("Ingen organisation")), *choices]
     for entry in form.people:
         entry.organisation.choices = organisations
 
@@ -267,10 +264,9 @@ def import_save():
 def several_form(*, formdata=_AUTO) -> SeveralEventsForm:
     """The picking form of an exported calendar, with the organisations to choose from."""
     form = SeveralEventsForm() if formdata is _AUTO else SeveralEventsForm(formdata=formdata)
-    form.organisation.choices = [SelectChoice("", _("Välj organisation"))] + [
-        SelectChoice(str(c.value), c.label)
-        for c in organisation_choices(active_organisations(), blank="")[1:]
-    ]
+    form.organisation.choices = organisation_choices(
+        active_organisations(), blank=_("Välj organisation")
+    )
     return form
 
 
