@@ -29,8 +29,8 @@ from app.trash.services import move_to_trash
 from ..factories import make_organisation
 
 
-def as_orm(follow_up: FollowUp, today):
-    """What a row shows, read from the ORM follow-up."""
+def shown(follow_up, today):
+    """What a row shows: the same attributes on a plain row and on an ORM follow-up."""
     return (
         follow_up.id,
         follow_up.title,
@@ -41,20 +41,6 @@ def as_orm(follow_up: FollowUp, today):
         (follow_up.contact.id, follow_up.contact.full_name) if follow_up.contact else None,
         [(o.id, o.display_name) for o in follow_up.organisations],
         follow_up.is_overdue(today),
-    )
-
-
-def as_row(row, today):
-    return (
-        row.id,
-        row.title,
-        row.due_on,
-        row.status,
-        row.owner.name,
-        (row.meeting.id, row.meeting.title) if row.meeting else None,
-        (row.contact.id, row.contact.full_name) if row.contact else None,
-        [(o.id, o.display_name) for o in row.organisations],
-        row.is_overdue(today),
     )
 
 
@@ -119,17 +105,17 @@ def test_plain_rows_say_what_the_orm_follow_ups_say(seeded, users, app):
         )
         with_meeting_organisations(orm)
         assert len(rows) == 6
-        assert [as_row(row, today) for row in rows] == [as_orm(item, today) for item in orm]
-        shown = {row.title: row for row in rows}
-        assert shown["Kontakten i papperskorgen"].contact is None
+        assert [shown(row, today) for row in rows] == [shown(item, today) for item in orm]
+        by_title = {row.title: row for row in rows}
+        assert by_title["Kontakten i papperskorgen"].contact is None
         assert [
-            o.display_name for o in shown["Via mötet, egen organisation också där"].organisations
+            o.display_name for o in by_title["Via mötet, egen organisation också där"].organisations
         ] == [
             "Aföreningen",
             "Socialtjänsten, Kommunen",
             "Bföreningen",
         ]  # its own first, then the meeting's in the order of Meeting.organisations, without it
-        assert shown["Den andra föreningen"].organisations == [
+        assert by_title["Den andra föreningen"].organisations == [
             (ids["other"], "Bföreningen"),
             (ids["unit"], "Socialtjänsten, Kommunen"),
             (ids["association"], "Aföreningen"),
