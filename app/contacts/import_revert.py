@@ -30,6 +30,7 @@ from .models import (
     Contact,
     ImportBatch,
     ImportItem,
+    full_name,
 )
 from .services import (
     clean_emails,
@@ -124,7 +125,7 @@ def _referred_to(ids: list[int]) -> list[str]:
     names = []
     for chunk in chunks(sorted(referred)):
         names += [
-            f"{first} {last}".strip()
+            full_name(first, last)
             for first, last in db.session.execute(
                 select(Contact.first_name, Contact.last_name).where(Contact.id.in_(chunk))
             )
