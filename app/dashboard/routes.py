@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from app.aggregates.queries import coverage
+from app.aggregates.coverage import coverage
 from app.common.sections import sections_for
 from app.common.time import local_today
 from app.followups.forms import CompleteForm

@@ -3,7 +3,7 @@ the municipalities "Kontaktade" (both defined in figures.py), and Stockholm cale
 
 A meeting with "Socialtjänsten, Malmö stad" counts for Malmö. Months are Stockholm months,
 and a meeting belongs to the month it starts in. The figures are read from the maintained
-figures by `app.aggregates.queries.coverage`.
+figures by `app.aggregates.coverage.coverage`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.aggregates.queries import coverage
+from app.aggregates.coverage import coverage
 from app.auth.models import User
 from app.common.time import iso_week, local_to_utc, local_today, week_bounds
 from app.dashboard import services

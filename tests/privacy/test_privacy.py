@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
-from app.aggregates.queries import coverage
+from app.aggregates.coverage import coverage
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.common.time import local_midnight, local_today

@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from app.aggregates.queries import coverage
+from app.aggregates.coverage import coverage
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.calendar.services import issue_feed_token
