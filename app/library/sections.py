@@ -15,6 +15,7 @@ from app.organisations.models import Organisation
 
 from . import coverage, research, services
 from .forms import MeetingDeliveryForm, ReferenceLinkForm
+from .received import received
 
 
 @provides("meeting", order=35)
@@ -58,7 +59,7 @@ def lacking_material(arguments) -> AppliedFilter | None:
 def organisation_received(organisation: Organisation) -> Section:
     return Section(
         "library/_received.html",
-        {"deliveries": services.received_by_organisation(organisation.id), "by_contact": False},
+        {"deliveries": received("organisation", organisation.id), "by_contact": False},
     )
 
 
@@ -66,13 +67,13 @@ def organisation_received(organisation: Organisation) -> Section:
 def contact_received(contact: Contact) -> Section:
     return Section(
         "library/_received.html",
-        {"deliveries": services.received_by_contact(contact.id), "by_contact": True},
+        {"deliveries": received("contact", contact.id), "by_contact": True},
     )
 
 
 @provides("meeting", order=30)
 def meeting_handed_over(meeting: Meeting) -> Section:
-    context = {"deliveries": services.handed_over_at(meeting.id), "meeting": meeting}
+    context = {"deliveries": received("meeting", meeting.id), "meeting": meeting}
     if current_user.can_edit:
         form = MeetingDeliveryForm(
             formdata=None,

@@ -18,7 +18,6 @@ from app.contacts.models import Contact
 from app.extensions import db
 from app.meetings.models import Meeting, Perspective, TargetGroup, Topic
 from app.organisations.models import Organisation
-from app.organisations.services import organisation_and_units
 
 from . import pickers
 from .files import StoredFile
@@ -342,56 +341,6 @@ def recipients_by_version(material: Material) -> dict[int, list[Delivery]]:
     for delivery in deliveries:
         grouped.setdefault(delivery.version_id, []).append(delivery)
     return grouped
-
-
-#: Rows in a record's "Mottaget material" section.
-SECTION_LIMIT = 50
-
-
-def received_by_organisation(organisation_id: int) -> list[Delivery]:
-    """What an organisation (or one of its units) has received, newest first (bounded).
-    One IN over the organisation and its units: as "own OR a unit's", PostgreSQL estimated
-    half of all deliveries and joined every contact to them (92 ms at scale 100, 2.5 ms so)."""
-    return _received(Delivery.organisation_id.in_(organisation_and_units(organisation_id)))
-
-
-def received_by_contact(contact_id: int) -> list[Delivery]:
-    """What was given to one contact, newest first (bounded)."""
-    return _received(Delivery.contact_id == contact_id)
-
-
-def _received(condition: Any) -> list[Delivery]:
-    """The latest SECTION_LIMIT deliveries matching `condition` (of live material), with what
-    the sections show, in one statement. The ids are chosen first and only they are joined to
-    their material, version, contact and organisation: PostgreSQL otherwise joined all of an
-    organisation's deliveries (536 for Malmö and its units at scale 100) before keeping 50."""
-    order = (Delivery.delivered_on.desc(), Delivery.id.desc())
-    chosen = (
-        select(Delivery.id)
-        .join(Material, Material.id == Delivery.material_id)
-        .where(condition)
-        .order_by(*order)
-        .limit(SECTION_LIMIT)
-        .subquery()
-    )
-    return list(
-        db.session.scalars(
-            select(Delivery)
-            .options(
-                joinedload(Delivery.material),
-                joinedload(Delivery.version),
-                joinedload(Delivery.contact),
-                joinedload(Delivery.organisation).joinedload(Organisation.parent),
-            )
-            .where(Delivery.id.in_(select(chosen.c.id)))
-            .order_by(*order)
-        )
-    )
-
-
-def handed_over_at(meeting_id: int) -> list[Delivery]:
-    """The material recorded as handed over at a meeting."""
-    return _received(Delivery.meeting_id == meeting_id)
 
 
 def version_choices() -> list[tuple[int, str]]:

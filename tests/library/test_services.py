@@ -13,6 +13,7 @@ from app.contacts.services import ContactValues, create_contact
 from app.extensions import db
 from app.library import files, services
 from app.library.models import Channel, MaterialKind, MaterialStatus
+from app.library.received import received
 from app.organisations.models import Organisation
 
 from .conftest import PDF_BYTES, ooxml, zip_bomb
@@ -70,8 +71,8 @@ def test_deliveries_by_hand_to_several_organisations_once_each(seeded, guide):
         by=None,
     )
     assert again == []
-    received = services.received_by_organisation(kramfors.id)
-    assert [d.material.title for d in received] == [guide.title]
+    got = received("organisation", kramfors.id)
+    assert [d.title for d in got] == [guide.title]
     grouped = services.recipients_by_version(guide)
     assert {d.organisation.display_name for d in grouped[version.id]} == {
         "Kramfors kommun",
@@ -95,8 +96,8 @@ def test_a_delivery_to_a_contact_counts_for_the_contacts_organisation(seeded, gu
         by=None,
     )
     assert delivery.organisation_id == kramfors.id and delivery.contact_id == contact.id
-    assert [d.id for d in services.received_by_organisation(kramfors.id)] == [delivery.id]
-    assert [d.id for d in services.received_by_contact(contact.id)] == [delivery.id]
+    assert [d.id for d in received("organisation", kramfors.id)] == [delivery.id]
+    assert [d.id for d in received("contact", contact.id)] == [delivery.id]
     nobody = create_contact(values=ContactValues(first_name="Utan", last_name="Roll"), by=None)
     with pytest.raises(services.InvalidMaterial):
         services.record_deliveries(
@@ -124,8 +125,8 @@ def test_a_unit_delivery_shows_on_its_municipality(seeded, guide):
         organisation_ids=[unit.id],
         by=None,
     )
-    (delivery,) = services.received_by_organisation(kramfors.id)
-    assert delivery.organisation.display_name == "Socialtjänsten, Kramfors kommun"
+    (delivery,) = received("organisation", kramfors.id)
+    assert delivery.organisation == "Socialtjänsten, Kramfors kommun"
 
 
 def test_a_good_example_needs_its_organisation(seeded):
