@@ -179,3 +179,63 @@ def test_unit_kind_migration_converts_units_and_goes_back(empty_database):
             connection.rollback()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_crosses_midnight_migration_fills_existing_meetings(empty_database):
+    """Meetings written before `meetings.crosses_midnight` existed get it from their times
+    (the column's server default alone would say true for all), and the partial index that
+    the start page's weeks read is there; the downgrade drops both."""
+    from datetime import date, time, timedelta
+
+    from sqlalchemy import insert, select
+
+    from app.common.time import local_to_utc
+    from app.meetings.models import Meeting, MeetingKind, MeetingStatus
+
+    from .factories import make_user
+
+    def at(day: date, hour: int):
+        return local_to_utc(day, time(hour))
+
+    day = date(2026, 11, 23)
+    times = {
+        "Kort": (at(day, 9), at(day, 10)),
+        "Över midnatt": (at(day, 22), at(day + timedelta(days=1), 2)),
+        "Heldag": (at(day, 0), at(day + timedelta(days=1), 0)),
+        "Konferens": (at(day, 9), at(day + timedelta(days=3), 16)),
+    }
+    app = create_app({"SECRET_KEY": "x", **empty_database})
+    with app.app_context():
+        upgrade()
+        user = make_user()
+        db.session.commit()
+        db.session.execute(
+            insert(Meeting.__table__),
+            [
+                {
+                    "title": title,
+                    "kind": MeetingKind.IN_PERSON,
+                    "status": MeetingStatus.HELD,
+                    "starts_at": start,
+                    "ends_at": end,
+                    "all_day": False,
+                    "responsible_id": user.id,
+                }
+                for title, (start, end) in times.items()
+            ],
+        )
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="a7c3e5f9b2d4")
+        db.engine.dispose()
+        columns = {c["name"] for c in inspect(db.engine).get_columns("meetings")}
+        assert "crosses_midnight" not in columns
+        upgrade()
+        db.engine.dispose()
+        with db.engine.connect() as connection:
+            kept = dict(connection.execute(select(Meeting.title, Meeting.crosses_midnight)).all())
+        assert kept == {"Kort": False, "Över midnatt": True, "Heldag": False, "Konferens": True}
+        indexes = {i["name"] for i in inspect(db.engine).get_indexes("meetings")}
+        assert "ix_meetings_crossing_starts_at" in indexes
+        downgrade(revision="base")
+        db.engine.dispose()

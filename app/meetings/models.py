@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, event, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -15,7 +15,7 @@ from app.common.db_types import UTCDateTime, enum_column
 from app.common.i18n import translated
 from app.common.soft_delete import SoftDeletable, live_index
 from app.common.text import fold
-from app.common.time import to_local, utcnow
+from app.common.time import local_midnight, to_local, utcnow
 from app.contacts.models import Contact
 from app.extensions import db
 from app.organisations.models import Organisation
@@ -42,6 +42,22 @@ class MeetingKind(enum.StrEnum):
 #: The longest a meeting may last. Queries for a period use it as a lower bound on the start,
 #: so they read the meetings around the period instead of all earlier ones.
 MAX_MEETING_DAYS = 14
+
+
+def crosses_midnight(starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether a meeting still goes on when the Stockholm day after its start begins: the
+    only meetings a day's or week's window holds without starting in it. The one definition;
+    `Meeting.crosses_midnight` keeps it for every meeting (the index of those few lets a
+    window read them instead of MAX_MEETING_DAYS of meetings before it)."""
+    return ends_at > local_midnight(to_local(starts_at).date() + timedelta(days=1))
+
+
+def _crosses_midnight_default(context) -> bool:
+    """The column's value on every insert, through the ORM or as a plain table insert (the
+    demo's bulk rows): from the row's own times."""
+    values = context.get_current_parameters()
+    return crosses_midnight(values["starts_at"], values["ends_at"])
+
 
 KIND_LABELS = {
     MeetingKind.IN_PERSON: _l("Fysiskt möte"),
@@ -174,6 +190,12 @@ class Meeting(SoftDeletable, db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     all_day: Mapped[bool] = mapped_column(default=False)
+    # `crosses_midnight(starts_at, ends_at)`, written on insert (the default) and on every
+    # ORM update (`_keep_crosses_midnight`). The server's default, true, is the safe guess for
+    # a row written without it: such a meeting is only looked at once more.
+    crosses_midnight: Mapped[bool] = mapped_column(
+        default=_crosses_midnight_default, server_default=true()
+    )
     place: Mapped[str] = mapped_column(String(300), default="")
     online_link: Mapped[str] = mapped_column(String(1000), default="")
     agenda: Mapped[str] = mapped_column(Text, default="")
@@ -233,6 +255,15 @@ class Meeting(SoftDeletable, db.Model):
         # ended before it in the index, without reading them (MAX_MEETING_DAYS).
         Index("ix_meetings_starts_at", "starts_at", "ends_at"),
         live_index("ix_meetings_live_starts_at", "starts_at", "ends_at"),
+        # The few meetings that go on past the midnight after their start (`crosses_midnight`):
+        # those a window holds without starting in it (queries.ending_after).
+        Index(
+            "ix_meetings_crossing_starts_at",
+            "starts_at",
+            "ends_at",
+            sqlite_where=text("crosses_midnight = 1"),
+            postgresql_where=text("crosses_midnight"),
+        ),
         Index("ix_meetings_ical_identity", "ical_uid", "organizer_email", "recurrence_id"),
         # "Senast registrerade" orders by (created_at, id): meetings entered in one batch share
         # a created_at, and the id settles their order from the index.
@@ -271,6 +302,13 @@ def last_day(local_start: datetime, local_end: datetime) -> date:
     if (local_end.hour, local_end.minute) == (0, 0) and local_end.date() > local_start.date():
         return local_end.date() - timedelta(days=1)
     return local_end.date()
+
+
+@event.listens_for(Meeting, "before_update")
+def _keep_crosses_midnight(_mapper, _connection, meeting: Meeting) -> None:
+    """An edited meeting's times may cross a midnight now, or no longer (the ORM's updates;
+    nothing updates a meeting's times otherwise)."""
+    meeting.crosses_midnight = crosses_midnight(meeting.starts_at, meeting.ends_at)
 
 
 class MeetingPerspective(db.Model):

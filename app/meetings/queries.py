@@ -131,6 +131,19 @@ def ending_after(start: Any, earliest_start: Any) -> tuple[ColumnElement[bool], 
     return Meeting.ends_at > start, Meeting.starts_at >= earliest_start
 
 
+def going_on_from_before(start: Any, earliest_start: Any) -> tuple[ColumnElement[bool], ...]:
+    """Meetings that started before `start` and still go on at it (`start` and
+    `earliest_start` as in `ending_after`). Only a meeting that crosses a midnight can
+    (`Meeting.crosses_midnight`), so these are read from the few such meetings' own index:
+    a window is the meetings that start in it and these (the start page's weeks)."""
+    return (
+        Meeting.crosses_midnight,
+        Meeting.starts_at >= earliest_start,
+        Meeting.starts_at < start,
+        Meeting.ends_at > start,
+    )
+
+
 def involving(user_id: Any) -> ColumnElement[bool]:
     """Meetings the user (an id, or a parameter that holds one) is responsible for or on
     the team of."""
