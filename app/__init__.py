@@ -217,8 +217,11 @@ def register_template_helpers(app: Flask) -> None:
     from app.common.i18n import template_translations
     from app.common.links import register_links
     from app.meetings.figures import DEFINED_FIGURES
+    from app.organisations.stages import stage_badge, stage_badges
 
     register_filters(app)
     register_links(app)
     app.add_template_global(DEFINED_FIGURES, "defined_figures")
+    app.add_template_global(stage_badge, "stage_badge_html")
+    app.add_template_global(stage_badges)
     app.context_processor(template_translations)

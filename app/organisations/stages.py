@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.common.i18n import translated
 
@@ -65,3 +66,24 @@ STAGE_COLOURS = {
 }
 
 INITIAL_STAGE = Stage.NOT_CONTACTED
+
+
+def stage_badge(stage: Stage | None) -> Markup:
+    """A stage as a badge: its colour swatch and its name (empty without a stage). The one
+    definition of the badge's HTML: the templates' `stage_badge` macro and `stage_badges`
+    both give it."""
+    if stage is None:
+        return Markup("")
+    return Markup(
+        '<span class="stage stage--{}"><span class="stage__swatch" aria-hidden="true"></span>'
+        "{}</span>"
+    ).format(stage.value, stage.label)
+
+
+def stage_badges() -> dict[Stage | None, Markup]:
+    """Every stage's badge, for a list that shows one per row (the lägesbild's 290
+    municipalities): made once for the render instead of once a row, in the language in
+    force."""
+    badges: dict[Stage | None, Markup] = {stage: stage_badge(stage) for stage in Stage}
+    badges[None] = Markup("")
+    return badges
