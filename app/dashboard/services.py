@@ -154,10 +154,21 @@ def _week_statement(mine: bool, limit: int, count_limit: int) -> Select[Any]:
         start = bindparam(f"start{n}")
 
         def part(*window: ColumnElement[bool]) -> Select[Any]:
+            """The first `count_limit` + 1 of one kind, in order: each part ordered and
+            limited on its own, so the database reads the index in order and stops
+            (PostgreSQL otherwise appended all of a week's 5,100 meetings at scale 100 and
+            sorted them: 14 ms against 5)."""
             query = select(Meeting.id, Meeting.starts_at).where(
                 Meeting.status != MeetingStatus.CANCELLED, *window
             )
-            return query.where(involving(bindparam("user"))) if mine else query
+            if mine:
+                query = query.where(involving(bindparam("user")))
+            firsts = (
+                query.order_by(Meeting.starts_at, Meeting.id.desc())
+                .limit(count_limit + 1)
+                .subquery()
+            )
+            return select(firsts.c.id, firsts.c.starts_at)
 
         # Those that start in the week, and the few that started before it and go on.
         first = (
