@@ -145,9 +145,8 @@ def _week_statement(mine: bool, limit: int, count_limit: int) -> Select[Any]:
     the few that cross a midnight and go on into it (`going_on_from_before`, their own
     index): reading one window from MAX_MEETING_DAYS before the week passed some 10,000
     entries of the index a week at scale 100 (6 of the page's 25 ms). The weeks' bounds come
-    as parameters
-    (`_week_parameters`), so it is built once per process for each `limit` and
-    `count_limit` (WEEK_LIMIT, WEEK_COUNT_LIMIT): building it cost more than running it."""
+    as parameters (`_week_parameters`), so it is built once per process for each `limit`
+    and `count_limit` (WEEK_LIMIT, WEEK_COUNT_LIMIT): building it cost more than running it."""
 
     def week(n: int) -> Select[Any]:
         """Week `n`'s planned and held meetings, earliest first, numbered and counted."""

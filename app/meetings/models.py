@@ -48,7 +48,9 @@ def crosses_midnight(starts_at: datetime, ends_at: datetime) -> bool:
     """Whether a meeting still goes on when the Stockholm day after its start begins: the
     only meetings a day's or week's window holds without starting in it. The one definition;
     `Meeting.crosses_midnight` keeps it for every meeting (the index of those few lets a
-    window read them instead of MAX_MEETING_DAYS of meetings before it)."""
+    window read them instead of MAX_MEETING_DAYS of meetings before it). Compared to the
+    second, as a window's `ends_at > start` is: `last_day`, which names the days a meeting
+    is shown on, counts an end in the first minute after midnight to the day before."""
     return ends_at > local_midnight(to_local(starts_at).date() + timedelta(days=1))
 
 
@@ -256,7 +258,7 @@ class Meeting(SoftDeletable, db.Model):
         Index("ix_meetings_starts_at", "starts_at", "ends_at"),
         live_index("ix_meetings_live_starts_at", "starts_at", "ends_at"),
         # The few meetings that go on past the midnight after their start (`crosses_midnight`):
-        # those a window holds without starting in it (queries.ending_after).
+        # those a window holds without starting in it (queries.going_on_from_before).
         Index(
             "ix_meetings_crossing_starts_at",
             "starts_at",
