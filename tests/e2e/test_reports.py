@@ -41,6 +41,11 @@ def test_summary_exports_print_map_and_silence_list(new_page, tmp_path):
     assert len(rows) > 5
 
     page.get_by_role("link", name="Utskriftsversion").first.click()
+    # The click only starts the navigation: print once the print version has loaded, or
+    # Chromium prints the blank page in between (a 910-byte PDF with no title, in CI).
+    page.wait_for_url("**/sammanstallning/utskrift*")
+    page.get_by_text("Sidan är anpassad för utskrift").wait_for()
+    page.wait_for_load_state("load")
     pdf = page.pdf(format="A4", path=str(tmp_path / "rapport.pdf"))
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
     screenshot(page, "report-summary-print")
