@@ -8,14 +8,15 @@ municipality that named the theme many times counts once. Per county by the muni
 county as it is now; per month by the calendar month of the mention. Mentions from a meeting
 in the trash, or by an organisation in the trash, are not counted.
 
-Each figure is one SQL GROUP BY over the maintained tally (tally.py): the month rows of the
-period's whole months and the day rows of its part months (by the primary key, grain and
-period first; one theme's by its own index), joined to the organisation and its parent for
-the municipality and county as they are now. A year costs the (theme, side, organisation,
-month) that occur in it — at most themes × 2 × organisations × 12, however long the history
-— not the mentions behind them. The lägesbild page asks for the national figure only; a
-theme's breakdown per county and month is on the theme's page, and all of them in the
-Excel file.
+The figures read the tally's sets of organisations (`ThemeTallySet`, kept by tally.py): the
+sets of the period's whole months and of the days of its part months (by the primary key,
+grain and period first; one theme's by its own index) — a year is at most themes × 2 × 12
+month rows, however many mentions and organisations there are — and the registry's
+municipalities, their units and counties as they are now, as bitmaps (one statement). A
+figure is then the number of bits in a union of sets, mapped to municipalities: nationally,
+per county (masked by the county's municipalities) and per month (that month's sets only).
+The lägesbild page asks for the national figure only; a theme's breakdown per county and
+month is on the theme's page, and all of them in the Excel file.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, case, extract, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, or_, select
 
 from app.common.aliases import alias
 from app.extensions import db
@@ -33,7 +35,8 @@ from app.meetings.coverage import month_start, next_month_start
 from app.meetings.figures import Figure
 from app.organisations.models import County, Organisation, OrganisationKind
 
-from .models import DAY, MONTH, Theme, ThemeSide, ThemeTally
+from .models import DAY, MONTH, Theme, ThemeSide, ThemeTallySet
+from .tally import from_bytes, members
 
 THEME_MUNICIPALITIES = Figure(
     "theme-municipalities",
@@ -50,68 +53,116 @@ THEME_MUNICIPALITIES = Figure(
 Key = tuple[int, ThemeSide]
 
 
-def _periods(first: date, last: date) -> ColumnElement[bool]:
-    """The tally rows that cover `first` to `last` exactly: the month rows of the whole
-    months, the day rows of the days before and after them."""
+def _periods(model: Any, first: date, last: date) -> ColumnElement[bool]:
+    """The rows of `model` (ThemeTallySet, or ThemeTally) that cover `first` to `last`
+    exactly: the month rows of the whole months, the day rows of the days before and after
+    them."""
     months_from = first if first.day == 1 else next_month_start(first)
     months_until = month_start(last + timedelta(days=1))  # exclusive
     if months_from >= months_until:
-        return and_(ThemeTally.grain == DAY, ThemeTally.period.between(first, last))
-    parts = [
-        and_(
-            ThemeTally.grain == MONTH,
-            ThemeTally.period >= months_from,
-            ThemeTally.period < months_until,
-        )
-    ]
+        return and_(model.grain == DAY, model.period.between(first, last))
+    parts = [and_(model.grain == MONTH, model.period >= months_from, model.period < months_until)]
     if first < months_from:
         parts.append(
-            and_(
-                ThemeTally.grain == DAY,
-                ThemeTally.period.between(first, months_from - timedelta(days=1)),
-            )
+            and_(model.grain == DAY, model.period.between(first, months_from - timedelta(days=1)))
         )
     if months_until <= last:
-        parts.append(and_(ThemeTally.grain == DAY, ThemeTally.period.between(months_until, last)))
+        parts.append(and_(model.grain == DAY, model.period.between(months_until, last)))
     return or_(*parts)
 
 
-def _mentions(first: date, last: date, theme_id: int | None = None, *, by_day: bool = False):
-    """The tallied mentions from `first` to `last` (both included) by a municipality or its
-    unit, with the municipality they count for (the organisation, or a unit's municipality)
-    and its county: a subquery the figures group (so PostgreSQL groups by plain columns, not
-    by expressions with parameters). With `by_day`, each row also has `day`: a day, or a
-    month's first day (within the month either way); without it, each (theme, side,
-    organisation) comes once before the organisations are joined, so a long period joins a
-    few thousand rows instead of one per organisation and month."""
-    own, parent = Organisation, alias(Organisation, "themes.mentions.parent")
+@dataclass
+class _Registry:
+    """The municipalities as bitmaps of organisation ids, as they are now (one statement):
+    `municipalities` has a bit for each municipality; `parents` gives each unit of a
+    municipality its municipality's id; `counties` a bitmap of each county's municipalities."""
+
+    municipalities: int = 0
+    units: int = 0
+    parents: dict[int, int] = field(default_factory=dict)
+    counties: dict[str, int] = field(default_factory=dict)
+
+    def of(self, organisations: int) -> int:
+        """The municipalities the organisations count for: a municipality for itself, a
+        unit for its municipality; other organisations for none."""
+        found = organisations & self.municipalities
+        for unit in members(organisations & self.units):
+            found |= 1 << self.parents[unit]
+        return found
+
+
+def _registry() -> _Registry:
+    own, parent = Organisation, alias(Organisation, "themes.figures.parent")
     is_municipality = and_(own.kind == OrganisationKind.KOMMUN, own.parent_id.is_(None))
     parent_is_municipality = and_(
         parent.kind == OrganisationKind.KOMMUN, parent.parent_id.is_(None)
     )
     municipality = case((is_municipality, own.id), (parent_is_municipality, parent.id))
     county = case((is_municipality, own.county_code), (parent_is_municipality, parent.county_code))
-    days = (ThemeTally.period.label("day"),) if by_day else ()
-    tallies = select(ThemeTally.theme_id, ThemeTally.side, ThemeTally.organisation_id, *days).where(
-        _periods(first, last),
-        *([ThemeTally.theme_id == theme_id] if theme_id is not None else []),
-    )
-    if not by_day:
-        tallies = tallies.distinct()
-    t = tallies.subquery()
-    return (
-        select(
-            t.c.theme_id.label("theme_id"),
-            t.c.side.label("side"),
-            *((t.c.day,) if by_day else ()),
-            municipality.label("municipality"),
-            county.label("county"),
-        )
-        .join(own, own.id == t.c.organisation_id)
+    statement = (
+        select(own.id, municipality, county)
         .outerjoin(parent, parent.id == own.parent_id)
         .where(municipality.is_not(None))
-        .subquery()
     )
+    registry = _Registry()
+    counties: dict[str, int] = defaultdict(int)
+    for organisation_id, municipality_id, county_code in db.session.execute(statement):
+        if organisation_id == municipality_id:
+            registry.municipalities |= 1 << organisation_id
+            if county_code is not None:
+                counties[county_code] |= 1 << organisation_id
+        else:
+            registry.units |= 1 << organisation_id
+            registry.parents[organisation_id] = municipality_id
+    registry.counties = dict(counties)
+    return registry
+
+
+@dataclass
+class _Counts:
+    national: dict[Key, int]
+    per_county: dict[Key, dict[str, int]]
+    per_month: dict[Key, dict[str, int]]
+
+
+def _counts(first: date, last: date, theme_id: int | None = None) -> _Counts:
+    """The figure in the period per theme and side: nationally, per county and per month.
+    Two statements: the tally's sets of organisations in the period (a few hundred rows a
+    year) and the registry; the rest is bit operations."""
+    sets = select(
+        ThemeTallySet.period,
+        ThemeTallySet.theme_id,
+        ThemeTallySet.side,
+        ThemeTallySet.organisations,
+    ).where(
+        _periods(ThemeTallySet, first, last),
+        *([ThemeTallySet.theme_id == theme_id] if theme_id is not None else []),
+    )
+    per_key_month: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for period, theme, side, organisations in db.session.execute(sets):
+        per_key_month[(theme, ThemeSide(side))][f"{period:%Y-%m}"] |= from_bytes(organisations)
+    if not per_key_month:
+        return _Counts({}, {}, {})
+    registry = _registry()
+    counts = _Counts({}, {}, {})
+    for key, months in per_key_month.items():
+        everyone = 0
+        per_month = {}
+        for month, organisations in months.items():
+            met = registry.of(organisations)
+            everyone |= met
+            if met:
+                per_month[month] = met.bit_count()
+        if not everyone:
+            continue
+        counts.national[key] = everyone.bit_count()
+        counts.per_month[key] = per_month
+        counts.per_county[key] = {
+            code: n
+            for code, mask in registry.counties.items()
+            if (n := (everyone & mask).bit_count())
+        }
+    return counts
 
 
 def municipalities_per_theme(
@@ -119,11 +170,7 @@ def municipalities_per_theme(
 ) -> dict[Key, int]:
     """Kommuner som nämner temat, per theme and side, in the period (whole country); of one
     theme, or of all."""
-    m = _mentions(first, last, theme_id)
-    statement = select(m.c.theme_id, m.c.side, func.count(m.c.municipality.distinct())).group_by(
-        m.c.theme_id, m.c.side
-    )
-    return {(theme_id, side): count for theme_id, side, count in db.session.execute(statement)}
+    return _counts(first, last, theme_id).national
 
 
 def municipalities_per_county(
@@ -132,16 +179,7 @@ def municipalities_per_county(
     """Kommuner som nämner temat per theme and side, per county code (the municipality's
     county now), in the period; of one theme, or of all. Municipalities without a county are
     left out."""
-    m = _mentions(first, last, theme_id)
-    statement = (
-        select(m.c.theme_id, m.c.side, m.c.county, func.count(m.c.municipality.distinct()))
-        .where(m.c.county.is_not(None))
-        .group_by(m.c.theme_id, m.c.side, m.c.county)
-    )
-    result: dict[Key, dict[str, int]] = defaultdict(dict)
-    for theme, side, county, count in db.session.execute(statement):
-        result[(theme, side)][county] = count
-    return dict(result)
+    return {key: n for key, n in _counts(first, last, theme_id).per_county.items() if n}
 
 
 def municipalities_per_month(
@@ -149,15 +187,7 @@ def municipalities_per_month(
 ) -> dict[Key, dict[str, int]]:
     """Kommuner som nämner temat per theme and side in each calendar month of the period
     ("2026-11"), each month counted on its own; of one theme, or of all."""
-    m = _mentions(first, last, theme_id, by_day=True)
-    year, month = extract("year", m.c.day), extract("month", m.c.day)
-    statement = select(
-        m.c.theme_id, m.c.side, year, month, func.count(m.c.municipality.distinct())
-    ).group_by(m.c.theme_id, m.c.side, year, month)
-    result: dict[Key, dict[str, int]] = defaultdict(dict)
-    for theme, side, y, mo, count in db.session.execute(statement):
-        result[(theme, side)][f"{int(y):04d}-{int(mo):02d}"] = count
-    return dict(result)
+    return _counts(first, last, theme_id).per_month
 
 
 # --- The lägesbild's part --------------------------------------------------------------------
@@ -204,14 +234,12 @@ class ThemePicture:
 
 
 def theme_picture(first: date, last: date, *, breakdowns: bool = False) -> ThemePicture:
-    """The figure for the period per theme and side, with the themes' names: two
+    """The figure for the period per theme and side, with the themes' names: three
     statements, whatever the number of mentions. With `breakdowns` (the Excel file) also per
-    county and per month: two more. The page shows a theme's breakdowns on the theme's page
-    (`theme_breakdown`), one theme at a time."""
-    national = municipalities_per_theme(first, last)
-    counties = municipalities_per_county(first, last) if breakdowns else {}
-    months = municipalities_per_month(first, last) if breakdowns else {}
-    ids = {theme_id for theme_id, _side in national}
+    county and per month (one more, for the counties' names). The page shows a theme's
+    breakdowns on the theme's page (`theme_breakdown`), one theme at a time."""
+    counts = _counts(first, last)
+    ids = {theme_id for theme_id, _side in counts.national}
     themes = (
         {t.id: t for t in db.session.scalars(select(Theme).where(Theme.id.in_(ids)))} if ids else {}
     )
@@ -219,8 +247,8 @@ def theme_picture(first: date, last: date, *, breakdowns: bool = False) -> Theme
     county_names = _county_names() if breakdowns else {}
     shown_months = keys if breakdowns else []  # per month only with the breakdowns
     rows = [
-        _row(themes[theme_id], side, count, counties, months, shown_months, county_names)
-        for (theme_id, side), count in national.items()
+        _row(themes[theme_id], side, counts, shown_months, county_names, breakdowns=breakdowns)
+        for (theme_id, side) in counts.national
     ]
     sort_names = {t.id: t.sort_name for t in themes.values()}
     rows.sort(key=lambda r: (-r.municipalities, sort_names.get(r.theme_id, ""), r.side.value))
@@ -229,15 +257,13 @@ def theme_picture(first: date, last: date, *, breakdowns: bool = False) -> Theme
 
 def theme_breakdown(theme: Theme, first: date, last: date) -> ThemePicture:
     """One theme's figure in the period, per side: nationally, per county and per month (the
-    theme's page). Three statements, over this theme's tally rows in the period."""
-    counties = municipalities_per_county(first, last, theme.id)
-    months = municipalities_per_month(first, last, theme.id)
-    national = municipalities_per_theme(first, last, theme.id)
+    theme's page). Three statements, over this theme's sets in the period."""
+    counts = _counts(first, last, theme.id)
     keys = month_keys(first, last)
     county_names = _county_names()
     rows = [
-        _row(theme, side, count, counties, months, keys, county_names)
-        for (_theme_id, side), count in national.items()
+        _row(theme, side, counts, keys, county_names, breakdowns=True)
+        for (_theme_id, side) in counts.national
     ]
     rows.sort(key=lambda r: r.side.value)
     return ThemePicture(first=first, last=last, months=keys, rows=rows)
@@ -247,20 +273,21 @@ def _county_names() -> dict[str, str]:
     return dict(db.session.execute(select(County.code, County.name)).all())
 
 
-def _row(theme, side, count, counties, months, keys, county_names) -> ThemeRow:
-    by_county = counties.get((theme.id, side), {})
-    by_month = months.get((theme.id, side), {})
+def _row(theme, side, counts: _Counts, keys, county_names, *, breakdowns: bool) -> ThemeRow:
+    key = (theme.id, side)
+    by_county = counts.per_county.get(key, {}) if breakdowns else {}
+    by_month = counts.per_month.get(key, {}) if breakdowns else {}
     return ThemeRow(
         theme_id=theme.id,
         name=theme.name,
         side=side,
         retired=theme.retired_at is not None,
-        municipalities=count,
+        municipalities=counts.national[key],
         per_county=sorted(
             ((county_names.get(code, code), n) for code, n in by_county.items()),
             key=lambda item: (-item[1], item[0]),
         ),
-        per_month=[(key, by_month.get(key, 0)) for key in keys],
+        per_month=[(month, by_month.get(month, 0)) for month in keys],
     )
 
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.db_types import UTCDateTime, enum_column, sort_key_type
@@ -126,4 +126,30 @@ class ThemeTally(db.Model):
     __table_args__ = (
         # One theme's rows in a period (the theme's page): by theme, then grain and period.
         Index("ix_theme_tallies_theme_id_grain_period", "theme_id", "grain", "period"),
+    )
+
+
+class ThemeTallySet(db.Model):
+    """Which organisations the tally has a row for, per grain, period, theme and side: the
+    organisation ids as a bitmap (bit i set for organisation i, little-endian bytes;
+    `app.themes.tally.bitmap` and `members`). The theme figures read these — a year is a few
+    hundred rows however many organisations named the themes — and count municipalities with
+    bit operations (figures.py). Kept with the tally (tally.py) from its rows, in the same
+    transaction; no row for an empty set."""
+
+    __tablename__ = "theme_tally_sets"
+
+    grain: Mapped[str] = mapped_column(String(1), primary_key=True)
+    period: Mapped[date] = mapped_column(Date, primary_key=True)
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True
+    )
+    side: Mapped[ThemeSide] = mapped_column(
+        enum_column(ThemeSide, "tally_set_side"), primary_key=True
+    )
+    organisations: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (
+        # One theme's sets in a period (the theme's page): by theme, then grain and period.
+        Index("ix_theme_tally_sets_theme_id_grain_period", "theme_id", "grain", "period"),
     )

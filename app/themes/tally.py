@@ -2,20 +2,23 @@
 kept in the transaction that writes the mentions (ARCHITECTURE rule 11).
 
 The lägesbild's theme figures (figures.py) count distinct municipalities over a period. They
-read `theme_tallies`, not the mentions: a period's whole months from the month rows, its first
-and last part month from the day rows, so a year costs what its months hold, however long
-the history. A mention counts unless it was made at a meeting in the trash; whether the
-organisation is a municipality, a unit of one or in the trash is decided when the figures are
-read (as the organisation is now), so organisation edits need no upkeep here.
+read the tally's sets of organisations (`theme_tally_sets`, one row per grain, period, theme
+and side), not the mentions: a period's whole months from the month rows, its first and last
+part month from the day rows, so a year costs a few hundred rows however long the history. A
+mention counts unless it was made at a meeting in the trash; whether the organisation is a
+municipality, a unit of one or in the trash is decided when the figures are read (as the
+organisation is now), so organisation edits need no upkeep here.
 
 The session hooks below note the (theme, side, organisation, month) groups a flush touches —
 a mention added, changed or removed, a meeting put in or taken out of the trash, a meeting
 moved to another day (its mentions are dated by it, and move with it) — and recompute those
 groups' rows from the mentions right after the flush: three statements, whatever the
-history. A statement that writes `theme_mentions` around the session (the demo's and the
-restore's bulk inserts) cannot be followed row by row: the transaction then rebuilds the
-whole tally before it commits, unless the writer rebuilt it itself (`rebuild_tally`, also
-`flask themes rebuild-tally`). A property test checks that maintained equals rebuilt.
+history; and then the sets of organisations of the (theme, side) months they are in
+(`ThemeTallySet`, which the figures read): four more. A statement that writes
+`theme_mentions` around the session (the demo's and the restore's bulk inserts) cannot be
+followed row by row: the transaction then rebuilds the whole tally before it commits, unless
+the writer rebuilt it itself (`rebuild_tally`, also `flask themes rebuild-tally`). A
+property test checks that maintained equals rebuilt.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, inspect, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.common.session_events import listen_once
@@ -36,7 +41,7 @@ from app.extensions import db
 from app.meetings.coverage import month_start, next_month_start
 from app.meetings.models import Meeting
 
-from .models import DAY, MONTH, ThemeMention, ThemeSide, ThemeTally
+from .models import DAY, MONTH, ThemeMention, ThemeSide, ThemeTally, ThemeTallySet
 
 #: (theme id, side, first day of the month) → organisation ids whose rows are recomputed.
 Group = tuple[int, ThemeSide, date]
@@ -106,12 +111,57 @@ def _insert(session: Session, rows: list[dict]) -> None:
         session.execute(ThemeTally.__table__.insert(), rows)
 
 
+def bitmap(organisation_ids: Iterable[int]) -> bytes:
+    """The ids as a `ThemeTallySet` bitmap: bit i set for id i, little-endian bytes."""
+    value = 0
+    for organisation_id in organisation_ids:
+        value |= 1 << organisation_id
+    return to_bytes(value)
+
+
+def to_bytes(value: int) -> bytes:
+    return value.to_bytes((value.bit_length() + 7) // 8, "little")
+
+
+def from_bytes(data: bytes) -> int:
+    return int.from_bytes(data, "little")
+
+
+def members(value: int) -> list[int]:
+    """The ids whose bits are set in `value` (a bitmap read with `from_bytes`), ascending."""
+    found = []
+    while value:
+        lowest = value & -value
+        found.append(lowest.bit_length() - 1)
+        value ^= lowest
+    return found
+
+
+def _set_rows(rows: Iterable[tuple[str, date, int, ThemeSide, int]]) -> list[dict]:
+    """`ThemeTallySet` rows from tally rows' (grain, period, theme, side, organisation)."""
+    sets: dict[tuple, int] = defaultdict(int)
+    for grain, period, theme_id, side, organisation_id in rows:
+        sets[(grain, period, theme_id, ThemeSide(side))] |= 1 << organisation_id
+    names = ("grain", "period", "theme_id", "side")
+    return [
+        dict(zip(names, key, strict=True), organisations=to_bytes(value))
+        for key, value in sets.items()
+    ]
+
+
 def rebuild_tally(session: Session | None = None) -> int:
-    """The whole tally from the mentions, from scratch; the number of rows written."""
+    """The whole tally and its sets from the mentions, from scratch; the number of tally
+    rows written."""
     session = session or db.session
     session.execute(delete(ThemeTally), execution_options={_OWN: True})
+    session.execute(delete(ThemeTallySet), execution_options={_OWN: True})
     rows = _tally_rows(session.execute(_day_counts(), execution_options={_OWN: True}))
     _insert(session, rows)
+    sets = _set_rows(
+        (r["grain"], r["period"], r["theme_id"], r["side"], r["organisation_id"]) for r in rows
+    )
+    if sets:
+        session.execute(ThemeTallySet.__table__.insert(), sets)
     session.info.pop(_EVERYTHING, None)
     return len(rows)
 
@@ -148,6 +198,63 @@ def refresh_tally(groups: dict[Group, set[int]], *, session: Session) -> None:
         execution_options={_OWN: True},
     )
     _insert(session, _tally_rows(session.execute(_day_counts(or_(*mention_parts)))))
+    _refresh_sets(session, sorted({(theme_id, side, first) for theme_id, side, first in groups}))
+
+
+_UPSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
+def _refresh_sets(session: Session, months: list[Group]) -> None:
+    """Recompute the sets of each (theme, side, month) from its tally rows: four statements.
+
+    The month's set row is taken first (written unchanged, or inserted empty), in key order:
+    on PostgreSQL a refresh of the same theme, side and month in another transaction waits
+    there until this one ends, and then reads the tally with this one's rows in — neither
+    writes a set that lacks the other's organisations."""
+    table = ThemeTallySet.__table__
+    keys = ("grain", "period", "theme_id", "side")
+    upsert = _UPSERTS[session.get_bind().dialect.name](table)
+    session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=list(keys), set_={"organisations": table.c.organisations}
+        ),
+        [
+            {
+                "grain": MONTH,
+                "period": first,
+                "theme_id": theme_id,
+                "side": side,
+                "organisations": b"",
+            }
+            for theme_id, side, first in months
+        ],
+    )
+
+    def within(model: Any) -> ColumnElement[bool]:  # a month's day rows and its month row
+        return or_(
+            *(
+                and_(
+                    model.theme_id == theme_id,
+                    model.side == side,
+                    model.period.between(first, next_month_start(first) - timedelta(days=1)),
+                )
+                for theme_id, side, first in months
+            )
+        )
+
+    rows = session.execute(
+        select(
+            ThemeTally.grain,
+            ThemeTally.period,
+            ThemeTally.theme_id,
+            ThemeTally.side,
+            ThemeTally.organisation_id,
+        ).where(within(ThemeTally))
+    ).all()
+    session.execute(delete(ThemeTallySet).where(within(ThemeTallySet)))
+    sets = _set_rows(rows)
+    if sets:
+        session.execute(table.insert(), sets)
 
 
 # --- The session hooks ------------------------------------------------------------------------

@@ -1,12 +1,15 @@
-"""The theme tally (app/themes/tally.py) equals a rebuild from the mentions after any sequence
-of writes through the services — meetings coded and uncoded, moved across a Stockholm
-midnight and a month's end, put in the trash and back, committed or not — and the
-lägesbild's theme figures read from it equal the same figures counted by hand from the
-mentions, for periods of whole months, part months and single days. Property-based, with a
-fixed number of examples so the suite's time stays bounded."""
+"""The theme tally (app/themes/tally.py), its rows and its sets of organisations, equals a
+rebuild from the mentions after any sequence of writes through the services — meetings coded
+and uncoded, moved across a Stockholm midnight and a month's end, put in the trash and back,
+committed or not — and the lägesbild's theme figures read from it (national, per month, per
+county) equal the same figures counted by hand from the mentions, for periods of whole
+months, part months and single days. Property-based, with a fixed number of examples so the
+suite's time stays bounded."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -25,9 +28,9 @@ from app.meetings.models import Meeting
 from app.meetings.services import MeetingValues, update_meeting
 from app.organisations.models import Organisation, OrganisationKind
 from app.themes import figures
-from app.themes.models import Theme, ThemeMention, ThemeSide, ThemeTally
+from app.themes.models import Theme, ThemeMention, ThemeSide, ThemeTally, ThemeTallySet
 from app.themes.services import code_meeting, remove_mention
-from app.themes.tally import rebuild_tally
+from app.themes.tally import from_bytes, members, rebuild_tally
 from app.trash.services import move_to_trash, restore_from_trash
 
 from ..factories import make_user
@@ -129,26 +132,38 @@ def apply(world: World, operation: tuple[Any, ...]) -> None:
 
 
 def tally_rows() -> list[tuple]:
-    return sorted(
-        db.session.execute(
-            select(
-                ThemeTally.grain,
-                ThemeTally.period,
-                ThemeTally.theme_id,
-                ThemeTally.side,
-                ThemeTally.organisation_id,
-                ThemeTally.mentions,
-            )
-        ).all()
-    )
+    """The tally's rows, and its sets with each set's organisation ids spelt out."""
+    rows = db.session.execute(
+        select(
+            ThemeTally.grain,
+            ThemeTally.period,
+            ThemeTally.theme_id,
+            ThemeTally.side,
+            ThemeTally.organisation_id,
+            ThemeTally.mentions,
+        )
+    ).all()
+    sets = db.session.execute(
+        select(
+            ThemeTallySet.grain,
+            ThemeTallySet.period,
+            ThemeTallySet.theme_id,
+            ThemeTallySet.side,
+            ThemeTallySet.organisations,
+        )
+    ).all()
+    spelt = [(*key, tuple(members(from_bytes(bits)))) for *key, bits in sets]
+    assert all(ids for *_key, ids in spelt), "an empty set is no row"
+    return sorted(rows) + sorted(spelt)
 
 
-def by_hand(first: date, last: date) -> tuple[dict, dict]:
-    """Kommuner som nämner temat, national and per month, counted from the mentions one by
-    one (the figure's definition, figures.py), not from the tally."""
+def by_hand(first: date, last: date) -> tuple[dict, dict, dict]:
+    """Kommuner som nämner temat, national, per month and per county, counted from the
+    mentions one by one (the figure's definition, figures.py), not from the tally."""
     mentions = db.session.scalars(including_deleted(select(ThemeMention))).all()
     national: dict[tuple, set[int]] = defaultdict(set)
     monthly: dict[tuple, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    county: dict[tuple, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for mention in mentions:
         held = mention.meeting
         if held is not None and held.deleted_at is not None:
@@ -158,17 +173,19 @@ def by_hand(first: date, last: date) -> tuple[dict, dict]:
             continue
         own: Organisation = mention.organisation
         if own.kind == OrganisationKind.KOMMUN and own.parent_id is None:
-            municipality = own.id
+            municipality = own
         elif own.parent is not None and own.parent.kind == OrganisationKind.KOMMUN:
-            municipality = own.parent.id
+            municipality = own.parent
         else:
             continue
         key = (mention.theme_id, mention.side)
-        national[key].add(municipality)
-        monthly[key][f"{mention.mentioned_on:%Y-%m}"].add(municipality)
+        national[key].add(municipality.id)
+        monthly[key][f"{mention.mentioned_on:%Y-%m}"].add(municipality.id)
+        county[key][municipality.county_code].add(municipality.id)
     return (
         {key: len(ids) for key, ids in national.items()},
         {key: {m: len(ids) for m, ids in months.items()} for key, months in monthly.items()},
+        {key: {c: len(ids) for c, ids in codes.items()} for key, codes in county.items()},
     )
 
 
@@ -199,9 +216,10 @@ def test_maintained_tally_equals_rebuilt_and_the_figures_equal_a_hand_count(
                 db.session.commit()
         db.session.flush()
         for first, last in PERIODS:
-            national, monthly = by_hand(first, last)
+            national, monthly, county = by_hand(first, last)
             assert figures.municipalities_per_theme(first, last) == national, (first, last)
             assert figures.municipalities_per_month(first, last) == monthly, (first, last)
+            assert figures.municipalities_per_county(first, last) == county, (first, last)
         kept = tally_rows()
         rebuild_tally()
         assert tally_rows() == kept
@@ -253,3 +271,53 @@ def test_a_moved_meeting_takes_its_mentions_to_its_new_day(seeded, world):
         assert figures.municipalities_per_theme(*november) == {}
         december = (date(2026, 12, 1), date(2026, 12, 31))
         assert figures.municipalities_per_theme(*december) == {(tolk.id, ThemeSide.CHALLENGE): 1}
+
+
+def test_two_writers_coding_the_same_theme_and_month_keep_both_organisations(seeded):
+    """Two transactions code the same theme on the same side in the same month, for two
+    municipalities, at once: the second waits for the first's set of organisations (on
+    PostgreSQL the month's set row, on SQLite the write lock) and then reads the tally with
+    the first's row in, so the set holds both and equals a rebuild."""
+    with seeded.app_context():
+        user = make_user()
+        kramfors, solleftea = organisation("Kramfors kommun"), organisation("Sollefteå kommun")
+        tolk = theme("Tolk")
+        ids = [meeting([kramfors], BASE, by=user).id, meeting([solleftea], BASE, by=user).id]
+        user_id, tolk_id = user.id, tolk.id
+        db.session.commit()
+    first_flushed, failures = threading.Event(), []
+
+    def code(meeting_id: int, hold: bool) -> None:
+        try:
+            with seeded.app_context():
+                code_meeting(
+                    db.session.get(Meeting, meeting_id),
+                    theme=db.session.get(Theme, tolk_id),
+                    side=ThemeSide.CHALLENGE,
+                    organisations=None,
+                    by=db.session.get(User, user_id),
+                )
+                db.session.flush()
+                if hold:  # keep the transaction open while the other one writes
+                    first_flushed.set()
+                    time.sleep(0.5)
+                db.session.commit()
+        except Exception as error:  # reported below, in the test's thread
+            failures.append(repr(error))
+            first_flushed.set()
+
+    first = threading.Thread(target=code, args=(ids[0], True))
+    first.start()
+    assert first_flushed.wait(30)
+    second = threading.Thread(target=code, args=(ids[1], False))
+    second.start()
+    first.join(60)
+    second.join(60)
+    assert failures == []
+    with seeded.app_context():
+        october = (date(2026, 10, 1), date(2026, 10, 31))
+        assert figures.municipalities_per_theme(*october) == {(tolk_id, ThemeSide.CHALLENGE): 2}
+        kept = tally_rows()
+        rebuild_tally()
+        assert tally_rows() == kept
+        db.session.rollback()
