@@ -51,7 +51,7 @@ def register_extensions(app: Flask) -> None:
     from app.common.i18n import select_locale, select_timezone
     from app.common.soft_delete import install_soft_delete_filter
     from app.extensions import babel, csrf, db, login_manager
-    from app.library.coverage import install_maintenance as install_coverage_maintenance
+    from app.library.facts import install_maintenance as install_coverage_maintenance
     from app.themes.tally import install_maintenance as install_theme_maintenance
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(

@@ -18,7 +18,7 @@ from app.demo import DatabaseInUse, generate
 from app.demo.registry import TEAM, team_email
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpStatus
-from app.library import coverage
+from app.library import coverage, facts
 from app.library.models import (
     Channel,
     Delivery,
@@ -140,7 +140,7 @@ def test_the_library_has_material_deliveries_and_coverage(ctx):
     assert count(MeetingReference) >= 5
     kept = information_facts()
     assert kept and len(kept) < count(Delivery)  # failed and uncertain ones left out, or merged
-    coverage.rebuild_facts()
+    facts.rebuild_facts()
     assert information_facts() == kept
     informed = coverage.informed_ids(guide.id)
     assert 0 < len(informed) < 290

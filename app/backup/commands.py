@@ -100,7 +100,7 @@ def restore(path: Path, yes: bool) -> None:
         db.session.commit()
     # The facts behind "Informerad med X" are derived from the deliveries: recomputed from the
     # restored rows (one INSERT … SELECT), whatever the backup held.
-    from app.library.coverage import rebuild_facts
+    from app.library.facts import rebuild_facts
 
     rebuild_facts()
     db.session.commit()

@@ -16,7 +16,7 @@ from app.common.time import local_today
 from app.contacts.models import Contact
 from app.extensions import db
 from app.followups.models import FollowUp
-from app.library.coverage import rebuild_facts
+from app.library.facts import rebuild_facts
 from app.meetings.models import Meeting
 from app.organisations.models import Organisation
 from app.organisations.reference import seed_reference_data

@@ -6,7 +6,7 @@ discussed.
 The catalogue is fixed (a team has a handful of materials, whatever its size); the deliveries
 and meeting links grow with the scale. A version or delivery dated after `today` is left out,
 as it would not have happened yet. Rows go in by Core inserts like the rest of the demo, so
-`generate` rebuilds the coverage facts afterwards (app.library.coverage.rebuild_facts).
+`generate` rebuilds the coverage facts afterwards (app.library.facts.rebuild_facts).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 
-from .coverage import rebuild_facts
+from .facts import rebuild_facts
 from .models import InformationFact
 
 

@@ -22,22 +22,30 @@ list's "has not received" filter, the monthly summary and the whole-period repor
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
-from itertools import chain
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, delete, func, inspect, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import aliased
 
-from app.common.session_events import listen_once
+from app.common.bitmaps import from_bytes, members
 from app.extensions import db
+from app.meetings.coverage import month_start, next_month_start
 from app.meetings.figures import Figure, root_id
 from app.organisations.models import County, Organisation, OrganisationKind
 
-from .models import Channel, Delivery, InformationFact, Material, MaterialVersion, Outcome
+from .models import (
+    Channel,
+    Delivery,
+    InformationFact,
+    InformationMonth,
+    Material,
+    MaterialVersion,
+    Outcome,
+)
 
 INFORMED = Figure(
     "informed",
@@ -154,167 +162,123 @@ class InformationSent:
 
 
 def information_sent(first: date, last: date) -> InformationSent:
-    """The period's information work, from the maintained facts: three statements, whatever
-    the length of the history (each reads the facts of the period's days by index)."""
-    in_period = (InformationFact.day >= first, InformationFact.day <= last)
-    live = select(Material.id).scalar_subquery()  # outside the trash (the ORM's filter)
-    # `+ 0` keeps the material out of the index choice: SQLite would otherwise read every
-    # fact of each live material by the material index instead of the period's by `day`.
-    of_live = (InformationFact.material_id + 0).in_(live)
-    per_channel = dict.fromkeys(Channel, 0)
-    for channel, count in db.session.execute(
-        select(InformationFact.channel, func.sum(InformationFact.deliveries))
-        .where(*in_period, of_live)
-        .group_by(InformationFact.channel)
-    ):
-        per_channel[Channel(channel)] = int(count or 0)
-    receiver = aliased(Organisation)
-    roots = (
-        select(root_id(receiver).label("root"))
-        .distinct()
-        .select_from(InformationFact)
-        .join(receiver, receiver.id == InformationFact.organisation_id)
-        .where(*in_period, of_live)
-        .subquery()
+    """The period's information work: four statements, whatever the length of the history.
+
+    The period's whole months are read from `information_months` (a row per month, material
+    and channel), the days of a part month at either end from the facts (by the day index);
+    the receiving organisations are a bitmap per material. Informerad med X is then counted
+    as `informed_municipalities` defines it: the receivers' top-level organisations (read as
+    they are now, with whether each is an active municipality) that are active municipalities,
+    once per material; a material in the trash counts for nothing. tests/library/
+    test_coverage.py checks both figures against `informed_municipalities` and the facts."""
+    months_from = first if first.day == 1 else next_month_start(first)
+    months_until = month_start(last + timedelta(days=1))  # exclusive
+    delivered: dict[tuple[int, Channel], int] = defaultdict(int)
+    received: dict[int, int] = defaultdict(int)  # material → bitmap of organisations
+    if months_from < months_until:
+        for material_id, channel, count, organisations in db.session.execute(
+            select(
+                InformationMonth.material_id,
+                InformationMonth.channel,
+                InformationMonth.deliveries,
+                InformationMonth.organisations,
+            ).where(InformationMonth.month >= months_from, InformationMonth.month < months_until)
+        ):
+            delivered[(material_id, Channel(channel))] += count
+            received[material_id] |= from_bytes(organisations)
+        days = [
+            (first, months_from - timedelta(days=1)) if first < months_from else None,
+            (months_until, last) if months_until <= last else None,
+        ]
+    else:
+        days = [(first, last)]
+    parts = [InformationFact.day.between(a, b) for a, b in filter(None, days)]
+    if parts:
+        for material_id, channel, organisation_id, count in db.session.execute(
+            select(
+                InformationFact.material_id,
+                InformationFact.channel,
+                InformationFact.organisation_id,
+                InformationFact.deliveries,
+            ).where(or_(*parts))
+        ):
+            delivered[(material_id, Channel(channel))] += count
+            received[material_id] |= 1 << organisation_id
+    live = (
+        dict(
+            db.session.execute(  # outside the trash (the ORM's filter), in title order
+                select(Material.id, Material.title)
+                .where(Material.id.in_(sorted(received)))
+                .order_by(Material.sort_title, Material.id)
+            ).all()
+        )
+        if received
+        else {}
     )
-    recipients = int(db.session.scalar(select(func.count()).select_from(roots)) or 0)
-    informed = informed_municipalities(first=first, last=last).subquery()
-    rows = db.session.execute(
-        select(Material.id, Material.title, func.count(informed.c.municipality_id))
-        .join(informed, informed.c.material_id == Material.id)
-        .group_by(Material.id, Material.title, Material.sort_title)
-        .order_by(Material.sort_title, Material.id)
-    ).all()
+    per_channel = dict.fromkeys(Channel, 0)
+    everyone = 0
+    for (material_id, channel), count in delivered.items():
+        if material_id in live:
+            per_channel[channel] += count
+            everyone |= received[material_id]
+    registry = _receivers(everyone)
+    materials = []
+    for material_id, title in live.items():
+        count = registry.municipalities(received[material_id]).bit_count()
+        if count:
+            materials.append(MaterialInformed(material_id, title, count))
     return InformationSent(
         deliveries=per_channel,
-        recipients=recipients,
-        materials=[MaterialInformed(id_, title, int(n)) for id_, title, n in rows],
+        recipients=registry.roots(everyone).bit_count(),
+        materials=materials,
     )
 
 
-# --- maintenance -------------------------------------------------------------------------------
+@dataclass
+class _Receivers:
+    """Receiving organisations as they are now: each one's top-level organisation, and
+    which of those are active municipalities (bitmaps of organisation ids)."""
 
-#: A fact's key but the organisation: (version_id, day, channel).
-Group = tuple[int, date, Channel]
-_NOTED = "library.information_facts"
+    top_level: int = 0  # receivers that are their own top-level organisation
+    parents: dict[int, int] = field(default_factory=dict)  # a unit: its top-level organisation
+    active_municipalities: int = 0
+
+    def roots(self, organisations: int) -> int:
+        found = organisations & self.top_level
+        for unit, parent in self.parents.items():
+            if organisations >> unit & 1:
+                found |= 1 << parent
+        return found
+
+    def municipalities(self, organisations: int) -> int:
+        return self.roots(organisations) & self.active_municipalities
 
 
-def _fact_conditions(groups: dict[Group, set[int]], *, on: Any) -> ColumnElement[bool]:
-    """Rows of `on` (Delivery or InformationFact columns) with one of the noted keys."""
-    version, organisation, day, channel = on
-    return or_(
-        *(
+def _receivers(organisations: int) -> _Receivers:
+    """The registry's view of these receivers (outside the trash): one statement."""
+    registry = _Receivers()
+    if not organisations:
+        return registry
+    receiver, municipality = aliased(Organisation), aliased(Organisation)
+    statement = (
+        select(receiver.id, root_id(receiver), municipality.id)
+        .outerjoin(
+            municipality,
             and_(
-                version == version_id,
-                day == when,
-                channel == how,
-                organisation.in_(sorted(organisations)),
-            )
-            for (version_id, when, how), organisations in groups.items()
+                municipality.id == root_id(receiver),
+                *municipality_conditions(municipality),
+            ),
         )
+        .where(receiver.id.in_(members(organisations)))
     )
-
-
-def refresh_facts(groups: dict[Group, set[int]], *, session: Session) -> None:
-    """Recompute the facts of the noted keys from the deliveries: two statements."""
-    if not groups:
-        return
-    fact_columns = (
-        InformationFact.version_id,
-        InformationFact.organisation_id,
-        InformationFact.day,
-        InformationFact.channel,
-    )
-    session.execute(delete(InformationFact).where(_fact_conditions(groups, on=fact_columns)))
-    delivery_columns = (
-        Delivery.version_id,
-        Delivery.organisation_id,
-        Delivery.delivered_on,
-        Delivery.channel,
-    )
-    _insert_facts(session, _fact_conditions(groups, on=delivery_columns))
-
-
-def _insert_facts(session: Session, condition: ColumnElement[bool] | None = None) -> None:
-    source = (
-        select(
-            Delivery.version_id,
-            Delivery.organisation_id,
-            Delivery.delivered_on,
-            Delivery.channel,
-            Delivery.material_id,
-            func.count(),
-        )
-        .where(counts_as_informed())
-        .group_by(
-            Delivery.version_id,
-            Delivery.organisation_id,
-            Delivery.delivered_on,
-            Delivery.channel,
-            Delivery.material_id,
-        )
-    )
-    if condition is not None:
-        source = source.where(condition)
-    session.execute(
-        InformationFact.__table__.insert().from_select(
-            ["version_id", "organisation_id", "day", "channel", "material_id", "deliveries"],
-            source,
-        )
-    )
-
-
-def rebuild_facts(session: Session | None = None) -> None:
-    """Every fact from the deliveries, from scratch (`flask library rebuild-coverage`)."""
-    session = session or db.session
-    session.execute(delete(InformationFact))
-    _insert_facts(session)
-
-
-def _keys_of(delivery: Delivery) -> Iterable[tuple[Group, int]]:
-    """The delivery's key now and, if it changed in this flush, before."""
-    state = inspect(delivery)
-    names = ("version_id", "delivered_on", "channel", "organisation_id")
-    now = tuple(getattr(delivery, name) for name in names)
-    yield (now[0], now[1], Channel(now[2])), now[3]
-    if delivery.id is None or state.pending:
-        return
-    before = []
-    for name, current in zip(names, now, strict=True):
-        history = state.attrs[name].history
-        before.append(history.deleted[0] if history.deleted else current)
-    if tuple(before) != now:
-        yield (before[0], before[1], Channel(before[2])), before[3]
-
-
-def _after_flush(session: Session, _context: Any) -> None:
-    noted: dict[Group, set[int]] = session.info.setdefault(_NOTED, defaultdict(set))
-    for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, Delivery):
-            for group, organisation_id in _keys_of(obj):
-                noted[group].add(organisation_id)
-
-
-def _after_flush_postexec(session: Session, _context: Any) -> None:
-    noted = session.info.pop(_NOTED, None)
-    if noted:
-        refresh_facts(noted, session=session)
-
-
-def _after_transaction_end(session: Session, transaction: Any) -> None:
-    if transaction.parent is None:
-        session.info.pop(_NOTED, None)
-
-
-def install_maintenance() -> None:
-    """Register the session hooks that keep `information_facts` (idempotent)."""
-    listen_once(
-        (
-            ("after_flush", _after_flush),
-            ("after_flush_postexec", _after_flush_postexec),
-            ("after_transaction_end", _after_transaction_end),
-        )
-    )
+    for organisation_id, root, active in db.session.execute(statement):
+        if root == organisation_id:
+            registry.top_level |= 1 << root
+        else:
+            registry.parents[organisation_id] = root
+        if active is not None:
+            registry.active_municipalities |= 1 << root
+    return registry
 
 
 def coverage_counts(

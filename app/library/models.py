@@ -11,7 +11,17 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -291,7 +301,7 @@ class InformationFact(db.Model):
     per version, receiving organisation, Stockholm day and channel, how many delivered
     deliveries there are. Failed and uncertain ones are left out; contacts at one organisation
     on one day collapse into one row. Kept in the transaction that writes deliveries
-    (coverage.install_maintenance), rebuilt by `flask library rebuild-coverage`."""
+    (facts.install_maintenance), rebuilt by `flask library rebuild-coverage`."""
 
     __tablename__ = "information_facts"
 
@@ -312,6 +322,27 @@ class InformationFact(db.Model):
         Index("ix_information_facts_material_id_organisation_id", "material_id", "organisation_id"),
         Index("ix_information_facts_day", "day"),
     )
+
+
+class InformationMonth(db.Model):
+    """The information facts of one calendar month, per material and channel: how many
+    delivered deliveries, and which organisations received them, as a bitmap (bit i for
+    organisation i, app/common/bitmaps.py). What "Information sent" reads for a period's whole
+    months (coverage.information_sent): a month is a row per material and channel, however
+    many deliveries it had. Kept with the facts, in the same transaction (facts.py); no row
+    for a month, material and channel without a fact."""
+
+    __tablename__ = "information_months"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
+    material_id: Mapped[int] = mapped_column(
+        ForeignKey("materials.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel: Mapped[Channel] = mapped_column(
+        enum_column(Channel, "information_month_channel"), primary_key=True
+    )
+    deliveries: Mapped[int]
+    organisations: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class MeetingReference(db.Model):

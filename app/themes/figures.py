@@ -30,13 +30,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, case, or_, select
 
 from app.common.aliases import alias
+from app.common.bitmaps import from_bytes, members
 from app.extensions import db
 from app.meetings.coverage import month_start, next_month_start
 from app.meetings.figures import Figure
 from app.organisations.models import County, Organisation, OrganisationKind
 
 from .models import DAY, MONTH, Theme, ThemeSide, ThemeTallySet
-from .tally import from_bytes, members
 
 THEME_MUNICIPALITIES = Figure(
     "theme-municipalities",

@@ -132,7 +132,7 @@ class ThemeTally(db.Model):
 class ThemeTallySet(db.Model):
     """Which organisations the tally has a row for, per grain, period, theme and side: the
     organisation ids as a bitmap (bit i set for organisation i, little-endian bytes;
-    `app.themes.tally.bitmap` and `members`). The theme figures read these — a year is a few
+    app/common/bitmaps.py). The theme figures read these — a year is a few
     hundred rows however many organisations named the themes — and count municipalities with
     bit operations (figures.py). Kept with the tally (tally.py) from its rows, in the same
     transaction; no row for an empty set."""

@@ -30,10 +30,9 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, inspect, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from app.common.bitmaps import take_rows, to_bytes
 from app.common.session_events import listen_once
 from app.common.soft_delete import including_deleted
 from app.common.time import to_local
@@ -111,32 +110,6 @@ def _insert(session: Session, rows: list[dict]) -> None:
         session.execute(ThemeTally.__table__.insert(), rows)
 
 
-def bitmap(organisation_ids: Iterable[int]) -> bytes:
-    """The ids as a `ThemeTallySet` bitmap: bit i set for id i, little-endian bytes."""
-    value = 0
-    for organisation_id in organisation_ids:
-        value |= 1 << organisation_id
-    return to_bytes(value)
-
-
-def to_bytes(value: int) -> bytes:
-    return value.to_bytes((value.bit_length() + 7) // 8, "little")
-
-
-def from_bytes(data: bytes) -> int:
-    return int.from_bytes(data, "little")
-
-
-def members(value: int) -> list[int]:
-    """The ids whose bits are set in `value` (a bitmap read with `from_bytes`), ascending."""
-    found = []
-    while value:
-        lowest = value & -value
-        found.append(lowest.bit_length() - 1)
-        value ^= lowest
-    return found
-
-
 def _set_rows(rows: Iterable[tuple[str, date, int, ThemeSide, int]]) -> list[dict]:
     """`ThemeTallySet` rows from tally rows' (grain, period, theme, side, organisation)."""
     sets: dict[tuple, int] = defaultdict(int)
@@ -201,23 +174,14 @@ def refresh_tally(groups: dict[Group, set[int]], *, session: Session) -> None:
     _refresh_sets(session, sorted({(theme_id, side, first) for theme_id, side, first in groups}))
 
 
-_UPSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
-
-
 def _refresh_sets(session: Session, months: list[Group]) -> None:
     """Recompute the sets of each (theme, side, month) from its tally rows: four statements.
-
-    The month's set row is taken first (written unchanged, or inserted empty), in key order:
-    on PostgreSQL a refresh of the same theme, side and month in another transaction waits
-    there until this one ends, and then reads the tally with this one's rows in — neither
-    writes a set that lacks the other's organisations."""
-    table = ThemeTallySet.__table__
-    keys = ("grain", "period", "theme_id", "side")
-    upsert = _UPSERTS[session.get_bind().dialect.name](table)
-    session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=list(keys), set_={"organisations": table.c.organisations}
-        ),
+    The month's set row is taken first (`take_rows`), so a refresh of the same theme, side
+    and month in another transaction waits until this one ends."""
+    take_rows(
+        session,
+        ThemeTallySet.__table__,
+        ("grain", "period", "theme_id", "side"),
         [
             {
                 "grain": MONTH,
@@ -254,7 +218,7 @@ def _refresh_sets(session: Session, months: list[Group]) -> None:
     session.execute(delete(ThemeTallySet).where(within(ThemeTallySet)))
     sets = _set_rows(rows)
     if sets:
-        session.execute(table.insert(), sets)
+        session.execute(ThemeTallySet.__table__.insert(), sets)
 
 
 # --- The session hooks ------------------------------------------------------------------------

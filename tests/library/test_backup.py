@@ -13,7 +13,7 @@ from flask_migrate import stamp
 from sqlalchemy import delete, select
 
 from app.extensions import db
-from app.library import coverage, files, services
+from app.library import facts, files, services
 from app.library.models import Channel, InformationFact, MaterialKind, MaterialVersion
 from tests.factories import make_organisation
 
@@ -122,5 +122,5 @@ def test_restore_rebuilds_the_information_facts(stamped, tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         kept = information_facts()
-        coverage.rebuild_facts()
+        facts.rebuild_facts()
         assert kept == information_facts() == expected

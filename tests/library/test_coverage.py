@@ -16,12 +16,21 @@ import random
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app.common.bitmaps import from_bytes, members
 from app.contacts.services import ContactValues, create_contact
 from app.extensions import db
-from app.library import coverage, services
-from app.library.models import Channel, Delivery, InformationFact, MaterialKind, Outcome
+from app.library import coverage, facts, services
+from app.library.models import (
+    Channel,
+    Delivery,
+    InformationFact,
+    InformationMonth,
+    Material,
+    MaterialKind,
+    Outcome,
+)
 from app.organisations.models import Organisation, OrganisationKind
 from tests.factories import make_organisation
 
@@ -153,25 +162,76 @@ def test_material_in_the_trash_is_not_counted(world):
     assert coverage.informed_ids(world["guide"].id) == set()
 
 
-def facts() -> list[tuple]:
-    return sorted(
-        db.session.execute(
-            select(
-                InformationFact.version_id,
-                InformationFact.organisation_id,
-                InformationFact.day,
-                InformationFact.channel,
-                InformationFact.material_id,
-                InformationFact.deliveries,
-            )
-        ).all()
-    )
+def maintained() -> list[tuple]:
+    """The facts, and the months with each month's organisations spelt out."""
+    rows = db.session.execute(
+        select(
+            InformationFact.version_id,
+            InformationFact.organisation_id,
+            InformationFact.day,
+            InformationFact.channel,
+            InformationFact.material_id,
+            InformationFact.deliveries,
+        )
+    ).all()
+    months = db.session.execute(
+        select(
+            InformationMonth.month,
+            InformationMonth.material_id,
+            InformationMonth.channel,
+            InformationMonth.deliveries,
+            InformationMonth.organisations,
+        )
+    ).all()
+    spelt = [(*key, tuple(members(from_bytes(bits)))) for *key, bits in months]
+    assert all(ids and key[-1] > 0 for *key, ids in spelt), "no month row without a fact"
+    return sorted(rows) + sorted(spelt)
+
+
+def sent_by_definition(first: date, last: date) -> tuple[dict, int, list[tuple[str, int]]]:
+    """What `information_sent` reports, computed from the facts of the period's days and
+    Informerad med X as `informed_municipalities` defines it: deliveries per channel of the
+    materials outside the trash, the top-level organisations that received them, and per
+    material the municipalities informed."""
+    live = set(db.session.scalars(select(Material.id)))
+    per_channel = dict.fromkeys(Channel, 0)
+    roots = set()
+    for fact in db.session.scalars(
+        select(InformationFact).where(InformationFact.day.between(first, last))
+    ):
+        if fact.material_id in live:
+            per_channel[Channel(fact.channel)] += fact.deliveries
+            receiver = db.session.get(Organisation, fact.organisation_id)
+            if receiver is not None and receiver.deleted_at is None:
+                roots.add(receiver.parent_id or receiver.id)
+    informed = coverage.informed_municipalities(first=first, last=last).subquery()
+    materials = db.session.execute(
+        select(Material.title, func.count(informed.c.municipality_id))
+        .join(informed, informed.c.material_id == Material.id)
+        .group_by(Material.id, Material.title, Material.sort_title)
+        .order_by(Material.sort_title, Material.id)
+    ).all()
+    return per_channel, len(roots), [tuple(row) for row in materials]
+
+
+#: Whole months, part months at either end, one day, and a period within one month.
+PERIODS = [
+    (date(2026, 11, 1), date(2026, 11, 30)),
+    (date(2026, 12, 1), date(2026, 12, 31)),
+    (date(2026, 11, 1), date(2026, 12, 31)),
+    (date(2026, 11, 15), date(2026, 12, 2)),
+    (date(2026, 10, 20), date(2026, 12, 3)),
+    (date(2026, 12, 3), date(2026, 12, 3)),
+    (date(2026, 12, 2), date(2026, 12, 30)),
+]
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_maintained_facts_equal_rebuilt_after_any_writes(world, seed):
-    """Random deliveries, outcome changes, moves and deletions: the facts kept in each
-    transaction equal the facts rebuilt from the deliveries."""
+    """Random deliveries, outcome changes, moves (across a month's end too) and deletions:
+    the facts and months kept in each transaction equal those rebuilt from the deliveries,
+    and "Information sent" read from them equals its definition for whole, part and single
+    days' periods."""
     rng = random.Random(seed)
     organisations = list(
         db.session.scalars(
@@ -179,13 +239,14 @@ def test_maintained_facts_equal_rebuilt_after_any_writes(world, seed):
         )
     )
     versions = [world["v1"], world["v2"]]
+    days = [date(2026, 11, 29), date(2026, 11, 30), *(date(2026, 12, d) for d in range(1, 5))]
     for _step in range(25):
         action = rng.choice(("add", "add", "outcome", "move", "delete"))
         deliveries = list(db.session.scalars(select(Delivery)))
         if action == "add" or not deliveries:
             hand(
                 rng.choice(versions),
-                date(2026, 12, rng.randint(1, 4)),
+                rng.choice(days),
                 organisations=rng.sample(organisations, rng.randint(1, 3)),
                 channel=rng.choice((Channel.BY_HAND, Channel.MAILING)),
                 outcome=rng.choice(list(Outcome)),
@@ -196,7 +257,7 @@ def test_maintained_facts_equal_rebuilt_after_any_writes(world, seed):
                 delivery.outcome = rng.choice(list(Outcome))
             elif action == "move":
                 delivery.organisation_id = rng.choice(organisations)
-                delivery.delivered_on = date(2026, 12, rng.randint(1, 4))
+                delivery.delivered_on = rng.choice(days)
             else:
                 db.session.delete(delivery)
         if rng.random() < 0.5:
@@ -204,6 +265,14 @@ def test_maintained_facts_equal_rebuilt_after_any_writes(world, seed):
         else:
             db.session.flush()
     db.session.commit()
-    maintained = facts()
-    coverage.rebuild_facts()
-    assert maintained == facts()
+    for first, last in PERIODS:
+        sent = coverage.information_sent(first, last)
+        got = (
+            sent.deliveries,
+            sent.recipients,
+            [(m.title, m.municipalities) for m in sent.materials],
+        )
+        assert got == sent_by_definition(first, last), (first, last)
+    kept = maintained()
+    facts.rebuild_facts()
+    assert maintained() == kept

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.common.bitmaps import from_bytes, members
 from app.common.exceptions import DomainError
 from app.common.soft_delete import including_deleted
 from app.common.time import to_local
@@ -30,7 +31,7 @@ from app.organisations.models import Organisation, OrganisationKind
 from app.themes import figures
 from app.themes.models import Theme, ThemeMention, ThemeSide, ThemeTally, ThemeTallySet
 from app.themes.services import code_meeting, remove_mention
-from app.themes.tally import from_bytes, members, rebuild_tally
+from app.themes.tally import rebuild_tally
 from app.trash.services import move_to_trash, restore_from_trash
 
 from ..factories import make_user
