@@ -9,10 +9,11 @@ services.organisation_of), and material given to a unit (the social services) co
 its municipality.
 
 Rule 11 (ARCHITECTURE.md): the figure is read from `information_facts`, one row per version,
-receiving organisation, day and channel with at least one delivered delivery, kept in the
-transaction that writes deliveries (the session hooks below) and rebuilt from the deliveries
-by `flask library rebuild-coverage`. A page reads the facts of one material, or of one
-period (by the day index): never the whole distribution log.
+receiving organisation, day and channel with at least one delivered delivery, and for a
+period's whole months from `information_months`; both are kept in the transaction that
+writes deliveries (facts.py) and rebuilt from the deliveries by `flask library
+rebuild-coverage`. A page reads the facts of one material, or the months and days of one
+period: never the whole distribution log.
 
 Every place that shows the figure (the coverage page, its county roll-up, the organisation
 list's "has not received" filter, the monthly summary and the whole-period report) calls
