@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from app.common.bitmaps import take_rows, to_bytes
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.meetings.models import Meeting, meeting_organisations
@@ -48,6 +49,7 @@ from .models import (
     DayTally,
     FollowUpFact,
     MeetingFact,
+    MetMonth,
     RootFigures,
     Tally,
 )
@@ -243,7 +245,40 @@ def _refresh_meetings(session: Session, meetings: set[int]) -> set[int]:
         insert_facts(session, new)
     _add_counts(session, Tally, ("dimension", "month", "key"), changes)
     _add_counts(session, DayTally, ("dimension", "day", "key"), day_changes)
+    refresh_met_months(session, {month for (d, month, _k), n in changes.items() if d == ROOT and n})
     return roots
+
+
+def refresh_met_months(session: Session, months: set[Any]) -> None:
+    """Recompute these months' sets of organisations met from their ROOT tallies (four
+    statements, a month's tallies being at most one row per organisation), after taking
+    their rows (`take_rows`): a refresh of the same month in another transaction waits until
+    this one ends, and then reads the tallies with this one's in."""
+    if not months:
+        return
+    ordered = sorted(months)
+    take_rows(
+        session,
+        MetMonth.__table__,
+        ("month",),
+        [{"month": month, "organisations": b""} for month in ordered],
+    )
+    found = met_month_rows(
+        session.execute(
+            select(Tally.month, Tally.key).where(Tally.dimension == ROOT, Tally.month.in_(ordered))
+        )
+    )
+    session.execute(delete(MetMonth).where(MetMonth.month.in_(ordered)))
+    if found:
+        session.execute(MetMonth.__table__.insert(), found)
+
+
+def met_month_rows(tallies: Iterable[tuple[Any, str]]) -> list[dict[str, Any]]:
+    """`MetMonth` rows from (month, key) of ROOT tallies."""
+    sets: dict[Any, int] = {}
+    for month, key in tallies:
+        sets[month] = sets.get(month, 0) | 1 << int(key)
+    return [{"month": month, "organisations": to_bytes(bits)} for month, bits in sets.items()]
 
 
 def insert_facts(session: Session, rows: Iterable[Fact]) -> None:

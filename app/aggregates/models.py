@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Index, String
+from sqlalchemy import Date, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.common.db_types import UTCDateTime
@@ -54,6 +54,19 @@ class Tally(db.Model):
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     meetings: Mapped[int]
+
+
+class MetMonth(db.Model):
+    """The top-level organisations with Möte hållet in a Stockholm month — the keys of the
+    month's ROOT tallies — as a bitmap (bit i for organisation i, app/common/bitmaps.py).
+    What the counts of organisations met in whole months read (queries.met_counts: the
+    monthly summary's series, the start page's months): a row a month, however many
+    organisations were met. Kept with the tallies (maintain.py); no row for an empty month."""
+
+    __tablename__ = "met_months"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    organisations: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class DayTally(db.Model):

@@ -30,6 +30,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from app.common.bitmaps import from_bytes
 from app.extensions import db
 from app.meetings.coverage import (
     month_start,
@@ -47,6 +48,7 @@ from .models import (
     ActivityTally,
     DayTally,
     FollowUpFact,
+    MetMonth,
     Tally,
 )
 
@@ -216,45 +218,46 @@ def met_counts(
     return result
 
 
-@cache
-def _met_per_month(every_kind: bool) -> Any:
-    """The statement of `_met_counts_of_months` for the months from "first" to "last",
-    every kind counted in the months of the expanding parameter "every_kind" (with
-    `every_kind`), only municipalities in the others: built once per process."""
-    wanted: Any = Organisation.kind == OrganisationKind.KOMMUN
-    if every_kind:
-        wanted = or_(wanted, Tally.month.in_(bindparam("every_kind", expanding=True)))
-    return (
-        select(Tally.month, Organisation.kind, func.count())
-        .join(Organisation, Organisation.id == cast(Tally.key, Integer))
-        .where(
-            Tally.dimension == ROOT,
-            Tally.month >= bindparam("first"),
-            Tally.month <= bindparam("last"),
-            Organisation.parent_id.is_(None),
-            or_(Organisation.archived_at.is_(None), Organisation.kind.not_in(COVERED_KINDS)),
-            wanted,
-        )
-        .group_by(Tally.month, Organisation.kind)
-    )
-
-
 def _met_counts_of_months(
     months: list[date], *, every_kind: list[date]
 ) -> list[Counter[OrganisationKind]]:
     """`met_counts` for spans that are each one whole month (a monthly summary's series, the
-    start page's two months): the tally holds one row per month and organisation, so the
-    rows are counted per month and kind as they are read, in one range of the tallies' key,
-    with no union of parts and no de-duplication; in the months not in `every_kind`, only
-    the municipalities."""
-    parameters: dict[str, Any] = {"first": min(months), "last": max(months)}
-    if every_kind:
-        parameters["every_kind"] = sorted(set(every_kind))
-    rows = db.session.execute(_met_per_month(bool(every_kind)), parameters).all()
+    start page's two months), from the months' sets of organisations met (`MetMonth`, a row
+    a month) and the top-level organisations' kinds (`_kinds`): two statements, and a count
+    of bits per month and kind; in the months not in `every_kind`, only the municipalities."""
+    rows = db.session.execute(
+        select(MetMonth.month, MetMonth.organisations).where(
+            MetMonth.month >= min(months), MetMonth.month <= max(months)
+        )
+    ).all()
     per_month: dict[date, Counter[OrganisationKind]] = {}
-    for month, kind, count in rows:
-        per_month.setdefault(month, Counter())[kind] += int(count)
+    kinds = _kinds() if rows else {}
+    every = set(every_kind)
+    for month, organisations in rows:
+        met = from_bytes(organisations)
+        per_month[month] = Counter(
+            {
+                kind: count
+                for kind, members in kinds.items()
+                if (kind == OrganisationKind.KOMMUN or month in every)
+                and (count := (met & members).bit_count())
+            }
+        )
     return [Counter(per_month.get(month, Counter())) for month in months]
+
+
+def _kinds() -> dict[OrganisationKind, int]:
+    """The top-level organisations that count as met, per kind, as bitmaps: archived
+    municipalities and county boards left out (as `met_counts`), the trash too."""
+    kinds: dict[OrganisationKind, int] = {}
+    for organisation_id, kind in db.session.execute(
+        select(Organisation.id, Organisation.kind).where(
+            Organisation.parent_id.is_(None),
+            or_(Organisation.archived_at.is_(None), Organisation.kind.not_in(COVERED_KINDS)),
+        )
+    ):
+        kinds[kind] = kinds.get(kind, 0) | 1 << organisation_id
+    return kinds
 
 
 def activity_counts(

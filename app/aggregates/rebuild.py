@@ -15,7 +15,7 @@ from app.followups.models import FollowUp
 from app.meetings.models import Meeting
 
 from .facts import contact_activity, facts, follow_up_activity, follow_up_facts
-from .maintain import insert_activity, insert_facts, recompute_roots
+from .maintain import insert_activity, insert_facts, met_month_rows, recompute_roots
 from .models import (
     DAY,
     MONTH,
@@ -25,6 +25,7 @@ from .models import (
     DayTally,
     FollowUpFact,
     MeetingFact,
+    MetMonth,
     RootFigures,
     Tally,
 )
@@ -58,6 +59,7 @@ def rebuild(session: Session | None = None) -> dict[str, int]:
         FollowUpFact,
         Tally,
         DayTally,
+        MetMonth,
         RootFigures,
         ActivityFact,
         ActivityTally,
@@ -78,6 +80,11 @@ def rebuild(session: Session | None = None) -> dict[str, int]:
             ).group_by(MeetingFact.dimension, MeetingFact.month, MeetingFact.key),
         )
     )
+    rows = met_month_rows(
+        session.execute(select(Tally.month, Tally.key).where(Tally.dimension == ROOT))
+    )
+    if rows:
+        session.execute(MetMonth.__table__.insert(), rows)
     session.execute(
         DayTally.__table__.insert().from_select(
             ["dimension", "day", "key", "meetings"],

@@ -163,7 +163,8 @@ class InformationSent:
 
 
 def information_sent(first: date, last: date) -> InformationSent:
-    """The period's information work: four statements, whatever the length of the history.
+    """The period's information work: two statements, whatever the length of the history
+    (three when the period has part months).
 
     The period's whole months are read from `information_months` (a row per month, material
     and channel), the days of a part month at either end from the facts (by the day index);
@@ -176,46 +177,54 @@ def information_sent(first: date, last: date) -> InformationSent:
     months_until = month_start(last + timedelta(days=1))  # exclusive
     delivered: dict[tuple[int, Channel], int] = defaultdict(int)
     received: dict[int, int] = defaultdict(int)  # material → bitmap of organisations
+    titles: dict[int, tuple[str, str]] = {}  # material → (sort title, title)
+    days = [(first, last)]
     if months_from < months_until:
-        for material_id, channel, count, organisations in db.session.execute(
+        # Joined to the materials: those in the trash are left out (the ORM's filter).
+        for material_id, sort_title, title, channel, count, organisations in db.session.execute(
             select(
                 InformationMonth.material_id,
+                Material.sort_title,
+                Material.title,
                 InformationMonth.channel,
                 InformationMonth.deliveries,
                 InformationMonth.organisations,
-            ).where(InformationMonth.month >= months_from, InformationMonth.month < months_until)
+            )
+            .join(Material, Material.id == InformationMonth.material_id)
+            .where(InformationMonth.month >= months_from, InformationMonth.month < months_until)
         ):
             delivered[(material_id, Channel(channel))] += count
             received[material_id] |= from_bytes(organisations)
+            titles[material_id] = (sort_title, title)
         days = [
-            (first, months_from - timedelta(days=1)) if first < months_from else None,
-            (months_until, last) if months_until <= last else None,
+            (first, months_from - timedelta(days=1)),
+            (months_until, last),
         ]
-    else:
-        days = [(first, last)]
-    parts = [InformationFact.day.between(a, b) for a, b in filter(None, days)]
+    parts = [InformationFact.day.between(a, b) for a, b in days if a <= b]
     if parts:
-        for material_id, channel, organisation_id, count in db.session.execute(
+        for material_id, sort_title, title, channel, organisation_id, count in db.session.execute(
             select(
                 InformationFact.material_id,
+                Material.sort_title,
+                Material.title,
                 InformationFact.channel,
                 InformationFact.organisation_id,
                 InformationFact.deliveries,
-            ).where(or_(*parts))
+            )
+            # `+ 0` keeps the material out of the index choice: SQLite would otherwise read
+            # every fact of each material by the material index instead of the days' by `day`.
+            .join(Material, Material.id == InformationFact.material_id + 0)
+            .where(or_(*parts))
         ):
             delivered[(material_id, Channel(channel))] += count
             received[material_id] |= 1 << organisation_id
-    live = (
-        dict(
-            db.session.execute(  # outside the trash (the ORM's filter), in title order
-                select(Material.id, Material.title)
-                .where(Material.id.in_(sorted(received)))
-                .order_by(Material.sort_title, Material.id)
-            ).all()
+            titles[material_id] = (sort_title, title)
+    live = {
+        material_id: title
+        for material_id, (_sort, title) in sorted(
+            titles.items(), key=lambda item: (item[1][0], item[0])
         )
-        if received
-        else {}
-    )
+    }
     per_channel = dict.fromkeys(Channel, 0)
     everyone = 0
     for (material_id, channel), count in delivered.items():

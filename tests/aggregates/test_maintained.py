@@ -24,11 +24,13 @@ from app.aggregates.models import (
     DayTally,
     FollowUpFact,
     MeetingFact,
+    MetMonth,
     RootFigures,
     Tally,
 )
 from app.aggregates.rebuild import rebuild
 from app.auth.models import User
+from app.common.bitmaps import from_bytes, members
 from app.common.exceptions import DomainError
 from app.common.soft_delete import including_deleted
 from app.contacts.import_commit import commit_import, start_import
@@ -119,6 +121,10 @@ def maintained() -> dict[str, list[tuple[Any, ...]]]:
         ),
         "tallies": sorted(
             db.session.execute(select(Tally.dimension, Tally.month, Tally.key, Tally.meetings))
+        ),
+        "met_months": sorted(
+            (month, tuple(members(from_bytes(bits))))
+            for month, bits in db.session.execute(select(MetMonth.month, MetMonth.organisations))
         ),
         "day_tallies": sorted(
             db.session.execute(
