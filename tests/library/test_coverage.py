@@ -29,6 +29,7 @@ from app.library.models import (
     InformationMonth,
     Material,
     MaterialKind,
+    MaterialVersion,
     Outcome,
 )
 from app.organisations.models import Organisation, OrganisationKind
@@ -273,6 +274,51 @@ def test_maintained_facts_equal_rebuilt_after_any_writes(world, seed):
             [(m.title, m.municipalities) for m in sent.materials],
         )
         assert got == sent_by_definition(first, last), (first, last)
+    kept = maintained()
+    facts.rebuild_facts()
+    assert maintained() == kept
+
+
+def test_two_writers_in_the_same_month_keep_both_receivers(world, seeded):
+    """Two transactions record the same material by hand in the same month for two
+    municipalities at once: the second waits for the first's month row (taken first) and
+    then reads the facts with the first's in, so the month holds both and equals a rebuild."""
+    import threading
+    import time
+
+    receivers = [municipality("2284"), municipality("2262")]  # Örnsköldsvik, Timrå
+    ids, version_id = [o.id for o in receivers], world["v1"].id
+    db.session.commit()
+    first_written, failures = threading.Event(), []
+
+    def record(organisation_id: int, hold: bool) -> None:
+        try:
+            with seeded.app_context():
+                hand(
+                    db.session.get(MaterialVersion, version_id),
+                    date(2026, 10, 5),
+                    organisations=[organisation_id],
+                )
+                db.session.flush()
+                if hold:  # keep the transaction open while the other one writes
+                    first_written.set()
+                    time.sleep(0.5)
+                db.session.commit()
+        except Exception as error:  # reported below, in the test's thread
+            failures.append(repr(error))
+            first_written.set()
+
+    first = threading.Thread(target=record, args=(ids[0], True))
+    first.start()
+    assert first_written.wait(30)
+    second = threading.Thread(target=record, args=(ids[1], False))
+    second.start()
+    first.join(60)
+    second.join(60)
+    assert failures == []
+    db.session.expire_all()
+    october = coverage.information_sent(date(2026, 10, 1), date(2026, 10, 31))
+    assert (october.recipients, [m.municipalities for m in october.materials]) == (2, [2])
     kept = maintained()
     facts.rebuild_facts()
     assert maintained() == kept
