@@ -63,4 +63,3 @@ def take_rows(session: Session, table: Table, keys: Sequence[str], rows: list[di
         insert.on_conflict_do_update(index_elements=list(keys), set_={kept.name: kept}),
         ordered,
     )
-
