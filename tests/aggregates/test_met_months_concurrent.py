@@ -6,8 +6,7 @@ in, so the month's set of organisations met holds both and equals a rebuild."""
 
 from __future__ import annotations
 
-import threading
-import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -23,6 +22,7 @@ from app.meetings.services import MeetingValues, schedule_meeting
 from app.organisations.models import OrganisationKind
 from app.reports.periods import Period
 
+from ..at_once import write_at_once
 from ..factories import make_user
 from ..themes.world import organisation
 
@@ -40,42 +40,28 @@ def test_two_writers_in_the_same_month_keep_both_organisations(seeded):
         names = ["Kramfors kommun", "Migrationsverket"]
         ids = [organisation(name).id for name in names]
         db.session.commit()
-    first_flushed, failures = threading.Event(), []
 
-    def log(organisation_id: int, kind: MeetingKind, hold: bool) -> None:
-        try:
-            with seeded.app_context():
-                starts_at = datetime(2026, 11, 10, 9, tzinfo=UTC)
-                schedule_meeting(
-                    values=MeetingValues(
-                        title="Dialog",
-                        kind=kind,
-                        status=MeetingStatus.HELD,
-                        starts_at=starts_at,
-                        ends_at=starts_at + timedelta(hours=1),
-                        all_day=False,
-                        responsible_id=user_id,
-                        organisation_ids=[organisation_id],
-                    ),
-                    by=db.session.get(User, user_id),
-                )
-                db.session.flush()
-                if hold:  # keep the transaction open while the other one writes
-                    first_flushed.set()
-                    time.sleep(0.5)
-                db.session.commit()
-        except Exception as error:  # reported below, in the test's thread
-            failures.append(repr(error))
-            first_flushed.set()
+    def log(organisation_id: int, kind: MeetingKind) -> Callable[[], None]:
+        def write() -> None:
+            starts_at = datetime(2026, 11, 10, 9, tzinfo=UTC)
+            schedule_meeting(
+                values=MeetingValues(
+                    title="Dialog",
+                    kind=kind,
+                    status=MeetingStatus.HELD,
+                    starts_at=starts_at,
+                    ends_at=starts_at + timedelta(hours=1),
+                    all_day=False,
+                    responsible_id=user_id,
+                    organisation_ids=[organisation_id],
+                ),
+                by=db.session.get(User, user_id),
+            )
 
-    first = threading.Thread(target=log, args=(ids[0], MeetingKind.IN_PERSON, True))
-    first.start()
-    assert first_flushed.wait(30)
-    second = threading.Thread(target=log, args=(ids[1], MeetingKind.DIGITAL, False))
-    second.start()
-    first.join(60)
-    second.join(60)
-    assert failures == []
+        return write
+
+    first, second = log(ids[0], MeetingKind.IN_PERSON), log(ids[1], MeetingKind.DIGITAL)
+    assert write_at_once(seeded, first, second) == []
     with seeded.app_context():
         november = Period(date(2026, 11, 1), date(2026, 11, 30))
         met = met_counts([november])[0]

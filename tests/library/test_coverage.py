@@ -13,6 +13,7 @@ with version 2 {Sollefteå, Härnösand}.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -33,6 +34,7 @@ from app.library.models import (
     Outcome,
 )
 from app.organisations.models import Organisation, OrganisationKind
+from tests.at_once import write_at_once
 from tests.factories import make_organisation
 
 
@@ -283,39 +285,21 @@ def test_two_writers_in_the_same_month_keep_both_receivers(world, seeded):
     """Two transactions record the same material by hand in the same month for two
     municipalities at once: the second waits for the first's month row (taken first) and
     then reads the facts with the first's in, so the month holds both and equals a rebuild."""
-    import threading
-    import time
-
     receivers = [municipality("2284"), municipality("2262")]  # Örnsköldsvik, Timrå
     ids, version_id = [o.id for o in receivers], world["v1"].id
     db.session.commit()
-    first_written, failures = threading.Event(), []
 
-    def record(organisation_id: int, hold: bool) -> None:
-        try:
-            with seeded.app_context():
-                hand(
-                    db.session.get(MaterialVersion, version_id),
-                    date(2026, 10, 5),
-                    organisations=[organisation_id],
-                )
-                db.session.flush()
-                if hold:  # keep the transaction open while the other one writes
-                    first_written.set()
-                    time.sleep(0.5)
-                db.session.commit()
-        except Exception as error:  # reported below, in the test's thread
-            failures.append(repr(error))
-            first_written.set()
+    def record(organisation_id: int) -> Callable[[], None]:
+        def write() -> None:
+            hand(
+                db.session.get(MaterialVersion, version_id),
+                date(2026, 10, 5),
+                organisations=[organisation_id],
+            )
 
-    first = threading.Thread(target=record, args=(ids[0], True))
-    first.start()
-    assert first_written.wait(30)
-    second = threading.Thread(target=record, args=(ids[1], False))
-    second.start()
-    first.join(60)
-    second.join(60)
-    assert failures == []
+        return write
+
+    assert write_at_once(seeded, record(ids[0]), record(ids[1])) == []
     db.session.expire_all()
     october = coverage.information_sent(date(2026, 10, 1), date(2026, 10, 31))
     assert (october.recipients, [m.municipalities for m in october.materials]) == (2, [2])

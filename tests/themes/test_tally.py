@@ -8,9 +8,8 @@ suite's time stays bounded."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -34,6 +33,7 @@ from app.themes.services import code_meeting, remove_mention
 from app.themes.tally import rebuild_tally
 from app.trash.services import move_to_trash, restore_from_trash
 
+from ..at_once import write_at_once
 from ..factories import make_user
 from .world import meeting, organisation, theme, unit_of
 
@@ -286,35 +286,20 @@ def test_two_writers_coding_the_same_theme_and_month_keep_both_organisations(see
         ids = [meeting([kramfors], BASE, by=user).id, meeting([solleftea], BASE, by=user).id]
         user_id, tolk_id = user.id, tolk.id
         db.session.commit()
-    first_flushed, failures = threading.Event(), []
 
-    def code(meeting_id: int, hold: bool) -> None:
-        try:
-            with seeded.app_context():
-                code_meeting(
-                    db.session.get(Meeting, meeting_id),
-                    theme=db.session.get(Theme, tolk_id),
-                    side=ThemeSide.CHALLENGE,
-                    organisations=None,
-                    by=db.session.get(User, user_id),
-                )
-                db.session.flush()
-                if hold:  # keep the transaction open while the other one writes
-                    first_flushed.set()
-                    time.sleep(0.5)
-                db.session.commit()
-        except Exception as error:  # reported below, in the test's thread
-            failures.append(repr(error))
-            first_flushed.set()
+    def code(meeting_id: int) -> Callable[[], None]:
+        def write() -> None:
+            code_meeting(
+                db.session.get(Meeting, meeting_id),
+                theme=db.session.get(Theme, tolk_id),
+                side=ThemeSide.CHALLENGE,
+                organisations=None,
+                by=db.session.get(User, user_id),
+            )
 
-    first = threading.Thread(target=code, args=(ids[0], True))
-    first.start()
-    assert first_flushed.wait(30)
-    second = threading.Thread(target=code, args=(ids[1], False))
-    second.start()
-    first.join(60)
-    second.join(60)
-    assert failures == []
+        return write
+
+    assert write_at_once(seeded, code(ids[0]), code(ids[1])) == []
     with seeded.app_context():
         october = (date(2026, 10, 1), date(2026, 10, 31))
         assert figures.municipalities_per_theme(*october) == {(tolk_id, ThemeSide.CHALLENGE): 2}
