@@ -15,6 +15,9 @@ the same transaction as the write that changes them:
 - `tallies`: per Stockholm month, dimension and key, how many held meetings (the sum of the
   facts). A period of whole months reads one row per month and key; the days of a period that
   do not fill a month are read from `day_tallies`, the same per Stockholm day.
+- `met_months`: per Stockholm month, the top-level organisations of its ROOT tallies as a
+  bitmap (app/common/bitmaps.py): spans that are each one whole month count the
+  organisations met per kind from it (a row a month) instead of from the tallies.
 - `root_figures`: per top-level organisation, its held meetings, first and last (from its
   facts, by index).
 

@@ -164,7 +164,8 @@ def met_counts(
 ) -> list[Counter[OrganisationKind]]:
     """Möte hållet during each span: the top-level organisations with a held meeting in it,
     per kind, archived municipalities and county boards left out. One statement: per span,
-    the organisations of its months' tallies and of its other days' tallies, counted once.
+    the organisations of its months' tallies and of its other days' tallies, counted once;
+    spans that are each one whole month read `met_months` instead (two statements).
 
     The spans at the positions in `municipalities_only` need only the municipalities (a
     monthly summary's series: its chart and table show those); the other kinds may then be
