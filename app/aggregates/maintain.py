@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.common.bitmaps import take_rows, to_bytes
+from app.common.bitmaps import grouped, take_rows
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.meetings.models import Meeting, meeting_organisations
@@ -275,10 +275,8 @@ def refresh_met_months(session: Session, months: set[Any]) -> None:
 
 def met_month_rows(tallies: Iterable[tuple[Any, str]]) -> list[dict[str, Any]]:
     """`MetMonth` rows from (month, key) of ROOT tallies."""
-    sets: dict[Any, int] = {}
-    for month, key in tallies:
-        sets[month] = sets.get(month, 0) | 1 << int(key)
-    return [{"month": month, "organisations": to_bytes(bits)} for month, bits in sets.items()]
+    sets = grouped((month, int(key)) for month, key in tallies)
+    return [{"month": month, "organisations": bits} for month, bits in sets.items()]
 
 
 def insert_facts(session: Session, rows: Iterable[Fact]) -> None:

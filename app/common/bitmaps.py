@@ -12,19 +12,22 @@ the same set must take turns: `take_rows` first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+K = TypeVar("K")
 
-def bitmap(ids: Iterable[int]) -> bytes:
-    """The ids as stored bytes."""
-    value = 0
-    for id_ in ids:
-        value |= 1 << id_
-    return to_bytes(value)
+
+def grouped(pairs: Iterable[tuple[K, int]]) -> dict[K, bytes]:
+    """The ids paired with each key, as stored bytes: {key: bitmap}."""
+    sets: dict[K, int] = {}
+    for key, id_ in pairs:
+        sets[key] = sets.get(key, 0) | 1 << id_
+    return {key: to_bytes(value) for key, value in sets.items()}
 
 
 def to_bytes(value: int) -> bytes:

@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, func, inspect, or_, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.common.bitmaps import take_rows, to_bytes
+from app.common.bitmaps import grouped, take_rows
 from app.common.session_events import listen_once
 from app.common.soft_delete import including_deleted
 from app.common.time import to_local
@@ -112,14 +112,12 @@ def _insert(session: Session, rows: list[dict]) -> None:
 
 def _set_rows(rows: Iterable[tuple[str, date, int, ThemeSide, int]]) -> list[dict]:
     """`ThemeTallySet` rows from tally rows' (grain, period, theme, side, organisation)."""
-    sets: dict[tuple, int] = defaultdict(int)
-    for grain, period, theme_id, side, organisation_id in rows:
-        sets[(grain, period, theme_id, ThemeSide(side))] |= 1 << organisation_id
+    sets = grouped(
+        ((grain, period, theme_id, ThemeSide(side)), organisation_id)
+        for grain, period, theme_id, side, organisation_id in rows
+    )
     names = ("grain", "period", "theme_id", "side")
-    return [
-        dict(zip(names, key, strict=True), organisations=to_bytes(value))
-        for key, value in sets.items()
-    ]
+    return [dict(zip(names, key, strict=True), organisations=bits) for key, bits in sets.items()]
 
 
 def rebuild_tally(session: Session | None = None) -> int:
