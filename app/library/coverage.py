@@ -23,7 +23,7 @@ list's "has not received" filter, the monthly summary and the whole-period repor
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -175,65 +175,56 @@ def information_sent(first: date, last: date) -> InformationSent:
     test_coverage.py checks both figures against `informed_municipalities` and the facts."""
     months_from = first if first.day == 1 else next_month_start(first)
     months_until = month_start(last + timedelta(days=1))  # exclusive
-    delivered: dict[tuple[int, Channel], int] = defaultdict(int)
+    per_channel = dict.fromkeys(Channel, 0)
     received: dict[int, int] = defaultdict(int)  # material → bitmap of organisations
     titles: dict[int, tuple[str, str]] = {}  # material → (sort title, title)
+
+    def add(rows: Iterable[tuple[int, str, str, str, int, int]]) -> None:
+        for material_id, sort_title, title, channel, count, organisations in rows:
+            per_channel[Channel(channel)] += count
+            received[material_id] |= organisations
+            titles[material_id] = (sort_title, title)
+
+    # Both statements join the materials: those in the trash are left out (the ORM's filter).
     days = [(first, last)]
     if months_from < months_until:
-        # Joined to the materials: those in the trash are left out (the ORM's filter).
-        for material_id, sort_title, title, channel, count, organisations in db.session.execute(
-            select(
-                InformationMonth.material_id,
-                Material.sort_title,
-                Material.title,
-                InformationMonth.channel,
-                InformationMonth.deliveries,
-                InformationMonth.organisations,
+        months = select(
+            InformationMonth.material_id,
+            Material.sort_title,
+            Material.title,
+            InformationMonth.channel,
+            InformationMonth.deliveries,
+            InformationMonth.organisations,
+        ).join(Material, Material.id == InformationMonth.material_id)
+        add(
+            (*row[:5], from_bytes(row[5]))
+            for row in db.session.execute(
+                months.where(
+                    InformationMonth.month >= months_from, InformationMonth.month < months_until
+                )
             )
-            .join(Material, Material.id == InformationMonth.material_id)
-            .where(InformationMonth.month >= months_from, InformationMonth.month < months_until)
-        ):
-            delivered[(material_id, Channel(channel))] += count
-            received[material_id] |= from_bytes(organisations)
-            titles[material_id] = (sort_title, title)
-        days = [
-            (first, months_from - timedelta(days=1)),
-            (months_until, last),
-        ]
+        )
+        days = [(first, months_from - timedelta(days=1)), (months_until, last)]
     parts = [InformationFact.day.between(a, b) for a, b in days if a <= b]
     if parts:
-        for material_id, sort_title, title, channel, organisation_id, count in db.session.execute(
-            select(
-                InformationFact.material_id,
-                Material.sort_title,
-                Material.title,
-                InformationFact.channel,
-                InformationFact.organisation_id,
-                InformationFact.deliveries,
-            )
-            # `+ 0` keeps the material out of the index choice: SQLite would otherwise read
-            # every fact of each material by the material index instead of the days' by `day`.
-            .join(Material, Material.id == InformationFact.material_id + 0)
-            .where(or_(*parts))
-        ):
-            delivered[(material_id, Channel(channel))] += count
-            received[material_id] |= 1 << organisation_id
-            titles[material_id] = (sort_title, title)
-    live = {
-        material_id: title
-        for material_id, (_sort, title) in sorted(
-            titles.items(), key=lambda item: (item[1][0], item[0])
+        facts = select(
+            InformationFact.material_id,
+            Material.sort_title,
+            Material.title,
+            InformationFact.channel,
+            InformationFact.deliveries,
+            InformationFact.organisation_id,
         )
-    }
-    per_channel = dict.fromkeys(Channel, 0)
+        # `+ 0` keeps the material out of the index choice: SQLite would otherwise read
+        # every fact of each material by the material index instead of the days' by `day`.
+        facts = facts.join(Material, Material.id == InformationFact.material_id + 0)
+        add((*row[:5], 1 << row[5]) for row in db.session.execute(facts.where(or_(*parts))))
     everyone = 0
-    for (material_id, channel), count in delivered.items():
-        if material_id in live:
-            per_channel[channel] += count
-            everyone |= received[material_id]
+    for organisations in received.values():
+        everyone |= organisations
     registry = _receivers(everyone)
     materials = []
-    for material_id, title in live.items():
+    for material_id, (_sort, title) in sorted(titles.items(), key=lambda t: (t[1][0], t[0])):
         count = registry.municipalities(received[material_id]).bit_count()
         if count:
             materials.append(MaterialInformed(material_id, title, count))
