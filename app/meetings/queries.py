@@ -138,9 +138,8 @@ def going_on_from_before(start: Any, earliest_start: Any) -> tuple[ColumnElement
     a window is the meetings that start in it and these (the start page's weeks)."""
     return (
         Meeting.crosses_midnight,
-        Meeting.starts_at >= earliest_start,
+        *ending_after(start, earliest_start),
         Meeting.starts_at < start,
-        Meeting.ends_at > start,
     )
 
 
